@@ -1,0 +1,98 @@
+//! Settings, layered by the CLI: defaults → TOML file → `FAZHI_*` environment → flags. This file
+//! only defines them and their defaults; `fazhi config default` prints the commented example
+//! (`data/fazhi.example.toml`).
+
+use fazhi_domain::calendar::{CalendarRules, HolidayCalendar};
+use fazhi_domain::deadline::WarningWindow;
+use fazhi_domain::rate::PercentFormat;
+use fazhi_domain::reconsideration::Rules;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// The commented example configuration, printed by `fazhi config default`.
+pub const EXAMPLE_TOML: &str = include_str!("../../../data/fazhi.example.toml");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub database_url: String,
+    pub listen: String,
+    /// Extra holiday files (`YYYY.toml`), added to or replacing the shipped years.
+    pub calendar_dir: Option<PathBuf>,
+    pub calendar: CalendarRules,
+    pub warning: WarningWindow,
+    pub reconsideration: Rules,
+    pub indicators: IndicatorSettings,
+    pub session: SessionSettings,
+    /// Send cookies with `Secure` (when served over TLS behind a proxy).
+    pub secure_cookies: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://fazhi-data/fazhi.db".into(),
+            listen: "127.0.0.1:8080".into(),
+            calendar_dir: None,
+            calendar: CalendarRules::default(),
+            warning: WarningWindow::default(),
+            reconsideration: Rules::default(),
+            indicators: IndicatorSettings::default(),
+            session: SessionSettings::default(),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// Which cases the 纠错率 divides by (`indicators.md`; the national denominator is UNCONFIRMED).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionDenominator {
+    /// Cases closed by a decision on the merits (default; fits seed 002's 9/24).
+    #[default]
+    Merits,
+    /// All concluded cases (decision, mediation, termination).
+    Concluded,
+    /// Applications received.
+    Applications,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct IndicatorSettings {
+    pub correction_denominator: CorrectionDenominator,
+    pub percent: PercentFormat,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SessionSettings {
+    pub idle_minutes: i64,
+    pub absolute_hours: i64,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self { idle_minutes: 30, absolute_hours: 12 }
+    }
+}
+
+impl Config {
+    /// The shipped calendar plus any files in `calendar_dir`, with the configured switches.
+    pub fn load_calendar(&self) -> anyhow::Result<HolidayCalendar> {
+        let mut files = fazhi_domain::calendar::embedded_files();
+        if let Some(dir) = &self.calendar_dir {
+            let mut extra = Vec::new();
+            for entry in std::fs::read_dir(dir).map_err(|e| anyhow::anyhow!("无法读取节假日数据目录 {}：{e}", dir.display()))? {
+                let path = entry?.path();
+                if path.extension().is_some_and(|x| x == "toml") {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+                    extra.push((name, std::fs::read_to_string(&path)?));
+                }
+            }
+            extra.sort();
+            files.extend(extra);
+        }
+        Ok(HolidayCalendar::from_files(files, self.calendar)?)
+    }
+}

@@ -1,0 +1,188 @@
+//! Deadlines of every module, stored alike: the clock (start, period, pauses, extensions) and the
+//! computed due date. A module opens, completes, pauses and extends them by kind; this file keeps
+//! the storage, the state on a given day and the explanation shown to users.
+
+use crate::{App, AppResult};
+use chrono::NaiveDate;
+use fazhi_domain::calendar::format_date_cn;
+use fazhi_domain::deadline::{deadline_state, Clock, DeadlineState, PeriodUnit};
+use fazhi_store::{Any, Row, Transaction};
+use serde::Serialize;
+
+#[derive(Debug, Clone)]
+pub struct StoredDeadline {
+    pub id: i64,
+    pub kind: String,
+    pub clock: Clock,
+    pub due: Option<NaiveDate>,
+    pub completed: Option<NaiveDate>,
+}
+
+impl StoredDeadline {
+    pub fn is_open(&self) -> bool {
+        self.completed.is_none()
+    }
+}
+
+/// A deadline as a page or the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineView {
+    pub kind: String,
+    pub label: String,
+    pub start: NaiveDate,
+    pub count: u32,
+    pub unit_label: &'static str,
+    pub basis: String,
+    pub due: Option<NaiveDate>,
+    pub completed: Option<NaiveDate>,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    /// Days left, counted as the period counts them; negative when overdue.
+    pub days_left: Option<i64>,
+    pub days_unit: &'static str,
+    /// 期限计算说明: every step of the computation.
+    pub steps: Vec<String>,
+}
+
+fn parse_date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| s.parse().ok())
+}
+
+pub async fn load(conn: &mut fazhi_store::AnyConnection, module: &str, case_id: i64) -> AppResult<Vec<StoredDeadline>> {
+    let rows = sqlx::query("SELECT id, kind, clock_json, due_date, completed_date FROM deadlines WHERE module = $1 AND case_id = $2 ORDER BY id")
+        .bind(module)
+        .bind(case_id)
+        .fetch_all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let clock: Clock = serde_json::from_str(&r.get::<String, _>(2))?;
+            Ok(StoredDeadline { id: r.get(0), kind: r.get(1), clock, due: parse_date(r.get(3)), completed: parse_date(r.get(4)) })
+        })
+        .collect()
+}
+
+/// Opens a deadline. Fails (with `calendar_year_missing`) when the calendar cannot count it.
+pub async fn open(tx: &mut Transaction<'_, Any>, app: &App, module: &str, case_id: i64, kind: &str, clock: Clock) -> AppResult<()> {
+    let due = clock.compute(&app.cal)?.due;
+    sqlx::query(
+        "INSERT INTO deadlines (module, case_id, kind, clock_json, period_unit, due_date, completed_date, created_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
+    )
+    .bind(module)
+    .bind(case_id)
+    .bind(kind)
+    .bind(serde_json::to_string(&clock)?)
+    .bind(clock.unit.code())
+    .bind(due.map(|d| d.to_string()))
+    .bind(app.now_text())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Saves a changed deadline, recomputing its due date.
+pub async fn save(tx: &mut Transaction<'_, Any>, app: &App, d: &StoredDeadline) -> AppResult<()> {
+    let due = if d.completed.is_some() { d.due } else { d.clock.compute(&app.cal)?.due };
+    sqlx::query("UPDATE deadlines SET clock_json = $1, due_date = $2, completed_date = $3 WHERE id = $4")
+        .bind(serde_json::to_string(&d.clock)?)
+        .bind(due.map(|x| x.to_string()))
+        .bind(d.completed.map(|x| x.to_string()))
+        .bind(d.id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The earliest open due date and its unit, stored on the case row for list filters; an open
+/// deadline held by a pause gives `(None, "paused")`.
+pub fn next_due(ds: &[StoredDeadline], app: &App) -> AppResult<(Option<NaiveDate>, Option<&'static str>)> {
+    let mut best: Option<(NaiveDate, PeriodUnit)> = None;
+    let mut paused = false;
+    for d in ds.iter().filter(|d| d.is_open()) {
+        match d.clock.compute(&app.cal)?.due {
+            Some(due) if best.is_none_or(|(b, _)| due < b) => best = Some((due, d.clock.unit)),
+            Some(_) => {}
+            None => paused = true,
+        }
+    }
+    Ok(match best {
+        Some((due, unit)) => (Some(due), Some(unit.code())),
+        None if paused => (None, Some("paused")),
+        None => (None, None),
+    })
+}
+
+fn days_unit(unit: PeriodUnit) -> &'static str {
+    if unit == PeriodUnit::WorkingDays {
+        "个工作日"
+    } else {
+        "日"
+    }
+}
+
+pub fn view(app: &App, d: &StoredDeadline, label: &str) -> DeadlineView {
+    let computed = d.clock.compute(&app.cal);
+    let (due, mut steps) = match computed {
+        Ok(c) => (if d.completed.is_some() { d.due.or(c.due) } else { c.due }, c.steps),
+        Err(e) => (d.due, vec![e.message]),
+    };
+    if let Some(c) = d.completed {
+        steps.push(format!("已于{}完成。", format_date_cn(c)));
+    }
+    let (state, left) = state_of(app, due, d.completed.is_some(), d.clock.unit);
+    DeadlineView {
+        kind: d.kind.clone(),
+        label: label.to_string(),
+        start: d.clock.start,
+        count: d.clock.count,
+        unit_label: d.clock.unit.label(),
+        basis: d.clock.basis.clone(),
+        due,
+        completed: d.completed,
+        state: state.code(),
+        state_label: state.label(),
+        days_left: left,
+        days_unit: days_unit(d.clock.unit),
+        steps,
+    }
+}
+
+pub fn state_of(app: &App, due: Option<NaiveDate>, done: bool, unit: PeriodUnit) -> (DeadlineState, Option<i64>) {
+    deadline_state(due, done, unit, app.today(), &app.cal, app.config.warning)
+}
+
+/// The state of a case's nearest deadline from the columns stored on the case row.
+pub fn row_state(app: &App, next_due: Option<NaiveDate>, next_unit: Option<&str>) -> (DeadlineState, Option<i64>, &'static str) {
+    match (next_due, next_unit) {
+        (Some(due), Some(u)) => {
+            let unit = PeriodUnit::from_code(u).unwrap_or(PeriodUnit::CalendarDays);
+            let (s, left) = state_of(app, Some(due), false, unit);
+            (s, left, days_unit(unit))
+        }
+        (None, Some("paused")) => (DeadlineState::Paused, None, "日"),
+        _ => (DeadlineState::Done, None, "日"),
+    }
+}
+
+/// A SQL condition on a case row's `next_due`/`next_due_unit` columns selecting one deadline
+/// state, exact to the configured warning window (working days counted on the calendar).
+pub fn state_sql(app: &App, state: DeadlineState, due: &str, unit: &str) -> String {
+    let today = app.today();
+    let w = app.config.warning;
+    let working_threshold = Clock::new(today, "", w.working_days.max(0) as u32, PeriodUnit::WorkingDays, "")
+        .compute(&app.cal)
+        .ok()
+        .and_then(|c| c.due)
+        .unwrap_or(today + chrono::Duration::days(w.working_days));
+    let calendar_threshold = today + chrono::Duration::days(w.calendar_days);
+    let within = format!(
+        "(({unit} = 'working_days' AND {due} <= '{working_threshold}') OR ({unit} <> 'working_days' AND {due} <= '{calendar_threshold}'))"
+    );
+    match state {
+        DeadlineState::Overdue => format!("{due} < '{today}'"),
+        DeadlineState::Warning => format!("({due} >= '{today}' AND {within})"),
+        DeadlineState::Normal => format!("({due} >= '{today}' AND NOT {within})"),
+        DeadlineState::Paused => format!("{unit} = 'paused'"),
+        DeadlineState::Done => format!("{unit} IS NULL"),
+    }
+}

@@ -1,0 +1,262 @@
+//! Demo data: a believable jurisdiction (示例区) with departments, townships, an account for every
+//! role, and about a year and a half of 行政复议 cases in every state, made through the same use
+//! cases as real work (so every record has its timeline, deadlines and audit entries).
+
+use crate::auth::{self, NewUser};
+use crate::{org, reconsideration as rc, Actor, App, AppError, AppResult};
+use chrono::{Datelike, Duration, NaiveDate};
+use fazhi_domain::ids::{credit_code_with_check, id_number_with_check};
+use fazhi_domain::org::{Role, UnitKind};
+use fazhi_domain::reconsideration::Fields;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+
+/// The password of every demo account. Printed by `fazhi demo`; for demonstrations only.
+pub const DEMO_PASSWORD: &str = "Fazhi@2024";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub name: &'static str,
+    pub role: &'static str,
+    pub unit: &'static str,
+    pub password: &'static str,
+}
+
+const DEPARTMENTS: [&str; 9] = [
+    "区司法局",
+    "区公安分局",
+    "区市场监督管理局",
+    "区自然资源局",
+    "区人力资源和社会保障局",
+    "区住房和城乡建设局",
+    "区生态环境分局",
+    "区综合行政执法局",
+    "区教育局",
+];
+const TOWNSHIPS: [&str; 4] = ["城关街道办事处", "东山镇人民政府", "西河镇人民政府", "南湖镇人民政府"];
+const OFFICE: &str = "区委全面依法治区委员会办公室";
+const GOVERNMENT: &str = "示例区人民政府";
+
+const ACCOUNTS: [(&str, &str, Role, &str); 10] = [
+    ("fuyi", "李明", Role::ReconsiderationClerk, "区司法局"),
+    ("fuyi2", "王芳", Role::ReconsiderationClerk, "区司法局"),
+    ("scj", "赵磊", Role::DeptClerk, "区市场监督管理局"),
+    ("dongshan", "陈静", Role::DeptClerk, "东山镇人民政府"),
+    ("xihe", "刘洋", Role::DeptClerk, "西河镇人民政府"),
+    ("fzb", "孙丽", Role::RuleOfLawOffice, OFFICE),
+    ("leader", "周强", Role::Leader, GOVERNMENT),
+    ("sysadmin", "吴刚", Role::SysAdmin, GOVERNMENT),
+    ("secadmin", "郑华", Role::SecurityAdmin, GOVERNMENT),
+    ("auditor", "冯敏", Role::AuditAdmin, GOVERNMENT),
+];
+
+pub fn accounts() -> Vec<DemoAccount> {
+    ACCOUNTS
+        .iter()
+        .map(|(u, n, r, unit)| DemoAccount { username: u, name: n, role: r.label(), unit, password: DEMO_PASSWORD })
+        .collect()
+}
+
+/// Creates the demo jurisdiction, units and accounts, then `cases` cases over the last ~18 months.
+/// Returns `false` (and changes nothing) when the database already holds a jurisdiction.
+pub async fn seed(app: &App, cases: usize) -> AppResult<bool> {
+    if org::jurisdiction(app).await?.is_some() {
+        return Ok(false);
+    }
+    let root = org::create_jurisdiction(app, "示例区", "449901", "示例复", GOVERNMENT).await?;
+    let system = Actor::system("演示数据", root);
+    for d in DEPARTMENTS {
+        org::create_unit(app, &system, root, d, UnitKind::Department).await?;
+    }
+    for t in TOWNSHIPS {
+        org::create_unit(app, &system, root, t, UnitKind::Township).await?;
+    }
+    org::create_unit(app, &system, root, OFFICE, UnitKind::Office).await?;
+    for (username, name, role, unit) in ACCOUNTS {
+        let unit_id = org::find_unit_by_name(app, unit).await?.ok_or(AppError::NotFound("单位"))?;
+        auth::create_user(
+            app,
+            &system,
+            NewUser { username: username.into(), display_name: name.into(), unit_id, roles: vec![role], password: DEMO_PASSWORD.into() },
+        )
+        .await?;
+    }
+    generate_cases(app, cases, 2024).await?;
+    Ok(true)
+}
+
+/// The last day a simulated step may carry: today, but early enough that every deadline it opens
+/// falls in a year the calendar covers (a 60-day decision period must end inside it).
+fn anchor(app: &App) -> NaiveDate {
+    let last_year = app.cal.covered_years().last().copied().unwrap_or(app.today().year());
+    let limit = NaiveDate::from_ymd_opt(last_year, 12, 31).expect("valid date") - Duration::days(62);
+    app.today().min(limit)
+}
+
+fn fields(pairs: &[(&str, String)]) -> Fields {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+}
+
+const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "梁"];
+const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "桂兰", "建华", "志强", "海燕", "晓东"];
+const COMPANIES: &[&str] = &["示例区宏达建材有限公司", "示例区鑫源食品有限公司", "示例区同心物流有限公司", "示例区华美装饰工程有限公司", "示例区康健药房有限公司"];
+const ACTS: &[(&str, &str)] = &[
+    ("区市场监督管理局", "行政处罚决定（销售不符合食品安全标准的食品）"),
+    ("区市场监督管理局", "不予受理投诉举报决定"),
+    ("区公安分局", "治安管理处罚决定（行政拘留五日）"),
+    ("区公安分局", "道路交通安全违法行为处罚决定"),
+    ("区自然资源局", "责令限期拆除违法建筑决定"),
+    ("区自然资源局", "土地权属争议处理决定"),
+    ("区人力资源和社会保障局", "不予认定工伤决定"),
+    ("区人力资源和社会保障局", "劳动保障监察行政处理决定"),
+    ("区住房和城乡建设局", "房屋征收补偿决定"),
+    ("区生态环境分局", "行政处罚决定（超标排放大气污染物）"),
+    ("区综合行政执法局", "强制拆除违法建设行为"),
+    ("区教育局", "政府信息公开答复"),
+    ("东山镇人民政府", "不履行土地承包经营权登记职责"),
+    ("西河镇人民政府", "政府信息公开答复"),
+    ("南湖镇人民政府", "责令停止违法建设通知"),
+    ("城关街道办事处", "不履行安全监管法定职责"),
+];
+
+/// Generates `n` cases received over roughly the 540 days before the anchor, moved through the
+/// procedure by the clerk's account. Deterministic for a given seed.
+pub async fn generate_cases(app: &App, n: usize, seed: u64) -> AppResult<()> {
+    let clerk = auth::actor_by_username(app, "fuyi").await?;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let end = anchor(app);
+    let start = end - Duration::days(540);
+    let span = (end - start).num_days().max(1);
+    let mut received: Vec<NaiveDate> = (0..n).map(|_| start + Duration::days(rng.gen_range(0..=span))).collect();
+    received.sort();
+    // A handful of cases received after the anchor, waiting for intake now.
+    let today = app.today();
+    for i in 0..(n / 60).max(2) {
+        let d = today - Duration::days(i as i64 * 3);
+        if d > end {
+            received.push(d);
+        }
+    }
+    let units = org::all_units(app).await?;
+    for r in received {
+        let mut f = application_fields(&mut rng, r);
+        let name = f.remove("respondent_name").unwrap_or_default();
+        let unit = units.iter().find(|u| u.name == name).ok_or(AppError::NotFound("单位"))?;
+        f.insert("respondent_unit_id".into(), unit.id.to_string());
+        let (id, _) = match rc::register(app, &clerk, &f).await {
+            Ok(x) => x,
+            // A day whose deadlines fall in a year without holiday data cannot be registered.
+            Err(AppError::Domain(e)) if e.code == "calendar_year_missing" => continue,
+            Err(e) => return Err(e),
+        };
+        if r <= end {
+            progress(app, &clerk, &mut rng, id, r, end).await?;
+        }
+    }
+    Ok(())
+}
+
+fn application_fields(rng: &mut StdRng, received: NaiveDate) -> Fields {
+    let (respondent, act) = ACTS[rng.gen_range(0..ACTS.len())];
+    let org_applicant = rng.gen_bool(0.15);
+    let mut f = fields(&[
+        ("received_date", received.to_string()),
+        ("channel", ["window", "mail", "online", "online"][rng.gen_range(0..4)].to_string()),
+        ("respondent_name", respondent.to_string()),
+        ("act_name", act.to_string()),
+        ("act_date", (received - Duration::days(rng.gen_range(5..55))).to_string()),
+        ("request", format!("请求依法撤销被申请人作出的{act}")),
+    ]);
+    if org_applicant {
+        let body: String = (0..7).map(|_| b"0123456789ABCDEFGHJKLMNPQRTUWXY"[rng.gen_range(0..31)] as char).collect();
+        f.insert("applicant_kind".into(), "organisation".into());
+        f.insert("applicant_name".into(), COMPANIES[rng.gen_range(0..COMPANIES.len())].into());
+        f.insert("applicant_credit_code".into(), credit_code_with_check(&format!("9144990{}MA{body}", rng.gen_range(0..10))[..17]));
+    } else {
+        let name = format!("{}{}", SURNAMES[rng.gen_range(0..SURNAMES.len())], GIVEN[rng.gen_range(0..GIVEN.len())]);
+        let birth = NaiveDate::from_ymd_opt(rng.gen_range(1950..2003), rng.gen_range(1..13), rng.gen_range(1..29)).expect("valid");
+        let body = format!("449901{}{:03}", birth.format("%Y%m%d"), rng.gen_range(0..1000));
+        f.insert("applicant_kind".into(), "person".into());
+        f.insert("applicant_name".into(), name);
+        f.insert("applicant_id_number".into(), id_number_with_check(&body));
+        f.insert("applicant_phone".into(), format!("13{}", rng.gen_range(100_000_000u64..999_999_999)));
+        if rng.gen_bool(0.2) {
+            f.insert("agent_name".into(), format!("{}律师", SURNAMES[rng.gen_range(0..SURNAMES.len())]));
+            f.insert("agent_kind".into(), "person".into());
+        }
+    }
+    f
+}
+
+/// Moves a case through the procedure with plausible dates, never past `end`.
+async fn progress(app: &App, clerk: &Actor, rng: &mut StdRng, id: i64, received: NaiveDate, end: NaiveDate) -> AppResult<()> {
+    let mut date = received;
+    macro_rules! step {
+        ($days:expr, $action:expr, [$($k:expr => $v:expr),* $(,)?]) => {{
+            let next = date + Duration::days($days);
+            if next > end {
+                return Ok(());
+            }
+            date = next;
+            let f = fields(&[("date", date.to_string()) $(, ($k, $v.to_string()))*]);
+            match rc::take_step(app, clerk, id, $action, &f, None).await {
+                Ok(()) => {}
+                Err(AppError::Domain(e)) if e.code == "calendar_year_missing" => return Ok(()),
+                Err(e) => return Err(e),
+            }
+        }};
+    }
+    let roll: f64 = rng.gen();
+    if roll < 0.08 {
+        step!(2, "request_correction", ["items" => "请补充提交被申请复议的行政行为文书复印件及申请人身份证明"]);
+        if rng.gen_bool(0.3) {
+            step!(16, "abandon", []);
+            return Ok(());
+        }
+        step!(rng.gen_range(3..9), "receive_correction", []);
+    } else if roll < 0.14 {
+        step!(3, "refuse", ["reason" => "申请人不具有申请资格，与被申请复议的行政行为没有利害关系", "legal_ground" => "《中华人民共和国行政复议法》第三十条第一款第二项"]);
+        return Ok(());
+    }
+    let simplified = rng.gen_bool(0.25);
+    let procedure = if simplified { "simplified" } else { "ordinary" };
+    step!(rng.gen_range(1..4), "accept", ["procedure" => procedure, "handler" => ["李明", "王芳"][rng.gen_range(0..2)]]);
+    step!(rng.gen_range(1..4), "send_copy", []);
+    if !simplified && rng.gen_bool(0.12) {
+        step!(8, "schedule_hearing", ["hearing_date" => (date + Duration::days(10)).to_string(), "place" => "区司法局行政复议听证室"]);
+        step!(10, "record_hearing", ["notes" => "双方当事人到场陈述意见并质证"]);
+    }
+    if rng.gen_bool(0.05) {
+        step!(5, "suspend", ["ground" => "related_case"]);
+        step!(rng.gen_range(10..30), "resume", []);
+    }
+    if !simplified && rng.gen_bool(0.08) {
+        step!(30, "extend", ["days" => "30", "approved_by" => "区司法局副局长 黄建国", "reason" => "案情重大复杂，需进一步调查取证"]);
+    }
+    let wait = if simplified { rng.gen_range(8..25) } else { rng.gen_range(15..50) };
+    let outcome: f64 = rng.gen();
+    if outcome < 0.12 {
+        step!(wait, "terminate", ["reason" => if rng.gen_bool(0.5) { "withdrawn" } else { "settled_withdrawn" }]);
+        return Ok(());
+    }
+    if outcome < 0.22 {
+        step!(wait, "mediate", ["requires_performance" => "1", "summary" => "双方自愿达成调解协议"]);
+    } else {
+        let t = ["maintain", "maintain", "maintain", "maintain", "reject_claim", "revoke", "revoke", "confirm_illegal", "change", "order_perform", "reject_application", "partial_revoke"];
+        let decision = t[rng.gen_range(0..t.len())];
+        step!(wait, "decide", ["decision_type" => decision]);
+    }
+    let detail = crate::reconsideration::detail(app, clerk, id).await?;
+    if detail.requires_performance && rng.gen_bool(0.8) {
+        step!(rng.gen_range(10..50), "record_performance", ["performed" => "1", "notes" => "被申请人已按决定重新作出处理"]);
+    }
+    if detail.case.status == "decided" && rng.gen_bool(0.2) {
+        step!(rng.gen_range(3..14), "record_litigation", ["court" => "示例区人民法院"]);
+    }
+    if rng.gen_bool(0.04) {
+        step!(5, "issue_letter", ["kind" => "opinion", "addressee" => detail.case.respondent.clone(), "summary" => "建议规范执法程序"]);
+    }
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! The application's error: what went wrong for the user (a domain error with its stable code and
+//! Chinese message, a permission or existence failure, a conflict) or an internal failure whose
+//! details go to the log only. Mapped to HTTP in one place (`fazhi-web`).
+
+use fazhi_domain::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Domain(#[from] DomainError),
+    /// Several problems at once (an Excel import), each with its row and column.
+    #[error("导入失败")]
+    Rows(Vec<RowError>),
+    #[error("请先登录")]
+    Unauthenticated,
+    #[error("没有权限执行此操作")]
+    Forbidden,
+    /// The record does not exist or is outside the actor's scope: the two are not told apart,
+    /// so guessing an id reveals nothing.
+    #[error("{0}不存在或无权查看")]
+    NotFound(&'static str),
+    /// The record changed since the form was loaded.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    /// Row number as Excel shows it (header is row 1).
+    pub row: usize,
+    /// Column header as printed in the template.
+    pub column: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Domain(e) => e.code,
+            Self::Rows(_) => "invalid_rows",
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict(_) => "conflict",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Domain(e) => e.field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The message a user may read (never internals).
+    pub fn user_message(&self) -> String {
+        match self {
+            Self::Domain(e) => e.message.clone(),
+            Self::Rows(rows) => format!("文件中有{}处错误，未导入任何数据", rows.len()),
+            Self::Internal(_) => "系统内部错误".into(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<fazhi_store::StoreError> for AppError {
+    fn from(e: fazhi_store::StoreError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for AppError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,171 @@
+//! Indicators (`indicators.md`): a value computed from records for a period and a scope, with the
+//! year before, the change (同比), its definition, and the condition that lists the records it
+//! counted. Modules declare their indicators as [`IndicatorDef`]s; this file computes them.
+
+use crate::{App, AppResult};
+use fazhi_domain::rate::{percent, point_change, Change};
+use serde::Serialize;
+
+/// A calendar-year period. `{Y}` in a definition's SQL is replaced by the year.
+#[derive(Debug, Clone, Copy)]
+pub struct Period {
+    pub year: i32,
+}
+
+impl Period {
+    pub fn year(year: i32) -> Self {
+        Self { year }
+    }
+    fn fill(&self, sql: &str) -> String {
+        sql.replace("{Y}", &self.year.to_string())
+    }
+}
+
+/// How a count is taken: `SELECT COUNT(*) FROM {from} WHERE {cond} AND scope`. The drill-down
+/// condition (on `rc_cases c`, or the module's table aliased `c`) lists the records behind it;
+/// by default it is `cond` itself.
+#[derive(Debug, Clone)]
+pub struct CountDef {
+    pub from: String,
+    pub cond: String,
+    pub drilldown: Option<String>,
+}
+
+impl CountDef {
+    /// Counts cases of the module's main table matching `cond`.
+    pub fn cases(cond: String) -> Self {
+        Self { from: String::new(), cond, drilldown: None }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Formula {
+    Count(CountDef),
+    /// numerator key / denominator key
+    Rate(&'static str, &'static str),
+}
+
+#[derive(Debug, Clone)]
+pub struct IndicatorDef {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub unit: &'static str,
+    pub definition: String,
+    pub formula: Formula,
+}
+
+impl IndicatorDef {
+    pub fn count(key: &'static str, label: &'static str, unit: &'static str, definition: &str, c: CountDef) -> Self {
+        Self { key, label, unit, definition: definition.into(), formula: Formula::Count(c) }
+    }
+    pub fn rate(key: &'static str, label: &'static str, definition: &str, num: &'static str, den: &'static str) -> Self {
+        Self { key, label, unit: "%", definition: definition.into(), formula: Formula::Rate(num, den) }
+    }
+
+    /// The condition listing the records this indicator counted, for a period.
+    pub fn drilldown_condition(&self, p: &Period) -> Option<String> {
+        match &self.formula {
+            Formula::Count(c) => Some(p.fill(c.drilldown.as_deref().unwrap_or(&c.cond))),
+            Formula::Rate(..) => None,
+        }
+    }
+}
+
+/// One year's value: a count, or a rate with its parts (never a bare percentage).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Figure {
+    pub count: Option<i64>,
+    pub numerator: Option<i64>,
+    pub denominator: Option<i64>,
+    /// The rate printed with the configured decimals and rounding; `None` when the denominator is
+    /// zero ("not applicable").
+    pub percent: Option<String>,
+}
+
+impl Figure {
+    /// The figure as a report prints it: 94件, 91.49%, 不适用.
+    pub fn display(&self, unit: &str) -> String {
+        match (self.count, &self.percent) {
+            (Some(n), _) => format!("{n}{unit}"),
+            (None, Some(p)) => format!("{p}%"),
+            _ => "不适用".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorValue {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub unit: &'static str,
+    pub definition: String,
+    pub year: i32,
+    pub value: Figure,
+    pub previous: Figure,
+    /// 同比: 增长14.63% / 下降5.00% / 新增 / 持平; for rates, the change in percentage points.
+    pub change: Option<String>,
+    /// For counts: the key to drill down to the records (`?indicator=KEY&year=Y`); for rates, the
+    /// keys of the parts.
+    pub parts: Vec<&'static str>,
+    pub display: String,
+}
+
+async fn count(app: &App, c: &CountDef, scope: &str, p: &Period) -> AppResult<i64> {
+    let from = if c.from.is_empty() { "rc_cases c" } else { &c.from };
+    let sql = format!("SELECT COUNT(*) FROM {from} WHERE ({}) AND {scope}", p.fill(&c.cond));
+    Ok(sqlx::query_scalar(&sql).fetch_one(&app.db.pool).await?)
+}
+
+/// Computes every definition for `year` and `year - 1` within `scope` (a SQL condition on `c`).
+pub async fn compute(app: &App, defs: &[IndicatorDef], scope: &str, year: i32) -> AppResult<Vec<IndicatorValue>> {
+    let fmt = app.config.indicators.percent;
+    let mut counts: std::collections::HashMap<(&str, i32), i64> = Default::default();
+    for d in defs {
+        if let Formula::Count(c) = &d.formula {
+            for y in [year, year - 1] {
+                counts.insert((d.key, y), count(app, c, scope, &Period::year(y)).await?);
+            }
+        }
+    }
+    let figure = |d: &IndicatorDef, y: i32| -> Figure {
+        match &d.formula {
+            Formula::Count(_) => Figure { count: counts.get(&(d.key, y)).copied(), numerator: None, denominator: None, percent: None },
+            Formula::Rate(n, dn) => {
+                let num = counts.get(&(*n, y)).copied().unwrap_or(0);
+                let den = counts.get(&(*dn, y)).copied().unwrap_or(0);
+                Figure { count: None, numerator: Some(num), denominator: Some(den), percent: percent(num, den, fmt) }
+            }
+        }
+    };
+    Ok(defs
+        .iter()
+        .map(|d| {
+            let value = figure(d, year);
+            let previous = figure(d, year - 1);
+            let change = match &d.formula {
+                Formula::Count(_) => Change::of(value.count.unwrap_or(0), previous.count.unwrap_or(0), fmt).map(|c| c.text()),
+                Formula::Rate(..) => point_change(
+                    (value.numerator.unwrap_or(0), value.denominator.unwrap_or(0)),
+                    (previous.numerator.unwrap_or(0), previous.denominator.unwrap_or(0)),
+                    fmt,
+                ),
+            };
+            let parts = match &d.formula {
+                Formula::Count(_) => vec![d.key],
+                Formula::Rate(n, dn) => vec![*n, *dn],
+            };
+            IndicatorValue {
+                key: d.key,
+                label: d.label,
+                unit: d.unit,
+                definition: d.definition.clone(),
+                year,
+                display: value.display(d.unit),
+                value,
+                previous,
+                change,
+                parts,
+            }
+        })
+        .collect())
+}

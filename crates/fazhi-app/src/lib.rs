@@ -1,0 +1,153 @@
+//! Use cases shared by the JSON API, the pages and the CLI. Each takes an [`Actor`], checks role
+//! and unit scope, runs the domain rule, and writes the record with its audit entry in one
+//! transaction.
+
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod deadlines;
+pub mod demo;
+pub mod error;
+pub mod indicators;
+pub mod org;
+pub mod reconsideration;
+pub mod xlsx;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use fazhi_domain::calendar::HolidayCalendar;
+use fazhi_domain::org::{Permission, Role};
+use fazhi_store::Db;
+use std::sync::Arc;
+
+pub use config::Config;
+pub use error::{AppError, AppResult};
+
+/// Where time comes from, so deadline logic is testable on any date.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+    /// Today in China Standard Time: deadlines are whole dates in Asia/Shanghai.
+    fn today(&self) -> NaiveDate {
+        self.now().with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset")).date_naive()
+    }
+}
+
+pub struct SystemClock;
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock stopped at noon (Beijing time) of a given day, for tests and reproducible demos.
+pub struct FixedClock(pub NaiveDate);
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0.and_hms_opt(4, 0, 0).expect("valid time").and_utc()
+    }
+}
+
+/// The application: storage, calendar, settings and clock. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub cal: Arc<HolidayCalendar>,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl App {
+    pub fn new(db: Db, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let cal = config.load_calendar()?;
+        Ok(Self { db, cal: Arc::new(cal), config: Arc::new(config), clock })
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    pub fn now_text(&self) -> String {
+        self.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    }
+}
+
+/// Which units' records an actor may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole jurisdiction.
+    All,
+    /// These units (the actor's unit and everything below it).
+    Units(Vec<i64>),
+}
+
+impl Scope {
+    pub fn contains(&self, unit: i64) -> bool {
+        match self {
+            Self::All => true,
+            Self::Units(v) => v.contains(&unit),
+        }
+    }
+
+    /// A SQL condition restricting rows whose `cols` name a unit inside the scope. Unit ids are
+    /// integers from our own tables, so they are written as literals.
+    pub fn sql(&self, cols: &[&str]) -> String {
+        match self {
+            Self::All => "1 = 1".into(),
+            Self::Units(v) if v.is_empty() => "1 = 0".into(),
+            Self::Units(v) => {
+                let list = v.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+                let parts: Vec<String> = cols.iter().map(|c| format!("{c} IN ({list})")).collect();
+                format!("({})", parts.join(" OR "))
+            }
+        }
+    }
+}
+
+/// Who is acting: the signed-in user (or the system, for the CLI and the demo).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub display_name: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub roles: Vec<Role>,
+    /// Units whose records the actor reads.
+    pub scope: Scope,
+    /// Units whose records the actor writes (his own subtree, never jurisdiction-wide by role).
+    pub write_scope: Scope,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    pub fn can(&self, p: Permission) -> bool {
+        self.roles.iter().any(|r| r.allows(p))
+    }
+
+    pub fn require(&self, p: Permission) -> AppResult<()> {
+        if self.can(p) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The system actor used by the CLI (`fazhi import`, `fazhi demo`): every permission,
+    /// whole jurisdiction. Its audit entries name the command.
+    pub fn system(name: &str, unit_id: i64) -> Self {
+        Self {
+            user_id: None,
+            username: "system".into(),
+            display_name: name.into(),
+            unit_id,
+            unit_name: String::new(),
+            roles: vec![Role::ReconsiderationClerk, Role::RuleOfLawOffice],
+            scope: Scope::All,
+            write_scope: Scope::All,
+            request_id: None,
+        }
+    }
+
+    pub fn role_labels(&self) -> String {
+        self.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、")
+    }
+}

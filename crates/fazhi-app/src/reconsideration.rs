@@ -1,0 +1,886 @@
+//! 行政复议 use cases: register an application, take a procedural step, list, detail, indicators,
+//! Excel export and import. The procedure itself (statuses, steps, deadlines) lives in
+//! `fazhi_domain::reconsideration`; this file loads, authorises, stores and audits.
+
+use crate::deadlines::{self, StoredDeadline};
+use crate::error::RowError;
+use crate::indicators::{self, CountDef, IndicatorDef, IndicatorValue, Period};
+use crate::{audit, org, xlsx, Actor, App, AppError, AppResult, Scope};
+use chrono::{Datelike, NaiveDate};
+use fazhi_domain::calendar::format_date_cn;
+use fazhi_domain::deadline::{Clock, DeadlineState, Extension, Pause};
+use fazhi_domain::org::Permission;
+use fazhi_domain::reconsideration::{
+    self as rc, allowed_actions, apply, format_case_no, Action, Application, CaseFacts, DeadlineKind, DecisionType, Effect,
+    Fields, Party, PartyKind, PartyRole, Procedure, Status, Step,
+};
+use fazhi_domain::DomainError;
+use fazhi_store::{Any, AnyConnection, Row, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+/// The module's name in shared tables (deadlines, audit log).
+pub const MODULE: &str = "reconsideration";
+
+const CASE_COLUMNS: &str = "c.id, c.case_no, c.received_date, c.applicant_names, r.name, c.act_name, c.status, c.procedure_kind, \
+     c.next_due, c.next_due_unit, c.version, c.channel, c.accepted_date, c.closed_date, c.decision_type, c.unit_id, c.respondent_unit_id";
+
+/// A case as lists show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseRow {
+    pub id: i64,
+    pub case_no: String,
+    pub received_date: String,
+    pub applicant_names: String,
+    pub respondent: String,
+    pub act_name: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub procedure_label: &'static str,
+    pub channel_label: &'static str,
+    pub accepted_date: Option<String>,
+    pub closed_date: Option<String>,
+    pub decision_label: &'static str,
+    pub next_due: Option<String>,
+    pub deadline_state: &'static str,
+    pub deadline_label: &'static str,
+    pub days_left: Option<i64>,
+    pub days_unit: &'static str,
+    pub version: i64,
+    pub unit_id: i64,
+    pub respondent_unit_id: i64,
+}
+
+fn label_of<T: Copy>(code: Option<String>, parse: impl Fn(&str) -> Result<T, DomainError>, label: impl Fn(T) -> &'static str) -> &'static str {
+    code.and_then(|c| parse(&c).ok()).map(label).unwrap_or("")
+}
+
+fn case_row(app: &App, r: &fazhi_store::AnyRow) -> CaseRow {
+    let status: String = r.get(6);
+    let next_due: Option<String> = r.get(8);
+    let next_unit: Option<String> = r.get(9);
+    let (state, left, unit) = deadlines::row_state(app, next_due.as_deref().and_then(|d| d.parse().ok()), next_unit.as_deref());
+    CaseRow {
+        id: r.get(0),
+        case_no: r.get(1),
+        received_date: r.get(2),
+        applicant_names: r.get(3),
+        respondent: r.get(4),
+        act_name: r.get(5),
+        status_label: Status::parse(&status).map(|s| s.label()).unwrap_or(""),
+        status,
+        procedure_label: label_of(r.get(7), Procedure::parse, Procedure::label),
+        channel_label: label_of(r.get(11), rc::Channel::parse, rc::Channel::label),
+        accepted_date: r.get(12),
+        closed_date: r.get(13),
+        decision_label: label_of(r.get(14), DecisionType::parse, DecisionType::label),
+        next_due,
+        deadline_state: state.code(),
+        deadline_label: state.label(),
+        days_left: left,
+        days_unit: unit,
+        version: r.get(10),
+        unit_id: r.get(15),
+        respondent_unit_id: r.get(16),
+    }
+}
+
+/// Filters of the case list (also the export and the indicator drill-down).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub status: String,
+    /// normal / warning / overdue / paused / done
+    #[serde(default)]
+    pub deadline: String,
+    #[serde(default)]
+    pub year: String,
+    /// A unit id: cases it handles or that concern it (respondent), with its children.
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub text: String,
+    /// Drill-down: the cases an indicator counted (`reconsideration.concluded`), for `year`.
+    #[serde(default)]
+    pub indicator: String,
+    #[serde(default)]
+    pub page: Option<i64>,
+    #[serde(default)]
+    pub per_page: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub pages: i64,
+}
+
+/// Builds the WHERE clause and its text binds for a list query.
+async fn list_where(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<(String, Vec<String>)> {
+    let mut cond = vec![actor.scope.sql(&["c.unit_id", "c.respondent_unit_id"])];
+    let mut binds = Vec::new();
+    if !q.status.trim().is_empty() {
+        let s = Status::parse(&q.status)?;
+        cond.push(format!("c.status = '{}'", s.code()));
+    }
+    if !q.deadline.trim().is_empty() {
+        let s = DeadlineState::from_code(q.deadline.trim())
+            .ok_or_else(|| DomainError::invalid_option("deadline", "期限状态", &q.deadline))?;
+        cond.push(deadlines::state_sql(app, s, "c.next_due", "c.next_due_unit"));
+    }
+    let year = parse_year(&q.year)?;
+    if !q.unit.trim().is_empty() {
+        let unit: i64 = q.unit.trim().parse().map_err(|_| DomainError::invalid_option("unit", "单位", &q.unit))?;
+        let units = org::all_units(app).await?;
+        cond.push(Scope::Units(org::subtree(&units, unit)).sql(&["c.unit_id", "c.respondent_unit_id"]));
+    }
+    if !q.indicator.trim().is_empty() {
+        let y = year.ok_or_else(|| DomainError::required("year", "年度"))?;
+        let def = indicator_defs(app)
+            .into_iter()
+            .find(|d| d.key == q.indicator.trim())
+            .ok_or_else(|| DomainError::invalid_option("indicator", "指标", &q.indicator))?;
+        cond.push(def.drilldown_condition(&Period::year(y)).ok_or_else(|| DomainError::invalid_option("indicator", "指标", &q.indicator))?);
+    } else if let Some(y) = year {
+        cond.push(format!("c.received_year = {y}"));
+    }
+    let text = q.text.trim();
+    if !text.is_empty() {
+        if text.chars().count() > 50 {
+            return Err(DomainError::too_long("text", "查询内容", 50).into());
+        }
+        binds.push(format!("%{text}%"));
+        cond.push("(c.case_no LIKE $1 OR c.applicant_names LIKE $1 OR c.act_name LIKE $1 OR r.name LIKE $1)".into());
+    }
+    Ok((cond.join(" AND "), binds))
+}
+
+fn parse_year(s: &str) -> AppResult<Option<i32>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    match s.parse::<i32>() {
+        Ok(y) if (2000..=2100).contains(&y) => Ok(Some(y)),
+        _ => Err(DomainError::field("invalid_year", "year", "年度应为四位数字，如2024").into()),
+    }
+}
+
+pub async fn list(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Page<CaseRow>> {
+    actor.require(Permission::ReadCases)?;
+    let (where_sql, binds) = list_where(app, actor, q).await?;
+    let per_page = q.per_page.unwrap_or(20).clamp(1, 200);
+    let page = q.page.unwrap_or(1).max(1);
+    let count_sql = format!("SELECT COUNT(*) FROM rc_cases c JOIN units r ON r.id = c.respondent_unit_id WHERE {where_sql}");
+    let mut cq = sqlx::query_scalar::<_, i64>(&count_sql);
+    for b in &binds {
+        cq = cq.bind(b);
+    }
+    let total = cq.fetch_one(&app.db.pool).await?;
+    let sql = format!(
+        "SELECT {CASE_COLUMNS} FROM rc_cases c JOIN units r ON r.id = c.respondent_unit_id WHERE {where_sql} \
+         ORDER BY c.received_date DESC, c.id DESC LIMIT {per_page} OFFSET {}",
+        (page - 1) * per_page
+    );
+    let mut query = sqlx::query(&sql);
+    for b in &binds {
+        query = query.bind(b);
+    }
+    let rows = query.fetch_all(&app.db.pool).await?;
+    let items = rows.iter().map(|r| case_row(app, r)).collect();
+    Ok(Page { items, total, page, per_page, pages: ((total + per_page - 1) / per_page).max(1) })
+}
+
+/// A party as the detail page shows it: identity numbers in full only to those who handle the
+/// case (复议工作人员 within scope), masked for everyone else.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyView {
+    pub role_label: &'static str,
+    pub kind_label: &'static str,
+    pub name: String,
+    pub identity: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    pub action: String,
+    pub action_label: &'static str,
+    pub date: String,
+    pub summary: String,
+    pub actor: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDetail {
+    pub case: CaseRow,
+    pub act_doc_no: Option<String>,
+    pub act_date: String,
+    pub request: String,
+    pub handler: Option<String>,
+    pub termination_label: &'static str,
+    pub requires_performance: bool,
+    pub performed: Option<bool>,
+    pub litigation_date: Option<String>,
+    pub extended: bool,
+    pub hearing_held: bool,
+    pub letters: i64,
+    pub parties: Vec<PartyView>,
+    pub events: Vec<EventView>,
+    pub deadlines: Vec<deadlines::DeadlineView>,
+    /// Steps the actor may take now: (code, label).
+    pub actions: Vec<(String, &'static str)>,
+}
+
+/// Loads a case the actor may see, or `NotFound` (also when it exists outside his scope).
+async fn load_case(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<fazhi_store::AnyRow> {
+    let sql = format!(
+        "SELECT {CASE_COLUMNS}, c.act_doc_no, c.act_date, c.request, c.handler, c.termination_reason, c.requires_performance, \
+         c.performed, c.litigation_date, c.extended, c.hearing_held, c.letters, c.last_event_date \
+         FROM rc_cases c JOIN units r ON r.id = c.respondent_unit_id WHERE c.id = $1 AND {}",
+        actor.scope.sql(&["c.unit_id", "c.respondent_unit_id"])
+    );
+    sqlx::query(&sql).bind(id).fetch_optional(conn).await?.ok_or(AppError::NotFound("案件"))
+}
+
+fn may_write(actor: &Actor, row: &fazhi_store::AnyRow) -> bool {
+    actor.can(Permission::WriteReconsideration) && actor.write_scope.contains(row.get::<i64, _>(15))
+}
+
+pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> {
+    actor.require(Permission::ReadCases)?;
+    let mut conn = app.db.pool.acquire().await?;
+    let r = load_case(&mut conn, actor, id).await?;
+    let case = case_row(app, &r);
+    let full_identity = may_write(actor, &r);
+    let parties = sqlx::query("SELECT role, kind, name, id_number, credit_code, phone FROM rc_parties WHERE case_id = $1 ORDER BY sort")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let id_number: Option<String> = p.get(3);
+            let credit: Option<String> = p.get(4);
+            let phone: Option<String> = p.get(5);
+            PartyView {
+                role_label: label_of(p.get(0), PartyRole::parse, PartyRole::label),
+                kind_label: label_of(p.get(1), PartyKind::parse, PartyKind::label),
+                name: p.get(2),
+                identity: match (id_number, credit) {
+                    (Some(n), _) if full_identity => n,
+                    (Some(n), _) => fazhi_domain::ids::mask_middle(&n, 4, 4),
+                    (None, Some(c)) => c,
+                    _ => String::new(),
+                },
+                phone: phone.map(|p| if full_identity { p } else { fazhi_domain::ids::mask_phone(&p) }).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let events = sqlx::query("SELECT action, event_date, detail_json, actor_name, created_at FROM rc_events WHERE case_id = $1 ORDER BY id")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let action: String = e.get(0);
+            let detail: serde_json::Value = serde_json::from_str(&e.get::<String, _>(2)).unwrap_or_default();
+            EventView {
+                action_label: if action == "register" { "登记申请" } else { Action::parse(&action).map(|a| a.label()).unwrap_or("") },
+                action,
+                date: e.get(1),
+                summary: detail.get("summary").and_then(|s| s.as_str()).unwrap_or_default().to_string(),
+                actor: e.get(3),
+                at: e.get(4),
+            }
+        })
+        .collect();
+    let ds = deadlines::load(&mut conn, MODULE, id).await?;
+    let deadlines = ds.iter().map(|d| deadlines::view(app, d, &deadline_label(&d.kind))).collect();
+    let status = Status::parse(&case.status)?;
+    let actions = if may_write(actor, &r) {
+        allowed_actions(status).into_iter().map(|a| (a.code().to_string(), a.label())).collect()
+    } else {
+        vec![]
+    };
+    let perf: Option<i64> = r.get(23);
+    Ok(CaseDetail {
+        act_doc_no: r.get(17),
+        act_date: r.get(18),
+        request: r.get(19),
+        handler: r.get(20),
+        termination_label: label_of(r.get(21), rc::TerminationReason::parse, rc::TerminationReason::label),
+        requires_performance: r.get::<i64, _>(22) == 1,
+        performed: perf.map(|p| p == 1),
+        litigation_date: r.get(24),
+        extended: r.get::<i64, _>(25) == 1,
+        hearing_held: r.get::<i64, _>(26) == 1,
+        letters: r.get(27),
+        case,
+        parties,
+        events,
+        deadlines,
+        actions,
+    })
+}
+
+fn deadline_label(kind: &str) -> String {
+    DeadlineKind::parse(kind).map(|k| k.label().to_string()).unwrap_or_else(|_| kind.to_string())
+}
+
+fn clock_for(app: &App, kind: DeadlineKind, procedure: Option<Procedure>, start: NaiveDate) -> Clock {
+    let (n, unit, event, basis) = rc::deadline_rule(kind, procedure, &app.config.reconsideration);
+    Clock::new(start, event, n, unit, basis)
+}
+
+/// Next case number for the organ and year: the counter only goes up, so a number is never reused.
+async fn next_case_no(tx: &mut Transaction<'_, Any>, prefix: &str, year: i32) -> AppResult<String> {
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO case_numbers (prefix, year, last_seq) VALUES ($1, $2, 1) \
+         ON CONFLICT (prefix, year) DO UPDATE SET last_seq = case_numbers.last_seq + 1 RETURNING last_seq",
+    )
+    .bind(prefix)
+    .bind(i64::from(year))
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(format_case_no(prefix, year, seq))
+}
+
+/// Registers an application (登记申请). Returns the new case's id and number.
+pub async fn register(app: &App, actor: &Actor, f: &Fields) -> AppResult<(i64, String)> {
+    actor.require(Permission::WriteReconsideration)?;
+    let a = Application::parse(f, app.today())?;
+    let mut tx = app.db.pool.begin().await?;
+    let (id, no) = insert_application(&mut tx, app, actor, &a).await?;
+    tx.commit().await?;
+    Ok((id, no))
+}
+
+async fn insert_application(tx: &mut Transaction<'_, Any>, app: &App, actor: &Actor, a: &Application) -> AppResult<(i64, String)> {
+    let respondent: Option<String> =
+        sqlx::query_scalar("SELECT name FROM units WHERE id = $1").bind(a.respondent_unit_id).fetch_optional(&mut **tx).await?;
+    let Some(respondent) = respondent else {
+        return Err(DomainError::field("not_found", "respondent_unit_id", "被申请人不是本行政区划内的单位").into());
+    };
+    let prefix: String = sqlx::query_scalar("SELECT case_prefix FROM jurisdiction WHERE id = 1")
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| AppError::Internal("jurisdiction not initialised".into()))?;
+    let year = a.received_date.year();
+    let case_no = next_case_no(tx, &prefix, year).await?;
+    let now = app.now_text();
+    let acceptance = clock_for(app, DeadlineKind::AcceptanceReview, None, a.received_date);
+    let due = acceptance.compute(&app.cal)?.due;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO rc_cases (case_no, case_year, unit_id, respondent_unit_id, status, channel, received_date, received_year, act_name, \
+         act_doc_no, act_date, request, applicant_names, last_event_date, next_due, next_due_unit, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17) RETURNING id",
+    )
+    .bind(&case_no)
+    .bind(i64::from(year))
+    .bind(actor.unit_id)
+    .bind(a.respondent_unit_id)
+    .bind(Status::Received.code())
+    .bind(a.channel.code())
+    .bind(a.received_date.to_string())
+    .bind(i64::from(year))
+    .bind(&a.act_name)
+    .bind(&a.act_doc_no)
+    .bind(a.act_date.to_string())
+    .bind(&a.request)
+    .bind(a.applicant_names())
+    .bind(a.received_date.to_string())
+    .bind(due.map(|d| d.to_string()))
+    .bind(acceptance.unit.code())
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await?;
+    for (i, p) in a.parties.iter().enumerate() {
+        sqlx::query("INSERT INTO rc_parties (case_id, role, kind, name, id_number, credit_code, phone, sort) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(id)
+            .bind(p.role.code())
+            .bind(p.kind.code())
+            .bind(&p.name)
+            .bind(p.id_number.as_ref().map(|x| x.as_str().to_string()))
+            .bind(p.credit_code.as_ref().map(|x| x.as_str().to_string()))
+            .bind(&p.phone)
+            .bind(i as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let summary = format!("{}通过{}提出行政复议申请，被申请人：{}", a.applicant_names(), a.channel.label(), respondent);
+    insert_event(tx, app, actor, id, "register", a.received_date, json!({"summary": summary})).await?;
+    deadlines::open(tx, app, MODULE, id, DeadlineKind::AcceptanceReview.code(), acceptance).await?;
+    audit::record(tx, app, actor, "create", "rc_case", &id.to_string(), None, Some(audit_view(a, &case_no))).await?;
+    Ok((id, case_no))
+}
+
+/// The application as the audit log keeps it: identity numbers and phones masked.
+fn audit_view(a: &Application, case_no: &str) -> serde_json::Value {
+    let parties: Vec<_> = a
+        .parties
+        .iter()
+        .map(|p: &Party| {
+            json!({"role": p.role.code(), "name": p.name, "identity": p.masked_identity(),
+                   "phone": p.phone.as_deref().map(fazhi_domain::ids::mask_phone)})
+        })
+        .collect();
+    json!({"case_no": case_no, "received_date": a.received_date, "channel": a.channel.code(),
+           "respondent_unit_id": a.respondent_unit_id, "act_name": a.act_name, "act_date": a.act_date,
+           "request": a.request, "parties": parties})
+}
+
+async fn insert_event(
+    tx: &mut Transaction<'_, Any>,
+    app: &App,
+    actor: &Actor,
+    case_id: i64,
+    action: &str,
+    date: NaiveDate,
+    detail: serde_json::Value,
+) -> AppResult<()> {
+    sqlx::query("INSERT INTO rc_events (case_id, action, event_date, detail_json, actor_id, actor_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(case_id)
+        .bind(action)
+        .bind(date.to_string())
+        .bind(detail.to_string())
+        .bind(actor.user_id)
+        .bind(&actor.display_name)
+        .bind(app.now_text())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A one-line summary of a step for the timeline.
+fn step_summary(step: &Step) -> String {
+    match step {
+        Step::Accept { procedure, handler, .. } => {
+            format!("决定受理，适用{}{}", procedure.label(), handler.as_deref().map(|h| format!("，承办人：{h}")).unwrap_or_default())
+        }
+        Step::DeemAccept { procedure, .. } => format!("受理审查期限届满未作决定，视为受理，适用{}", procedure.label()),
+        Step::Refuse { reason, legal_ground, .. } => format!("决定不予受理。理由：{reason}；依据：{legal_ground}"),
+        Step::RequestCorrection { items, .. } => format!("通知申请人补正：{items}"),
+        Step::ReceiveCorrection { .. } => "收到补正材料，重新计算受理审查期限".into(),
+        Step::Abandon { .. } => "申请人无正当理由逾期不补正，视为放弃行政复议申请".into(),
+        Step::SendCopy { .. } => "向被申请人发送申请书副本".into(),
+        Step::ConvertToOrdinary { approved_by, .. } => format!("经{approved_by}批准，转为普通程序审理"),
+        Step::ScheduleHearing { hearing_date, place, .. } => format!("定于{}在{place}举行听证", format_date_cn(*hearing_date)),
+        Step::RecordHearing { notes, .. } => format!("举行听证{}", notes.as_deref().map(|n| format!("：{n}")).unwrap_or_default()),
+        Step::Suspend { ground, .. } => format!("中止审理：{}", ground.label()),
+        Step::Resume { .. } => "中止原因消除，恢复审理".into(),
+        Step::Extend { days, approved_by, reason, .. } => format!("经{approved_by}批准延长审理期限{days}日，理由：{reason}"),
+        Step::Decide { decision_type, summary, .. } => {
+            format!("作出{}决定{}", decision_type.label(), summary.as_deref().map(|s| format!("：{s}")).unwrap_or_default())
+        }
+        Step::Mediate { summary, .. } => format!("调解结案{}", summary.as_deref().map(|s| format!("：{s}")).unwrap_or_default()),
+        Step::Terminate { reason, .. } => format!("终止行政复议：{}", reason.label()),
+        Step::IssueLetter { kind, addressee, .. } => format!("向{addressee}制发{}", kind.label()),
+        Step::RecordPerformance { performed, notes, .. } => format!(
+            "{}{}",
+            if *performed { "被申请人已履行" } else { "被申请人未履行" },
+            notes.as_deref().map(|n| format!("：{n}")).unwrap_or_default()
+        ),
+        Step::RecordLitigation { court, .. } => {
+            format!("申请人不服复议决定提起行政诉讼{}", court.as_deref().map(|c| format!("（{c}）")).unwrap_or_default())
+        }
+    }
+}
+
+/// Takes one procedural step on a case. `expected_version`, when given, must match the stored
+/// version (the form was loaded from it), otherwise the step is refused with a conflict.
+pub async fn take_step(app: &App, actor: &Actor, id: i64, action: &str, f: &Fields, expected_version: Option<i64>) -> AppResult<()> {
+    actor.require(Permission::ReadCases)?;
+    let action = Action::parse(action)?;
+    let mut tx = app.db.pool.begin().await?;
+    let r = load_case(&mut tx, actor, id).await?;
+    if !may_write(actor, &r) {
+        return Err(AppError::Forbidden);
+    }
+    let version: i64 = r.get(10);
+    if expected_version.is_some_and(|v| v != version) {
+        return Err(AppError::Conflict("该案件已被他人修改，请刷新页面后重新操作".into()));
+    }
+    let step = Step::parse(action, f)?;
+    let status = Status::parse(&r.get::<String, _>(6))?;
+    let procedure = r.get::<Option<String>, _>(7).and_then(|p: String| Procedure::parse(&p).ok());
+    let mut ds = deadlines::load(&mut tx, MODULE, id).await?;
+    let acceptance_due = ds
+        .iter()
+        .rev()
+        .find(|d| d.kind == DeadlineKind::AcceptanceReview.code() && d.is_open())
+        .and_then(|d| d.clock.compute(&app.cal).ok().and_then(|c| c.due));
+    let facts = CaseFacts {
+        status,
+        procedure,
+        received_date: r.get::<String, _>(2).parse().map_err(|_| AppError::Internal("bad date".into()))?,
+        last_event_date: r.get::<String, _>(28).parse().map_err(|_| AppError::Internal("bad date".into()))?,
+        extended: r.get::<i64, _>(25) == 1,
+        requires_performance: r.get::<i64, _>(22) == 1,
+        acceptance_due,
+    };
+    let out = apply(&facts, &step, app.today(), &app.config.reconsideration)?;
+    let new_procedure = out.changes.procedure.or(procedure);
+    for fx in &out.effects {
+        apply_effect(&mut tx, app, id, &mut ds, fx, new_procedure).await?;
+    }
+    for d in ds.iter() {
+        deadlines::save(&mut tx, app, d).await?;
+    }
+    let ds = deadlines::load(&mut tx, MODULE, id).await?;
+    let (next_due, next_unit) = deadlines::next_due(&ds, app)?;
+    let ch = &out.changes;
+    let date = step.date();
+    let closed = matches!(step, Step::Refuse { .. } | Step::Abandon { .. }).then_some(date).or(ch.concluded_date);
+    let corrected = ch.decision_type.map(|t| t.is_correction(&app.config.reconsideration));
+    let handler = match &step {
+        Step::Accept { handler, .. } => handler.clone(),
+        _ => None,
+    };
+    let updated = sqlx::query(
+        "UPDATE rc_cases SET status = $1, procedure_kind = COALESCE($2, procedure_kind), accepted_date = COALESCE($3, accepted_date), \
+         closed_date = COALESCE($4, closed_date), closed_year = COALESCE($5, closed_year), decision_type = COALESCE($6, decision_type), \
+         corrected = COALESCE($7, corrected), termination_reason = COALESCE($8, termination_reason), \
+         requires_performance = COALESCE($9, requires_performance), performed = COALESCE($10, performed), \
+         litigation_date = COALESCE($11, litigation_date), extended = COALESCE($12, extended), \
+         hearing_held = CASE WHEN $13 = 1 THEN 1 ELSE hearing_held END, letters = letters + $14, handler = COALESCE($15, handler), \
+         last_event_date = $16, next_due = $17, next_due_unit = $18, version = version + 1, updated_at = $19 \
+         WHERE id = $20 AND version = $21",
+    )
+    .bind(out.status.code())
+    .bind(ch.procedure.map(|p| p.code()))
+    .bind(ch.accepted_date.map(|d| d.to_string()))
+    .bind(closed.map(|d| d.to_string()))
+    .bind(closed.map(|d| i64::from(d.year())))
+    .bind(ch.decision_type.map(|t| t.code()))
+    .bind(corrected.map(i64::from))
+    .bind(ch.termination_reason.map(|t| t.code()))
+    .bind(ch.requires_performance.map(i64::from))
+    .bind(ch.performed.map(i64::from))
+    .bind(ch.litigation_date.map(|d| d.to_string()))
+    .bind(ch.extended.map(i64::from))
+    .bind(i64::from(ch.hearing_held))
+    .bind(i64::from(ch.letter_issued))
+    .bind(handler)
+    .bind(date.to_string())
+    .bind(next_due.map(|d| d.to_string()))
+    .bind(next_unit)
+    .bind(app.now_text())
+    .bind(id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(AppError::Conflict("该案件已被他人修改，请刷新页面后重新操作".into()));
+    }
+    let summary = step_summary(&step);
+    let mut detail = serde_json::to_value(&step)?;
+    detail["summary"] = json!(summary);
+    insert_event(&mut tx, app, actor, id, action.code(), date, detail.clone()).await?;
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        action.code(),
+        "rc_case",
+        &id.to_string(),
+        Some(json!({"status": status.code(), "version": version})),
+        Some(json!({"status": out.status.code(), "version": version + 1, "step": detail})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn apply_effect(
+    tx: &mut Transaction<'_, Any>,
+    app: &App,
+    case_id: i64,
+    ds: &mut [StoredDeadline],
+    fx: &Effect,
+    procedure: Option<Procedure>,
+) -> AppResult<()> {
+    let open_of = |ds: &mut [StoredDeadline], kind: DeadlineKind| -> Option<usize> {
+        ds.iter().rposition(|d| d.kind == kind.code() && d.is_open())
+    };
+    match fx {
+        Effect::Open { kind, start } => {
+            deadlines::open(tx, app, MODULE, case_id, kind.code(), clock_for(app, *kind, procedure, *start)).await?;
+        }
+        Effect::Complete { kind, date } => {
+            if let Some(i) = open_of(ds, *kind) {
+                ds[i].due = ds[i].clock.compute(&app.cal)?.due;
+                ds[i].completed = Some(*date);
+            }
+        }
+        Effect::Pause { kind, from, reason } => {
+            if let Some(i) = open_of(ds, *kind) {
+                ds[i].clock.pauses.push(Pause { from: *from, to: None, reason: reason.clone() });
+            }
+        }
+        Effect::Resume { kind, date } => {
+            if let Some(i) = open_of(ds, *kind) {
+                if let Some(p) = ds[i].clock.pauses.iter_mut().rev().find(|p| p.to.is_none()) {
+                    p.to = Some(*date);
+                }
+            }
+        }
+        Effect::Extend { kind, count, approved_by, reason } => {
+            if let Some(i) = open_of(ds, *kind) {
+                ds[i].clock.extensions.push(Extension { count: *count, approved_by: approved_by.clone(), reason: reason.clone() });
+            }
+        }
+        Effect::Retime { kind, procedure } => {
+            if let Some(i) = open_of(ds, *kind) {
+                let fresh = clock_for(app, *kind, Some(*procedure), ds[i].clock.start);
+                ds[i].clock.count = fresh.count;
+                ds[i].clock.basis = fresh.basis;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The module's indicator definitions (`indicators.md`, `reconsideration.*`), as conditions on
+/// `rc_cases c` for a period. The same condition gives the value and the drill-down list.
+pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
+    use crate::config::CorrectionDenominator as D;
+    let rules = &app.config.reconsideration;
+    let corrections: Vec<String> =
+        DecisionType::ALL.iter().filter(|t| t.is_correction(rules)).map(|t| format!("'{}'", t.code())).collect();
+    let corrections = corrections.join(",");
+    let concluded = "c.status IN ('decided','mediated','terminated') AND c.closed_year = {Y}";
+    let merits = "c.status = 'decided' AND c.decision_type <> 'reject_application' AND c.closed_year = {Y}";
+    let perf_required = "c.requires_performance = 1 AND c.status IN ('decided','mediated') AND c.closed_year = {Y}";
+    let count = |key: &'static str, label: &'static str, unit: &'static str, def: &'static str, cond: String| {
+        IndicatorDef::count(key, label, unit, def, CountDef::cases(cond))
+    };
+    let (den_key, den_text) = match app.config.indicators.correction_denominator {
+        D::Merits => ("reconsideration.decided_on_merits", "纠错件数 ÷ 作出实体决定的件数"),
+        D::Concluded => ("reconsideration.concluded", "纠错件数 ÷ 审结件数"),
+        D::Applications => ("reconsideration.applications", "纠错件数 ÷ 收到申请件数"),
+    };
+    vec![
+        count("reconsideration.applications", "收到行政复议申请", "件", "本期收到的行政复议申请件数（按收到申请日期）", "c.received_year = {Y}".into()),
+        count("reconsideration.accepted", "受理", "件", "本期决定受理或视为受理的件数（按受理日期）", "c.accepted_date >= '{Y}-01-01' AND c.accepted_date <= '{Y}-12-31'".into()),
+        count("reconsideration.rejected", "不予受理", "件", "本期决定不予受理的件数", "c.status = 'not_accepted' AND c.closed_year = {Y}".into()),
+        count("reconsideration.concluded", "审结", "件", "本期以决定、调解或终止方式审结的件数（按结案日期）", concluded.into()),
+        IndicatorDef::rate("reconsideration.conclusion_rate", "审结率", "审结件数 ÷ 收到申请件数", "reconsideration.concluded", "reconsideration.applications"),
+        count("reconsideration.decided_on_merits", "作出实体决定", "件", "本期作出复议决定（不含驳回复议申请）的件数", merits.into()),
+        count(
+            "reconsideration.corrected",
+            "纠错",
+            "件",
+            "本期作出变更、撤销、部分撤销、确认违法、责令履行决定（及按配置计入的确认无效决定）的件数",
+            format!("c.status = 'decided' AND c.closed_year = {{Y}} AND c.decision_type IN ({corrections})"),
+        ),
+        IndicatorDef::rate("reconsideration.correction_rate", "纠错率", den_text, "reconsideration.corrected", den_key),
+        count(
+            "reconsideration.hearings",
+            "听证审理",
+            "件",
+            "本期举行听证的案件数（按听证日期）",
+            "EXISTS (SELECT 1 FROM rc_events e WHERE e.case_id = c.id AND e.action = 'record_hearing' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31')".into(),
+        ),
+        IndicatorDef::count(
+            "reconsideration.opinion_letters",
+            "行政复议意见书、建议书",
+            "份",
+            "本期制发的行政复议意见书、建议书份数",
+            CountDef {
+                from: "rc_events e JOIN rc_cases c ON c.id = e.case_id".into(),
+                cond: "e.action = 'issue_letter' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31'".into(),
+                drilldown: Some("EXISTS (SELECT 1 FROM rc_events e WHERE e.case_id = c.id AND e.action = 'issue_letter' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31')".into()),
+            },
+        ),
+        count("reconsideration.litigated_after", "复议后提起行政诉讼", "件", "本期申请人不服复议决定提起行政诉讼的件数（按起诉日期）", "c.litigation_date >= '{Y}-01-01' AND c.litigation_date <= '{Y}-12-31'".into()),
+        IndicatorDef::rate("reconsideration.litigation_rate", "起诉率", "复议后起诉件数 ÷ 收到申请件数", "reconsideration.litigated_after", "reconsideration.applications"),
+        count("reconsideration.performance_required", "需履行的复议决定", "件", "本期结案且需要被申请人履行的决定和调解书件数", perf_required.into()),
+        count(
+            "reconsideration.performed",
+            "已履行的复议决定",
+            "件",
+            "其中已登记履行的件数",
+            format!("{perf_required} AND c.performed = 1"),
+        ),
+        IndicatorDef::rate("reconsideration.performance_rate", "行政复议决定履行率", "已履行件数 ÷ 需履行件数", "reconsideration.performed", "reconsideration.performance_required"),
+    ]
+}
+
+/// The module's indicators for a year and a unit (with or without its children), with the year
+/// before and the change.
+pub async fn indicators(app: &App, actor: &Actor, year: i32, unit: Option<i64>, children: bool) -> AppResult<Vec<IndicatorValue>> {
+    actor.require(Permission::ReadIndicators)?;
+    let mut scope = vec![actor.scope.sql(&["c.unit_id", "c.respondent_unit_id"])];
+    if let Some(u) = unit {
+        let units = org::all_units(app).await?;
+        if !units.iter().any(|x| x.id == u) {
+            return Err(DomainError::invalid_option("unit", "单位", &u.to_string()).into());
+        }
+        let ids = if children { org::subtree(&units, u) } else { vec![u] };
+        scope.push(Scope::Units(ids).sql(&["c.unit_id", "c.respondent_unit_id"]));
+    }
+    indicators::compute(app, &indicator_defs(app), &scope.join(" AND "), year).await
+}
+
+/// Column headers of the export (and of the import template for the registration columns).
+const EXPORT_HEADERS: [&str; 14] = [
+    "案号", "收到申请日期", "申请人", "被申请人", "被申请复议的行政行为", "申请方式", "案件状态", "审理程序", "受理日期", "结案日期", "决定类型",
+    "最近期限", "期限状态", "剩余天数",
+];
+
+/// Exports the filtered list (all pages) as .xlsx. Personal identity numbers are not exported.
+pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8>> {
+    actor.require(Permission::ReadCases)?;
+    let (where_sql, binds) = list_where(app, actor, q).await?;
+    let sql = format!(
+        "SELECT {CASE_COLUMNS} FROM rc_cases c JOIN units r ON r.id = c.respondent_unit_id WHERE {where_sql} ORDER BY c.received_date DESC, c.id DESC"
+    );
+    let mut query = sqlx::query(&sql);
+    for b in &binds {
+        query = query.bind(b);
+    }
+    let rows = query.fetch_all(&app.db.pool).await?;
+    let data = rows.iter().map(|r| {
+        let c = case_row(app, r);
+        vec![
+            c.case_no,
+            c.received_date,
+            c.applicant_names,
+            c.respondent,
+            c.act_name,
+            c.channel_label.into(),
+            c.status_label.into(),
+            c.procedure_label.into(),
+            c.accepted_date.unwrap_or_default(),
+            c.closed_date.unwrap_or_default(),
+            c.decision_label.into(),
+            c.next_due.unwrap_or_default(),
+            c.deadline_label.into(),
+            c.days_left.map(|d| format!("{d}{}", c.days_unit)).unwrap_or_default(),
+        ]
+    });
+    let bytes = xlsx::write_table("行政复议案件", &EXPORT_HEADERS, data)?;
+    let mut tx = app.db.pool.begin().await?;
+    audit::record(&mut tx, app, actor, "export", "rc_case", "", None, Some(json!({"filter": q, "rows": rows.len()}))).await?;
+    tx.commit().await?;
+    Ok(bytes)
+}
+
+/// The import template's columns: (header, form field).
+pub const IMPORT_COLUMNS: [(&str, &str); 14] = [
+    ("收到申请日期", "received_date"),
+    ("申请方式", "channel"),
+    ("被申请人", "respondent"),
+    ("被申请复议的行政行为", "act_name"),
+    ("行政行为文书号", "act_doc_no"),
+    ("行政行为作出日期", "act_date"),
+    ("行政复议请求", "request"),
+    ("申请人类别", "applicant_kind"),
+    ("申请人姓名或名称", "applicant_name"),
+    ("申请人身份证号码", "applicant_id_number"),
+    ("申请人统一社会信用代码", "applicant_credit_code"),
+    ("申请人联系电话", "applicant_phone"),
+    ("代理人姓名", "agent_name"),
+    ("第三人姓名或名称", "third_party_name"),
+];
+
+/// The import template: headers and one example row.
+pub fn import_template() -> AppResult<Vec<u8>> {
+    let headers: Vec<&str> = IMPORT_COLUMNS.iter().map(|c| c.0).collect();
+    let example = vec![
+        "2024-09-27", "窗口", "区市场监督管理局", "行政处罚决定", "示市监罚〔2024〕8号", "2024-09-01", "请求撤销该行政处罚决定", "自然人", "张三",
+        "11010519491231002X", "", "13800000000", "", "",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    xlsx::write_table("行政复议申请导入", &headers, std::iter::once(example))
+}
+
+/// Imports applications from an .xlsx made from the template. Every row is checked first; if
+/// any row is wrong, the errors (row, column, reason) are returned and nothing is written.
+pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<String>> {
+    actor.require(Permission::WriteReconsideration)?;
+    let (headers, rows) = xlsx::read_table(bytes)?;
+    let mut index = Vec::new();
+    for (h, field) in IMPORT_COLUMNS {
+        match headers.iter().position(|x| x == h) {
+            Some(i) => index.push((h, field, i)),
+            None if matches!(field, "act_doc_no" | "agent_name" | "third_party_name" | "applicant_credit_code" | "applicant_phone") => {}
+            None => return Err(DomainError::field("missing_column", "file", format!("导入文件缺少“{h}”列，请使用系统提供的模板")).into()),
+        }
+    }
+    let units = org::all_units(app).await?;
+    let today = app.today();
+    let mut apps = Vec::new();
+    let mut errors = Vec::new();
+    for (n, row) in rows.iter().enumerate() {
+        let excel_row = n + 2;
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut f = Fields::new();
+        for (_, field, i) in &index {
+            f.insert(field.to_string(), row.get(*i).cloned().unwrap_or_default());
+        }
+        let respondent = f.remove("respondent").unwrap_or_default();
+        match units.iter().find(|u| u.name == respondent.trim()) {
+            Some(u) => {
+                f.insert("respondent_unit_id".into(), u.id.to_string());
+            }
+            None => {
+                errors.push(RowError {
+                    row: excel_row,
+                    column: "被申请人".into(),
+                    code: "not_found",
+                    message: format!("被申请人“{respondent}”不是本行政区划内的单位"),
+                });
+                continue;
+            }
+        }
+        match Application::parse(&f, today) {
+            Ok(a) => apps.push(a),
+            Err(e) => {
+                let column = e
+                    .field
+                    .as_deref()
+                    .and_then(|fl| IMPORT_COLUMNS.iter().find(|c| c.1 == fl))
+                    .map(|c| c.0.to_string())
+                    .unwrap_or_else(|| e.field.clone().unwrap_or_default());
+                errors.push(RowError { row: excel_row, column, code: e.code, message: e.message });
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Rows(errors));
+    }
+    if apps.is_empty() {
+        return Err(DomainError::field("empty_file", "file", "导入文件中没有数据行").into());
+    }
+    let mut tx = app.db.pool.begin().await?;
+    let mut numbers = Vec::new();
+    for a in &apps {
+        numbers.push(insert_application(&mut tx, app, actor, a).await?.1);
+    }
+    audit::record(&mut tx, app, actor, "import", "rc_case", "", None, Some(json!({"rows": apps.len(), "case_nos": numbers}))).await?;
+    tx.commit().await?;
+    Ok(numbers)
+}
+
+/// Cases near or past a deadline in the actor's scope, most urgent first (超期预警).
+pub async fn warnings(app: &App, actor: &Actor) -> AppResult<Vec<CaseRow>> {
+    actor.require(Permission::ReadCases)?;
+    let cond = format!(
+        "{} AND ({} OR {})",
+        actor.scope.sql(&["c.unit_id", "c.respondent_unit_id"]),
+        deadlines::state_sql(app, DeadlineState::Overdue, "c.next_due", "c.next_due_unit"),
+        deadlines::state_sql(app, DeadlineState::Warning, "c.next_due", "c.next_due_unit"),
+    );
+    let sql = format!("SELECT {CASE_COLUMNS} FROM rc_cases c JOIN units r ON r.id = c.respondent_unit_id WHERE {cond} ORDER BY c.next_due, c.id LIMIT 500");
+    let rows = sqlx::query(&sql).fetch_all(&app.db.pool).await?;
+    Ok(rows.iter().map(|r| case_row(app, r)).collect())
+}

@@ -1,0 +1,331 @@
+//! `fazhi`: the one binary. A thin shell over `fazhi-app` use cases and the `fazhi-web` server.
+
+use anyhow::{bail, Context, Result};
+use chrono::{Datelike, NaiveDate};
+use clap::{Parser, Subcommand, ValueEnum};
+use fazhi_app::{auth, demo, org, reconsideration as rc, Actor, App, AppError, Config, SystemClock};
+use fazhi_domain::deadline::{Clock, PeriodUnit};
+use fazhi_domain::org::Role;
+use fazhi_store::Db;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "fazhi", version, about = "法治政府建设管理平台 Fazhi")]
+struct Cli {
+    /// Configuration file (TOML); see `fazhi config default`.
+    #[arg(long, global = true, env = "FAZHI_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB (overrides the file and FAZHI_DATABASE_URL).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the web server.
+    Serve {
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Create the database if needed, load demo data (once), print the demo accounts and serve.
+    Demo {
+        /// Number of generated 行政复议 cases.
+        #[arg(long, default_value_t = 600)]
+        cases: usize,
+        /// Load the data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Apply database migrations.
+    Migrate {
+        /// Create the SQLite file when it does not exist.
+        #[arg(long)]
+        create: bool,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Compute a legal deadline on the official calendar.
+    Deadline {
+        /// The start event's date (not counted).
+        #[arg(long)]
+        from: String,
+        #[arg(long, conflicts_with = "days")]
+        working_days: Option<u32>,
+        #[arg(long)]
+        days: Option<u32>,
+        /// Print the computation steps (期限计算说明).
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Print the 行政复议 indicators for a year.
+    Indicators {
+        #[arg(long)]
+        year: Option<i32>,
+        /// A unit id (with its children).
+        #[arg(long)]
+        unit: Option<i64>,
+        #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+        format: OutFormat,
+    },
+    /// Export the 行政复议 case list to .xlsx.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "")]
+        year: String,
+        #[arg(long, default_value = "")]
+        status: String,
+    },
+    /// Import 行政复议 applications from an .xlsx made from the template.
+    Import {
+        file: PathBuf,
+        /// Write the template to FILE instead of importing.
+        #[arg(long)]
+        template: bool,
+    },
+    /// Copy a SQLite database while it is in use (PostgreSQL: use pg_dump).
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Configuration helpers.
+    Config {
+        #[command(subcommand)]
+        cmd: ConfigCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account; the password is read from standard input (or FAZHI_PASSWORD).
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// Unit name (as in the unit tree).
+        #[arg(long)]
+        unit: String,
+        /// Role code or Chinese name; repeat for several.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+    /// List accounts.
+    List,
+}
+
+#[derive(Subcommand)]
+enum ConfigCmd {
+    /// Print the commented default configuration.
+    Default,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutFormat {
+    Table,
+    Json,
+}
+
+fn load_config(cli: &Cli) -> Result<Config> {
+    let mut fig = Figment::from(Serialized::defaults(Config::default()));
+    if let Some(path) = &cli.config {
+        if !path.exists() {
+            bail!("配置文件不存在：{}", path.display());
+        }
+        fig = fig.merge(Toml::file(path));
+    }
+    fig = fig.merge(Env::prefixed("FAZHI_").ignore(&["config", "password"]).split("__"));
+    if let Some(url) = &cli.database_url {
+        fig = fig.merge(Serialized::default("database_url", url));
+    }
+    fig.extract().context("配置有误")
+}
+
+async fn open_app(config: Config, create: bool) -> Result<App> {
+    let db = Db::connect(&config.database_url, create)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", fazhi_store::redact(&config.database_url)))?;
+    db.migrate().await.context("数据库迁移失败")?;
+    App::new(db, config, Arc::new(SystemClock))
+}
+
+fn show(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Rows(rows) => {
+            let lines: Vec<String> = rows.iter().map(|r| format!("  第{}行 {}：{}", r.row, r.column, r.message)).collect();
+            anyhow::anyhow!("文件中有{}处错误，未导入任何数据：\n{}", rows.len(), lines.join("\n"))
+        }
+        AppError::Domain(d) => anyhow::anyhow!("{}（{}）", d.message, d.code),
+        other => anyhow::anyhow!("{}", other.user_message()),
+    }
+}
+
+async fn cli_actor(app: &App, purpose: &str) -> Result<Actor> {
+    let root: i64 = org::all_units(app).await.map_err(show)?.first().map(|u| u.id).context("数据库尚未初始化（请先运行 fazhi demo 或建立行政区划）")?;
+    Ok(Actor::system(purpose, root))
+}
+
+async fn serve(app: App, listen: &str) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("无法监听 {listen}"))?;
+    println!("法治政府建设管理平台已启动：http://{}", listener.local_addr()?);
+    fazhi_web::serve(app, listener).await?;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("FAZHI_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("错误：{e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let config = load_config(&cli)?;
+    match cli.cmd {
+        Cmd::Config { cmd: ConfigCmd::Default } => print!("{}", fazhi_app::config::EXAMPLE_TOML),
+        Cmd::Deadline { from, working_days, days, explain } => {
+            let cal = config.load_calendar()?;
+            let start: NaiveDate = fazhi_domain::reconsideration::parse_date(&from, "from", "起算日期").map_err(|e| anyhow::anyhow!(e.message))?;
+            let (n, unit) = match (working_days, days) {
+                (Some(n), None) => (n, PeriodUnit::WorkingDays),
+                (None, Some(n)) => (n, PeriodUnit::CalendarDays),
+                _ => bail!("请指定 --working-days N 或 --days N"),
+            };
+            let c = Clock::new(start, "起算日", n, unit, "命令行计算").compute(&cal).map_err(|e| anyhow::anyhow!("{}（{}）", e.message, e.code))?;
+            match c.due {
+                Some(d) => println!("{d}"),
+                None => println!("暂停计算"),
+            }
+            if explain {
+                for (i, s) in c.steps.iter().enumerate() {
+                    println!("{}. {s}", i + 1);
+                }
+            }
+        }
+        Cmd::Migrate { create } => {
+            open_app(config, create).await?;
+            println!("数据库迁移完成");
+        }
+        Cmd::Serve { listen } => {
+            let listen = listen.unwrap_or_else(|| config.listen.clone());
+            let app = open_app(config, false).await?;
+            serve(app, &listen).await?;
+        }
+        Cmd::Demo { cases, no_serve, listen } => {
+            let listen = listen.unwrap_or_else(|| config.listen.clone());
+            let app = open_app(config, true).await?;
+            if app.db.is_empty().await? {
+                println!("正在生成演示数据（示例区，{cases}件行政复议案件）……");
+            }
+            let created = demo::seed(&app, cases).await.map_err(show)?;
+            if !created {
+                println!("数据库中已有数据，未重复生成演示数据。");
+            }
+            let last = app.cal.covered_years().last().copied().unwrap_or_default();
+            if app.today().year() >= last && app.today().month() >= 11 {
+                println!("提示：节假日数据只录入到{last}年；期限届满日落在{}年的办理步骤需先补充该年度节假日数据文件（见 README“配置”）。", last + 1);
+            }
+            println!("演示账号（密码均为 {}）：", demo::DEMO_PASSWORD);
+            for a in demo::accounts() {
+                println!("  {:<10} {}（{}，{}）", a.username, a.name, a.role, a.unit);
+            }
+            if !no_serve {
+                println!("请用浏览器打开 http://{listen} 并以上述账号登录，例如 fuyi / {}", demo::DEMO_PASSWORD);
+                serve(app, &listen).await?;
+            }
+        }
+        Cmd::User { cmd } => {
+            let app = open_app(config, false).await?;
+            match cmd {
+                UserCmd::List => {
+                    let actor = Actor { roles: vec![Role::SysAdmin], ..cli_actor(&app, "命令行").await? };
+                    for u in auth::list_users(&app, &actor).await.map_err(show)? {
+                        println!("{:<12} {:<8} {:<20} {}{}", u.username, u.display_name, u.unit_name, u.roles, if u.active { "" } else { "（停用）" });
+                    }
+                }
+                UserCmd::Add { username, name, unit, roles } => {
+                    let unit_id = org::find_unit_by_name(&app, &unit).await.map_err(show)?.with_context(|| format!("单位“{unit}”不存在"))?;
+                    let roles = roles.iter().map(|r| Role::from_code(r)).collect::<Result<Vec<_>, _>>().map_err(|e| anyhow::anyhow!(e.message))?;
+                    let password = match std::env::var("FAZHI_PASSWORD") {
+                        Ok(p) => p,
+                        Err(_) => {
+                            eprintln!("请输入新账号的密码（回车结束）：");
+                            let mut s = String::new();
+                            std::io::stdin().read_to_string(&mut s)?;
+                            s.lines().next().unwrap_or_default().to_string()
+                        }
+                    };
+                    let actor = cli_actor(&app, "命令行 fazhi user add").await?;
+                    let id = auth::create_user(&app, &actor, auth::NewUser { username: username.clone(), display_name: name, unit_id, roles, password })
+                        .await
+                        .map_err(show)?;
+                    println!("已创建账号 {username}（id {id}）");
+                }
+            }
+        }
+        Cmd::Indicators { year, unit, format } => {
+            let app = open_app(config, false).await?;
+            let actor = cli_actor(&app, "命令行").await?;
+            let year = year.unwrap_or_else(|| app.today().year());
+            let values = rc::indicators(&app, &actor, year, unit, true).await.map_err(show)?;
+            match format {
+                OutFormat::Json => println!("{}", serde_json::to_string_pretty(&values)?),
+                OutFormat::Table => {
+                    println!("{:<40} {:<18} {:>14} {:>14}  同比", "指标键", "指标", format!("{year}年"), format!("{}年", year - 1));
+                    for v in values {
+                        println!(
+                            "{:<40} {:<18} {:>14} {:>14}  {}",
+                            v.key,
+                            v.label,
+                            v.display,
+                            v.previous.display(v.unit),
+                            v.change.unwrap_or_default()
+                        );
+                    }
+                }
+            }
+        }
+        Cmd::Export { out, year, status } => {
+            let app = open_app(config, false).await?;
+            let actor = cli_actor(&app, "命令行 fazhi export").await?;
+            let bytes = rc::export(&app, &actor, &rc::ListQuery { year, status, ..Default::default() }).await.map_err(show)?;
+            std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
+            println!("已导出到 {}", out.display());
+        }
+        Cmd::Import { file, template } => {
+            if template {
+                std::fs::write(&file, rc::import_template().map_err(show)?)?;
+                println!("导入模板已写入 {}", file.display());
+                return Ok(());
+            }
+            let app = open_app(config, false).await?;
+            let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let mut actor = cli_actor(&app, "命令行 fazhi import").await?;
+            actor.unit_id = org::find_unit_by_name(&app, "区司法局").await.map_err(show)?.unwrap_or(actor.unit_id);
+            let nos = rc::import(&app, &actor, &bytes).await.map_err(show)?;
+            println!("已导入{}件：{}", nos.len(), nos.join("、"));
+        }
+        Cmd::Backup { out } => {
+            let app = open_app(config, false).await?;
+            app.db.backup_sqlite(&out).await?;
+            println!("已备份到 {}", out.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,35 @@
+//! Fazhi's pure domain: value types, the working-day calendar and deadline clock, organisation
+//! and roles, exact rate arithmetic, and one module per statutory domain. No IO, no async.
+
+/// Declares an enum with a stable ASCII code and a Chinese label for each variant, and a parser
+/// that accepts either (codes travel in the API, labels in forms and Excel sheets).
+macro_rules! coded_enum {
+    ($(#[$m:meta])* $name:ident, $field:literal, $label:literal { $($var:ident = $code:literal, $zh:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($var),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+            pub fn code(self) -> &'static str { match self { $($name::$var => $code),+ } }
+            pub fn label(self) -> &'static str { match self { $($name::$var => $zh),+ } }
+            /// Accepts the code or the Chinese label (as typed in an Excel sheet).
+            pub fn parse(s: &str) -> DomainResult<Self> {
+                let s = s.trim();
+                Self::ALL.iter().copied().find(|v| v.code() == s || v.label() == s)
+                    .ok_or_else(|| DomainError::invalid_option($field, $label, s))
+            }
+        }
+    };
+}
+
+
+pub mod calendar;
+pub mod deadline;
+pub mod error;
+pub mod ids;
+pub mod org;
+pub mod rate;
+pub mod reconsideration;
+
+pub use error::{DomainError, DomainResult};

@@ -1,0 +1,165 @@
+//! Organisation units (行政区划 and the unit tree), roles and what each role may do.
+//!
+//! Scope: a user sees the records of his unit and the units below it. Roles marked
+//! jurisdiction-wide (依法治区办, 领导) read the whole jurisdiction.
+
+use crate::error::{DomainError, DomainResult};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 复议工作人员
+    ReconsiderationClerk,
+    /// 部门填报员
+    DeptClerk,
+    /// 依法治区办
+    RuleOfLawOffice,
+    /// 领导
+    Leader,
+    /// 系统管理员
+    SysAdmin,
+    /// 安全管理员
+    SecurityAdmin,
+    /// 审计管理员
+    AuditAdmin,
+}
+
+pub const ALL_ROLES: [Role; 7] = [
+    Role::ReconsiderationClerk,
+    Role::DeptClerk,
+    Role::RuleOfLawOffice,
+    Role::Leader,
+    Role::SysAdmin,
+    Role::SecurityAdmin,
+    Role::AuditAdmin,
+];
+
+/// What an action needs. Checked in one place (`Role::allows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Read case records (within scope).
+    ReadCases,
+    /// Register and move 行政复议 cases (within scope).
+    WriteReconsideration,
+    /// Read indicators.
+    ReadIndicators,
+    /// Manage units and accounts.
+    ManageUsers,
+    /// Read the audit log.
+    ReadAudit,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ReconsiderationClerk => "reconsideration_clerk",
+            Self::DeptClerk => "dept_clerk",
+            Self::RuleOfLawOffice => "rule_of_law_office",
+            Self::Leader => "leader",
+            Self::SysAdmin => "sys_admin",
+            Self::SecurityAdmin => "security_admin",
+            Self::AuditAdmin => "audit_admin",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ReconsiderationClerk => "复议工作人员",
+            Self::DeptClerk => "部门填报员",
+            Self::RuleOfLawOffice => "依法治区办",
+            Self::Leader => "领导",
+            Self::SysAdmin => "系统管理员",
+            Self::SecurityAdmin => "安全管理员",
+            Self::AuditAdmin => "审计管理员",
+        }
+    }
+
+    pub fn from_code(s: &str) -> DomainResult<Self> {
+        ALL_ROLES
+            .into_iter()
+            .find(|r| r.code() == s || r.label() == s)
+            .ok_or_else(|| DomainError::invalid_option("roles", "角色", s))
+    }
+
+    /// Whether this role reads the whole jurisdiction regardless of its unit.
+    pub fn jurisdiction_wide(self) -> bool {
+        matches!(self, Self::RuleOfLawOffice | Self::Leader)
+    }
+
+    pub fn allows(self, p: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Self::ReconsiderationClerk => matches!(p, ReadCases | WriteReconsideration | ReadIndicators),
+            Self::DeptClerk => matches!(p, ReadCases | ReadIndicators),
+            Self::RuleOfLawOffice | Self::Leader => matches!(p, ReadCases | ReadIndicators),
+            // 三员分立: the system roles never read case data.
+            Self::SysAdmin | Self::SecurityAdmin => matches!(p, ManageUsers),
+            Self::AuditAdmin => matches!(p, ReadAudit),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    /// 人民政府
+    Government,
+    /// 政府工作部门
+    Department,
+    /// 镇（街道）
+    Township,
+    /// 内设机构或议事协调机构办公室
+    Office,
+}
+
+impl UnitKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Government => "government",
+            Self::Department => "department",
+            Self::Township => "township",
+            Self::Office => "office",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Government => "人民政府",
+            Self::Department => "政府部门",
+            Self::Township => "镇（街道）",
+            Self::Office => "机构",
+        }
+    }
+    pub fn from_code(s: &str) -> DomainResult<Self> {
+        [Self::Government, Self::Department, Self::Township, Self::Office]
+            .into_iter()
+            .find(|k| k.code() == s || k.label() == s)
+            .ok_or_else(|| DomainError::invalid_option("kind", "单位类型", s))
+    }
+}
+
+/// Validates a 6-digit 行政区划代码.
+pub fn parse_division_code(s: &str) -> DomainResult<String> {
+    let s = s.trim();
+    if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) && !s.starts_with('0') {
+        Ok(s.to_string())
+    } else {
+        Err(DomainError::field("invalid_division_code", "code", "行政区划代码应为6位数字"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_admins_never_read_cases() {
+        for r in [Role::SysAdmin, Role::SecurityAdmin, Role::AuditAdmin] {
+            assert!(!r.allows(Permission::ReadCases));
+        }
+        assert!(Role::AuditAdmin.allows(Permission::ReadAudit));
+        assert!(!Role::SysAdmin.allows(Permission::ReadAudit));
+        assert_eq!(Role::from_code("领导").unwrap(), Role::Leader);
+        assert!(parse_division_code("44530").is_err());
+    }
+}

@@ -1,0 +1,909 @@
+//! 行政复议 — administrative reconsideration under the 2023 Administrative Reconsideration Law
+//! (`legal-rules.md` §1).
+//!
+//! This module holds the whole procedure as data and pure functions: the statuses, the steps a
+//! clerk can take, the one transition table ([`transition`]), the deadlines each step opens,
+//! completes, pauses or extends ([`apply`]), and the outcome types with their 纠错 flag. The
+//! application layer only loads a case, calls [`apply`], and stores what comes back.
+
+use crate::deadline::PeriodUnit;
+use crate::error::{optional_text, required_text, DomainError, DomainResult};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+coded_enum!(
+    /// Where a case stands.
+    Status, "status", "案件状态" {
+        Received = "received", "待受理审查";
+        CorrectionRequested = "correction", "补正中";
+        NotAccepted = "not_accepted", "不予受理";
+        Abandoned = "abandoned", "视为放弃";
+        UnderReview = "under_review", "审理中";
+        Suspended = "suspended", "中止";
+        Decided = "decided", "已决定";
+        Mediated = "mediated", "调解结案";
+        Terminated = "terminated", "已终止";
+    }
+);
+
+impl Status {
+    /// Whether the case has been concluded (审结): by decision, mediation or termination.
+    pub fn is_concluded(self) -> bool {
+        matches!(self, Self::Decided | Self::Mediated | Self::Terminated)
+    }
+    /// Whether the case is closed in any way (no further procedure except follow-up records).
+    pub fn is_closed(self) -> bool {
+        self.is_concluded() || matches!(self, Self::NotAccepted | Self::Abandoned)
+    }
+}
+
+coded_enum!(
+    /// 普通程序 / 简易程序 (Arts 48–55).
+    Procedure, "procedure", "审理程序" {
+        Ordinary = "ordinary", "普通程序";
+        Simplified = "simplified", "简易程序";
+    }
+);
+
+coded_enum!(
+    /// How the application arrived (Art 22).
+    Channel, "channel", "申请方式" {
+        Window = "window", "窗口";
+        Mail = "mail", "邮寄";
+        Online = "online", "网上";
+        Oral = "oral", "口头";
+    }
+);
+
+coded_enum!(
+    /// Decision types (Arts 63–69, 33), with their statistical 纠错 flag in [`DecisionType::is_correction`].
+    DecisionType, "decision_type", "决定类型" {
+        Change = "change", "变更";
+        Revoke = "revoke", "撤销";
+        PartialRevoke = "partial_revoke", "部分撤销";
+        ConfirmIllegal = "confirm_illegal", "确认违法";
+        OrderPerform = "order_perform", "责令履行";
+        ConfirmVoid = "confirm_void", "确认无效";
+        Maintain = "maintain", "维持";
+        RejectClaim = "reject_claim", "驳回复议请求";
+        RejectApplication = "reject_application", "驳回复议申请";
+    }
+);
+
+impl DecisionType {
+    /// Counts as 纠错 (`legal-rules.md` §1.4). 确认无效 is configurable (UNCONFIRMED nationally).
+    pub fn is_correction(self, rules: &Rules) -> bool {
+        match self {
+            Self::Change | Self::Revoke | Self::PartialRevoke | Self::ConfirmIllegal | Self::OrderPerform => true,
+            Self::ConfirmVoid => rules.confirm_void_is_correction,
+            Self::Maintain | Self::RejectClaim | Self::RejectApplication => false,
+        }
+    }
+    /// Whether the respondent usually has something to perform; the clerk may override.
+    pub fn usually_requires_performance(self) -> bool {
+        matches!(self, Self::Revoke | Self::PartialRevoke | Self::OrderPerform | Self::ConfirmIllegal)
+    }
+}
+
+coded_enum!(
+    /// Grounds for termination (Arts 41, 74).
+    TerminationReason, "reason", "终止原因" {
+        Withdrawn = "withdrawn", "申请人撤回申请";
+        SettledWithdrawn = "settled_withdrawn", "和解后撤回申请";
+        ApplicantDied = "applicant_died", "申请人死亡，无近亲属或近亲属放弃";
+        Dissolved = "dissolved", "法人或其他组织终止，无承受人或承受人放弃";
+        CriminalMeasures = "criminal_measures", "因同一违法行为被采取刑事强制措施";
+        SuspensionExpired = "suspension_expired", "中止满六十日原因仍未消除";
+    }
+);
+
+coded_enum!(
+    /// Grounds for suspension (Art 39(1)), abbreviated.
+    SuspensionGround, "ground", "中止原因" {
+        ApplicantDied = "applicant_died", "作为申请人的公民死亡，其近亲属尚未确定是否参加";
+        Incapacity = "incapacity", "申请人丧失参加行政复议的行为能力，尚未确定法定代理人";
+        Absent = "absent", "申请人下落不明或被宣告失踪";
+        Dissolved = "dissolved", "作为申请人的法人或其他组织终止，尚未确定权利义务承受人";
+        ForceMajeure = "force_majeure", "因不可抗力等正当理由不能参加";
+        Mediation = "mediation", "依法进行调解、和解，申请人和被申请人同意中止";
+        LawApplication = "law_application", "法律适用问题需有权机关作出解释或确认";
+        RelatedCase = "related_case", "以其他案件审理结果为依据而其他案件尚未审结";
+        DocumentReview = "document_review", "申请人依法提出规范性文件附带审查申请";
+        Other = "other", "需要中止的其他情形";
+    }
+);
+
+impl SuspensionGround {
+    /// Art 41(5): after 60 days unresolved under items 1, 2 or 4, the case is terminated.
+    pub fn has_sixty_day_limit(self) -> bool {
+        matches!(self, Self::ApplicantDied | Self::Incapacity | Self::Dissolved)
+    }
+}
+
+coded_enum!(
+    /// 行政复议意见书 (Art 76) / 行政复议建议书.
+    LetterKind, "kind", "文书类型" {
+        Opinion = "opinion", "行政复议意见书";
+        Suggestion = "suggestion", "行政复议建议书";
+    }
+);
+
+coded_enum!(
+    /// Parties to a case.
+    PartyRole, "role", "当事人类型" {
+        Applicant = "applicant", "申请人";
+        Agent = "agent", "代理人";
+        ThirdParty = "third_party", "第三人";
+    }
+);
+
+coded_enum!(
+    /// Deadlines the procedure keeps (`legal-rules.md` §1.3).
+    DeadlineKind, "kind", "期限类型" {
+        AcceptanceReview = "acceptance_review", "受理审查期限";
+        Correction = "correction", "申请人补正期限";
+        CopyToRespondent = "copy_to_respondent", "发送申请书副本期限";
+        Decision = "decision", "复议决定期限";
+        Performance = "performance", "履行期限";
+        OpinionReply = "opinion_reply", "意见书反馈期限";
+    }
+);
+
+coded_enum!(
+    /// The steps of the procedure.
+    Action, "action", "办理步骤" {
+        Accept = "accept", "受理";
+        Refuse = "refuse", "不予受理";
+        RequestCorrection = "request_correction", "通知补正";
+        ReceiveCorrection = "receive_correction", "收到补正材料";
+        Abandon = "abandon", "视为放弃申请";
+        DeemAccept = "deem_accept", "视为受理";
+        SendCopy = "send_copy", "发送申请书副本";
+        ConvertToOrdinary = "convert_to_ordinary", "简易程序转普通程序";
+        ScheduleHearing = "schedule_hearing", "安排听证";
+        RecordHearing = "record_hearing", "记录听证";
+        Suspend = "suspend", "中止审理";
+        Resume = "resume", "恢复审理";
+        Extend = "extend", "延长审理期限";
+        Decide = "decide", "作出复议决定";
+        Mediate = "mediate", "调解结案";
+        Terminate = "terminate", "终止审理";
+        IssueLetter = "issue_letter", "制发意见书/建议书";
+        RecordPerformance = "record_performance", "登记履行情况";
+        RecordLitigation = "record_litigation", "登记复议后起诉";
+    }
+);
+
+/// The one transition table. Returns the status after `action`, or an error naming both.
+pub fn transition(from: Status, action: Action) -> DomainResult<Status> {
+    use Action as A;
+    use Status as S;
+    let to = match (from, action) {
+        (S::Received, A::Accept | A::DeemAccept) => S::UnderReview,
+        (S::Received, A::Refuse) => S::NotAccepted,
+        (S::Received, A::RequestCorrection) => S::CorrectionRequested,
+        (S::CorrectionRequested, A::ReceiveCorrection) => S::Received,
+        (S::CorrectionRequested, A::Abandon) => S::Abandoned,
+        (S::UnderReview, A::SendCopy | A::ConvertToOrdinary | A::ScheduleHearing | A::RecordHearing | A::Extend) => {
+            S::UnderReview
+        }
+        (S::UnderReview, A::Suspend) => S::Suspended,
+        (S::Suspended, A::Resume) => S::UnderReview,
+        (S::UnderReview, A::Decide) => S::Decided,
+        (S::UnderReview, A::Mediate) => S::Mediated,
+        (S::UnderReview | S::Suspended, A::Terminate) => S::Terminated,
+        (s @ (S::UnderReview | S::Suspended | S::Decided | S::Mediated | S::Terminated), A::IssueLetter) => s,
+        (s @ (S::Decided | S::Mediated), A::RecordPerformance) => s,
+        (s @ (S::Decided | S::NotAccepted | S::Terminated), A::RecordLitigation) => s,
+        _ => {
+            return Err(DomainError::field(
+                "illegal_transition",
+                "action",
+                format!("案件当前状态为“{}”，不能执行“{}”", from.label(), action.label()),
+            ))
+        }
+    };
+    Ok(to)
+}
+
+/// The steps allowed from a status (for buttons on the detail page).
+pub fn allowed_actions(from: Status) -> Vec<Action> {
+    Action::ALL.iter().copied().filter(|a| transition(from, *a).is_ok()).collect()
+}
+
+/// Configurable rules, with the defaults `legal-rules.md` recommends. Every UNCONFIRMED point of
+/// §13 item 3–4 that touches this module is a switch here (see docs/configuration.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Rules {
+    /// Whether 确认无效 counts as 纠错 (UNCONFIRMED; default yes).
+    pub confirm_void_is_correction: bool,
+    /// Whether suspension (中止) time is excluded from the decision period (UNCONFIRMED; default yes).
+    pub suspension_pauses_decision: bool,
+    /// Period for performance after 撤销/责令履行 when the decision sets none (复议条例 Art 49: 60).
+    pub performance_days: u32,
+    /// After converting 简易 → 普通: the decision period becomes 60 days from acceptance
+    /// (UNCONFIRMED; default yes). If false, the 30-day clock is kept.
+    pub conversion_restarts_as_ordinary: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            confirm_void_is_correction: true,
+            suspension_pauses_decision: true,
+            performance_days: 60,
+            conversion_restarts_as_ordinary: true,
+        }
+    }
+}
+
+/// Period, unit, start event and legal basis of each deadline.
+pub fn deadline_rule(kind: DeadlineKind, procedure: Option<Procedure>, rules: &Rules) -> (u32, PeriodUnit, &'static str, &'static str) {
+    use DeadlineKind as K;
+    use PeriodUnit::*;
+    let simplified = procedure == Some(Procedure::Simplified);
+    match kind {
+        K::AcceptanceReview => (5, WorkingDays, "收到行政复议申请之日", "《行政复议法》第三十条、第八十八条第二款"),
+        K::Correction => (10, WorkingDays, "申请人收到补正通知之日", "《行政复议法》第三十一条"),
+        K::CopyToRespondent if simplified => (3, WorkingDays, "受理之日", "《行政复议法》第五十四条"),
+        K::CopyToRespondent => (7, WorkingDays, "受理之日", "《行政复议法》第四十八条"),
+        K::Decision if simplified => (30, CalendarDays, "受理之日", "《行政复议法》第六十二条第二款"),
+        K::Decision => (60, CalendarDays, "受理之日", "《行政复议法》第六十二条第一款"),
+        K::Performance => (rules.performance_days, CalendarDays, "复议决定送达之日", "《行政复议法实施条例》第四十九条（可配置）"),
+        K::OpinionReply => (60, CalendarDays, "收到行政复议意见书之日", "《行政复议法》第七十六条"),
+    }
+}
+
+/// What a clerk enters for a step, parsed and validated. Dates are the dates of the legal event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Step {
+    Accept { date: NaiveDate, procedure: Procedure, handler: Option<String> },
+    Refuse { date: NaiveDate, reason: String, legal_ground: String },
+    RequestCorrection { date: NaiveDate, items: String },
+    ReceiveCorrection { date: NaiveDate },
+    Abandon { date: NaiveDate },
+    DeemAccept { date: NaiveDate, procedure: Procedure },
+    SendCopy { date: NaiveDate },
+    ConvertToOrdinary { date: NaiveDate, approved_by: String },
+    ScheduleHearing { date: NaiveDate, hearing_date: NaiveDate, place: String },
+    RecordHearing { date: NaiveDate, notes: Option<String> },
+    Suspend { date: NaiveDate, ground: SuspensionGround },
+    Resume { date: NaiveDate },
+    Extend { date: NaiveDate, days: u32, approved_by: String, reason: String },
+    Decide { date: NaiveDate, decision_type: DecisionType, requires_performance: bool, summary: Option<String> },
+    Mediate { date: NaiveDate, requires_performance: bool, summary: Option<String> },
+    Terminate { date: NaiveDate, reason: TerminationReason },
+    IssueLetter { date: NaiveDate, kind: LetterKind, addressee: String, summary: Option<String> },
+    RecordPerformance { date: NaiveDate, performed: bool, notes: Option<String> },
+    RecordLitigation { date: NaiveDate, court: Option<String> },
+}
+
+/// A flat map of text inputs (an HTML form, a JSON object of strings, an Excel row).
+pub type Fields = HashMap<String, String>;
+
+fn get<'a>(f: &'a Fields, k: &str) -> &'a str {
+    f.get(k).map(String::as_str).unwrap_or("")
+}
+
+/// Parses a date field: required, ISO `2024-09-27` (or `2024/9/27`, `2024年9月27日`).
+pub fn parse_date(s: &str, field: &str, label: &str) -> DomainResult<NaiveDate> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(DomainError::required(field, label));
+    }
+    let norm = s.replace(['年', '月', '/', '.'], "-").replace('日', "");
+    NaiveDate::parse_from_str(&norm, "%Y-%m-%d")
+        .map_err(|_| DomainError::field("invalid_date", field, format!("{label}“{s}”不是有效日期，应为2024-09-27的形式")))
+}
+
+fn parse_bool(s: &str) -> bool {
+    matches!(s.trim(), "1" | "true" | "on" | "yes" | "是")
+}
+
+impl Step {
+    pub fn action(&self) -> Action {
+        match self {
+            Self::Accept { .. } => Action::Accept,
+            Self::Refuse { .. } => Action::Refuse,
+            Self::RequestCorrection { .. } => Action::RequestCorrection,
+            Self::ReceiveCorrection { .. } => Action::ReceiveCorrection,
+            Self::Abandon { .. } => Action::Abandon,
+            Self::DeemAccept { .. } => Action::DeemAccept,
+            Self::SendCopy { .. } => Action::SendCopy,
+            Self::ConvertToOrdinary { .. } => Action::ConvertToOrdinary,
+            Self::ScheduleHearing { .. } => Action::ScheduleHearing,
+            Self::RecordHearing { .. } => Action::RecordHearing,
+            Self::Suspend { .. } => Action::Suspend,
+            Self::Resume { .. } => Action::Resume,
+            Self::Extend { .. } => Action::Extend,
+            Self::Decide { .. } => Action::Decide,
+            Self::Mediate { .. } => Action::Mediate,
+            Self::Terminate { .. } => Action::Terminate,
+            Self::IssueLetter { .. } => Action::IssueLetter,
+            Self::RecordPerformance { .. } => Action::RecordPerformance,
+            Self::RecordLitigation { .. } => Action::RecordLitigation,
+        }
+    }
+
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            Self::Accept { date, .. }
+            | Self::Refuse { date, .. }
+            | Self::RequestCorrection { date, .. }
+            | Self::ReceiveCorrection { date }
+            | Self::Abandon { date }
+            | Self::DeemAccept { date, .. }
+            | Self::SendCopy { date }
+            | Self::ConvertToOrdinary { date, .. }
+            | Self::ScheduleHearing { date, .. }
+            | Self::RecordHearing { date, .. }
+            | Self::Suspend { date, .. }
+            | Self::Resume { date }
+            | Self::Extend { date, .. }
+            | Self::Decide { date, .. }
+            | Self::Mediate { date, .. }
+            | Self::Terminate { date, .. }
+            | Self::IssueLetter { date, .. }
+            | Self::RecordPerformance { date, .. }
+            | Self::RecordLitigation { date, .. } => *date,
+        }
+    }
+
+    /// Parses the fields of a step form. Field names are the API's; errors name them in Chinese.
+    pub fn parse(action: Action, f: &Fields) -> DomainResult<Self> {
+        let date = |label: &str| parse_date(get(f, "date"), "date", label);
+        let text = |k: &str, label: &str, max| required_text(get(f, k), k, label, max);
+        let opt = |k: &str, label: &str, max| optional_text(get(f, k), k, label, max);
+        Ok(match action {
+            Action::Accept => Self::Accept {
+                date: date("受理日期")?,
+                procedure: Procedure::parse(or_default(get(f, "procedure"), "ordinary"))?,
+                handler: opt("handler", "承办人", 50)?,
+            },
+            Action::Refuse => Self::Refuse {
+                date: date("不予受理决定日期")?,
+                reason: text("reason", "不予受理理由", 1000)?,
+                legal_ground: text("legal_ground", "法律依据", 200)?,
+            },
+            Action::RequestCorrection => Self::RequestCorrection {
+                date: date("补正通知送达日期")?,
+                items: text("items", "补正事项", 1000)?,
+            },
+            Action::ReceiveCorrection => Self::ReceiveCorrection { date: date("收到补正材料日期")? },
+            Action::Abandon => Self::Abandon { date: date("视为放弃日期")? },
+            Action::DeemAccept => Self::DeemAccept {
+                date: date("视为受理日期")?,
+                procedure: Procedure::parse(or_default(get(f, "procedure"), "ordinary"))?,
+            },
+            Action::SendCopy => Self::SendCopy { date: date("发送日期")? },
+            Action::ConvertToOrdinary => Self::ConvertToOrdinary {
+                date: date("转换日期")?,
+                approved_by: text("approved_by", "批准人", 50)?,
+            },
+            Action::ScheduleHearing => Self::ScheduleHearing {
+                date: date("听证通知日期")?,
+                hearing_date: parse_date(get(f, "hearing_date"), "hearing_date", "听证日期")?,
+                place: text("place", "听证地点", 200)?,
+            },
+            Action::RecordHearing => Self::RecordHearing { date: date("听证日期")?, notes: opt("notes", "听证情况", 2000)? },
+            Action::Suspend => Self::Suspend { date: date("中止日期")?, ground: SuspensionGround::parse(get(f, "ground"))? },
+            Action::Resume => Self::Resume { date: date("恢复审理日期")? },
+            Action::Extend => Self::Extend {
+                date: date("延期决定日期")?,
+                days: parse_days(get(f, "days"))?,
+                approved_by: text("approved_by", "批准人（复议机构负责人）", 50)?,
+                reason: text("reason", "延期理由", 500)?,
+            },
+            Action::Decide => {
+                let decision_type = DecisionType::parse(get(f, "decision_type"))?;
+                let rp = f.get("requires_performance").map(|s| parse_bool(s));
+                Self::Decide {
+                    date: date("决定日期")?,
+                    decision_type,
+                    requires_performance: rp.unwrap_or_else(|| decision_type.usually_requires_performance()),
+                    summary: opt("summary", "决定摘要", 2000)?,
+                }
+            }
+            Action::Mediate => Self::Mediate {
+                date: date("调解书生效日期")?,
+                requires_performance: f.get("requires_performance").is_some_and(|s| parse_bool(s)),
+                summary: opt("summary", "调解协议内容", 2000)?,
+            },
+            Action::Terminate => {
+                Self::Terminate { date: date("终止日期")?, reason: TerminationReason::parse(get(f, "reason"))? }
+            }
+            Action::IssueLetter => Self::IssueLetter {
+                date: date("制发日期")?,
+                kind: LetterKind::parse(get(f, "kind"))?,
+                addressee: text("addressee", "主送单位", 100)?,
+                summary: opt("summary", "主要内容", 2000)?,
+            },
+            Action::RecordPerformance => Self::RecordPerformance {
+                date: date("履行日期")?,
+                performed: parse_bool(or_default(get(f, "performed"), "1")),
+                notes: opt("notes", "履行情况", 1000)?,
+            },
+            Action::RecordLitigation => {
+                Self::RecordLitigation { date: date("起诉日期")?, court: opt("court", "受理法院", 100)? }
+            }
+        })
+    }
+}
+
+fn or_default<'a>(s: &'a str, d: &'a str) -> &'a str {
+    if s.trim().is_empty() {
+        d
+    } else {
+        s
+    }
+}
+
+fn parse_days(s: &str) -> DomainResult<u32> {
+    let n: u32 = s
+        .trim()
+        .parse()
+        .map_err(|_| DomainError::field("invalid_number", "days", "延长天数应为1至30的整数"))?;
+    if !(1..=30).contains(&n) {
+        return Err(DomainError::field("invalid_number", "days", "延长天数应为1至30的整数（《行政复议法》第六十二条）"));
+    }
+    Ok(n)
+}
+
+/// What the procedure needs to know about a case to take a step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFacts {
+    pub status: Status,
+    pub procedure: Option<Procedure>,
+    pub received_date: NaiveDate,
+    /// Date of the latest step; a new step may not be dated before it.
+    pub last_event_date: NaiveDate,
+    pub extended: bool,
+    pub requires_performance: bool,
+    /// Due date of the open acceptance review, for 视为受理.
+    pub acceptance_due: Option<NaiveDate>,
+}
+
+/// A change to a deadline that a step causes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Effect {
+    Open { kind: DeadlineKind, start: NaiveDate },
+    Complete { kind: DeadlineKind, date: NaiveDate },
+    Pause { kind: DeadlineKind, from: NaiveDate, reason: String },
+    Resume { kind: DeadlineKind, date: NaiveDate },
+    Extend { kind: DeadlineKind, count: u32, approved_by: String, reason: String },
+    /// Re-time an open deadline under another procedure (简易 → 普通).
+    Retime { kind: DeadlineKind, procedure: Procedure },
+}
+
+/// Changes to the case row a step causes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseChanges {
+    pub procedure: Option<Procedure>,
+    pub accepted_date: Option<NaiveDate>,
+    pub concluded_date: Option<NaiveDate>,
+    pub decision_type: Option<DecisionType>,
+    pub termination_reason: Option<TerminationReason>,
+    pub requires_performance: Option<bool>,
+    pub performed: Option<bool>,
+    pub litigation_date: Option<NaiveDate>,
+    pub extended: Option<bool>,
+    pub hearing_held: bool,
+    pub letter_issued: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: Status,
+    pub changes: CaseChanges,
+    pub effects: Vec<Effect>,
+}
+
+/// Takes one step: checks it is allowed from the case's status and that its dates make sense,
+/// and returns the new status, the changes to the case and the deadline effects.
+pub fn apply(facts: &CaseFacts, step: &Step, today: NaiveDate, rules: &Rules) -> DomainResult<Outcome> {
+    let status = transition(facts.status, step.action())?;
+    let date = step.date();
+    if date > today {
+        return Err(DomainError::field("date_in_future", "date", "日期不能晚于今天"));
+    }
+    if date < facts.last_event_date {
+        return Err(DomainError::field(
+            "date_before_previous_step",
+            "date",
+            format!("日期不能早于上一办理步骤的日期（{}）", crate::calendar::format_date_cn(facts.last_event_date)),
+        ));
+    }
+    use DeadlineKind as K;
+    let mut ch = CaseChanges::default();
+    let mut fx = Vec::new();
+    match step {
+        Step::Accept { date, procedure, .. } | Step::DeemAccept { date, procedure } => {
+            if let Step::DeemAccept { .. } = step {
+                // Art 30(3): acceptance is deemed on the day the review period expires.
+                match facts.acceptance_due {
+                    Some(due) if *date == due => {}
+                    Some(due) => {
+                        return Err(DomainError::field(
+                            "not_deemed_accepted",
+                            "date",
+                            format!("视为受理日期应为受理审查期限届满之日（{}）", crate::calendar::format_date_cn(due)),
+                        ))
+                    }
+                    None => return Err(DomainError::field("not_deemed_accepted", "date", "受理审查期限尚未确定，不能视为受理")),
+                }
+            }
+            ch.procedure = Some(*procedure);
+            ch.accepted_date = Some(*date);
+            fx.push(Effect::Complete { kind: K::AcceptanceReview, date: *date });
+            fx.push(Effect::Open { kind: K::Decision, start: *date });
+            fx.push(Effect::Open { kind: K::CopyToRespondent, start: *date });
+        }
+        Step::Refuse { date, .. } => fx.push(Effect::Complete { kind: K::AcceptanceReview, date: *date }),
+        Step::RequestCorrection { date, .. } => {
+            fx.push(Effect::Complete { kind: K::AcceptanceReview, date: *date });
+            fx.push(Effect::Open { kind: K::Correction, start: *date });
+        }
+        Step::ReceiveCorrection { date } => {
+            // The review clock restarts on receipt of the materials (Art 31).
+            fx.push(Effect::Complete { kind: K::Correction, date: *date });
+            fx.push(Effect::Open { kind: K::AcceptanceReview, start: *date });
+        }
+        Step::Abandon { date } => fx.push(Effect::Complete { kind: K::Correction, date: *date }),
+        Step::SendCopy { date } => fx.push(Effect::Complete { kind: K::CopyToRespondent, date: *date }),
+        Step::ConvertToOrdinary { .. } => {
+            if facts.procedure != Some(Procedure::Simplified) {
+                return Err(DomainError::field("not_simplified", "action", "只有适用简易程序的案件才能转为普通程序"));
+            }
+            ch.procedure = Some(Procedure::Ordinary);
+            if rules.conversion_restarts_as_ordinary {
+                fx.push(Effect::Retime { kind: K::Decision, procedure: Procedure::Ordinary });
+            }
+        }
+        Step::ScheduleHearing { date, hearing_date, .. } => {
+            if hearing_date <= date {
+                return Err(DomainError::field("invalid_date", "hearing_date", "听证日期应晚于听证通知日期"));
+            }
+        }
+        Step::RecordHearing { .. } => ch.hearing_held = true,
+        Step::Suspend { date, ground } => {
+            if rules.suspension_pauses_decision {
+                fx.push(Effect::Pause { kind: K::Decision, from: *date, reason: format!("中止（{}）", ground.label()) });
+            }
+        }
+        Step::Resume { date } => {
+            if rules.suspension_pauses_decision {
+                fx.push(Effect::Resume { kind: K::Decision, date: *date });
+            }
+        }
+        Step::Extend { days, approved_by, reason, .. } => {
+            if facts.procedure != Some(Procedure::Ordinary) {
+                return Err(DomainError::field("extension_not_allowed", "action", "简易程序案件不能延长审理期限（《行政复议法》第六十二条）"));
+            }
+            if facts.extended {
+                return Err(DomainError::field("extension_not_allowed", "days", "审理期限已经延长过，不能再次延长"));
+            }
+            ch.extended = Some(true);
+            fx.push(Effect::Extend { kind: K::Decision, count: *days, approved_by: approved_by.clone(), reason: reason.clone() });
+        }
+        Step::Decide { date, decision_type, requires_performance, .. } => {
+            ch.concluded_date = Some(*date);
+            ch.decision_type = Some(*decision_type);
+            ch.requires_performance = Some(*requires_performance);
+            fx.push(Effect::Complete { kind: K::Decision, date: *date });
+            fx.push(Effect::Complete { kind: K::CopyToRespondent, date: *date });
+            if *requires_performance {
+                fx.push(Effect::Open { kind: K::Performance, start: *date });
+            }
+        }
+        Step::Mediate { date, requires_performance, .. } => {
+            ch.concluded_date = Some(*date);
+            ch.requires_performance = Some(*requires_performance);
+            fx.push(Effect::Complete { kind: K::Decision, date: *date });
+            fx.push(Effect::Complete { kind: K::CopyToRespondent, date: *date });
+            if *requires_performance {
+                fx.push(Effect::Open { kind: K::Performance, start: *date });
+            }
+        }
+        Step::Terminate { date, reason } => {
+            ch.concluded_date = Some(*date);
+            ch.termination_reason = Some(*reason);
+            if facts.status == Status::Suspended && rules.suspension_pauses_decision {
+                fx.push(Effect::Resume { kind: K::Decision, date: *date });
+            }
+            fx.push(Effect::Complete { kind: K::Decision, date: *date });
+            fx.push(Effect::Complete { kind: K::CopyToRespondent, date: *date });
+        }
+        Step::IssueLetter { date, kind, .. } => {
+            ch.letter_issued = true;
+            if *kind == LetterKind::Opinion {
+                fx.push(Effect::Open { kind: K::OpinionReply, start: *date });
+            }
+        }
+        Step::RecordPerformance { date, performed, .. } => {
+            if !facts.requires_performance {
+                return Err(DomainError::field("no_performance_required", "action", "该案件的决定不涉及履行，无需登记履行情况"));
+            }
+            ch.performed = Some(*performed);
+            if *performed {
+                fx.push(Effect::Complete { kind: K::Performance, date: *date });
+            }
+        }
+        Step::RecordLitigation { date, .. } => ch.litigation_date = Some(*date),
+    }
+    Ok(Outcome { status, changes: ch, effects: fx })
+}
+
+coded_enum!(
+    /// Whether a party is a natural person or an organisation.
+    PartyKind, "party_kind", "当事人类别" {
+        Person = "person", "自然人";
+        Organisation = "organisation", "法人或其他组织";
+    }
+);
+
+/// A party as entered, validated: a person carries a checked 身份证号, an organisation a
+/// checked 统一社会信用代码.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    pub role: PartyRole,
+    pub kind: PartyKind,
+    pub name: String,
+    pub id_number: Option<crate::ids::IdCardNumber>,
+    pub credit_code: Option<crate::ids::CreditCode>,
+    pub phone: Option<String>,
+}
+
+impl Party {
+    /// Parses the fields `{prefix}_kind`, `{prefix}_name`, `{prefix}_id_number`,
+    /// `{prefix}_credit_code`, `{prefix}_phone`. Returns `None` when the name is empty and the
+    /// party is optional.
+    pub fn parse(role: PartyRole, prefix: &str, f: &Fields, required: bool) -> DomainResult<Option<Self>> {
+        let k = |s: &str| format!("{prefix}_{s}");
+        let label = role.label();
+        let name = get(f, &k("name"));
+        if name.trim().is_empty() {
+            return if required { Err(DomainError::required(&k("name"), &format!("{label}姓名或名称"))) } else { Ok(None) };
+        }
+        let name = required_text(name, &k("name"), &format!("{label}姓名或名称"), 100)?;
+        let kind = PartyKind::parse(or_default(get(f, &k("kind")), "person")).map_err(|e| DomainError { field: Some(k("kind")), ..e })?;
+        let (mut id_number, mut credit_code) = (None, None);
+        match kind {
+            PartyKind::Person => {
+                let raw = get(f, &k("id_number"));
+                if raw.trim().is_empty() {
+                    if role == PartyRole::Applicant {
+                        return Err(DomainError::required(&k("id_number"), &format!("{label}身份证号码")));
+                    }
+                } else {
+                    id_number = Some(crate::ids::IdCardNumber::parse_field(raw, &k("id_number")).map_err(|e| DomainError {
+                        message: format!("{label}{}", e.message),
+                        ..e
+                    })?);
+                }
+            }
+            PartyKind::Organisation => {
+                let raw = get(f, &k("credit_code"));
+                if raw.trim().is_empty() {
+                    if role == PartyRole::Applicant {
+                        return Err(DomainError::required(&k("credit_code"), &format!("{label}统一社会信用代码")));
+                    }
+                } else {
+                    credit_code = Some(crate::ids::CreditCode::parse_field(raw, &k("credit_code")).map_err(|e| DomainError {
+                        message: format!("{label}{}", e.message),
+                        ..e
+                    })?);
+                }
+            }
+        }
+        let phone = crate::ids::parse_phone(get(f, &k("phone")), &k("phone")).map_err(|e| DomainError {
+            message: format!("{label}{}", e.message),
+            ..e
+        })?;
+        Ok(Some(Self { role, kind, name, id_number, credit_code, phone }))
+    }
+
+    /// The identity number shown in lists and exports: masked.
+    pub fn masked_identity(&self) -> String {
+        match (&self.id_number, &self.credit_code) {
+            (Some(id), _) => id.masked(),
+            (_, Some(cc)) => cc.as_str().to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// A new application (行政复议申请) as registered, validated (Arts 14–22).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    pub received_date: NaiveDate,
+    pub channel: Channel,
+    /// The respondent agency (被申请人), a unit of the jurisdiction, by id.
+    pub respondent_unit_id: i64,
+    /// The administrative act under review (被申请复议的行政行为).
+    pub act_name: String,
+    pub act_doc_no: Option<String>,
+    pub act_date: NaiveDate,
+    /// The request (复议请求).
+    pub request: String,
+    pub parties: Vec<Party>,
+}
+
+impl Application {
+    /// Parses the registration form: one applicant (required), an agent and a third party
+    /// (optional). Checks that no date is in the future and that the act precedes receipt.
+    pub fn parse(f: &Fields, today: NaiveDate) -> DomainResult<Self> {
+        let received_date = parse_date(get(f, "received_date"), "received_date", "收到申请日期")?;
+        if received_date > today {
+            return Err(DomainError::field("date_in_future", "received_date", "收到申请日期不能晚于今天"));
+        }
+        let act_date = parse_date(get(f, "act_date"), "act_date", "行政行为作出日期")?;
+        if act_date > received_date {
+            return Err(DomainError::field("date_order", "act_date", "行政行为作出日期不能晚于收到申请日期"));
+        }
+        let channel = Channel::parse(get(f, "channel")).map_err(|e| DomainError { field: Some("channel".into()), ..e })?;
+        let respondent_unit_id = get(f, "respondent_unit_id")
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| DomainError::required("respondent_unit_id", "被申请人"))?;
+        let act_name = required_text(get(f, "act_name"), "act_name", "被申请复议的行政行为", 200)?;
+        let act_doc_no = optional_text(get(f, "act_doc_no"), "act_doc_no", "行政行为文书号", 100)?;
+        let request = required_text(get(f, "request"), "request", "行政复议请求", 2000)?;
+        let mut parties = Vec::new();
+        parties.extend(Party::parse(PartyRole::Applicant, "applicant", f, true)?);
+        parties.extend(Party::parse(PartyRole::Agent, "agent", f, false)?);
+        parties.extend(Party::parse(PartyRole::ThirdParty, "third_party", f, false)?);
+        Ok(Self { received_date, channel, respondent_unit_id, act_name, act_doc_no, act_date, request, parties })
+    }
+
+    pub fn applicant_names(&self) -> String {
+        self.parties.iter().filter(|p| p.role == PartyRole::Applicant).map(|p| p.name.as_str()).collect::<Vec<_>>().join("、")
+    }
+}
+
+/// A case number in the usual form: 示例复〔2024〕12号. The prefix is the organ's short name and
+/// the character 复; the number is unique per year and organ and never reused.
+pub fn format_case_no(prefix: &str, year: i32, seq: i64) -> String {
+    format!("{prefix}〔{year}〕{seq}号")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn facts(status: Status) -> CaseFacts {
+        CaseFacts {
+            status,
+            procedure: Some(Procedure::Ordinary),
+            received_date: d("2024-03-01"),
+            last_event_date: d("2024-03-01"),
+            extended: false,
+            requires_performance: false,
+            acceptance_due: Some(d("2024-03-08")),
+        }
+    }
+
+    #[test]
+    fn illegal_step_names_state_and_step() {
+        let e = transition(Status::Decided, Action::Accept).unwrap_err();
+        assert_eq!(e.code, "illegal_transition");
+        assert_eq!(e.message, "案件当前状态为“已决定”，不能执行“受理”");
+    }
+
+    #[test]
+    fn every_status_has_a_way_forward_or_is_closed() {
+        for s in Status::ALL {
+            assert!(s.is_closed() || !allowed_actions(*s).is_empty(), "{s:?}");
+        }
+        assert!(allowed_actions(Status::Abandoned).is_empty());
+    }
+
+    #[test]
+    fn accept_opens_decision_clock() {
+        let step = Step::Accept { date: d("2024-03-05"), procedure: Procedure::Simplified, handler: None };
+        let o = apply(&facts(Status::Received), &step, d("2024-12-31"), &Rules::default()).unwrap();
+        assert_eq!(o.status, Status::UnderReview);
+        assert!(o.effects.contains(&Effect::Open { kind: DeadlineKind::Decision, start: d("2024-03-05") }));
+        assert_eq!(deadline_rule(DeadlineKind::Decision, Some(Procedure::Simplified), &Rules::default()).0, 30);
+    }
+
+    #[test]
+    fn dates_are_checked() {
+        let step = Step::Accept { date: d("2024-02-01"), procedure: Procedure::Ordinary, handler: None };
+        assert_eq!(apply(&facts(Status::Received), &step, d("2024-12-31"), &Rules::default()).unwrap_err().code, "date_before_previous_step");
+        let step = Step::Accept { date: d("2025-02-01"), procedure: Procedure::Ordinary, handler: None };
+        assert_eq!(apply(&facts(Status::Received), &step, d("2024-12-31"), &Rules::default()).unwrap_err().code, "date_in_future");
+    }
+
+    #[test]
+    fn extension_only_once_and_only_ordinary() {
+        let step = Step::Extend { date: d("2024-03-05"), days: 30, approved_by: "王五".into(), reason: "复杂".into() };
+        let mut f = facts(Status::UnderReview);
+        assert!(apply(&f, &step, d("2024-12-31"), &Rules::default()).is_ok());
+        f.extended = true;
+        assert_eq!(apply(&f, &step, d("2024-12-31"), &Rules::default()).unwrap_err().code, "extension_not_allowed");
+        f.extended = false;
+        f.procedure = Some(Procedure::Simplified);
+        assert_eq!(apply(&f, &step, d("2024-12-31"), &Rules::default()).unwrap_err().code, "extension_not_allowed");
+    }
+
+    #[test]
+    fn deemed_acceptance_is_on_expiry_day() {
+        let f = facts(Status::Received);
+        let ok = Step::DeemAccept { date: d("2024-03-08"), procedure: Procedure::Ordinary };
+        assert!(apply(&f, &ok, d("2024-12-31"), &Rules::default()).is_ok());
+        let bad = Step::DeemAccept { date: d("2024-03-07"), procedure: Procedure::Ordinary };
+        assert_eq!(apply(&f, &bad, d("2024-12-31"), &Rules::default()).unwrap_err().code, "not_deemed_accepted");
+    }
+
+    fn form(pairs: &[(&str, &str)]) -> Fields {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn valid_application() -> Fields {
+        form(&[
+            ("received_date", "2024-09-27"),
+            ("channel", "窗口"),
+            ("respondent_unit_id", "3"),
+            ("act_name", "行政处罚决定"),
+            ("act_date", "2024-09-01"),
+            ("request", "撤销该处罚决定"),
+            ("applicant_name", "张三"),
+            ("applicant_id_number", "11010519491231002X"),
+            ("applicant_phone", "13812345678"),
+        ])
+    }
+
+    #[test]
+    fn application_is_validated() {
+        let today = d("2024-12-31");
+        let a = Application::parse(&valid_application(), today).unwrap();
+        assert_eq!(a.applicant_names(), "张三");
+        assert_eq!(a.parties[0].masked_identity(), "1101**********002X");
+
+        let mut f = valid_application();
+        f.insert("applicant_id_number".into(), "110105194912310021".into());
+        let e = Application::parse(&f, today).unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), ("invalid_id_number", Some("applicant_id_number")));
+        assert!(e.message.starts_with("申请人身份证号码"), "{}", e.message);
+
+        let mut f = valid_application();
+        f.insert("applicant_kind".into(), "organisation".into());
+        f.insert("applicant_credit_code".into(), "914403001922038217".into());
+        assert_eq!(Application::parse(&f, today).unwrap_err().field.as_deref(), Some("applicant_credit_code"));
+
+        let mut f = valid_application();
+        f.insert("act_date".into(), "2024-10-01".into());
+        assert_eq!(Application::parse(&f, today).unwrap_err().code, "date_order");
+
+        let e = Application::parse(&valid_application(), d("2024-09-26")).unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), ("date_in_future", Some("received_date")));
+
+        let mut f = valid_application();
+        f.insert("request".into(), "长".repeat(2001));
+        assert_eq!(Application::parse(&f, today).unwrap_err().code, "too_long");
+        assert_eq!(format_case_no("示例复", 2024, 12), "示例复〔2024〕12号");
+    }
+
+    #[test]
+    fn parse_names_the_field() {
+        let mut f = Fields::new();
+        f.insert("date".into(), "2024-13-01".into());
+        let e = Step::parse(Action::Accept, &f).unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), ("invalid_date", Some("date")));
+        assert!(e.message.contains("受理日期"));
+        f.insert("date".into(), "2024年3月5日".into());
+        f.insert("decision_type".into(), "撤销".into());
+        let s = Step::parse(Action::Decide, &f).unwrap();
+        assert!(matches!(s, Step::Decide { requires_performance: true, decision_type: DecisionType::Revoke, .. }));
+        assert!(DecisionType::ConfirmVoid.is_correction(&Rules::default()));
+        assert!(!DecisionType::Maintain.is_correction(&Rules::default()));
+    }
+}

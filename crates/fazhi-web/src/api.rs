@@ -1,0 +1,276 @@
+//! The JSON API (`/api/v1`), described by `openapi.json` (served at `/api/v1/openapi.json`).
+//! Errors are `{"code", "field", "message", "request_id"}` with a stable code and a Chinese message.
+
+use crate::auth::{request_id, Session};
+use crate::{AppState, RequestId};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use fazhi_app::reconsideration as rc;
+use fazhi_app::{auth, AppError};
+use fazhi_domain::deadline::{Clock, PeriodUnit};
+use fazhi_domain::reconsideration::Fields;
+use fazhi_domain::DomainError;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/session", post(login).delete(logout))
+        .route("/me", get(me))
+        .route("/deadline", get(deadline))
+        .route("/rc/cases", get(list).post(register))
+        .route("/rc/cases.xlsx", get(export))
+        .route("/rc/cases/{id}", get(detail))
+        .route("/rc/cases/{id}/steps", post(step))
+        .route("/rc/import", post(import))
+        .route("/rc/import-template.xlsx", get(template))
+        .route("/rc/indicators", get(indicators))
+        .route("/warnings", get(warnings))
+        .route("/audit", get(audit))
+}
+
+/// An error answered as JSON.
+pub struct ApiError(pub AppError, pub RequestId);
+
+pub fn status_of(e: &AppError) -> StatusCode {
+    match e {
+        AppError::Domain(d) if d.code == "malformed_json" => StatusCode::BAD_REQUEST,
+        AppError::Domain(d) if d.code == "file_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::Domain(_) | AppError::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Logs an internal error with the request id; nothing of it reaches the client.
+pub fn log_internal(e: &AppError, rid: &RequestId) {
+    if let AppError::Internal(msg) = e {
+        tracing::error!(request_id = %rid.0, error = %msg, "internal error");
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let ApiError(e, rid) = self;
+        log_internal(&e, &rid);
+        let mut body = json!({"code": e.code(), "field": e.field(), "message": e.user_message(), "request_id": rid.0});
+        if let AppError::Rows(rows) = &e {
+            body["rows"] = json!(rows);
+        }
+        (status_of(&e), Json(body)).into_response()
+    }
+}
+
+/// The request id and the session, or the JSON error.
+pub struct Api(pub Session, pub RequestId);
+
+impl FromRequestParts<AppState> for Api {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let rid = request_id(parts);
+        match crate::auth::resolve(parts, state).await {
+            Ok(s) => Ok(Api(s, rid)),
+            Err(e) => Err(ApiError(e, rid)),
+        }
+    }
+}
+
+/// A JSON object body whose scalar values become text fields (the same fields the forms and the
+/// Excel import use). Malformed JSON is a 400 with code `malformed_json`.
+pub struct JsonFields(pub Fields);
+
+impl FromRequest<AppState> for JsonFields {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let rid = req.extensions().get::<RequestId>().cloned().unwrap_or(RequestId(String::new()));
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError(DomainError::new("file_too_large", "请求内容过大").into(), rid.clone()))?;
+        let malformed = || ApiError(DomainError::new("malformed_json", "请求内容不是有效的JSON对象").into(), rid.clone());
+        let v: Map<String, Value> = serde_json::from_slice(&bytes).map_err(|_| malformed())?;
+        let mut f = Fields::new();
+        for (k, v) in v {
+            let s = match v {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => if b { "1" } else { "0" }.to_string(),
+                Value::Null => String::new(),
+                _ => {
+                    return Err(ApiError(DomainError::field("invalid_type", k.clone(), format!("字段“{k}”应为文字、数字或布尔值")).into(), rid))
+                }
+            };
+            f.insert(k, s);
+        }
+        Ok(JsonFields(f))
+    }
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+async fn login(State(s): State<AppState>, req: Request) -> ApiResult {
+    let rid = req.extensions().get::<RequestId>().cloned().unwrap_or(RequestId(String::new()));
+    let JsonFields(f) = JsonFields::from_request(req, &s).await?;
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let session = auth::login(&s.app, &get("username"), &get("password"), Some(rid.0.clone())).await.map_err(|e| ApiError(e, rid))?;
+    Ok((StatusCode::CREATED, Json(session)).into_response())
+}
+
+async fn logout(State(s): State<AppState>, Api(sess, rid): Api) -> ApiResult {
+    auth::logout(&s.app, &sess.token, &sess.actor).await.map_err(|e| ApiError(e, rid))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn me(Api(sess, _): Api) -> ApiResult {
+    let a = &sess.actor;
+    let roles: Vec<&str> = a.roles.iter().map(|r| r.code()).collect();
+    Ok(Json(json!({"username": a.username, "display_name": a.display_name, "unit_id": a.unit_id, "unit_name": a.unit_name, "roles": roles}))
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct DeadlineQuery {
+    from: String,
+    #[serde(default)]
+    working_days: Option<u32>,
+    #[serde(default)]
+    days: Option<u32>,
+}
+
+/// The deadline calculator (as `fazhi deadline`): due date and 期限计算说明.
+async fn deadline(State(s): State<AppState>, Api(_, rid): Api, Query(q): Query<DeadlineQuery>) -> ApiResult {
+    let e = |e: DomainError| ApiError(e.into(), rid.clone());
+    let from: NaiveDate = fazhi_domain::reconsideration::parse_date(&q.from, "from", "起算日期").map_err(e)?;
+    let (count, unit) = match (q.working_days, q.days) {
+        (Some(n), None) => (n, PeriodUnit::WorkingDays),
+        (None, Some(n)) => (n, PeriodUnit::CalendarDays),
+        _ => return Err(e(DomainError::field("required", "days", "请填写期限天数（working_days 或 days 二选一）"))),
+    };
+    let c = Clock::new(from, "起算日", count, unit, "").compute(&s.app.cal).map_err(e)?;
+    Ok(Json(json!({"due": c.due, "steps": c.steps})).into_response())
+}
+
+async fn list(State(s): State<AppState>, Api(sess, rid): Api, Query(q): Query<rc::ListQuery>) -> ApiResult {
+    let page = rc::list(&s.app, &sess.actor, &q).await.map_err(|e| ApiError(e, rid))?;
+    Ok(Json(page).into_response())
+}
+
+async fn register(State(s): State<AppState>, Api(sess, rid): Api, JsonFields(f): JsonFields) -> ApiResult {
+    let (id, case_no) = rc::register(&s.app, &sess.actor, &f).await.map_err(|e| ApiError(e, rid))?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id, "case_no": case_no}))).into_response())
+}
+
+async fn detail(State(s): State<AppState>, Api(sess, rid): Api, Path(id): Path<i64>) -> ApiResult {
+    let d = rc::detail(&s.app, &sess.actor, id).await.map_err(|e| ApiError(e, rid))?;
+    Ok(Json(d).into_response())
+}
+
+async fn step(State(s): State<AppState>, Api(sess, rid): Api, Path(id): Path<i64>, JsonFields(mut f): JsonFields) -> ApiResult {
+    let action = f.remove("action").unwrap_or_default();
+    let version = match f.remove("version").filter(|v| !v.is_empty()) {
+        Some(v) => Some(v.parse::<i64>().map_err(|_| ApiError(DomainError::field("invalid_number", "version", "版本号应为整数").into(), rid.clone()))?),
+        None => None,
+    };
+    let r = async {
+        rc::take_step(&s.app, &sess.actor, id, &action, &f, version).await?;
+        rc::detail(&s.app, &sess.actor, id).await
+    }
+    .await;
+    match r {
+        Ok(d) => Ok(Json(d).into_response()),
+        Err(AppError::Conflict(msg)) => {
+            // Answer with the current record, so the client can show what changed.
+            let current = rc::detail(&s.app, &sess.actor, id).await.ok();
+            Ok((StatusCode::CONFLICT, Json(json!({"code": "conflict", "message": msg, "request_id": rid.0, "current": current}))).into_response())
+        }
+        Err(e) => Err(ApiError(e, rid)),
+    }
+}
+
+pub fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
+    let disposition = format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}", urlencoding::encode(filename));
+    (
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn export(State(s): State<AppState>, Api(sess, rid): Api, Query(q): Query<rc::ListQuery>) -> ApiResult {
+    let bytes = rc::export(&s.app, &sess.actor, &q).await.map_err(|e| ApiError(e, rid))?;
+    Ok(xlsx_response(bytes, "行政复议案件.xlsx"))
+}
+
+async fn template(Api(_, rid): Api) -> ApiResult {
+    let bytes = rc::import_template().map_err(|e| ApiError(e, rid))?;
+    Ok(xlsx_response(bytes, "行政复议申请导入模板.xlsx"))
+}
+
+/// Imports an .xlsx sent as the raw request body.
+async fn import(State(s): State<AppState>, Api(sess, rid): Api, body: Bytes) -> ApiResult {
+    let nos = rc::import(&s.app, &sess.actor, &body).await.map_err(|e| ApiError(e, rid))?;
+    Ok((StatusCode::CREATED, Json(json!({"imported": nos.len(), "case_nos": nos}))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct IndicatorQuery {
+    pub year: Option<String>,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub children: Option<String>,
+}
+
+impl IndicatorQuery {
+    pub fn parse(&self, default_year: i32) -> Result<(i32, Option<i64>, bool), AppError> {
+        let year = match self.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+            None => default_year,
+            Some(y) => y.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| {
+                AppError::from(DomainError::field("invalid_year", "year", "年度应为四位数字，如2024"))
+            })?,
+        };
+        let unit = match self.unit.trim() {
+            "" => None,
+            u => Some(u.parse::<i64>().map_err(|_| AppError::from(DomainError::invalid_option("unit", "单位", u)))?),
+        };
+        let children = self.children.as_deref().is_none_or(|c| matches!(c, "1" | "true" | "on"));
+        Ok((year, unit, children))
+    }
+}
+
+async fn indicators(State(s): State<AppState>, Api(sess, rid): Api, Query(q): Query<IndicatorQuery>) -> ApiResult {
+    let r = async {
+        let (year, unit, children) = q.parse(chrono::Datelike::year(&s.app.today()))?;
+        rc::indicators(&s.app, &sess.actor, year, unit, children).await
+    }
+    .await
+    .map_err(|e| ApiError(e, rid))?;
+    Ok(Json(r).into_response())
+}
+
+async fn warnings(State(s): State<AppState>, Api(sess, rid): Api) -> ApiResult {
+    let r = rc::warnings(&s.app, &sess.actor).await.map_err(|e| ApiError(e, rid))?;
+    Ok(Json(r).into_response())
+}
+
+async fn audit(State(s): State<AppState>, Api(sess, rid): Api, Query(q): Query<fazhi_app::audit::AuditQuery>) -> ApiResult {
+    let (items, total) = fazhi_app::audit::search(&s.app, &sess.actor, &q).await.map_err(|e| ApiError(e, rid))?;
+    Ok(Json(json!({"items": items, "total": total})).into_response())
+}

@@ -1,0 +1,95 @@
+//! The web face of Fazhi: the JSON API under `/api/v1` and the server-rendered Chinese pages.
+//! Handlers extract input, call one use case of `fazhi-app`, and render; errors are mapped to
+//! HTTP here, in one place.
+
+mod api;
+mod auth;
+mod pages;
+mod templates;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use fazhi_app::{App, AppError};
+use std::sync::Arc;
+use tower_http::limit::RequestBodyLimitLayer;
+
+pub use auth::SESSION_COOKIE;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub tpl: Arc<minijinja::Environment<'static>>,
+}
+
+/// The id of the request, shown to users on internal errors and written to the log.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+/// Builds the whole application: pages, API, static files, middleware.
+pub fn router(app: App) -> Router {
+    let state = AppState { app, tpl: Arc::new(templates::environment()) };
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/static/app.css", get(css))
+        .fallback(not_found)
+        .layer(middleware::from_fn(request_context))
+        .layer(RequestBodyLimitLayer::new(fazhi_app::xlsx::MAX_UPLOAD + 1024 * 1024))
+        .with_state(state)
+}
+
+/// Serves until the process is stopped.
+pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown()).await
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+async fn css() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")], include_str!("../static/app.css"))
+}
+
+async fn not_found(State(state): State<AppState>, req: Request) -> Response {
+    let rid = req.extensions().get::<RequestId>().cloned().unwrap_or(RequestId(String::new()));
+    if req.uri().path().starts_with("/api/") {
+        api::ApiError(AppError::NotFound("接口"), rid).into_response()
+    } else {
+        pages::PageError { err: AppError::NotFound("页面"), rid, state }.into_response()
+    }
+}
+
+/// Gives each request an id (logged, returned in `X-Request-Id`) and adds the security headers.
+async fn request_context(mut req: Request<Body>, next: Next) -> Response {
+    let rid = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+    req.extensions_mut().insert(RequestId(rid.clone()));
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let span = tracing::info_span!("request", id = %rid, %method, %path);
+    let _enter = span.enter();
+    drop(_enter);
+    let mut res = next.run(req).await;
+    tracing::info!(parent: &span, status = res.status().as_u16(), "handled");
+    let ok = res.status() == StatusCode::OK;
+    let h = res.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &str| {
+        if let Ok(v) = HeaderValue::from_str(v) {
+            h.insert(k, v);
+        }
+    };
+    set(h, "x-request-id", &rid);
+    set(h, "content-security-policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'");
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "referrer-policy", "same-origin");
+    set(h, "x-frame-options", "DENY");
+    if ok && !h.contains_key(header::CACHE_CONTROL) {
+        set(h, "cache-control", "no-store");
+    }
+    res
+}
