@@ -2,7 +2,9 @@
 //! only as a SHA-256 digest, and the [`Actor`] a session resolves to (roles and unit scope).
 
 use crate::{audit, org, Actor, App, AppError, AppResult, Scope};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use fazhi_domain::error::required_text;
 use fazhi_domain::org::{Permission, Role};
@@ -21,7 +23,11 @@ pub fn hash_password(password: &str) -> AppResult<String> {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// Minimal policy for now: 8+ characters from at least 3 of 4 classes, not the account name.
@@ -61,25 +67,53 @@ pub async fn create_user(app: &App, actor: &Actor, u: NewUser) -> AppResult<i64>
         actor.require(Permission::ManageUsers)?;
     }
     let username = required_text(&u.username, "username", "用户名", 32)?;
-    if !username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
-        return Err(DomainError::field("invalid_username", "username", "用户名只能包含字母、数字、下划线和点").into());
+    if !username
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    {
+        return Err(DomainError::field(
+            "invalid_username",
+            "username",
+            "用户名只能包含字母、数字、下划线和点",
+        )
+        .into());
     }
     let display_name = required_text(&u.display_name, "display_name", "姓名", 32)?;
     if u.roles.is_empty() {
         return Err(DomainError::required("roles", "角色").into());
     }
-    let admins = u.roles.iter().filter(|r| matches!(r, Role::SysAdmin | Role::SecurityAdmin | Role::AuditAdmin)).count();
+    let admins = u
+        .roles
+        .iter()
+        .filter(|r| matches!(r, Role::SysAdmin | Role::SecurityAdmin | Role::AuditAdmin))
+        .count();
     if admins > 1 || (admins == 1 && u.roles.len() > 1) {
-        return Err(DomainError::field("roles_conflict", "roles", "系统管理员、安全管理员、审计管理员须由不同账号担任，且不得兼任业务角色").into());
+        return Err(DomainError::field(
+            "roles_conflict",
+            "roles",
+            "系统管理员、安全管理员、审计管理员须由不同账号担任，且不得兼任业务角色",
+        )
+        .into());
     }
     check_password_policy(&username, &u.password)?;
     let hash = hash_password(&u.password)?;
     let mut tx = app.db.pool.begin().await?;
-    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1").bind(&username).fetch_one(&mut *tx).await?;
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
+        .bind(&username)
+        .fetch_one(&mut *tx)
+        .await?;
     if taken > 0 {
-        return Err(DomainError::field("duplicate", "username", format!("用户名“{username}”已被使用")).into());
+        return Err(DomainError::field(
+            "duplicate",
+            "username",
+            format!("用户名“{username}”已被使用"),
+        )
+        .into());
     }
-    let unit_ok: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE id = $1").bind(u.unit_id).fetch_one(&mut *tx).await?;
+    let unit_ok: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE id = $1")
+        .bind(u.unit_id)
+        .fetch_one(&mut *tx)
+        .await?;
     if unit_ok == 0 {
         return Err(DomainError::field("not_found", "unit_id", "所属单位不存在").into());
     }
@@ -94,7 +128,11 @@ pub async fn create_user(app: &App, actor: &Actor, u: NewUser) -> AppResult<i64>
     .fetch_one(&mut *tx)
     .await?;
     for r in &u.roles {
-        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)").bind(id).bind(r.code()).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+            .bind(id)
+            .bind(r.code())
+            .execute(&mut *tx)
+            .await?;
     }
     let roles: Vec<&str> = u.roles.iter().map(|r| r.code()).collect();
     audit::record(
@@ -131,11 +169,18 @@ fn digest(token: &str) -> String {
 
 /// Checks the password and opens a session. A wrong user name and a wrong password get the same
 /// answer. Both outcomes are audited.
-pub async fn login(app: &App, username: &str, password: &str, request_id: Option<String>) -> AppResult<NewSession> {
-    let row = sqlx::query("SELECT id, password_hash, active, display_name, unit_id FROM users WHERE username = $1")
-        .bind(username.trim())
-        .fetch_optional(&app.db.pool)
-        .await?;
+pub async fn login(
+    app: &App,
+    username: &str,
+    password: &str,
+    request_id: Option<String>,
+) -> AppResult<NewSession> {
+    let row = sqlx::query(
+        "SELECT id, password_hash, active, display_name, unit_id FROM users WHERE username = $1",
+    )
+    .bind(username.trim())
+    .fetch_optional(&app.db.pool)
+    .await?;
     let mut tx = app.db.pool.begin().await?;
     let mut who = Actor::system("登录", 0);
     who.username = username.trim().chars().take(32).collect();
@@ -155,11 +200,24 @@ pub async fn login(app: &App, username: &str, password: &str, request_id: Option
         }
     };
     if !ok {
-        audit::record(&mut tx, app, &who, "login_failed", "session", "", None, None).await?;
+        audit::record(
+            &mut tx,
+            app,
+            &who,
+            "login_failed",
+            "session",
+            "",
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         return Err(DomainError::field("bad_credentials", "password", "用户名或密码错误").into());
     }
-    let s = NewSession { token: random_token(), csrf_token: random_token() };
+    let s = NewSession {
+        token: random_token(),
+        csrf_token: random_token(),
+    };
     let now = app.clock.now().timestamp();
     sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
         .bind(digest(&s.token))
@@ -175,7 +233,10 @@ pub async fn login(app: &App, username: &str, password: &str, request_id: Option
 
 pub async fn logout(app: &App, token: &str, actor: &Actor) -> AppResult<()> {
     let mut tx = app.db.pool.begin().await?;
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(digest(token)).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(digest(token))
+        .execute(&mut *tx)
+        .await?;
     audit::record(&mut tx, app, actor, "logout", "session", "", None, None).await?;
     tx.commit().await?;
     Ok(())
@@ -198,26 +259,60 @@ pub async fn session_actor(app: &App, token: &str) -> AppResult<(Actor, String)>
     let active: i64 = row.get(8);
     let s = app.config.session;
     if active != 1 || now - seen > s.idle_minutes * 60 || now - created > s.absolute_hours * 3600 {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&h).execute(&app.db.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(&h)
+            .execute(&app.db.pool)
+            .await?;
         return Err(AppError::Unauthenticated);
     }
     // Touch at most once a minute, to keep reads from writing on every request.
     if now - seen >= 60 {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(now).bind(&h).execute(&app.db.pool).await?;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&h)
+            .execute(&app.db.pool)
+            .await?;
     }
     let user_id: i64 = row.get(0);
     let actor = actor_for(app, user_id, row.get(4), row.get(5), row.get(6), row.get(7)).await?;
     Ok((actor, row.get(1)))
 }
 
-async fn actor_for(app: &App, user_id: i64, username: String, display_name: String, unit_id: i64, unit_name: String) -> AppResult<Actor> {
+async fn actor_for(
+    app: &App,
+    user_id: i64,
+    username: String,
+    display_name: String,
+    unit_id: i64,
+    unit_name: String,
+) -> AppResult<Actor> {
     let codes: Vec<String> =
-        sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role").bind(user_id).fetch_all(&app.db.pool).await?;
-    let roles: Vec<Role> = codes.iter().filter_map(|c| Role::from_code(c).ok()).collect();
+        sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+            .bind(user_id)
+            .fetch_all(&app.db.pool)
+            .await?;
+    let roles: Vec<Role> = codes
+        .iter()
+        .filter_map(|c| Role::from_code(c).ok())
+        .collect();
     let units = org::all_units(app).await?;
     let own = Scope::Units(org::subtree(&units, unit_id));
-    let scope = if roles.iter().any(|r| r.jurisdiction_wide()) { Scope::All } else { own.clone() };
-    Ok(Actor { user_id: Some(user_id), username, display_name, unit_id, unit_name, roles, scope, write_scope: own, request_id: None })
+    let scope = if roles.iter().any(|r| r.jurisdiction_wide()) {
+        Scope::All
+    } else {
+        own.clone()
+    };
+    Ok(Actor {
+        user_id: Some(user_id),
+        username,
+        display_name,
+        unit_id,
+        unit_name,
+        roles,
+        scope,
+        write_scope: own,
+        request_id: None,
+    })
 }
 
 /// The actor for a user name (CLI use, tests).
@@ -245,7 +340,9 @@ pub async fn list_users(app: &App, actor: &Actor) -> AppResult<Vec<UserRow>> {
     let rows = sqlx::query("SELECT u.id, u.username, u.display_name, un.name, u.active FROM users u JOIN units un ON un.id = u.unit_id ORDER BY u.id")
         .fetch_all(&app.db.pool)
         .await?;
-    let roles = sqlx::query("SELECT user_id, role FROM user_roles ORDER BY role").fetch_all(&app.db.pool).await?;
+    let roles = sqlx::query("SELECT user_id, role FROM user_roles ORDER BY role")
+        .fetch_all(&app.db.pool)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -253,10 +350,21 @@ pub async fn list_users(app: &App, actor: &Actor) -> AppResult<Vec<UserRow>> {
             let labels: Vec<&str> = roles
                 .iter()
                 .filter(|x| x.get::<i64, _>(0) == id)
-                .filter_map(|x| Role::from_code(&x.get::<String, _>(1)).ok().map(|r| r.label()))
+                .filter_map(|x| {
+                    Role::from_code(&x.get::<String, _>(1))
+                        .ok()
+                        .map(|r| r.label())
+                })
                 .collect();
             let active: i64 = r.get(4);
-            UserRow { id, username: r.get(1), display_name: r.get(2), unit_name: r.get(3), roles: labels.join("、"), active: active == 1 }
+            UserRow {
+                id,
+                username: r.get(1),
+                display_name: r.get(2),
+                unit_name: r.get(3),
+                roles: labels.join("、"),
+                active: active == 1,
+            }
         })
         .collect())
 }

@@ -73,7 +73,10 @@ pub struct SessionSettings {
 
 impl Default for SessionSettings {
     fn default() -> Self {
-        Self { idle_minutes: 30, absolute_hours: 12 }
+        Self {
+            idle_minutes: 30,
+            absolute_hours: 12,
+        }
     }
 }
 
@@ -83,10 +86,16 @@ impl Config {
         let mut files = fazhi_domain::calendar::embedded_files();
         if let Some(dir) = &self.calendar_dir {
             let mut extra = Vec::new();
-            for entry in std::fs::read_dir(dir).map_err(|e| anyhow::anyhow!("无法读取节假日数据目录 {}：{e}", dir.display()))? {
+            for entry in std::fs::read_dir(dir)
+                .map_err(|e| anyhow::anyhow!("无法读取节假日数据目录 {}：{e}", dir.display()))?
+            {
                 let path = entry?.path();
                 if path.extension().is_some_and(|x| x == "toml") {
-                    let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+                    let name = path
+                        .file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned();
                     extra.push((name, std::fs::read_to_string(&path)?));
                 }
             }

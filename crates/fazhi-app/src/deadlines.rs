@@ -48,7 +48,11 @@ fn parse_date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|s| s.parse().ok())
 }
 
-pub async fn load(conn: &mut fazhi_store::AnyConnection, module: &str, case_id: i64) -> AppResult<Vec<StoredDeadline>> {
+pub async fn load(
+    conn: &mut fazhi_store::AnyConnection,
+    module: &str,
+    case_id: i64,
+) -> AppResult<Vec<StoredDeadline>> {
     let rows = sqlx::query("SELECT id, kind, clock_json, due_date, completed_date FROM deadlines WHERE module = $1 AND case_id = $2 ORDER BY id")
         .bind(module)
         .bind(case_id)
@@ -57,13 +61,26 @@ pub async fn load(conn: &mut fazhi_store::AnyConnection, module: &str, case_id: 
     rows.into_iter()
         .map(|r| {
             let clock: Clock = serde_json::from_str(&r.get::<String, _>(2))?;
-            Ok(StoredDeadline { id: r.get(0), kind: r.get(1), clock, due: parse_date(r.get(3)), completed: parse_date(r.get(4)) })
+            Ok(StoredDeadline {
+                id: r.get(0),
+                kind: r.get(1),
+                clock,
+                due: parse_date(r.get(3)),
+                completed: parse_date(r.get(4)),
+            })
         })
         .collect()
 }
 
 /// Opens a deadline. Fails (with `calendar_year_missing`) when the calendar cannot count it.
-pub async fn open(tx: &mut Transaction<'_, Any>, app: &App, module: &str, case_id: i64, kind: &str, clock: Clock) -> AppResult<()> {
+pub async fn open(
+    tx: &mut Transaction<'_, Any>,
+    app: &App,
+    module: &str,
+    case_id: i64,
+    kind: &str,
+    clock: Clock,
+) -> AppResult<()> {
     let due = clock.compute(&app.cal)?.due;
     sqlx::query(
         "INSERT INTO deadlines (module, case_id, kind, clock_json, period_unit, due_date, completed_date, created_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
@@ -82,20 +99,29 @@ pub async fn open(tx: &mut Transaction<'_, Any>, app: &App, module: &str, case_i
 
 /// Saves a changed deadline, recomputing its due date.
 pub async fn save(tx: &mut Transaction<'_, Any>, app: &App, d: &StoredDeadline) -> AppResult<()> {
-    let due = if d.completed.is_some() { d.due } else { d.clock.compute(&app.cal)?.due };
-    sqlx::query("UPDATE deadlines SET clock_json = $1, due_date = $2, completed_date = $3 WHERE id = $4")
-        .bind(serde_json::to_string(&d.clock)?)
-        .bind(due.map(|x| x.to_string()))
-        .bind(d.completed.map(|x| x.to_string()))
-        .bind(d.id)
-        .execute(&mut **tx)
-        .await?;
+    let due = if d.completed.is_some() {
+        d.due
+    } else {
+        d.clock.compute(&app.cal)?.due
+    };
+    sqlx::query(
+        "UPDATE deadlines SET clock_json = $1, due_date = $2, completed_date = $3 WHERE id = $4",
+    )
+    .bind(serde_json::to_string(&d.clock)?)
+    .bind(due.map(|x| x.to_string()))
+    .bind(d.completed.map(|x| x.to_string()))
+    .bind(d.id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
 /// The earliest open due date and its unit, stored on the case row for list filters; an open
 /// deadline held by a pause gives `(None, "paused")`.
-pub fn next_due(ds: &[StoredDeadline], app: &App) -> AppResult<(Option<NaiveDate>, Option<&'static str>)> {
+pub fn next_due(
+    ds: &[StoredDeadline],
+    app: &App,
+) -> AppResult<(Option<NaiveDate>, Option<&'static str>)> {
     let mut best: Option<(NaiveDate, PeriodUnit)> = None;
     let mut paused = false;
     for d in ds.iter().filter(|d| d.is_open()) {
@@ -123,7 +149,14 @@ fn days_unit(unit: PeriodUnit) -> &'static str {
 pub fn view(app: &App, d: &StoredDeadline, label: &str) -> DeadlineView {
     let computed = d.clock.compute(&app.cal);
     let (due, mut steps) = match computed {
-        Ok(c) => (if d.completed.is_some() { d.due.or(c.due) } else { c.due }, c.steps),
+        Ok(c) => (
+            if d.completed.is_some() {
+                d.due.or(c.due)
+            } else {
+                c.due
+            },
+            c.steps,
+        ),
         Err(e) => (d.due, vec![e.message]),
     };
     if let Some(c) = d.completed {
@@ -147,12 +180,21 @@ pub fn view(app: &App, d: &StoredDeadline, label: &str) -> DeadlineView {
     }
 }
 
-pub fn state_of(app: &App, due: Option<NaiveDate>, done: bool, unit: PeriodUnit) -> (DeadlineState, Option<i64>) {
+pub fn state_of(
+    app: &App,
+    due: Option<NaiveDate>,
+    done: bool,
+    unit: PeriodUnit,
+) -> (DeadlineState, Option<i64>) {
     deadline_state(due, done, unit, app.today(), &app.cal, app.config.warning)
 }
 
 /// The state of a case's nearest deadline from the columns stored on the case row.
-pub fn row_state(app: &App, next_due: Option<NaiveDate>, next_unit: Option<&str>) -> (DeadlineState, Option<i64>, &'static str) {
+pub fn row_state(
+    app: &App,
+    next_due: Option<NaiveDate>,
+    next_unit: Option<&str>,
+) -> (DeadlineState, Option<i64>, &'static str) {
     match (next_due, next_unit) {
         (Some(due), Some(u)) => {
             let unit = PeriodUnit::from_code(u).unwrap_or(PeriodUnit::CalendarDays);
@@ -169,11 +211,17 @@ pub fn row_state(app: &App, next_due: Option<NaiveDate>, next_unit: Option<&str>
 pub fn state_sql(app: &App, state: DeadlineState, due: &str, unit: &str) -> String {
     let today = app.today();
     let w = app.config.warning;
-    let working_threshold = Clock::new(today, "", w.working_days.max(0) as u32, PeriodUnit::WorkingDays, "")
-        .compute(&app.cal)
-        .ok()
-        .and_then(|c| c.due)
-        .unwrap_or(today + chrono::Duration::days(w.working_days));
+    let working_threshold = Clock::new(
+        today,
+        "",
+        w.working_days.max(0) as u32,
+        PeriodUnit::WorkingDays,
+        "",
+    )
+    .compute(&app.cal)
+    .ok()
+    .and_then(|c| c.due)
+    .unwrap_or(today + chrono::Duration::days(w.working_days));
     let calendar_threshold = today + chrono::Duration::days(w.calendar_days);
     let within = format!(
         "(({unit} = 'working_days' AND {due} <= '{working_threshold}') OR ({unit} <> 'working_days' AND {due} <= '{calendar_threshold}'))"

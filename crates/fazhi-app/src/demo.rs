@@ -35,7 +35,12 @@ const DEPARTMENTS: [&str; 9] = [
     "区综合行政执法局",
     "区教育局",
 ];
-const TOWNSHIPS: [&str; 4] = ["城关街道办事处", "东山镇人民政府", "西河镇人民政府", "南湖镇人民政府"];
+const TOWNSHIPS: [&str; 4] = [
+    "城关街道办事处",
+    "东山镇人民政府",
+    "西河镇人民政府",
+    "南湖镇人民政府",
+];
 const OFFICE: &str = "区委全面依法治区委员会办公室";
 const GOVERNMENT: &str = "示例区人民政府";
 
@@ -55,7 +60,13 @@ const ACCOUNTS: [(&str, &str, Role, &str); 10] = [
 pub fn accounts() -> Vec<DemoAccount> {
     ACCOUNTS
         .iter()
-        .map(|(u, n, r, unit)| DemoAccount { username: u, name: n, role: r.label(), unit, password: DEMO_PASSWORD })
+        .map(|(u, n, r, unit)| DemoAccount {
+            username: u,
+            name: n,
+            role: r.label(),
+            unit,
+            password: DEMO_PASSWORD,
+        })
         .collect()
 }
 
@@ -75,11 +86,19 @@ pub async fn seed(app: &App, cases: usize) -> AppResult<bool> {
     }
     org::create_unit(app, &system, root, OFFICE, UnitKind::Office).await?;
     for (username, name, role, unit) in ACCOUNTS {
-        let unit_id = org::find_unit_by_name(app, unit).await?.ok_or(AppError::NotFound("单位"))?;
+        let unit_id = org::find_unit_by_name(app, unit)
+            .await?
+            .ok_or(AppError::NotFound("单位"))?;
         auth::create_user(
             app,
             &system,
-            NewUser { username: username.into(), display_name: name.into(), unit_id, roles: vec![role], password: DEMO_PASSWORD.into() },
+            NewUser {
+                username: username.into(),
+                display_name: name.into(),
+                unit_id,
+                roles: vec![role],
+                password: DEMO_PASSWORD.into(),
+            },
         )
         .await?;
     }
@@ -90,20 +109,44 @@ pub async fn seed(app: &App, cases: usize) -> AppResult<bool> {
 /// The last day a simulated step may carry: today, but early enough that every deadline it opens
 /// falls in a year the calendar covers (a 60-day decision period must end inside it).
 fn anchor(app: &App) -> NaiveDate {
-    let last_year = app.cal.covered_years().last().copied().unwrap_or(app.today().year());
-    let limit = NaiveDate::from_ymd_opt(last_year, 12, 31).expect("valid date") - Duration::days(62);
+    let last_year = app
+        .cal
+        .covered_years()
+        .last()
+        .copied()
+        .unwrap_or(app.today().year());
+    let limit =
+        NaiveDate::from_ymd_opt(last_year, 12, 31).expect("valid date") - Duration::days(62);
     app.today().min(limit)
 }
 
 fn fields(pairs: &[(&str, String)]) -> Fields {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "梁"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "桂兰", "建华", "志强", "海燕", "晓东"];
-const COMPANIES: &[&str] = &["示例区宏达建材有限公司", "示例区鑫源食品有限公司", "示例区同心物流有限公司", "示例区华美装饰工程有限公司", "示例区康健药房有限公司"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "罗", "梁",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超",
+    "秀英", "桂兰", "建华", "志强", "海燕", "晓东",
+];
+const COMPANIES: &[&str] = &[
+    "示例区宏达建材有限公司",
+    "示例区鑫源食品有限公司",
+    "示例区同心物流有限公司",
+    "示例区华美装饰工程有限公司",
+    "示例区康健药房有限公司",
+];
 const ACTS: &[(&str, &str)] = &[
-    ("区市场监督管理局", "行政处罚决定（销售不符合食品安全标准的食品）"),
+    (
+        "区市场监督管理局",
+        "行政处罚决定（销售不符合食品安全标准的食品）",
+    ),
     ("区市场监督管理局", "不予受理投诉举报决定"),
     ("区公安分局", "治安管理处罚决定（行政拘留五日）"),
     ("区公安分局", "道路交通安全违法行为处罚决定"),
@@ -124,12 +167,17 @@ const ACTS: &[(&str, &str)] = &[
 /// Generates `n` cases received over roughly the 540 days before the anchor, moved through the
 /// procedure by the clerk's account. Deterministic for a given seed.
 pub async fn generate_cases(app: &App, n: usize, seed: u64) -> AppResult<()> {
+    if n == 0 {
+        return Ok(());
+    }
     let clerk = auth::actor_by_username(app, "fuyi").await?;
     let mut rng = StdRng::seed_from_u64(seed);
     let end = anchor(app);
     let start = end - Duration::days(540);
     let span = (end - start).num_days().max(1);
-    let mut received: Vec<NaiveDate> = (0..n).map(|_| start + Duration::days(rng.gen_range(0..=span))).collect();
+    let mut received: Vec<NaiveDate> = (0..n)
+        .map(|_| start + Duration::days(rng.gen_range(0..=span)))
+        .collect();
     received.sort();
     // A handful of cases received after the anchor, waiting for intake now.
     let today = app.today();
@@ -143,7 +191,10 @@ pub async fn generate_cases(app: &App, n: usize, seed: u64) -> AppResult<()> {
     for r in received {
         let mut f = application_fields(&mut rng, r);
         let name = f.remove("respondent_name").unwrap_or_default();
-        let unit = units.iter().find(|u| u.name == name).ok_or(AppError::NotFound("单位"))?;
+        let unit = units
+            .iter()
+            .find(|u| u.name == name)
+            .ok_or(AppError::NotFound("单位"))?;
         f.insert("respondent_unit_id".into(), unit.id.to_string());
         let (id, _) = match rc::register(app, &clerk, &f).await {
             Ok(x) => x,
@@ -163,27 +214,60 @@ fn application_fields(rng: &mut StdRng, received: NaiveDate) -> Fields {
     let org_applicant = rng.gen_bool(0.15);
     let mut f = fields(&[
         ("received_date", received.to_string()),
-        ("channel", ["window", "mail", "online", "online"][rng.gen_range(0..4)].to_string()),
+        (
+            "channel",
+            ["window", "mail", "online", "online"][rng.gen_range(0..4)].to_string(),
+        ),
         ("respondent_name", respondent.to_string()),
         ("act_name", act.to_string()),
-        ("act_date", (received - Duration::days(rng.gen_range(5..55))).to_string()),
+        (
+            "act_date",
+            (received - Duration::days(rng.gen_range(5..55))).to_string(),
+        ),
         ("request", format!("请求依法撤销被申请人作出的{act}")),
     ]);
     if org_applicant {
-        let body: String = (0..7).map(|_| b"0123456789ABCDEFGHJKLMNPQRTUWXY"[rng.gen_range(0..31)] as char).collect();
+        let body: String = (0..7)
+            .map(|_| b"0123456789ABCDEFGHJKLMNPQRTUWXY"[rng.gen_range(0..31)] as char)
+            .collect();
         f.insert("applicant_kind".into(), "organisation".into());
-        f.insert("applicant_name".into(), COMPANIES[rng.gen_range(0..COMPANIES.len())].into());
-        f.insert("applicant_credit_code".into(), credit_code_with_check(&format!("9144990{}MA{body}", rng.gen_range(0..10))[..17]));
+        f.insert(
+            "applicant_name".into(),
+            COMPANIES[rng.gen_range(0..COMPANIES.len())].into(),
+        );
+        f.insert(
+            "applicant_credit_code".into(),
+            credit_code_with_check(&format!("9144990{}MA{body}", rng.gen_range(0..10))[..17]),
+        );
     } else {
-        let name = format!("{}{}", SURNAMES[rng.gen_range(0..SURNAMES.len())], GIVEN[rng.gen_range(0..GIVEN.len())]);
-        let birth = NaiveDate::from_ymd_opt(rng.gen_range(1950..2003), rng.gen_range(1..13), rng.gen_range(1..29)).expect("valid");
-        let body = format!("449901{}{:03}", birth.format("%Y%m%d"), rng.gen_range(0..1000));
+        let name = format!(
+            "{}{}",
+            SURNAMES[rng.gen_range(0..SURNAMES.len())],
+            GIVEN[rng.gen_range(0..GIVEN.len())]
+        );
+        let birth = NaiveDate::from_ymd_opt(
+            rng.gen_range(1950..2003),
+            rng.gen_range(1..13),
+            rng.gen_range(1..29),
+        )
+        .expect("valid");
+        let body = format!(
+            "449901{}{:03}",
+            birth.format("%Y%m%d"),
+            rng.gen_range(0..1000)
+        );
         f.insert("applicant_kind".into(), "person".into());
         f.insert("applicant_name".into(), name);
         f.insert("applicant_id_number".into(), id_number_with_check(&body));
-        f.insert("applicant_phone".into(), format!("13{}", rng.gen_range(100_000_000u64..999_999_999)));
+        f.insert(
+            "applicant_phone".into(),
+            format!("13{}", rng.gen_range(100_000_000u64..999_999_999)),
+        );
         if rng.gen_bool(0.2) {
-            f.insert("agent_name".into(), format!("{}律师", SURNAMES[rng.gen_range(0..SURNAMES.len())]));
+            f.insert(
+                "agent_name".into(),
+                format!("{}律师", SURNAMES[rng.gen_range(0..SURNAMES.len())]),
+            );
             f.insert("agent_kind".into(), "person".into());
         }
     }
@@ -191,7 +275,14 @@ fn application_fields(rng: &mut StdRng, received: NaiveDate) -> Fields {
 }
 
 /// Moves a case through the procedure with plausible dates, never past `end`.
-async fn progress(app: &App, clerk: &Actor, rng: &mut StdRng, id: i64, received: NaiveDate, end: NaiveDate) -> AppResult<()> {
+async fn progress(
+    app: &App,
+    clerk: &Actor,
+    rng: &mut StdRng,
+    id: i64,
+    received: NaiveDate,
+    end: NaiveDate,
+) -> AppResult<()> {
     let mut date = received;
     macro_rules! step {
         ($days:expr, $action:expr, [$($k:expr => $v:expr),* $(,)?]) => {{
@@ -235,7 +326,11 @@ async fn progress(app: &App, clerk: &Actor, rng: &mut StdRng, id: i64, received:
     if !simplified && rng.gen_bool(0.08) {
         step!(30, "extend", ["days" => "30", "approved_by" => "区司法局副局长 黄建国", "reason" => "案情重大复杂，需进一步调查取证"]);
     }
-    let wait = if simplified { rng.gen_range(8..25) } else { rng.gen_range(15..50) };
+    let wait = if simplified {
+        rng.gen_range(8..25)
+    } else {
+        rng.gen_range(15..50)
+    };
     let outcome: f64 = rng.gen();
     if outcome < 0.12 {
         step!(wait, "terminate", ["reason" => if rng.gen_bool(0.5) { "withdrawn" } else { "settled_withdrawn" }]);
@@ -244,7 +339,24 @@ async fn progress(app: &App, clerk: &Actor, rng: &mut StdRng, id: i64, received:
     if outcome < 0.22 {
         step!(wait, "mediate", ["requires_performance" => "1", "summary" => "双方自愿达成调解协议"]);
     } else {
-        let t = ["maintain", "maintain", "maintain", "maintain", "reject_claim", "revoke", "revoke", "confirm_illegal", "change", "order_perform", "reject_application", "partial_revoke"];
+        let t = [
+            "maintain",
+            "maintain",
+            "maintain",
+            "maintain",
+            "maintain",
+            "maintain",
+            "maintain",
+            "reject_claim",
+            "reject_claim",
+            "revoke",
+            "revoke",
+            "confirm_illegal",
+            "change",
+            "order_perform",
+            "reject_application",
+            "partial_revoke",
+        ];
         let decision = t[rng.gen_range(0..t.len())];
         step!(wait, "decide", ["decision_type" => decision]);
     }

@@ -34,7 +34,11 @@ pub struct CountDef {
 impl CountDef {
     /// Counts cases of the module's main table matching `cond`.
     pub fn cases(cond: String) -> Self {
-        Self { from: String::new(), cond, drilldown: None }
+        Self {
+            from: String::new(),
+            cond,
+            drilldown: None,
+        }
     }
 }
 
@@ -55,11 +59,35 @@ pub struct IndicatorDef {
 }
 
 impl IndicatorDef {
-    pub fn count(key: &'static str, label: &'static str, unit: &'static str, definition: &str, c: CountDef) -> Self {
-        Self { key, label, unit, definition: definition.into(), formula: Formula::Count(c) }
+    pub fn count(
+        key: &'static str,
+        label: &'static str,
+        unit: &'static str,
+        definition: &str,
+        c: CountDef,
+    ) -> Self {
+        Self {
+            key,
+            label,
+            unit,
+            definition: definition.into(),
+            formula: Formula::Count(c),
+        }
     }
-    pub fn rate(key: &'static str, label: &'static str, definition: &str, num: &'static str, den: &'static str) -> Self {
-        Self { key, label, unit: "%", definition: definition.into(), formula: Formula::Rate(num, den) }
+    pub fn rate(
+        key: &'static str,
+        label: &'static str,
+        definition: &str,
+        num: &'static str,
+        den: &'static str,
+    ) -> Self {
+        Self {
+            key,
+            label,
+            unit: "%",
+            definition: definition.into(),
+            formula: Formula::Rate(num, den),
+        }
     }
 
     /// The condition listing the records this indicator counted, for a period.
@@ -111,13 +139,25 @@ pub struct IndicatorValue {
 }
 
 async fn count(app: &App, c: &CountDef, scope: &str, p: &Period) -> AppResult<i64> {
-    let from = if c.from.is_empty() { "rc_cases c" } else { &c.from };
-    let sql = format!("SELECT COUNT(*) FROM {from} WHERE ({}) AND {scope}", p.fill(&c.cond));
+    let from = if c.from.is_empty() {
+        "rc_cases c"
+    } else {
+        &c.from
+    };
+    let sql = format!(
+        "SELECT COUNT(*) FROM {from} WHERE ({}) AND {scope}",
+        p.fill(&c.cond)
+    );
     Ok(sqlx::query_scalar(&sql).fetch_one(&app.db.pool).await?)
 }
 
 /// Computes every definition for `year` and `year - 1` within `scope` (a SQL condition on `c`).
-pub async fn compute(app: &App, defs: &[IndicatorDef], scope: &str, year: i32) -> AppResult<Vec<IndicatorValue>> {
+pub async fn compute(
+    app: &App,
+    defs: &[IndicatorDef],
+    scope: &str,
+    year: i32,
+) -> AppResult<Vec<IndicatorValue>> {
     let fmt = app.config.indicators.percent;
     let mut counts: std::collections::HashMap<(&str, i32), i64> = Default::default();
     for d in defs {
@@ -129,11 +169,21 @@ pub async fn compute(app: &App, defs: &[IndicatorDef], scope: &str, year: i32) -
     }
     let figure = |d: &IndicatorDef, y: i32| -> Figure {
         match &d.formula {
-            Formula::Count(_) => Figure { count: counts.get(&(d.key, y)).copied(), numerator: None, denominator: None, percent: None },
+            Formula::Count(_) => Figure {
+                count: counts.get(&(d.key, y)).copied(),
+                numerator: None,
+                denominator: None,
+                percent: None,
+            },
             Formula::Rate(n, dn) => {
                 let num = counts.get(&(*n, y)).copied().unwrap_or(0);
                 let den = counts.get(&(*dn, y)).copied().unwrap_or(0);
-                Figure { count: None, numerator: Some(num), denominator: Some(den), percent: percent(num, den, fmt) }
+                Figure {
+                    count: None,
+                    numerator: Some(num),
+                    denominator: Some(den),
+                    percent: percent(num, den, fmt),
+                }
             }
         }
     };
@@ -143,10 +193,16 @@ pub async fn compute(app: &App, defs: &[IndicatorDef], scope: &str, year: i32) -
             let value = figure(d, year);
             let previous = figure(d, year - 1);
             let change = match &d.formula {
-                Formula::Count(_) => Change::of(value.count.unwrap_or(0), previous.count.unwrap_or(0), fmt).map(|c| c.text()),
+                Formula::Count(_) => {
+                    Change::of(value.count.unwrap_or(0), previous.count.unwrap_or(0), fmt)
+                        .map(|c| c.text())
+                }
                 Formula::Rate(..) => point_change(
                     (value.numerator.unwrap_or(0), value.denominator.unwrap_or(0)),
-                    (previous.numerator.unwrap_or(0), previous.denominator.unwrap_or(0)),
+                    (
+                        previous.numerator.unwrap_or(0),
+                        previous.denominator.unwrap_or(0),
+                    ),
                     fmt,
                 ),
             };

@@ -27,7 +27,9 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
     /// Today in China Standard Time: deadlines are whole dates in Asia/Shanghai.
     fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset")).date_naive()
+        self.now()
+            .with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset"))
+            .date_naive()
     }
 }
 
@@ -58,7 +60,12 @@ pub struct App {
 impl App {
     pub fn new(db: Db, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let cal = config.load_calendar()?;
-        Ok(Self { db, cal: Arc::new(cal), config: Arc::new(config), clock })
+        Ok(Self {
+            db,
+            cal: Arc::new(cal),
+            config: Arc::new(config),
+            clock,
+        })
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -66,7 +73,9 @@ impl App {
     }
 
     pub fn now_text(&self) -> String {
-        self.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        self.clock
+            .now()
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     }
 }
 
@@ -148,6 +157,10 @@ impl Actor {
     }
 
     pub fn role_labels(&self) -> String {
-        self.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、")
+        self.roles
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join("、")
     }
 }

@@ -27,24 +27,46 @@ pub async fn jurisdiction(app: &App) -> AppResult<Option<Jurisdiction>> {
     let row = sqlx::query("SELECT name, division_code, case_prefix FROM jurisdiction WHERE id = 1")
         .fetch_optional(&app.db.pool)
         .await?;
-    Ok(row.map(|r| Jurisdiction { name: r.get(0), code: r.get(1), case_prefix: r.get(2) }))
+    Ok(row.map(|r| Jurisdiction {
+        name: r.get(0),
+        code: r.get(1),
+        case_prefix: r.get(2),
+    }))
 }
 
 /// Creates the jurisdiction and its government (the root unit). Returns the root unit's id.
-pub async fn create_jurisdiction(app: &App, name: &str, code: &str, case_prefix: &str, government: &str) -> AppResult<i64> {
+pub async fn create_jurisdiction(
+    app: &App,
+    name: &str,
+    code: &str,
+    case_prefix: &str,
+    government: &str,
+) -> AppResult<i64> {
     let name = required_text(name, "name", "行政区划名称", 50)?;
     let code = parse_division_code(code)?;
     let prefix = required_text(case_prefix, "case_prefix", "案号前缀", 20)?;
     let mut tx = app.db.pool.begin().await?;
-    sqlx::query("INSERT INTO jurisdiction (id, name, division_code, case_prefix) VALUES (1, $1, $2, $3)")
-        .bind(&name)
-        .bind(&code)
-        .bind(&prefix)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO jurisdiction (id, name, division_code, case_prefix) VALUES (1, $1, $2, $3)",
+    )
+    .bind(&name)
+    .bind(&code)
+    .bind(&prefix)
+    .execute(&mut *tx)
+    .await?;
     let id = insert_unit(&mut tx, None, government, UnitKind::Government, 0).await?;
     let actor = Actor::system("初始化", id);
-    audit::record(&mut tx, app, &actor, "create", "jurisdiction", &code, None, Some(serde_json::json!({"name": name, "code": code}))).await?;
+    audit::record(
+        &mut tx,
+        app,
+        &actor,
+        "create",
+        "jurisdiction",
+        &code,
+        None,
+        Some(serde_json::json!({"name": name, "code": code})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -57,39 +79,74 @@ async fn insert_unit(
     sort: i64,
 ) -> AppResult<i64> {
     let name = required_text(name, "name", "单位名称", 50)?;
-    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE name = $1").bind(&name).fetch_one(&mut **tx).await?;
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE name = $1")
+        .bind(&name)
+        .fetch_one(&mut **tx)
+        .await?;
     if exists > 0 {
         return Err(DomainError::field("duplicate", "name", format!("单位“{name}”已存在")).into());
     }
-    let id: i64 = sqlx::query_scalar("INSERT INTO units (parent_id, name, kind, sort) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(parent)
-        .bind(&name)
-        .bind(kind.code())
-        .bind(sort)
-        .fetch_one(&mut **tx)
-        .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO units (parent_id, name, kind, sort) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(parent)
+    .bind(&name)
+    .bind(kind.code())
+    .bind(sort)
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(id)
 }
 
 /// Adds a unit under `parent` (系统管理员, or the system actor).
-pub async fn create_unit(app: &App, actor: &Actor, parent: i64, name: &str, kind: UnitKind) -> AppResult<i64> {
-    actor.require(Permission::ManageUsers).or_else(|_| if actor.user_id.is_none() { Ok(()) } else { Err(AppError::Forbidden) })?;
+pub async fn create_unit(
+    app: &App,
+    actor: &Actor,
+    parent: i64,
+    name: &str,
+    kind: UnitKind,
+) -> AppResult<i64> {
+    actor.require(Permission::ManageUsers).or_else(|_| {
+        if actor.user_id.is_none() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    })?;
     let mut tx = app.db.pool.begin().await?;
-    let parent_ok: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE id = $1").bind(parent).fetch_one(&mut *tx).await?;
+    let parent_ok: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE id = $1")
+        .bind(parent)
+        .fetch_one(&mut *tx)
+        .await?;
     if parent_ok == 0 {
         return Err(DomainError::field("not_found", "parent_id", "上级单位不存在").into());
     }
-    let sort: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE parent_id = $1").bind(parent).fetch_one(&mut *tx).await?;
+    let sort: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE parent_id = $1")
+        .bind(parent)
+        .fetch_one(&mut *tx)
+        .await?;
     let id = insert_unit(&mut tx, Some(parent), name, kind, sort).await?;
-    audit::record(&mut tx, app, actor, "create", "unit", &id.to_string(), None, Some(serde_json::json!({"name": name, "kind": kind.code(), "parent_id": parent}))).await?;
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "create",
+        "unit",
+        &id.to_string(),
+        None,
+        Some(serde_json::json!({"name": name, "kind": kind.code(), "parent_id": parent})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 pub async fn all_units(app: &App) -> AppResult<Vec<Unit>> {
-    let rows = sqlx::query("SELECT id, parent_id, name, kind FROM units ORDER BY COALESCE(parent_id, 0), sort, id")
-        .fetch_all(&app.db.pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, parent_id, name, kind FROM units ORDER BY COALESCE(parent_id, 0), sort, id",
+    )
+    .fetch_all(&app.db.pool)
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -111,7 +168,12 @@ pub fn subtree(units: &[Unit], root: i64) -> Vec<i64> {
     let mut i = 0;
     while i < out.len() {
         let p = out[i];
-        out.extend(units.iter().filter(|u| u.parent_id == Some(p)).map(|u| u.id));
+        out.extend(
+            units
+                .iter()
+                .filter(|u| u.parent_id == Some(p))
+                .map(|u| u.id),
+        );
         i += 1;
     }
     out
@@ -119,7 +181,12 @@ pub fn subtree(units: &[Unit], root: i64) -> Vec<i64> {
 
 /// Units in tree order with their depth, for select boxes.
 pub fn tree_order(units: &[Unit]) -> Vec<(usize, &Unit)> {
-    fn walk<'a>(units: &'a [Unit], parent: Option<i64>, depth: usize, out: &mut Vec<(usize, &'a Unit)>) {
+    fn walk<'a>(
+        units: &'a [Unit],
+        parent: Option<i64>,
+        depth: usize,
+        out: &mut Vec<(usize, &'a Unit)>,
+    ) {
         for u in units.iter().filter(|u| u.parent_id == parent) {
             out.push((depth, u));
             walk(units, Some(u.id), depth + 1, out);
@@ -132,9 +199,15 @@ pub fn tree_order(units: &[Unit]) -> Vec<(usize, &Unit)> {
 
 /// The units an actor may pick as a filter: those inside his scope.
 pub fn units_in_scope<'a>(units: &'a [Unit], scope: &Scope) -> Vec<(usize, &'a Unit)> {
-    tree_order(units).into_iter().filter(|(_, u)| scope.contains(u.id)).collect()
+    tree_order(units)
+        .into_iter()
+        .filter(|(_, u)| scope.contains(u.id))
+        .collect()
 }
 
 pub async fn find_unit_by_name(app: &App, name: &str) -> AppResult<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM units WHERE name = $1").bind(name.trim()).fetch_optional(&app.db.pool).await?)
+    Ok(sqlx::query_scalar("SELECT id FROM units WHERE name = $1")
+        .bind(name.trim())
+        .fetch_optional(&app.db.pool)
+        .await?)
 }

@@ -11,8 +11,9 @@ use fazhi_domain::calendar::format_date_cn;
 use fazhi_domain::deadline::{Clock, DeadlineState, Extension, Pause};
 use fazhi_domain::org::Permission;
 use fazhi_domain::reconsideration::{
-    self as rc, allowed_actions, apply, format_case_no, Action, Application, CaseFacts, DeadlineKind, DecisionType, Effect,
-    Fields, Party, PartyKind, PartyRole, Procedure, Status, Step,
+    self as rc, allowed_actions, apply, format_case_no, Action, Application, CaseFacts,
+    DeadlineKind, DecisionType, Effect, Fields, Party, PartyKind, PartyRole, Procedure, Status,
+    Step,
 };
 use fazhi_domain::DomainError;
 use fazhi_store::{Any, AnyConnection, Row, Transaction};
@@ -51,7 +52,11 @@ pub struct CaseRow {
     pub respondent_unit_id: i64,
 }
 
-fn label_of<T: Copy>(code: Option<String>, parse: impl Fn(&str) -> Result<T, DomainError>, label: impl Fn(T) -> &'static str) -> &'static str {
+fn label_of<T: Copy>(
+    code: Option<String>,
+    parse: impl Fn(&str) -> Result<T, DomainError>,
+    label: impl Fn(T) -> &'static str,
+) -> &'static str {
     code.and_then(|c| parse(&c).ok()).map(label).unwrap_or("")
 }
 
@@ -59,7 +64,11 @@ fn case_row(app: &App, r: &fazhi_store::AnyRow) -> CaseRow {
     let status: String = r.get(6);
     let next_due: Option<String> = r.get(8);
     let next_unit: Option<String> = r.get(9);
-    let (state, left, unit) = deadlines::row_state(app, next_due.as_deref().and_then(|d| d.parse().ok()), next_unit.as_deref());
+    let (state, left, unit) = deadlines::row_state(
+        app,
+        next_due.as_deref().and_then(|d| d.parse().ok()),
+        next_unit.as_deref(),
+    );
     CaseRow {
         id: r.get(0),
         case_no: r.get(1),
@@ -129,13 +138,24 @@ async fn list_where(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<(Strin
     if !q.deadline.trim().is_empty() {
         let s = DeadlineState::from_code(q.deadline.trim())
             .ok_or_else(|| DomainError::invalid_option("deadline", "期限状态", &q.deadline))?;
-        cond.push(deadlines::state_sql(app, s, "c.next_due", "c.next_due_unit"));
+        cond.push(deadlines::state_sql(
+            app,
+            s,
+            "c.next_due",
+            "c.next_due_unit",
+        ));
     }
     let year = parse_year(&q.year)?;
     if !q.unit.trim().is_empty() {
-        let unit: i64 = q.unit.trim().parse().map_err(|_| DomainError::invalid_option("unit", "单位", &q.unit))?;
+        let unit: i64 = q
+            .unit
+            .trim()
+            .parse()
+            .map_err(|_| DomainError::invalid_option("unit", "单位", &q.unit))?;
         let units = org::all_units(app).await?;
-        cond.push(Scope::Units(org::subtree(&units, unit)).sql(&["c.unit_id", "c.respondent_unit_id"]));
+        cond.push(
+            Scope::Units(org::subtree(&units, unit)).sql(&["c.unit_id", "c.respondent_unit_id"]),
+        );
     }
     if !q.indicator.trim().is_empty() {
         let y = year.ok_or_else(|| DomainError::required("year", "年度"))?;
@@ -143,7 +163,10 @@ async fn list_where(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<(Strin
             .into_iter()
             .find(|d| d.key == q.indicator.trim())
             .ok_or_else(|| DomainError::invalid_option("indicator", "指标", &q.indicator))?;
-        cond.push(def.drilldown_condition(&Period::year(y)).ok_or_else(|| DomainError::invalid_option("indicator", "指标", &q.indicator))?);
+        cond.push(
+            def.drilldown_condition(&Period::year(y))
+                .ok_or_else(|| DomainError::invalid_option("indicator", "指标", &q.indicator))?,
+        );
     } else if let Some(y) = year {
         cond.push(format!("c.received_year = {y}"));
     }
@@ -191,7 +214,13 @@ pub async fn list(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Page<Cas
     }
     let rows = query.fetch_all(&app.db.pool).await?;
     let items = rows.iter().map(|r| case_row(app, r)).collect();
-    Ok(Page { items, total, page, per_page, pages: ((total + per_page - 1) / per_page).max(1) })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+        pages: ((total + per_page - 1) / per_page).max(1),
+    })
 }
 
 /// A party as the detail page shows it: identity numbers in full only to those who handle the
@@ -237,14 +266,22 @@ pub struct CaseDetail {
 }
 
 /// Loads a case the actor may see, or `NotFound` (also when it exists outside his scope).
-async fn load_case(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<fazhi_store::AnyRow> {
+async fn load_case(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<fazhi_store::AnyRow> {
     let sql = format!(
         "SELECT {CASE_COLUMNS}, c.act_doc_no, c.act_date, c.request, c.handler, c.termination_reason, c.requires_performance, \
          c.performed, c.litigation_date, c.extended, c.hearing_held, c.letters, c.last_event_date \
          FROM rc_cases c JOIN units r ON r.id = c.respondent_unit_id WHERE c.id = $1 AND {}",
         actor.scope.sql(&["c.unit_id", "c.respondent_unit_id"])
     );
-    sqlx::query(&sql).bind(id).fetch_optional(conn).await?.ok_or(AppError::NotFound("案件"))
+    sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(AppError::NotFound("案件"))
 }
 
 fn may_write(actor: &Actor, row: &fazhi_store::AnyRow) -> bool {
@@ -299,10 +336,16 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         })
         .collect();
     let ds = deadlines::load(&mut conn, MODULE, id).await?;
-    let deadlines = ds.iter().map(|d| deadlines::view(app, d, &deadline_label(&d.kind))).collect();
+    let deadlines = ds
+        .iter()
+        .map(|d| deadlines::view(app, d, &deadline_label(&d.kind)))
+        .collect();
     let status = Status::parse(&case.status)?;
     let actions = if may_write(actor, &r) {
-        allowed_actions(status).into_iter().map(|a| (a.code().to_string(), a.label())).collect()
+        allowed_actions(status)
+            .into_iter()
+            .map(|a| (a.code().to_string(), a.label()))
+            .collect()
     } else {
         vec![]
     };
@@ -312,7 +355,11 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         act_date: r.get(18),
         request: r.get(19),
         handler: r.get(20),
-        termination_label: label_of(r.get(21), rc::TerminationReason::parse, rc::TerminationReason::label),
+        termination_label: label_of(
+            r.get(21),
+            rc::TerminationReason::parse,
+            rc::TerminationReason::label,
+        ),
         requires_performance: r.get::<i64, _>(22) == 1,
         performed: perf.map(|p| p == 1),
         litigation_date: r.get(24),
@@ -328,10 +375,17 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
 }
 
 fn deadline_label(kind: &str) -> String {
-    DeadlineKind::parse(kind).map(|k| k.label().to_string()).unwrap_or_else(|_| kind.to_string())
+    DeadlineKind::parse(kind)
+        .map(|k| k.label().to_string())
+        .unwrap_or_else(|_| kind.to_string())
 }
 
-fn clock_for(app: &App, kind: DeadlineKind, procedure: Option<Procedure>, start: NaiveDate) -> Clock {
+fn clock_for(
+    app: &App,
+    kind: DeadlineKind,
+    procedure: Option<Procedure>,
+    start: NaiveDate,
+) -> Clock {
     let (n, unit, event, basis) = rc::deadline_rule(kind, procedure, &app.config.reconsideration);
     Clock::new(start, event, n, unit, basis)
 }
@@ -359,11 +413,23 @@ pub async fn register(app: &App, actor: &Actor, f: &Fields) -> AppResult<(i64, S
     Ok((id, no))
 }
 
-async fn insert_application(tx: &mut Transaction<'_, Any>, app: &App, actor: &Actor, a: &Application) -> AppResult<(i64, String)> {
-    let respondent: Option<String> =
-        sqlx::query_scalar("SELECT name FROM units WHERE id = $1").bind(a.respondent_unit_id).fetch_optional(&mut **tx).await?;
+async fn insert_application(
+    tx: &mut Transaction<'_, Any>,
+    app: &App,
+    actor: &Actor,
+    a: &Application,
+) -> AppResult<(i64, String)> {
+    let respondent: Option<String> = sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
+        .bind(a.respondent_unit_id)
+        .fetch_optional(&mut **tx)
+        .await?;
     let Some(respondent) = respondent else {
-        return Err(DomainError::field("not_found", "respondent_unit_id", "被申请人不是本行政区划内的单位").into());
+        return Err(DomainError::field(
+            "not_found",
+            "respondent_unit_id",
+            "被申请人不是本行政区划内的单位",
+        )
+        .into());
     };
     let prefix: String = sqlx::query_scalar("SELECT case_prefix FROM jurisdiction WHERE id = 1")
         .fetch_optional(&mut **tx)
@@ -411,10 +477,42 @@ async fn insert_application(tx: &mut Transaction<'_, Any>, app: &App, actor: &Ac
             .execute(&mut **tx)
             .await?;
     }
-    let summary = format!("{}通过{}提出行政复议申请，被申请人：{}", a.applicant_names(), a.channel.label(), respondent);
-    insert_event(tx, app, actor, id, "register", a.received_date, json!({"summary": summary})).await?;
-    deadlines::open(tx, app, MODULE, id, DeadlineKind::AcceptanceReview.code(), acceptance).await?;
-    audit::record(tx, app, actor, "create", "rc_case", &id.to_string(), None, Some(audit_view(a, &case_no))).await?;
+    let summary = format!(
+        "{}通过{}提出行政复议申请，被申请人：{}",
+        a.applicant_names(),
+        a.channel.label(),
+        respondent
+    );
+    insert_event(
+        tx,
+        app,
+        actor,
+        id,
+        "register",
+        a.received_date,
+        json!({"summary": summary}),
+    )
+    .await?;
+    deadlines::open(
+        tx,
+        app,
+        MODULE,
+        id,
+        DeadlineKind::AcceptanceReview.code(),
+        acceptance,
+    )
+    .await?;
+    audit::record(
+        tx,
+        app,
+        actor,
+        "create",
+        "rc_case",
+        &id.to_string(),
+        None,
+        Some(audit_view(a, &case_no)),
+    )
+    .await?;
     Ok((id, case_no))
 }
 
@@ -458,41 +556,115 @@ async fn insert_event(
 /// A one-line summary of a step for the timeline.
 fn step_summary(step: &Step) -> String {
     match step {
-        Step::Accept { procedure, handler, .. } => {
-            format!("决定受理，适用{}{}", procedure.label(), handler.as_deref().map(|h| format!("，承办人：{h}")).unwrap_or_default())
+        Step::Accept {
+            procedure, handler, ..
+        } => {
+            format!(
+                "决定受理，适用{}{}",
+                procedure.label(),
+                handler
+                    .as_deref()
+                    .map(|h| format!("，承办人：{h}"))
+                    .unwrap_or_default()
+            )
         }
-        Step::DeemAccept { procedure, .. } => format!("受理审查期限届满未作决定，视为受理，适用{}", procedure.label()),
-        Step::Refuse { reason, legal_ground, .. } => format!("决定不予受理。理由：{reason}；依据：{legal_ground}"),
+        Step::DeemAccept { procedure, .. } => format!(
+            "受理审查期限届满未作决定，视为受理，适用{}",
+            procedure.label()
+        ),
+        Step::Refuse {
+            reason,
+            legal_ground,
+            ..
+        } => format!("决定不予受理。理由：{reason}；依据：{legal_ground}"),
         Step::RequestCorrection { items, .. } => format!("通知申请人补正：{items}"),
         Step::ReceiveCorrection { .. } => "收到补正材料，重新计算受理审查期限".into(),
         Step::Abandon { .. } => "申请人无正当理由逾期不补正，视为放弃行政复议申请".into(),
         Step::SendCopy { .. } => "向被申请人发送申请书副本".into(),
-        Step::ConvertToOrdinary { approved_by, .. } => format!("经{approved_by}批准，转为普通程序审理"),
-        Step::ScheduleHearing { hearing_date, place, .. } => format!("定于{}在{place}举行听证", format_date_cn(*hearing_date)),
-        Step::RecordHearing { notes, .. } => format!("举行听证{}", notes.as_deref().map(|n| format!("：{n}")).unwrap_or_default()),
+        Step::ConvertToOrdinary { approved_by, .. } => {
+            format!("经{approved_by}批准，转为普通程序审理")
+        }
+        Step::ScheduleHearing {
+            hearing_date,
+            place,
+            ..
+        } => format!("定于{}在{place}举行听证", format_date_cn(*hearing_date)),
+        Step::RecordHearing { notes, .. } => format!(
+            "举行听证{}",
+            notes
+                .as_deref()
+                .map(|n| format!("：{n}"))
+                .unwrap_or_default()
+        ),
         Step::Suspend { ground, .. } => format!("中止审理：{}", ground.label()),
         Step::Resume { .. } => "中止原因消除，恢复审理".into(),
-        Step::Extend { days, approved_by, reason, .. } => format!("经{approved_by}批准延长审理期限{days}日，理由：{reason}"),
-        Step::Decide { decision_type, summary, .. } => {
-            format!("作出{}决定{}", decision_type.label(), summary.as_deref().map(|s| format!("：{s}")).unwrap_or_default())
+        Step::Extend {
+            days,
+            approved_by,
+            reason,
+            ..
+        } => format!("经{approved_by}批准延长审理期限{days}日，理由：{reason}"),
+        Step::Decide {
+            decision_type,
+            summary,
+            ..
+        } => {
+            format!(
+                "作出{}决定{}",
+                decision_type.label(),
+                summary
+                    .as_deref()
+                    .map(|s| format!("：{s}"))
+                    .unwrap_or_default()
+            )
         }
-        Step::Mediate { summary, .. } => format!("调解结案{}", summary.as_deref().map(|s| format!("：{s}")).unwrap_or_default()),
+        Step::Mediate { summary, .. } => format!(
+            "调解结案{}",
+            summary
+                .as_deref()
+                .map(|s| format!("：{s}"))
+                .unwrap_or_default()
+        ),
         Step::Terminate { reason, .. } => format!("终止行政复议：{}", reason.label()),
-        Step::IssueLetter { kind, addressee, .. } => format!("向{addressee}制发{}", kind.label()),
-        Step::RecordPerformance { performed, notes, .. } => format!(
+        Step::IssueLetter {
+            kind, addressee, ..
+        } => format!("向{addressee}制发{}", kind.label()),
+        Step::RecordPerformance {
+            performed, notes, ..
+        } => format!(
             "{}{}",
-            if *performed { "被申请人已履行" } else { "被申请人未履行" },
-            notes.as_deref().map(|n| format!("：{n}")).unwrap_or_default()
+            if *performed {
+                "被申请人已履行"
+            } else {
+                "被申请人未履行"
+            },
+            notes
+                .as_deref()
+                .map(|n| format!("：{n}"))
+                .unwrap_or_default()
         ),
         Step::RecordLitigation { court, .. } => {
-            format!("申请人不服复议决定提起行政诉讼{}", court.as_deref().map(|c| format!("（{c}）")).unwrap_or_default())
+            format!(
+                "申请人不服复议决定提起行政诉讼{}",
+                court
+                    .as_deref()
+                    .map(|c| format!("（{c}）"))
+                    .unwrap_or_default()
+            )
         }
     }
 }
 
 /// Takes one procedural step on a case. `expected_version`, when given, must match the stored
 /// version (the form was loaded from it), otherwise the step is refused with a conflict.
-pub async fn take_step(app: &App, actor: &Actor, id: i64, action: &str, f: &Fields, expected_version: Option<i64>) -> AppResult<()> {
+pub async fn take_step(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    action: &str,
+    f: &Fields,
+    expected_version: Option<i64>,
+) -> AppResult<()> {
     actor.require(Permission::ReadCases)?;
     let action = Action::parse(action)?;
     let mut tx = app.db.pool.begin().await?;
@@ -502,11 +674,15 @@ pub async fn take_step(app: &App, actor: &Actor, id: i64, action: &str, f: &Fiel
     }
     let version: i64 = r.get(10);
     if expected_version.is_some_and(|v| v != version) {
-        return Err(AppError::Conflict("该案件已被他人修改，请刷新页面后重新操作".into()));
+        return Err(AppError::Conflict(
+            "该案件已被他人修改，请刷新页面后重新操作".into(),
+        ));
     }
     let step = Step::parse(action, f)?;
     let status = Status::parse(&r.get::<String, _>(6))?;
-    let procedure = r.get::<Option<String>, _>(7).and_then(|p: String| Procedure::parse(&p).ok());
+    let procedure = r
+        .get::<Option<String>, _>(7)
+        .and_then(|p: String| Procedure::parse(&p).ok());
     let mut ds = deadlines::load(&mut tx, MODULE, id).await?;
     let acceptance_due = ds
         .iter()
@@ -516,8 +692,14 @@ pub async fn take_step(app: &App, actor: &Actor, id: i64, action: &str, f: &Fiel
     let facts = CaseFacts {
         status,
         procedure,
-        received_date: r.get::<String, _>(2).parse().map_err(|_| AppError::Internal("bad date".into()))?,
-        last_event_date: r.get::<String, _>(28).parse().map_err(|_| AppError::Internal("bad date".into()))?,
+        received_date: r
+            .get::<String, _>(2)
+            .parse()
+            .map_err(|_| AppError::Internal("bad date".into()))?,
+        last_event_date: r
+            .get::<String, _>(28)
+            .parse()
+            .map_err(|_| AppError::Internal("bad date".into()))?,
         extended: r.get::<i64, _>(25) == 1,
         requires_performance: r.get::<i64, _>(22) == 1,
         acceptance_due,
@@ -534,8 +716,12 @@ pub async fn take_step(app: &App, actor: &Actor, id: i64, action: &str, f: &Fiel
     let (next_due, next_unit) = deadlines::next_due(&ds, app)?;
     let ch = &out.changes;
     let date = step.date();
-    let closed = matches!(step, Step::Refuse { .. } | Step::Abandon { .. }).then_some(date).or(ch.concluded_date);
-    let corrected = ch.decision_type.map(|t| t.is_correction(&app.config.reconsideration));
+    let closed = matches!(step, Step::Refuse { .. } | Step::Abandon { .. })
+        .then_some(date)
+        .or(ch.concluded_date);
+    let corrected = ch
+        .decision_type
+        .map(|t| t.is_correction(&app.config.reconsideration));
     let handler = match &step {
         Step::Accept { handler, .. } => handler.clone(),
         _ => None,
@@ -574,7 +760,9 @@ pub async fn take_step(app: &App, actor: &Actor, id: i64, action: &str, f: &Fiel
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() != 1 {
-        return Err(AppError::Conflict("该案件已被他人修改，请刷新页面后重新操作".into()));
+        return Err(AppError::Conflict(
+            "该案件已被他人修改，请刷新页面后重新操作".into(),
+        ));
     }
     let summary = step_summary(&step);
     let mut detail = serde_json::to_value(&step)?;
@@ -604,11 +792,20 @@ async fn apply_effect(
     procedure: Option<Procedure>,
 ) -> AppResult<()> {
     let open_of = |ds: &mut [StoredDeadline], kind: DeadlineKind| -> Option<usize> {
-        ds.iter().rposition(|d| d.kind == kind.code() && d.is_open())
+        ds.iter()
+            .rposition(|d| d.kind == kind.code() && d.is_open())
     };
     match fx {
         Effect::Open { kind, start } => {
-            deadlines::open(tx, app, MODULE, case_id, kind.code(), clock_for(app, *kind, procedure, *start)).await?;
+            deadlines::open(
+                tx,
+                app,
+                MODULE,
+                case_id,
+                kind.code(),
+                clock_for(app, *kind, procedure, *start),
+            )
+            .await?;
         }
         Effect::Complete { kind, date } => {
             if let Some(i) = open_of(ds, *kind) {
@@ -618,7 +815,11 @@ async fn apply_effect(
         }
         Effect::Pause { kind, from, reason } => {
             if let Some(i) = open_of(ds, *kind) {
-                ds[i].clock.pauses.push(Pause { from: *from, to: None, reason: reason.clone() });
+                ds[i].clock.pauses.push(Pause {
+                    from: *from,
+                    to: None,
+                    reason: reason.clone(),
+                });
             }
         }
         Effect::Resume { kind, date } => {
@@ -628,9 +829,18 @@ async fn apply_effect(
                 }
             }
         }
-        Effect::Extend { kind, count, approved_by, reason } => {
+        Effect::Extend {
+            kind,
+            count,
+            approved_by,
+            reason,
+        } => {
             if let Some(i) = open_of(ds, *kind) {
-                ds[i].clock.extensions.push(Extension { count: *count, approved_by: approved_by.clone(), reason: reason.clone() });
+                ds[i].clock.extensions.push(Extension {
+                    count: *count,
+                    approved_by: approved_by.clone(),
+                    reason: reason.clone(),
+                });
             }
         }
         Effect::Retime { kind, procedure } => {
@@ -649,17 +859,29 @@ async fn apply_effect(
 pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
     use crate::config::CorrectionDenominator as D;
     let rules = &app.config.reconsideration;
-    let corrections: Vec<String> =
-        DecisionType::ALL.iter().filter(|t| t.is_correction(rules)).map(|t| format!("'{}'", t.code())).collect();
+    let corrections: Vec<String> = DecisionType::ALL
+        .iter()
+        .filter(|t| t.is_correction(rules))
+        .map(|t| format!("'{}'", t.code()))
+        .collect();
     let corrections = corrections.join(",");
     let concluded = "c.status IN ('decided','mediated','terminated') AND c.closed_year = {Y}";
-    let merits = "c.status = 'decided' AND c.decision_type <> 'reject_application' AND c.closed_year = {Y}";
-    let perf_required = "c.requires_performance = 1 AND c.status IN ('decided','mediated') AND c.closed_year = {Y}";
-    let count = |key: &'static str, label: &'static str, unit: &'static str, def: &'static str, cond: String| {
+    let merits =
+        "c.status = 'decided' AND c.decision_type <> 'reject_application' AND c.closed_year = {Y}";
+    let perf_required =
+        "c.requires_performance = 1 AND c.status IN ('decided','mediated') AND c.closed_year = {Y}";
+    let count = |key: &'static str,
+                 label: &'static str,
+                 unit: &'static str,
+                 def: &'static str,
+                 cond: String| {
         IndicatorDef::count(key, label, unit, def, CountDef::cases(cond))
     };
     let (den_key, den_text) = match app.config.indicators.correction_denominator {
-        D::Merits => ("reconsideration.decided_on_merits", "纠错件数 ÷ 作出实体决定的件数"),
+        D::Merits => (
+            "reconsideration.decided_on_merits",
+            "纠错件数 ÷ 作出实体决定的件数",
+        ),
         D::Concluded => ("reconsideration.concluded", "纠错件数 ÷ 审结件数"),
         D::Applications => ("reconsideration.applications", "纠错件数 ÷ 收到申请件数"),
     };
@@ -712,7 +934,13 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
 
 /// The module's indicators for a year and a unit (with or without its children), with the year
 /// before and the change.
-pub async fn indicators(app: &App, actor: &Actor, year: i32, unit: Option<i64>, children: bool) -> AppResult<Vec<IndicatorValue>> {
+pub async fn indicators(
+    app: &App,
+    actor: &Actor,
+    year: i32,
+    unit: Option<i64>,
+    children: bool,
+) -> AppResult<Vec<IndicatorValue>> {
     actor.require(Permission::ReadIndicators)?;
     let mut scope = vec![actor.scope.sql(&["c.unit_id", "c.respondent_unit_id"])];
     if let Some(u) = unit {
@@ -720,7 +948,11 @@ pub async fn indicators(app: &App, actor: &Actor, year: i32, unit: Option<i64>, 
         if !units.iter().any(|x| x.id == u) {
             return Err(DomainError::invalid_option("unit", "单位", &u.to_string()).into());
         }
-        let ids = if children { org::subtree(&units, u) } else { vec![u] };
+        let ids = if children {
+            org::subtree(&units, u)
+        } else {
+            vec![u]
+        };
         scope.push(Scope::Units(ids).sql(&["c.unit_id", "c.respondent_unit_id"]));
     }
     indicators::compute(app, &indicator_defs(app), &scope.join(" AND "), year).await
@@ -728,8 +960,20 @@ pub async fn indicators(app: &App, actor: &Actor, year: i32, unit: Option<i64>, 
 
 /// Column headers of the export (and of the import template for the registration columns).
 const EXPORT_HEADERS: [&str; 14] = [
-    "案号", "收到申请日期", "申请人", "被申请人", "被申请复议的行政行为", "申请方式", "案件状态", "审理程序", "受理日期", "结案日期", "决定类型",
-    "最近期限", "期限状态", "剩余天数",
+    "案号",
+    "收到申请日期",
+    "申请人",
+    "被申请人",
+    "被申请复议的行政行为",
+    "申请方式",
+    "案件状态",
+    "审理程序",
+    "受理日期",
+    "结案日期",
+    "决定类型",
+    "最近期限",
+    "期限状态",
+    "剩余天数",
 ];
 
 /// Exports the filtered list (all pages) as .xlsx. Personal identity numbers are not exported.
@@ -760,12 +1004,24 @@ pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8
             c.decision_label.into(),
             c.next_due.unwrap_or_default(),
             c.deadline_label.into(),
-            c.days_left.map(|d| format!("{d}{}", c.days_unit)).unwrap_or_default(),
+            c.days_left
+                .map(|d| format!("{d}{}", c.days_unit))
+                .unwrap_or_default(),
         ]
     });
     let bytes = xlsx::write_table("行政复议案件", &EXPORT_HEADERS, data)?;
     let mut tx = app.db.pool.begin().await?;
-    audit::record(&mut tx, app, actor, "export", "rc_case", "", None, Some(json!({"filter": q, "rows": rows.len()}))).await?;
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "export",
+        "rc_case",
+        "",
+        None,
+        Some(json!({"filter": q, "rows": rows.len()})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(bytes)
 }
@@ -792,8 +1048,20 @@ pub const IMPORT_COLUMNS: [(&str, &str); 14] = [
 pub fn import_template() -> AppResult<Vec<u8>> {
     let headers: Vec<&str> = IMPORT_COLUMNS.iter().map(|c| c.0).collect();
     let example = vec![
-        "2024-09-27", "窗口", "区市场监督管理局", "行政处罚决定", "示市监罚〔2024〕8号", "2024-09-01", "请求撤销该行政处罚决定", "自然人", "张三",
-        "11010519491231002X", "", "13800000000", "", "",
+        "2024-09-27",
+        "窗口",
+        "区市场监督管理局",
+        "行政处罚决定",
+        "示市监罚〔2024〕8号",
+        "2024-09-01",
+        "请求撤销该行政处罚决定",
+        "自然人",
+        "张三",
+        "11010519491231002X",
+        "",
+        "13800000000",
+        "",
+        "",
     ]
     .into_iter()
     .map(String::from)
@@ -810,8 +1078,22 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
     for (h, field) in IMPORT_COLUMNS {
         match headers.iter().position(|x| x == h) {
             Some(i) => index.push((h, field, i)),
-            None if matches!(field, "act_doc_no" | "agent_name" | "third_party_name" | "applicant_credit_code" | "applicant_phone") => {}
-            None => return Err(DomainError::field("missing_column", "file", format!("导入文件缺少“{h}”列，请使用系统提供的模板")).into()),
+            None if matches!(
+                field,
+                "act_doc_no"
+                    | "agent_name"
+                    | "third_party_name"
+                    | "applicant_credit_code"
+                    | "applicant_phone"
+            ) => {}
+            None => {
+                return Err(DomainError::field(
+                    "missing_column",
+                    "file",
+                    format!("导入文件缺少“{h}”列，请使用系统提供的模板"),
+                )
+                .into())
+            }
         }
     }
     let units = org::all_units(app).await?;
@@ -851,7 +1133,12 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
                     .and_then(|fl| IMPORT_COLUMNS.iter().find(|c| c.1 == fl))
                     .map(|c| c.0.to_string())
                     .unwrap_or_else(|| e.field.clone().unwrap_or_default());
-                errors.push(RowError { row: excel_row, column, code: e.code, message: e.message });
+                errors.push(RowError {
+                    row: excel_row,
+                    column,
+                    code: e.code,
+                    message: e.message,
+                });
             }
         }
     }
@@ -866,7 +1153,17 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
     for a in &apps {
         numbers.push(insert_application(&mut tx, app, actor, a).await?.1);
     }
-    audit::record(&mut tx, app, actor, "import", "rc_case", "", None, Some(json!({"rows": apps.len(), "case_nos": numbers}))).await?;
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "import",
+        "rc_case",
+        "",
+        None,
+        Some(json!({"rows": apps.len(), "case_nos": numbers})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(numbers)
 }

@@ -10,12 +10,19 @@ use std::io::Cursor;
 pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
 
 /// Writes one sheet: a bold header row, then the rows, with columns sized to their content.
-pub fn write_table(sheet: &str, headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> AppResult<Vec<u8>> {
+pub fn write_table(
+    sheet: &str,
+    headers: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> AppResult<Vec<u8>> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let err = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
     ws.set_name(sheet).map_err(err)?;
-    let bold = Format::new().set_bold().set_background_color("#E8EFF8").set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let bold = Format::new()
+        .set_bold()
+        .set_background_color("#E8EFF8")
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count() * 2 + 2).collect();
     for (c, h) in headers.iter().enumerate() {
         ws.write_with_format(0, c as u16, *h, &bold).map_err(err)?;
@@ -25,7 +32,14 @@ pub fn write_table(sheet: &str, headers: &[&str], rows: impl Iterator<Item = Vec
             if !v.is_empty() {
                 ws.write(r as u32 + 1, c as u16, v).map_err(err)?;
                 if let Some(w) = widths.get_mut(c) {
-                    *w = (*w).max(v.chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum::<usize>() + 2).min(60);
+                    *w = (*w)
+                        .max(
+                            v.chars()
+                                .map(|ch| if ch.is_ascii() { 1 } else { 2 })
+                                .sum::<usize>()
+                                + 2,
+                        )
+                        .min(60);
                 }
             }
         }
@@ -43,11 +57,24 @@ pub fn read_table(bytes: &[u8]) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
     if bytes.len() > MAX_UPLOAD {
         return Err(DomainError::field("file_too_large", "file", "上传文件不能超过10MB").into());
     }
-    let not_xlsx = || AppError::Domain(DomainError::field("invalid_xlsx", "file", "上传的文件不是有效的Excel（.xlsx）文件"));
+    let not_xlsx = || {
+        AppError::Domain(DomainError::field(
+            "invalid_xlsx",
+            "file",
+            "上传的文件不是有效的Excel（.xlsx）文件",
+        ))
+    };
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
-    let range = wb.worksheet_range_at(0).ok_or_else(not_xlsx)?.map_err(|_| not_xlsx())?;
-    let mut rows = range.rows().map(|r| r.iter().map(cell_text).collect::<Vec<String>>());
-    let headers = rows.next().ok_or_else(|| AppError::Domain(DomainError::field("empty_file", "file", "导入文件是空的")))?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(not_xlsx)?
+        .map_err(|_| not_xlsx())?;
+    let mut rows = range
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect::<Vec<String>>());
+    let headers = rows.next().ok_or_else(|| {
+        AppError::Domain(DomainError::field("empty_file", "file", "导入文件是空的"))
+    })?;
     let headers = headers.into_iter().map(|h| h.trim().to_string()).collect();
     Ok((headers, rows.collect()))
 }
@@ -62,7 +89,9 @@ fn cell_text(d: &Data) -> String {
         Data::Bool(b) => b.to_string(),
         // Excel's serial date counts days from 1899-12-30.
         Data::DateTime(dt) => chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
-            .and_then(|base| base.checked_add_signed(chrono::Duration::days(dt.as_f64().floor() as i64)))
+            .and_then(|base| {
+                base.checked_add_signed(chrono::Duration::days(dt.as_f64().floor() as i64))
+            })
             .map(|d| d.to_string())
             .unwrap_or_default(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
@@ -76,7 +105,12 @@ mod tests {
 
     #[test]
     fn round_trip_and_bad_file() {
-        let bytes = write_table("表", &["甲", "乙"], vec![vec!["1".into(), "二".into()]].into_iter()).unwrap();
+        let bytes = write_table(
+            "表",
+            &["甲", "乙"],
+            vec![vec!["1".into(), "二".into()]].into_iter(),
+        )
+        .unwrap();
         let (h, rows) = read_table(&bytes).unwrap();
         assert_eq!(h, vec!["甲", "乙"]);
         assert_eq!(rows, vec![vec!["1".to_string(), "二".to_string()]]);

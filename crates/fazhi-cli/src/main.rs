@@ -3,7 +3,9 @@
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 use clap::{Parser, Subcommand, ValueEnum};
-use fazhi_app::{auth, demo, org, reconsideration as rc, Actor, App, AppError, Config, SystemClock};
+use fazhi_app::{
+    auth, demo, org, reconsideration as rc, Actor, App, AppError, Config, SystemClock,
+};
 use fazhi_domain::deadline::{Clock, PeriodUnit};
 use fazhi_domain::org::Role;
 use fazhi_store::Db;
@@ -145,7 +147,11 @@ fn load_config(cli: &Cli) -> Result<Config> {
         }
         fig = fig.merge(Toml::file(path));
     }
-    fig = fig.merge(Env::prefixed("FAZHI_").ignore(&["config", "password"]).split("__"));
+    fig = fig.merge(
+        Env::prefixed("FAZHI_")
+            .ignore(&["config", "password"])
+            .split("__"),
+    );
     if let Some(url) = &cli.database_url {
         fig = fig.merge(Serialized::default("database_url", url));
     }
@@ -155,7 +161,12 @@ fn load_config(cli: &Cli) -> Result<Config> {
 async fn open_app(config: Config, create: bool) -> Result<App> {
     let db = Db::connect(&config.database_url, create)
         .await
-        .with_context(|| format!("无法打开数据库 {}", fazhi_store::redact(&config.database_url)))?;
+        .with_context(|| {
+            format!(
+                "无法打开数据库 {}",
+                fazhi_store::redact(&config.database_url)
+            )
+        })?;
     db.migrate().await.context("数据库迁移失败")?;
     App::new(db, config, Arc::new(SystemClock))
 }
@@ -163,8 +174,15 @@ async fn open_app(config: Config, create: bool) -> Result<App> {
 fn show(e: AppError) -> anyhow::Error {
     match e {
         AppError::Rows(rows) => {
-            let lines: Vec<String> = rows.iter().map(|r| format!("  第{}行 {}：{}", r.row, r.column, r.message)).collect();
-            anyhow::anyhow!("文件中有{}处错误，未导入任何数据：\n{}", rows.len(), lines.join("\n"))
+            let lines: Vec<String> = rows
+                .iter()
+                .map(|r| format!("  第{}行 {}：{}", r.row, r.column, r.message))
+                .collect();
+            anyhow::anyhow!(
+                "文件中有{}处错误，未导入任何数据：\n{}",
+                rows.len(),
+                lines.join("\n")
+            )
         }
         AppError::Domain(d) => anyhow::anyhow!("{}（{}）", d.message, d.code),
         other => anyhow::anyhow!("{}", other.user_message()),
@@ -172,13 +190,23 @@ fn show(e: AppError) -> anyhow::Error {
 }
 
 async fn cli_actor(app: &App, purpose: &str) -> Result<Actor> {
-    let root: i64 = org::all_units(app).await.map_err(show)?.first().map(|u| u.id).context("数据库尚未初始化（请先运行 fazhi demo 或建立行政区划）")?;
+    let root: i64 = org::all_units(app)
+        .await
+        .map_err(show)?
+        .first()
+        .map(|u| u.id)
+        .context("数据库尚未初始化（请先运行 fazhi demo 或建立行政区划）")?;
     Ok(Actor::system(purpose, root))
 }
 
 async fn serve(app: App, listen: &str) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("无法监听 {listen}"))?;
-    println!("法治政府建设管理平台已启动：http://{}", listener.local_addr()?);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("无法监听 {listen}"))?;
+    println!(
+        "法治政府建设管理平台已启动：http://{}",
+        listener.local_addr()?
+    );
     fazhi_web::serve(app, listener).await?;
     Ok(())
 }
@@ -186,7 +214,10 @@ async fn serve(app: App, listen: &str) -> Result<()> {
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("FAZHI_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FAZHI_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     if let Err(e) = run(Cli::parse()).await {
@@ -198,16 +229,27 @@ async fn main() {
 async fn run(cli: Cli) -> Result<()> {
     let config = load_config(&cli)?;
     match cli.cmd {
-        Cmd::Config { cmd: ConfigCmd::Default } => print!("{}", fazhi_app::config::EXAMPLE_TOML),
-        Cmd::Deadline { from, working_days, days, explain } => {
+        Cmd::Config {
+            cmd: ConfigCmd::Default,
+        } => print!("{}", fazhi_app::config::EXAMPLE_TOML),
+        Cmd::Deadline {
+            from,
+            working_days,
+            days,
+            explain,
+        } => {
             let cal = config.load_calendar()?;
-            let start: NaiveDate = fazhi_domain::reconsideration::parse_date(&from, "from", "起算日期").map_err(|e| anyhow::anyhow!(e.message))?;
+            let start: NaiveDate =
+                fazhi_domain::reconsideration::parse_date(&from, "from", "起算日期")
+                    .map_err(|e| anyhow::anyhow!(e.message))?;
             let (n, unit) = match (working_days, days) {
                 (Some(n), None) => (n, PeriodUnit::WorkingDays),
                 (None, Some(n)) => (n, PeriodUnit::CalendarDays),
                 _ => bail!("请指定 --working-days N 或 --days N"),
             };
-            let c = Clock::new(start, "起算日", n, unit, "命令行计算").compute(&cal).map_err(|e| anyhow::anyhow!("{}（{}）", e.message, e.code))?;
+            let c = Clock::new(start, "起算日", n, unit, "命令行计算")
+                .compute(&cal)
+                .map_err(|e| anyhow::anyhow!("{}（{}）", e.message, e.code))?;
             match c.due {
                 Some(d) => println!("{d}"),
                 None => println!("暂停计算"),
@@ -227,7 +269,11 @@ async fn run(cli: Cli) -> Result<()> {
             let app = open_app(config, false).await?;
             serve(app, &listen).await?;
         }
-        Cmd::Demo { cases, no_serve, listen } => {
+        Cmd::Demo {
+            cases,
+            no_serve,
+            listen,
+        } => {
             let listen = listen.unwrap_or_else(|| config.listen.clone());
             let app = open_app(config, true).await?;
             if app.db.is_empty().await? {
@@ -246,7 +292,10 @@ async fn run(cli: Cli) -> Result<()> {
                 println!("  {:<10} {}（{}，{}）", a.username, a.name, a.role, a.unit);
             }
             if !no_serve {
-                println!("请用浏览器打开 http://{listen} 并以上述账号登录，例如 fuyi / {}", demo::DEMO_PASSWORD);
+                println!(
+                    "请用浏览器打开 http://{listen} 并以上述账号登录，例如 fuyi / {}",
+                    demo::DEMO_PASSWORD
+                );
                 serve(app, &listen).await?;
             }
         }
@@ -254,14 +303,36 @@ async fn run(cli: Cli) -> Result<()> {
             let app = open_app(config, false).await?;
             match cmd {
                 UserCmd::List => {
-                    let actor = Actor { roles: vec![Role::SysAdmin], ..cli_actor(&app, "命令行").await? };
+                    let actor = Actor {
+                        roles: vec![Role::SysAdmin],
+                        ..cli_actor(&app, "命令行").await?
+                    };
                     for u in auth::list_users(&app, &actor).await.map_err(show)? {
-                        println!("{:<12} {:<8} {:<20} {}{}", u.username, u.display_name, u.unit_name, u.roles, if u.active { "" } else { "（停用）" });
+                        println!(
+                            "{:<12} {:<8} {:<20} {}{}",
+                            u.username,
+                            u.display_name,
+                            u.unit_name,
+                            u.roles,
+                            if u.active { "" } else { "（停用）" }
+                        );
                     }
                 }
-                UserCmd::Add { username, name, unit, roles } => {
-                    let unit_id = org::find_unit_by_name(&app, &unit).await.map_err(show)?.with_context(|| format!("单位“{unit}”不存在"))?;
-                    let roles = roles.iter().map(|r| Role::from_code(r)).collect::<Result<Vec<_>, _>>().map_err(|e| anyhow::anyhow!(e.message))?;
+                UserCmd::Add {
+                    username,
+                    name,
+                    unit,
+                    roles,
+                } => {
+                    let unit_id = org::find_unit_by_name(&app, &unit)
+                        .await
+                        .map_err(show)?
+                        .with_context(|| format!("单位“{unit}”不存在"))?;
+                    let roles = roles
+                        .iter()
+                        .map(|r| Role::from_code(r))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| anyhow::anyhow!(e.message))?;
                     let password = match std::env::var("FAZHI_PASSWORD") {
                         Ok(p) => p,
                         Err(_) => {
@@ -272,9 +343,19 @@ async fn run(cli: Cli) -> Result<()> {
                         }
                     };
                     let actor = cli_actor(&app, "命令行 fazhi user add").await?;
-                    let id = auth::create_user(&app, &actor, auth::NewUser { username: username.clone(), display_name: name, unit_id, roles, password })
-                        .await
-                        .map_err(show)?;
+                    let id = auth::create_user(
+                        &app,
+                        &actor,
+                        auth::NewUser {
+                            username: username.clone(),
+                            display_name: name,
+                            unit_id,
+                            roles,
+                            password,
+                        },
+                    )
+                    .await
+                    .map_err(show)?;
                     println!("已创建账号 {username}（id {id}）");
                 }
             }
@@ -283,11 +364,19 @@ async fn run(cli: Cli) -> Result<()> {
             let app = open_app(config, false).await?;
             let actor = cli_actor(&app, "命令行").await?;
             let year = year.unwrap_or_else(|| app.today().year());
-            let values = rc::indicators(&app, &actor, year, unit, true).await.map_err(show)?;
+            let values = rc::indicators(&app, &actor, year, unit, true)
+                .await
+                .map_err(show)?;
             match format {
                 OutFormat::Json => println!("{}", serde_json::to_string_pretty(&values)?),
                 OutFormat::Table => {
-                    println!("{:<40} {:<18} {:>14} {:>14}  同比", "指标键", "指标", format!("{year}年"), format!("{}年", year - 1));
+                    println!(
+                        "{:<40} {:<18} {:>14} {:>14}  同比",
+                        "指标键",
+                        "指标",
+                        format!("{year}年"),
+                        format!("{}年", year - 1)
+                    );
                     for v in values {
                         println!(
                             "{:<40} {:<18} {:>14} {:>14}  {}",
@@ -304,7 +393,17 @@ async fn run(cli: Cli) -> Result<()> {
         Cmd::Export { out, year, status } => {
             let app = open_app(config, false).await?;
             let actor = cli_actor(&app, "命令行 fazhi export").await?;
-            let bytes = rc::export(&app, &actor, &rc::ListQuery { year, status, ..Default::default() }).await.map_err(show)?;
+            let bytes = rc::export(
+                &app,
+                &actor,
+                &rc::ListQuery {
+                    year,
+                    status,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(show)?;
             std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
             println!("已导出到 {}", out.display());
         }
@@ -315,9 +414,13 @@ async fn run(cli: Cli) -> Result<()> {
                 return Ok(());
             }
             let app = open_app(config, false).await?;
-            let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("无法读取 {}", file.display()))?;
             let mut actor = cli_actor(&app, "命令行 fazhi import").await?;
-            actor.unit_id = org::find_unit_by_name(&app, "区司法局").await.map_err(show)?.unwrap_or(actor.unit_id);
+            actor.unit_id = org::find_unit_by_name(&app, "区司法局")
+                .await
+                .map_err(show)?
+                .unwrap_or(actor.unit_id);
             let nos = rc::import(&app, &actor, &bytes).await.map_err(show)?;
             println!("已导入{}件：{}", nos.len(), nos.join("、"));
         }

@@ -21,7 +21,10 @@ pub struct CalendarRules {
 
 impl Default for CalendarRules {
     fn default() -> Self {
-        Self { weekends_extend_periods: true, makeup_days_are_working_days: true }
+        Self {
+            weekends_extend_periods: true,
+            makeup_days_are_working_days: true,
+        }
     }
 }
 
@@ -72,25 +75,53 @@ pub struct HolidayCalendar {
 
 /// The year files shipped with Fazhi, compiled in so the binary works on any machine.
 const EMBEDDED: &[(&str, &str)] = &[
-    ("2019.toml", include_str!("../../../data/calendar/2019.toml")),
-    ("2020.toml", include_str!("../../../data/calendar/2020.toml")),
-    ("2021.toml", include_str!("../../../data/calendar/2021.toml")),
-    ("2022.toml", include_str!("../../../data/calendar/2022.toml")),
-    ("2023.toml", include_str!("../../../data/calendar/2023.toml")),
-    ("2024.toml", include_str!("../../../data/calendar/2024.toml")),
-    ("2025.toml", include_str!("../../../data/calendar/2025.toml")),
-    ("2026.toml", include_str!("../../../data/calendar/2026.toml")),
+    (
+        "2019.toml",
+        include_str!("../../../data/calendar/2019.toml"),
+    ),
+    (
+        "2020.toml",
+        include_str!("../../../data/calendar/2020.toml"),
+    ),
+    (
+        "2021.toml",
+        include_str!("../../../data/calendar/2021.toml"),
+    ),
+    (
+        "2022.toml",
+        include_str!("../../../data/calendar/2022.toml"),
+    ),
+    (
+        "2023.toml",
+        include_str!("../../../data/calendar/2023.toml"),
+    ),
+    (
+        "2024.toml",
+        include_str!("../../../data/calendar/2024.toml"),
+    ),
+    (
+        "2025.toml",
+        include_str!("../../../data/calendar/2025.toml"),
+    ),
+    (
+        "2026.toml",
+        include_str!("../../../data/calendar/2026.toml"),
+    ),
 ];
 
 /// The shipped year files as `(file name, TOML text)`, to which a deployment may add its own.
 pub fn embedded_files() -> Vec<(String, String)> {
-    EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect()
+    EMBEDDED
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect()
 }
 
 impl HolidayCalendar {
     /// The shipped years 2019–2026.
     pub fn embedded() -> Self {
-        Self::from_files(embedded_files(), CalendarRules::default()).expect("embedded calendar files are valid")
+        Self::from_files(embedded_files(), CalendarRules::default())
+            .expect("embedded calendar files are valid")
     }
 
     /// Builds a calendar from year files `(file name, TOML text)`. A later file for the same year
@@ -102,7 +133,10 @@ impl HolidayCalendar {
         let mut parsed: BTreeMap<i32, YearFile> = BTreeMap::new();
         for (name, text) in files {
             let f: YearFile = toml::from_str(&text).map_err(|e| {
-                DomainError::new("invalid_calendar_file", format!("节假日数据文件 {name} 格式错误：{}", e.message()))
+                DomainError::new(
+                    "invalid_calendar_file",
+                    format!("节假日数据文件 {name} 格式错误：{}", e.message()),
+                )
             })?;
             for b in &f.holidays {
                 if b.off_to < b.off_from {
@@ -114,7 +148,12 @@ impl HolidayCalendar {
             }
             parsed.insert(f.year, f);
         }
-        let mut cal = Self { years: BTreeMap::new(), off: HashMap::new(), makeup: HashMap::new(), rules };
+        let mut cal = Self {
+            years: BTreeMap::new(),
+            off: HashMap::new(),
+            makeup: HashMap::new(),
+            rules,
+        };
         for (year, f) in parsed {
             for b in f.holidays {
                 let mut d = b.off_from;
@@ -126,7 +165,14 @@ impl HolidayCalendar {
                     cal.makeup.insert(w, b.name.clone());
                 }
             }
-            cal.years.insert(year, YearSource { year, notice: f.notice, sources: f.sources });
+            cal.years.insert(
+                year,
+                YearSource {
+                    year,
+                    notice: f.notice,
+                    sources: f.sources,
+                },
+            );
         }
         Ok(cal)
     }
@@ -172,11 +218,18 @@ impl HolidayCalendar {
         if let Some(name) = self.off.get(&d) {
             return Ok(DayKind::Holiday(name.clone()));
         }
-        Ok(if matches!(d.weekday(), Weekday::Sat | Weekday::Sun) { DayKind::Weekend } else { DayKind::Workday })
+        Ok(if matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+            DayKind::Weekend
+        } else {
+            DayKind::Workday
+        })
     }
 
     pub fn is_working_day(&self, d: NaiveDate) -> DomainResult<bool> {
-        Ok(matches!(self.day_kind(d)?, DayKind::Workday | DayKind::MakeupWorkday(_)))
+        Ok(matches!(
+            self.day_kind(d)?,
+            DayKind::Workday | DayKind::MakeupWorkday(_)
+        ))
     }
 
     /// Whether a calendar-day period may end on `d` (T3 with T7): holidays never, weekends only
@@ -191,7 +244,11 @@ impl HolidayCalendar {
 
     /// Working days in `(from, to]` (negative when `to < from`).
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> DomainResult<i64> {
-        let (a, b, sign) = if to >= from { (from, to, 1) } else { (to, from, -1) };
+        let (a, b, sign) = if to >= from {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
         let mut n = 0;
         let mut d = a;
         while d < b {
@@ -210,7 +267,8 @@ pub fn format_date_cn(d: NaiveDate) -> String {
 }
 
 pub fn weekday_cn(d: NaiveDate) -> &'static str {
-    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][d.weekday().num_days_from_monday() as usize]
+    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+        [d.weekday().num_days_from_monday() as usize]
 }
 
 #[cfg(test)]
@@ -225,12 +283,24 @@ mod tests {
     fn makeup_and_holidays() {
         let c = HolidayCalendar::embedded();
         assert_eq!(c.covered_years(), (2019..=2026).collect::<Vec<_>>());
-        assert!(c.is_working_day(d("2024-09-29")).unwrap(), "Sunday make-up day");
+        assert!(
+            c.is_working_day(d("2024-09-29")).unwrap(),
+            "Sunday make-up day"
+        );
         assert!(!c.is_working_day(d("2024-10-01")).unwrap());
-        assert!(!c.is_working_day(d("2024-09-28")).unwrap(), "plain Saturday");
+        assert!(
+            !c.is_working_day(d("2024-09-28")).unwrap(),
+            "plain Saturday"
+        );
         assert!(c.is_working_day(d("2024-09-27")).unwrap());
-        assert_eq!(c.day_kind(d("2026-02-16")).unwrap(), DayKind::Holiday("春节".into()));
-        assert!(c.is_working_day(d("2026-01-04")).unwrap(), "2026 元旦 make-up Sunday");
+        assert_eq!(
+            c.day_kind(d("2026-02-16")).unwrap(),
+            DayKind::Holiday("春节".into())
+        );
+        assert!(
+            c.is_working_day(d("2026-01-04")).unwrap(),
+            "2026 元旦 make-up Sunday"
+        );
     }
 
     #[test]
@@ -245,15 +315,20 @@ mod tests {
 
     #[test]
     fn t8_switch() {
-        let c = HolidayCalendar::embedded()
-            .with_rules(CalendarRules { makeup_days_are_working_days: false, ..Default::default() });
+        let c = HolidayCalendar::embedded().with_rules(CalendarRules {
+            makeup_days_are_working_days: false,
+            ..Default::default()
+        });
         assert!(!c.is_working_day(d("2024-09-29")).unwrap());
     }
 
     #[test]
     fn later_file_overrides_year() {
         let extra = "year = 2024\nnotice = \"测试\"\nsources = []\n".to_string();
-        let mut files: Vec<(String, String)> = EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let mut files: Vec<(String, String)> = EMBEDDED
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
         files.push(("2024.toml".into(), extra));
         let c = HolidayCalendar::from_files(files, CalendarRules::default()).unwrap();
         assert!(c.is_working_day(d("2024-10-02")).unwrap());
@@ -261,8 +336,11 @@ mod tests {
 
     #[test]
     fn bad_file_names_itself() {
-        let e = HolidayCalendar::from_files([("2030.toml".to_string(), "year = \"x\"".to_string())], CalendarRules::default())
-            .unwrap_err();
+        let e = HolidayCalendar::from_files(
+            [("2030.toml".to_string(), "year = \"x\"".to_string())],
+            CalendarRules::default(),
+        )
+        .unwrap_err();
         assert!(e.message.contains("2030.toml"));
     }
 }

@@ -90,7 +90,13 @@ pub struct Computed {
 const MAX_DAYS: u32 = 3660;
 
 impl Clock {
-    pub fn new(start: NaiveDate, start_event: &str, count: u32, unit: PeriodUnit, basis: &str) -> Self {
+    pub fn new(
+        start: NaiveDate,
+        start_event: &str,
+        count: u32,
+        unit: PeriodUnit,
+        basis: &str,
+    ) -> Self {
         Self {
             start,
             start_event: start_event.into(),
@@ -103,14 +109,20 @@ impl Clock {
     }
 
     fn paused_on(&self, d: NaiveDate) -> Option<&Pause> {
-        self.pauses.iter().find(|p| d > p.from && p.to.is_none_or(|t| d <= t))
+        self.pauses
+            .iter()
+            .find(|p| d > p.from && p.to.is_none_or(|t| d <= t))
     }
 
     pub fn compute(&self, cal: &HolidayCalendar) -> DomainResult<Computed> {
         let extra: u32 = self.extensions.iter().map(|e| e.count).sum();
         let total = self.count + extra;
         if total > MAX_DAYS {
-            return Err(DomainError::field("period_too_long", "count", "期限天数过大，无法计算"));
+            return Err(DomainError::field(
+                "period_too_long",
+                "count",
+                "期限天数过大，无法计算",
+            ));
         }
         let mut steps = vec![
             format!(
@@ -118,10 +130,21 @@ impl Clock {
                 format_date_cn(self.start),
                 self.start_event
             ),
-            format!("法定期间：{}{}（{}）。", self.count, self.unit.label(), self.basis),
+            format!(
+                "法定期间：{}{}（{}）。",
+                self.count,
+                self.unit.label(),
+                self.basis
+            ),
         ];
         for e in &self.extensions {
-            steps.push(format!("延长：{}{}，经{}批准（{}）。", e.count, self.unit.label(), e.approved_by, e.reason));
+            steps.push(format!(
+                "延长：{}{}，经{}批准（{}）。",
+                e.count,
+                self.unit.label(),
+                e.approved_by,
+                e.reason
+            ));
         }
         if self.unit == PeriodUnit::Months {
             return self.compute_months(cal, total, steps);
@@ -133,18 +156,34 @@ impl Clock {
         let flush = |steps: &mut Vec<String>, run: &mut Option<(NaiveDate, NaiveDate, String)>| {
             if let Some((a, b, why)) = run.take() {
                 if a == b {
-                    steps.push(format!("{}（{}）{}，不计入。", format_date_cn(a), weekday_cn(a), why));
+                    steps.push(format!(
+                        "{}（{}）{}，不计入。",
+                        format_date_cn(a),
+                        weekday_cn(a),
+                        why
+                    ));
                 } else {
-                    steps.push(format!("{}至{}{}，不计入。", format_date_cn(a), format_date_cn(b), why));
+                    steps.push(format!(
+                        "{}至{}{}，不计入。",
+                        format_date_cn(a),
+                        format_date_cn(b),
+                        why
+                    ));
                 }
             }
         };
         let mut walked = 0u32;
         while counted < total {
-            d = d.succ_opt().ok_or_else(|| DomainError::new("date_out_of_range", "日期超出范围"))?;
+            d = d
+                .succ_opt()
+                .ok_or_else(|| DomainError::new("date_out_of_range", "日期超出范围"))?;
             walked += 1;
             if walked > MAX_DAYS * 2 {
-                return Err(DomainError::field("period_too_long", "count", "期限天数过大，无法计算"));
+                return Err(DomainError::field(
+                    "period_too_long",
+                    "count",
+                    "期限天数过大，无法计算",
+                ));
             }
             if let Some(p) = self.paused_on(d) {
                 if p.to.is_none() {
@@ -174,7 +213,11 @@ impl Clock {
                         DayKind::MakeupWorkday(n) => format!("，{n}调休上班"),
                         _ => String::new(),
                     };
-                    steps.push(format!("第{counted}个工作日：{}（{}{note}）。", format_date_cn(d), weekday_cn(d)));
+                    steps.push(format!(
+                        "第{counted}个工作日：{}（{}{note}）。",
+                        format_date_cn(d),
+                        weekday_cn(d)
+                    ));
                 }
             } else {
                 let why = match cal.day_kind(d)? {
@@ -186,39 +229,80 @@ impl Clock {
         }
         flush(&mut steps, &mut skipped);
         if self.unit == PeriodUnit::CalendarDays {
-            steps.push(format!("连续计算{total}日（已扣除不计入期间），期间最后一日为{}。", format_date_cn(d)));
+            steps.push(format!(
+                "连续计算{total}日（已扣除不计入期间），期间最后一日为{}。",
+                format_date_cn(d)
+            ));
             d = self.roll_forward(cal, d, &mut steps)?;
         }
-        steps.push(format!("期限届满日：{}（{}）。", format_date_cn(d), weekday_cn(d)));
-        Ok(Computed { due: Some(d), steps })
+        steps.push(format!(
+            "期限届满日：{}（{}）。",
+            format_date_cn(d),
+            weekday_cn(d)
+        ));
+        Ok(Computed {
+            due: Some(d),
+            steps,
+        })
     }
 
-    fn compute_months(&self, cal: &HolidayCalendar, total: u32, mut steps: Vec<String>) -> DomainResult<Computed> {
+    fn compute_months(
+        &self,
+        cal: &HolidayCalendar,
+        total: u32,
+        mut steps: Vec<String>,
+    ) -> DomainResult<Computed> {
         // 民法典 Art 202: the corresponding day of the final month, or its last day.
         let mut d = self
             .start
             .checked_add_months(Months::new(total))
             .ok_or_else(|| DomainError::new("date_out_of_range", "日期超出范围"))?;
-        steps.push(format!("按月计算：至第{total}个月的对应日{}（无对应日的为该月末日）。", format_date_cn(d)));
+        steps.push(format!(
+            "按月计算：至第{total}个月的对应日{}（无对应日的为该月末日）。",
+            format_date_cn(d)
+        ));
         for p in &self.pauses {
             let Some(to) = p.to else {
-                steps.push(format!("{}起{}，期限暂停计算。", format_date_cn(p.from), p.reason));
+                steps.push(format!(
+                    "{}起{}，期限暂停计算。",
+                    format_date_cn(p.from),
+                    p.reason
+                ));
                 return Ok(Computed { due: None, steps });
             };
             let days = (to - p.from).num_days();
             d += chrono::Duration::days(days);
-            steps.push(format!("{}期间{}日不计入，顺延至{}。", p.reason, days, format_date_cn(d)));
+            steps.push(format!(
+                "{}期间{}日不计入，顺延至{}。",
+                p.reason,
+                days,
+                format_date_cn(d)
+            ));
         }
         d = self.roll_forward(cal, d, &mut steps)?;
-        steps.push(format!("期限届满日：{}（{}）。", format_date_cn(d), weekday_cn(d)));
+        steps.push(format!(
+            "期限届满日：{}（{}）。",
+            format_date_cn(d),
+            weekday_cn(d)
+        ));
         debug_assert!(d.year() >= self.start.year());
-        Ok(Computed { due: Some(d), steps })
+        Ok(Computed {
+            due: Some(d),
+            steps,
+        })
     }
 
-    fn roll_forward(&self, cal: &HolidayCalendar, mut d: NaiveDate, steps: &mut Vec<String>) -> DomainResult<NaiveDate> {
+    fn roll_forward(
+        &self,
+        cal: &HolidayCalendar,
+        mut d: NaiveDate,
+        steps: &mut Vec<String>,
+    ) -> DomainResult<NaiveDate> {
         let last = d;
         while !cal.may_end_on(d)? {
-            d = d.succ_opt().ok_or_else(|| DomainError::new("date_out_of_range", "日期超出范围"))?;
+            d = d
+                .succ_opt()
+                .ok_or_else(|| DomainError::new("date_out_of_range", "日期超出范围"))?;
         }
         if d != last {
             let why = match cal.day_kind(last)? {
@@ -288,7 +372,15 @@ impl DeadlineState {
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {
-        [Self::Normal, Self::Warning, Self::Overdue, Self::Done, Self::Paused].into_iter().find(|v| v.code() == s)
+        [
+            Self::Normal,
+            Self::Warning,
+            Self::Overdue,
+            Self::Done,
+            Self::Paused,
+        ]
+        .into_iter()
+        .find(|v| v.code() == s)
     }
 }
 
@@ -302,7 +394,10 @@ pub struct WarningWindow {
 
 impl Default for WarningWindow {
     fn default() -> Self {
-        Self { working_days: 2, calendar_days: 7 }
+        Self {
+            working_days: 2,
+            calendar_days: 7,
+        }
     }
 }
 
@@ -329,7 +424,11 @@ pub fn deadline_state(
     let state = if today > due {
         DeadlineState::Overdue
     } else {
-        let limit = if unit == PeriodUnit::WorkingDays { window.working_days } else { window.calendar_days };
+        let limit = if unit == PeriodUnit::WorkingDays {
+            window.working_days
+        } else {
+            window.calendar_days
+        };
         match left {
             Some(n) if n <= limit => DeadlineState::Warning,
             _ => DeadlineState::Normal,
@@ -351,66 +450,123 @@ mod tests {
 
     #[test]
     fn five_working_days_over_national_day() {
-        let c = Clock::new(d("2024-09-27"), "收到申请之日", 5, PeriodUnit::WorkingDays, "《行政复议法》第三十条");
+        let c = Clock::new(
+            d("2024-09-27"),
+            "收到申请之日",
+            5,
+            PeriodUnit::WorkingDays,
+            "《行政复议法》第三十条",
+        );
         let r = c.compute(&cal()).unwrap();
         assert_eq!(r.due, Some(d("2024-10-10")));
         let text = r.steps.join("\n");
-        assert!(text.contains("第1个工作日：2024年9月29日（周日，国庆节调休上班）"), "{text}");
-        assert!(text.contains("2024年10月1日至2024年10月7日国庆节放假，不计入"), "{text}");
+        assert!(
+            text.contains("第1个工作日：2024年9月29日（周日，国庆节调休上班）"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2024年10月1日至2024年10月7日国庆节放假，不计入"),
+            "{text}"
+        );
     }
 
     #[test]
     fn calendar_days_roll_over_weekend_and_holiday() {
         // 2024-01-02 + 60 days = 2024-03-02, a Saturday → Monday 2024-03-04.
-        let r = Clock::new(d("2024-01-02"), "受理之日", 60, PeriodUnit::CalendarDays, "第六十二条").compute(&cal()).unwrap();
+        let r = Clock::new(
+            d("2024-01-02"),
+            "受理之日",
+            60,
+            PeriodUnit::CalendarDays,
+            "第六十二条",
+        )
+        .compute(&cal())
+        .unwrap();
         assert_eq!(r.due, Some(d("2024-03-04")));
         assert!(r.steps.iter().any(|s| s.contains("顺延")));
         // Ends inside 春节 2024 (02-10..02-17): 2024-01-10 + 35 = 02-14 → 02-18 (Sunday make-up day).
-        let r = Clock::new(d("2024-01-10"), "x", 35, PeriodUnit::CalendarDays, "x").compute(&cal()).unwrap();
+        let r = Clock::new(d("2024-01-10"), "x", 35, PeriodUnit::CalendarDays, "x")
+            .compute(&cal())
+            .unwrap();
         assert_eq!(r.due, Some(d("2024-02-18")));
     }
 
     #[test]
     fn t7_off_keeps_weekend_end() {
-        let c = cal().with_rules(crate::calendar::CalendarRules { weekends_extend_periods: false, ..Default::default() });
-        let r = Clock::new(d("2024-01-02"), "x", 60, PeriodUnit::CalendarDays, "x").compute(&c).unwrap();
+        let c = cal().with_rules(crate::calendar::CalendarRules {
+            weekends_extend_periods: false,
+            ..Default::default()
+        });
+        let r = Clock::new(d("2024-01-02"), "x", 60, PeriodUnit::CalendarDays, "x")
+            .compute(&c)
+            .unwrap();
         assert_eq!(r.due, Some(d("2024-03-02")));
     }
 
     #[test]
     fn pauses_and_extensions() {
-        let mut c = Clock::new(d("2024-03-01"), "受理之日", 60, PeriodUnit::CalendarDays, "第六十二条");
+        let mut c = Clock::new(
+            d("2024-03-01"),
+            "受理之日",
+            60,
+            PeriodUnit::CalendarDays,
+            "第六十二条",
+        );
         // Without pause: 2024-04-30 (Tuesday).
         assert_eq!(c.compute(&cal()).unwrap().due, Some(d("2024-04-30")));
-        c.pauses.push(Pause { from: d("2024-03-10"), to: Some(d("2024-03-20")), reason: "中止".into() });
+        c.pauses.push(Pause {
+            from: d("2024-03-10"),
+            to: Some(d("2024-03-20")),
+            reason: "中止".into(),
+        });
         // Ten days not counted → 2024-05-10.
         assert_eq!(c.compute(&cal()).unwrap().due, Some(d("2024-05-10")));
-        c.extensions.push(Extension { count: 30, approved_by: "张三".into(), reason: "案情复杂".into() });
+        c.extensions.push(Extension {
+            count: 30,
+            approved_by: "张三".into(),
+            reason: "案情复杂".into(),
+        });
         let r = c.compute(&cal()).unwrap();
         assert_eq!(r.due, Some(d("2024-06-11")), "06-09 is Sunday, 06-10 端午");
         assert!(r.steps.iter().any(|s| s.contains("经张三批准")));
-        c.pauses.push(Pause { from: d("2024-05-01"), to: None, reason: "中止".into() });
+        c.pauses.push(Pause {
+            from: d("2024-05-01"),
+            to: None,
+            reason: "中止".into(),
+        });
         assert_eq!(c.compute(&cal()).unwrap().due, None);
     }
 
     #[test]
     fn working_day_pause() {
         let mut c = Clock::new(d("2024-06-03"), "x", 5, PeriodUnit::WorkingDays, "x");
-        assert_eq!(c.compute(&cal()).unwrap().due, Some(d("2024-06-11")), "06-10 端午");
-        c.pauses.push(Pause { from: d("2024-06-04"), to: Some(d("2024-06-06")), reason: "补正".into() });
+        assert_eq!(
+            c.compute(&cal()).unwrap().due,
+            Some(d("2024-06-11")),
+            "06-10 端午"
+        );
+        c.pauses.push(Pause {
+            from: d("2024-06-04"),
+            to: Some(d("2024-06-06")),
+            reason: "补正".into(),
+        });
         // 06-04 counted, 06-05..06-06 not, then 06-07, 06-11 (06-10 端午), 06-12, 06-13.
         assert_eq!(c.compute(&cal()).unwrap().due, Some(d("2024-06-13")));
     }
 
     #[test]
     fn months() {
-        let r = Clock::new(d("2024-01-31"), "x", 1, PeriodUnit::Months, "x").compute(&cal()).unwrap();
+        let r = Clock::new(d("2024-01-31"), "x", 1, PeriodUnit::Months, "x")
+            .compute(&cal())
+            .unwrap();
         assert_eq!(r.due, Some(d("2024-02-29")));
     }
 
     #[test]
     fn missing_year_is_error() {
-        let e = Clock::new(d("2026-12-25"), "x", 10, PeriodUnit::WorkingDays, "x").compute(&cal()).unwrap_err();
+        let e = Clock::new(d("2026-12-25"), "x", 10, PeriodUnit::WorkingDays, "x")
+            .compute(&cal())
+            .unwrap_err();
         assert_eq!(e.code, "calendar_year_missing");
     }
 
@@ -419,10 +575,25 @@ mod tests {
         let c = cal();
         let w = WarningWindow::default();
         let u = PeriodUnit::WorkingDays;
-        assert_eq!(deadline_state(Some(d("2024-10-10")), false, u, d("2024-09-27"), &c, w), (DeadlineState::Normal, Some(5)));
-        assert_eq!(deadline_state(Some(d("2024-10-10")), false, u, d("2024-10-08"), &c, w), (DeadlineState::Warning, Some(2)));
-        assert_eq!(deadline_state(Some(d("2024-10-10")), false, u, d("2024-10-11"), &c, w).0, DeadlineState::Overdue);
-        assert_eq!(deadline_state(Some(d("2024-10-10")), true, u, d("2024-10-11"), &c, w).0, DeadlineState::Done);
-        assert_eq!(deadline_state(None, false, u, d("2024-10-11"), &c, w).0, DeadlineState::Paused);
+        assert_eq!(
+            deadline_state(Some(d("2024-10-10")), false, u, d("2024-09-27"), &c, w),
+            (DeadlineState::Normal, Some(5))
+        );
+        assert_eq!(
+            deadline_state(Some(d("2024-10-10")), false, u, d("2024-10-08"), &c, w),
+            (DeadlineState::Warning, Some(2))
+        );
+        assert_eq!(
+            deadline_state(Some(d("2024-10-10")), false, u, d("2024-10-11"), &c, w).0,
+            DeadlineState::Overdue
+        );
+        assert_eq!(
+            deadline_state(Some(d("2024-10-10")), true, u, d("2024-10-11"), &c, w).0,
+            DeadlineState::Done
+        );
+        assert_eq!(
+            deadline_state(None, false, u, d("2024-10-11"), &c, w).0,
+            DeadlineState::Paused
+        );
     }
 }

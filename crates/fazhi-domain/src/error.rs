@@ -18,11 +18,19 @@ pub struct DomainError {
 
 impl DomainError {
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, field: None, message: message.into() }
+        Self {
+            code,
+            field: None,
+            message: message.into(),
+        }
     }
 
     pub fn field(code: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { code, field: Some(field.into()), message: message.into() }
+        Self {
+            code,
+            field: Some(field.into()),
+            message: message.into(),
+        }
     }
 
     /// A required field left empty.
@@ -37,7 +45,11 @@ impl DomainError {
 
     /// A value that is not one of the allowed options.
     pub fn invalid_option(field: &str, label: &str, value: &str) -> Self {
-        Self::field("invalid_option", field, format!("{label}的取值“{value}”无效"))
+        Self::field(
+            "invalid_option",
+            field,
+            format!("{label}的取值“{value}”无效"),
+        )
     }
 }
 
@@ -53,10 +65,19 @@ pub fn required_text(value: &str, field: &str, label: &str, max: usize) -> Domai
 }
 
 /// Checks an optional, bounded text field; empty becomes `None`.
-pub fn optional_text(value: &str, field: &str, label: &str, max: usize) -> DomainResult<Option<String>> {
+pub fn optional_text(
+    value: &str,
+    field: &str,
+    label: &str,
+    max: usize,
+) -> DomainResult<Option<String>> {
     let v = value.trim();
     if v.chars().count() > max {
         return Err(DomainError::too_long(field, label, max));
     }
-    Ok(if v.is_empty() { None } else { Some(v.to_string()) })
+    Ok(if v.is_empty() {
+        None
+    } else {
+        Some(v.to_string())
+    })
 }

@@ -20,12 +20,15 @@ impl IdCardNumber {
     /// Parses, naming `field` in the error.
     pub fn parse_field(input: &str, field: &str) -> DomainResult<Self> {
         let s: String = input.trim().to_uppercase();
-        let bad = |why: &str| DomainError::field("invalid_id_number", field, format!("身份证号码{why}"));
+        let bad =
+            |why: &str| DomainError::field("invalid_id_number", field, format!("身份证号码{why}"));
         if s.chars().count() != 18 {
             return Err(bad("应为18位"));
         }
         let bytes = s.as_bytes();
-        if !bytes[..17].iter().all(u8::is_ascii_digit) || !(bytes[17].is_ascii_digit() || bytes[17] == b'X') {
+        if !bytes[..17].iter().all(u8::is_ascii_digit)
+            || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
+        {
             return Err(bad("只能由数字和末位X组成"));
         }
         let date = &s[6..14];
@@ -52,7 +55,11 @@ impl IdCardNumber {
 fn id_check_char(digits: &[u8]) -> u8 {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: &[u8; 11] = b"10X98765432";
-    let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    let sum: u32 = digits
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
     CHECK[(sum % 11) as usize]
 }
 
@@ -89,16 +96,31 @@ impl CreditCode {
 
     pub fn parse_field(input: &str, field: &str) -> DomainResult<Self> {
         let s = input.trim().to_uppercase();
-        let bad = |why: &str| DomainError::field("invalid_credit_code", field, format!("统一社会信用代码{why}"));
+        let bad = |why: &str| {
+            DomainError::field(
+                "invalid_credit_code",
+                field,
+                format!("统一社会信用代码{why}"),
+            )
+        };
         if s.chars().count() != 18 {
             return Err(bad("应为18位"));
         }
-        let values: Option<Vec<u32>> =
-            s.bytes().map(|c| CREDIT_ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)).collect();
+        let values: Option<Vec<u32>> = s
+            .bytes()
+            .map(|c| {
+                CREDIT_ALPHABET
+                    .iter()
+                    .position(|&a| a == c)
+                    .map(|p| p as u32)
+            })
+            .collect();
         let Some(values) = values else {
             return Err(bad("含有无效字符"));
         };
-        const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+        const WEIGHTS: [u32; 17] = [
+            1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+        ];
         let sum: u32 = values[..17].iter().zip(WEIGHTS).map(|(v, w)| v * w).sum();
         let check = (31 - sum % 31) % 31;
         if values[17] != check {
@@ -147,9 +169,15 @@ pub fn parse_phone(input: &str, field: &str) -> DomainResult<Option<String>> {
     if s.is_empty() {
         return Ok(None);
     }
-    let ok = (7..=20).contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+');
+    let ok = (7..=20).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || c == '-' || c == '+');
     if !ok {
-        return Err(DomainError::field("invalid_phone", field, "联系电话格式无效，应为7至20位数字"));
+        return Err(DomainError::field(
+            "invalid_phone",
+            field,
+            "联系电话格式无效，应为7至20位数字",
+        ));
     }
     Ok(Some(s.to_string()))
 }
@@ -161,13 +189,24 @@ pub fn id_number_with_check(body17: &str) -> String {
 
 /// Computes the credit code check character for a 17-character body: used by test-data generators.
 pub fn credit_code_with_check(body17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    const WEIGHTS: [u32; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
     let sum: u32 = body17
         .bytes()
         .zip(WEIGHTS)
-        .map(|(c, w)| CREDIT_ALPHABET.iter().position(|&a| a == c).expect("valid body") as u32 * w)
+        .map(|(c, w)| {
+            CREDIT_ALPHABET
+                .iter()
+                .position(|&a| a == c)
+                .expect("valid body") as u32
+                * w
+        })
         .sum();
-    format!("{body17}{}", CREDIT_ALPHABET[((31 - sum % 31) % 31) as usize] as char)
+    format!(
+        "{body17}{}",
+        CREDIT_ALPHABET[((31 - sum % 31) % 31) as usize] as char
+    )
 }
 
 #[cfg(test)]
@@ -182,9 +221,15 @@ mod tests {
         let e = IdCardNumber::parse("110105194912310021").unwrap_err();
         assert_eq!(e.code, "invalid_id_number");
         assert!(e.message.contains("校验码"));
-        assert!(IdCardNumber::parse("11010519491331002X").is_err(), "month 13");
+        assert!(
+            IdCardNumber::parse("11010519491331002X").is_err(),
+            "month 13"
+        );
         assert!(IdCardNumber::parse("1101051949123100").is_err());
-        assert_eq!(IdCardNumber::parse("11010519491231002X").unwrap().masked(), "1101**********002X");
+        assert_eq!(
+            IdCardNumber::parse("11010519491231002X").unwrap().masked(),
+            "1101**********002X"
+        );
     }
 
     #[test]
@@ -199,7 +244,10 @@ mod tests {
     fn credit_code_check() {
         // A published code (Huawei Technologies Co., Ltd.).
         assert!(CreditCode::parse("914403001922038216").is_ok());
-        assert_eq!(CreditCode::parse("914403001922038217").unwrap_err().code, "invalid_credit_code");
+        assert_eq!(
+            CreditCode::parse("914403001922038217").unwrap_err().code,
+            "invalid_credit_code"
+        );
         assert!(CreditCode::parse("91440300192203821I").is_err());
     }
 

@@ -23,7 +23,6 @@ macro_rules! coded_enum {
     };
 }
 
-
 pub mod calendar;
 pub mod deadline;
 pub mod error;

@@ -90,7 +90,9 @@ impl Role {
     pub fn allows(self, p: Permission) -> bool {
         use Permission::*;
         match self {
-            Self::ReconsiderationClerk => matches!(p, ReadCases | WriteReconsideration | ReadIndicators),
+            Self::ReconsiderationClerk => {
+                matches!(p, ReadCases | WriteReconsideration | ReadIndicators)
+            }
             Self::DeptClerk => matches!(p, ReadCases | ReadIndicators),
             Self::RuleOfLawOffice | Self::Leader => matches!(p, ReadCases | ReadIndicators),
             // 三员分立: the system roles never read case data.
@@ -131,10 +133,15 @@ impl UnitKind {
         }
     }
     pub fn from_code(s: &str) -> DomainResult<Self> {
-        [Self::Government, Self::Department, Self::Township, Self::Office]
-            .into_iter()
-            .find(|k| k.code() == s || k.label() == s)
-            .ok_or_else(|| DomainError::invalid_option("kind", "单位类型", s))
+        [
+            Self::Government,
+            Self::Department,
+            Self::Township,
+            Self::Office,
+        ]
+        .into_iter()
+        .find(|k| k.code() == s || k.label() == s)
+        .ok_or_else(|| DomainError::invalid_option("kind", "单位类型", s))
     }
 }
 
@@ -144,7 +151,11 @@ pub fn parse_division_code(s: &str) -> DomainResult<String> {
     if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) && !s.starts_with('0') {
         Ok(s.to_string())
     } else {
-        Err(DomainError::field("invalid_division_code", "code", "行政区划代码应为6位数字"))
+        Err(DomainError::field(
+            "invalid_division_code",
+            "code",
+            "行政区划代码应为6位数字",
+        ))
     }
 }
 

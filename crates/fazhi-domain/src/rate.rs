@@ -25,7 +25,10 @@ pub struct PercentFormat {
 
 impl Default for PercentFormat {
     fn default() -> Self {
-        Self { decimals: 2, rounding: Rounding::HalfUp }
+        Self {
+            decimals: 2,
+            rounding: Rounding::HalfUp,
+        }
     }
 }
 
@@ -45,7 +48,11 @@ pub fn percent(num: i64, den: i64, fmt: PercentFormat) -> Option<String> {
     if fmt.decimals == 0 {
         return Some(int.to_string());
     }
-    Some(format!("{int}.{:0width$}", scaled % scale, width = fmt.decimals as usize))
+    Some(format!(
+        "{int}.{:0width$}",
+        scaled % scale,
+        width = fmt.decimals as usize
+    ))
 }
 
 /// Year-over-year change of a count.
@@ -105,21 +112,33 @@ pub fn point_change(this: (i64, i64), last: (i64, i64), fmt: PercentFormat) -> O
 mod tests {
     use super::*;
 
-    const D: PercentFormat = PercentFormat { decimals: 2, rounding: Rounding::HalfUp };
-    const T: PercentFormat = PercentFormat { decimals: 2, rounding: Rounding::Truncate };
+    const D: PercentFormat = PercentFormat {
+        decimals: 2,
+        rounding: Rounding::HalfUp,
+    };
+    const T: PercentFormat = PercentFormat {
+        decimals: 2,
+        rounding: Rounding::Truncate,
+    };
 
     #[test]
     fn seed_figures() {
         assert_eq!(percent(86, 94, D).as_deref(), Some("91.49"));
         assert_eq!(percent(20, 94, D).as_deref(), Some("21.28"));
         assert_eq!(percent(10, 134, D).as_deref(), Some("7.46"));
-        assert_eq!(percent(9, 24, PercentFormat { decimals: 1, ..D }).as_deref(), Some("37.5"));
+        assert_eq!(
+            percent(9, 24, PercentFormat { decimals: 1, ..D }).as_deref(),
+            Some("37.5")
+        );
         assert_eq!(percent(5903, 5907, D).as_deref(), Some("99.93"));
         assert_eq!(Change::of(94, 82, D).unwrap().text(), "增长14.63%");
         // 2923 vs 3858: half-up 24.24, truncated 24.23 (seed 000 truncates).
         assert_eq!(Change::of(2923, 3858, D).unwrap().text(), "下降24.24%");
         assert_eq!(Change::of(2923, 3858, T).unwrap().text(), "下降24.23%");
-        assert_eq!(percent(4, 19, PercentFormat { decimals: 0, ..D }).as_deref(), Some("21"));
+        assert_eq!(
+            percent(4, 19, PercentFormat { decimals: 0, ..D }).as_deref(),
+            Some("21")
+        );
     }
 
     #[test]
@@ -130,6 +149,9 @@ mod tests {
         assert_eq!(percent(1, 200, D).as_deref(), Some("0.50"));
         assert_eq!(Change::of(3, 0, D), Some(Change::New));
         assert_eq!(Change::of(0, 0, D), Some(Change::Same));
-        assert_eq!(point_change((1, 2), (1, 4), D).as_deref(), Some("上升25.00个百分点"));
+        assert_eq!(
+            point_change((1, 2), (1, 4), D).as_deref(),
+            Some("上升25.00个百分点")
+        );
     }
 }

@@ -75,14 +75,21 @@ impl DecisionType {
     /// Counts as 纠错 (`legal-rules.md` §1.4). 确认无效 is configurable (UNCONFIRMED nationally).
     pub fn is_correction(self, rules: &Rules) -> bool {
         match self {
-            Self::Change | Self::Revoke | Self::PartialRevoke | Self::ConfirmIllegal | Self::OrderPerform => true,
+            Self::Change
+            | Self::Revoke
+            | Self::PartialRevoke
+            | Self::ConfirmIllegal
+            | Self::OrderPerform => true,
             Self::ConfirmVoid => rules.confirm_void_is_correction,
             Self::Maintain | Self::RejectClaim | Self::RejectApplication => false,
         }
     }
     /// Whether the respondent usually has something to perform; the clerk may override.
     pub fn usually_requires_performance(self) -> bool {
-        matches!(self, Self::Revoke | Self::PartialRevoke | Self::OrderPerform | Self::ConfirmIllegal)
+        matches!(
+            self,
+            Self::Revoke | Self::PartialRevoke | Self::OrderPerform | Self::ConfirmIllegal
+        )
     }
 }
 
@@ -117,7 +124,10 @@ coded_enum!(
 impl SuspensionGround {
     /// Art 41(5): after 60 days unresolved under items 1, 2 or 4, the case is terminated.
     pub fn has_sixty_day_limit(self) -> bool {
-        matches!(self, Self::ApplicantDied | Self::Incapacity | Self::Dissolved)
+        matches!(
+            self,
+            Self::ApplicantDied | Self::Incapacity | Self::Dissolved
+        )
     }
 }
 
@@ -185,22 +195,30 @@ pub fn transition(from: Status, action: Action) -> DomainResult<Status> {
         (S::Received, A::RequestCorrection) => S::CorrectionRequested,
         (S::CorrectionRequested, A::ReceiveCorrection) => S::Received,
         (S::CorrectionRequested, A::Abandon) => S::Abandoned,
-        (S::UnderReview, A::SendCopy | A::ConvertToOrdinary | A::ScheduleHearing | A::RecordHearing | A::Extend) => {
-            S::UnderReview
-        }
+        (
+            S::UnderReview,
+            A::SendCopy | A::ConvertToOrdinary | A::ScheduleHearing | A::RecordHearing | A::Extend,
+        ) => S::UnderReview,
         (S::UnderReview, A::Suspend) => S::Suspended,
         (S::Suspended, A::Resume) => S::UnderReview,
         (S::UnderReview, A::Decide) => S::Decided,
         (S::UnderReview, A::Mediate) => S::Mediated,
         (S::UnderReview | S::Suspended, A::Terminate) => S::Terminated,
-        (s @ (S::UnderReview | S::Suspended | S::Decided | S::Mediated | S::Terminated), A::IssueLetter) => s,
+        (
+            s @ (S::UnderReview | S::Suspended | S::Decided | S::Mediated | S::Terminated),
+            A::IssueLetter,
+        ) => s,
         (s @ (S::Decided | S::Mediated), A::RecordPerformance) => s,
         (s @ (S::Decided | S::NotAccepted | S::Terminated), A::RecordLitigation) => s,
         _ => {
             return Err(DomainError::field(
                 "illegal_transition",
                 "action",
-                format!("案件当前状态为“{}”，不能执行“{}”", from.label(), action.label()),
+                format!(
+                    "案件当前状态为“{}”，不能执行“{}”",
+                    from.label(),
+                    action.label()
+                ),
             ))
         }
     };
@@ -209,7 +227,11 @@ pub fn transition(from: Status, action: Action) -> DomainResult<Status> {
 
 /// The steps allowed from a status (for buttons on the detail page).
 pub fn allowed_actions(from: Status) -> Vec<Action> {
-    Action::ALL.iter().copied().filter(|a| transition(from, *a).is_ok()).collect()
+    Action::ALL
+        .iter()
+        .copied()
+        .filter(|a| transition(from, *a).is_ok())
+        .collect()
 }
 
 /// Configurable rules, with the defaults `legal-rules.md` recommends. Every UNCONFIRMED point of
@@ -240,19 +262,55 @@ impl Default for Rules {
 }
 
 /// Period, unit, start event and legal basis of each deadline.
-pub fn deadline_rule(kind: DeadlineKind, procedure: Option<Procedure>, rules: &Rules) -> (u32, PeriodUnit, &'static str, &'static str) {
+pub fn deadline_rule(
+    kind: DeadlineKind,
+    procedure: Option<Procedure>,
+    rules: &Rules,
+) -> (u32, PeriodUnit, &'static str, &'static str) {
     use DeadlineKind as K;
     use PeriodUnit::*;
     let simplified = procedure == Some(Procedure::Simplified);
     match kind {
-        K::AcceptanceReview => (5, WorkingDays, "收到行政复议申请之日", "《行政复议法》第三十条、第八十八条第二款"),
-        K::Correction => (10, WorkingDays, "申请人收到补正通知之日", "《行政复议法》第三十一条"),
-        K::CopyToRespondent if simplified => (3, WorkingDays, "受理之日", "《行政复议法》第五十四条"),
+        K::AcceptanceReview => (
+            5,
+            WorkingDays,
+            "收到行政复议申请之日",
+            "《行政复议法》第三十条、第八十八条第二款",
+        ),
+        K::Correction => (
+            10,
+            WorkingDays,
+            "申请人收到补正通知之日",
+            "《行政复议法》第三十一条",
+        ),
+        K::CopyToRespondent if simplified => {
+            (3, WorkingDays, "受理之日", "《行政复议法》第五十四条")
+        }
         K::CopyToRespondent => (7, WorkingDays, "受理之日", "《行政复议法》第四十八条"),
-        K::Decision if simplified => (30, CalendarDays, "受理之日", "《行政复议法》第六十二条第二款"),
-        K::Decision => (60, CalendarDays, "受理之日", "《行政复议法》第六十二条第一款"),
-        K::Performance => (rules.performance_days, CalendarDays, "复议决定送达之日", "《行政复议法实施条例》第四十九条（可配置）"),
-        K::OpinionReply => (60, CalendarDays, "收到行政复议意见书之日", "《行政复议法》第七十六条"),
+        K::Decision if simplified => (
+            30,
+            CalendarDays,
+            "受理之日",
+            "《行政复议法》第六十二条第二款",
+        ),
+        K::Decision => (
+            60,
+            CalendarDays,
+            "受理之日",
+            "《行政复议法》第六十二条第一款",
+        ),
+        K::Performance => (
+            rules.performance_days,
+            CalendarDays,
+            "复议决定送达之日",
+            "《行政复议法实施条例》第四十九条（可配置）",
+        ),
+        K::OpinionReply => (
+            60,
+            CalendarDays,
+            "收到行政复议意见书之日",
+            "《行政复议法》第七十六条",
+        ),
     }
 }
 
@@ -260,25 +318,89 @@ pub fn deadline_rule(kind: DeadlineKind, procedure: Option<Procedure>, rules: &R
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Step {
-    Accept { date: NaiveDate, procedure: Procedure, handler: Option<String> },
-    Refuse { date: NaiveDate, reason: String, legal_ground: String },
-    RequestCorrection { date: NaiveDate, items: String },
-    ReceiveCorrection { date: NaiveDate },
-    Abandon { date: NaiveDate },
-    DeemAccept { date: NaiveDate, procedure: Procedure },
-    SendCopy { date: NaiveDate },
-    ConvertToOrdinary { date: NaiveDate, approved_by: String },
-    ScheduleHearing { date: NaiveDate, hearing_date: NaiveDate, place: String },
-    RecordHearing { date: NaiveDate, notes: Option<String> },
-    Suspend { date: NaiveDate, ground: SuspensionGround },
-    Resume { date: NaiveDate },
-    Extend { date: NaiveDate, days: u32, approved_by: String, reason: String },
-    Decide { date: NaiveDate, decision_type: DecisionType, requires_performance: bool, summary: Option<String> },
-    Mediate { date: NaiveDate, requires_performance: bool, summary: Option<String> },
-    Terminate { date: NaiveDate, reason: TerminationReason },
-    IssueLetter { date: NaiveDate, kind: LetterKind, addressee: String, summary: Option<String> },
-    RecordPerformance { date: NaiveDate, performed: bool, notes: Option<String> },
-    RecordLitigation { date: NaiveDate, court: Option<String> },
+    Accept {
+        date: NaiveDate,
+        procedure: Procedure,
+        handler: Option<String>,
+    },
+    Refuse {
+        date: NaiveDate,
+        reason: String,
+        legal_ground: String,
+    },
+    RequestCorrection {
+        date: NaiveDate,
+        items: String,
+    },
+    ReceiveCorrection {
+        date: NaiveDate,
+    },
+    Abandon {
+        date: NaiveDate,
+    },
+    DeemAccept {
+        date: NaiveDate,
+        procedure: Procedure,
+    },
+    SendCopy {
+        date: NaiveDate,
+    },
+    ConvertToOrdinary {
+        date: NaiveDate,
+        approved_by: String,
+    },
+    ScheduleHearing {
+        date: NaiveDate,
+        hearing_date: NaiveDate,
+        place: String,
+    },
+    RecordHearing {
+        date: NaiveDate,
+        notes: Option<String>,
+    },
+    Suspend {
+        date: NaiveDate,
+        ground: SuspensionGround,
+    },
+    Resume {
+        date: NaiveDate,
+    },
+    Extend {
+        date: NaiveDate,
+        days: u32,
+        approved_by: String,
+        reason: String,
+    },
+    Decide {
+        date: NaiveDate,
+        decision_type: DecisionType,
+        requires_performance: bool,
+        summary: Option<String>,
+    },
+    Mediate {
+        date: NaiveDate,
+        requires_performance: bool,
+        summary: Option<String>,
+    },
+    Terminate {
+        date: NaiveDate,
+        reason: TerminationReason,
+    },
+    IssueLetter {
+        date: NaiveDate,
+        kind: LetterKind,
+        addressee: String,
+        summary: Option<String>,
+    },
+    RecordPerformance {
+        date: NaiveDate,
+        performed: bool,
+        notes: Option<String>,
+    },
+    RecordLitigation {
+        date: NaiveDate,
+        court: Option<String>,
+    },
 }
 
 /// A flat map of text inputs (an HTML form, a JSON object of strings, an Excel row).
@@ -295,8 +417,13 @@ pub fn parse_date(s: &str, field: &str, label: &str) -> DomainResult<NaiveDate> 
         return Err(DomainError::required(field, label));
     }
     let norm = s.replace(['年', '月', '/', '.'], "-").replace('日', "");
-    NaiveDate::parse_from_str(&norm, "%Y-%m-%d")
-        .map_err(|_| DomainError::field("invalid_date", field, format!("{label}“{s}”不是有效日期，应为2024-09-27的形式")))
+    NaiveDate::parse_from_str(&norm, "%Y-%m-%d").map_err(|_| {
+        DomainError::field(
+            "invalid_date",
+            field,
+            format!("{label}“{s}”不是有效日期，应为2024-09-27的形式"),
+        )
+    })
 }
 
 fn parse_bool(s: &str) -> bool {
@@ -372,13 +499,19 @@ impl Step {
                 date: date("补正通知送达日期")?,
                 items: text("items", "补正事项", 1000)?,
             },
-            Action::ReceiveCorrection => Self::ReceiveCorrection { date: date("收到补正材料日期")? },
-            Action::Abandon => Self::Abandon { date: date("视为放弃日期")? },
+            Action::ReceiveCorrection => Self::ReceiveCorrection {
+                date: date("收到补正材料日期")?,
+            },
+            Action::Abandon => Self::Abandon {
+                date: date("视为放弃日期")?,
+            },
             Action::DeemAccept => Self::DeemAccept {
                 date: date("视为受理日期")?,
                 procedure: Procedure::parse(or_default(get(f, "procedure"), "ordinary"))?,
             },
-            Action::SendCopy => Self::SendCopy { date: date("发送日期")? },
+            Action::SendCopy => Self::SendCopy {
+                date: date("发送日期")?,
+            },
             Action::ConvertToOrdinary => Self::ConvertToOrdinary {
                 date: date("转换日期")?,
                 approved_by: text("approved_by", "批准人", 50)?,
@@ -388,9 +521,17 @@ impl Step {
                 hearing_date: parse_date(get(f, "hearing_date"), "hearing_date", "听证日期")?,
                 place: text("place", "听证地点", 200)?,
             },
-            Action::RecordHearing => Self::RecordHearing { date: date("听证日期")?, notes: opt("notes", "听证情况", 2000)? },
-            Action::Suspend => Self::Suspend { date: date("中止日期")?, ground: SuspensionGround::parse(get(f, "ground"))? },
-            Action::Resume => Self::Resume { date: date("恢复审理日期")? },
+            Action::RecordHearing => Self::RecordHearing {
+                date: date("听证日期")?,
+                notes: opt("notes", "听证情况", 2000)?,
+            },
+            Action::Suspend => Self::Suspend {
+                date: date("中止日期")?,
+                ground: SuspensionGround::parse(get(f, "ground"))?,
+            },
+            Action::Resume => Self::Resume {
+                date: date("恢复审理日期")?,
+            },
             Action::Extend => Self::Extend {
                 date: date("延期决定日期")?,
                 days: parse_days(get(f, "days"))?,
@@ -403,7 +544,8 @@ impl Step {
                 Self::Decide {
                     date: date("决定日期")?,
                     decision_type,
-                    requires_performance: rp.unwrap_or_else(|| decision_type.usually_requires_performance()),
+                    requires_performance: rp
+                        .unwrap_or_else(|| decision_type.usually_requires_performance()),
                     summary: opt("summary", "决定摘要", 2000)?,
                 }
             }
@@ -412,9 +554,10 @@ impl Step {
                 requires_performance: f.get("requires_performance").is_some_and(|s| parse_bool(s)),
                 summary: opt("summary", "调解协议内容", 2000)?,
             },
-            Action::Terminate => {
-                Self::Terminate { date: date("终止日期")?, reason: TerminationReason::parse(get(f, "reason"))? }
-            }
+            Action::Terminate => Self::Terminate {
+                date: date("终止日期")?,
+                reason: TerminationReason::parse(get(f, "reason"))?,
+            },
             Action::IssueLetter => Self::IssueLetter {
                 date: date("制发日期")?,
                 kind: LetterKind::parse(get(f, "kind"))?,
@@ -426,9 +569,10 @@ impl Step {
                 performed: parse_bool(or_default(get(f, "performed"), "1")),
                 notes: opt("notes", "履行情况", 1000)?,
             },
-            Action::RecordLitigation => {
-                Self::RecordLitigation { date: date("起诉日期")?, court: opt("court", "受理法院", 100)? }
-            }
+            Action::RecordLitigation => Self::RecordLitigation {
+                date: date("起诉日期")?,
+                court: opt("court", "受理法院", 100)?,
+            },
         })
     }
 }
@@ -447,7 +591,11 @@ fn parse_days(s: &str) -> DomainResult<u32> {
         .parse()
         .map_err(|_| DomainError::field("invalid_number", "days", "延长天数应为1至30的整数"))?;
     if !(1..=30).contains(&n) {
-        return Err(DomainError::field("invalid_number", "days", "延长天数应为1至30的整数（《行政复议法》第六十二条）"));
+        return Err(DomainError::field(
+            "invalid_number",
+            "days",
+            "延长天数应为1至30的整数（《行政复议法》第六十二条）",
+        ));
     }
     Ok(n)
 }
@@ -470,13 +618,34 @@ pub struct CaseFacts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Effect {
-    Open { kind: DeadlineKind, start: NaiveDate },
-    Complete { kind: DeadlineKind, date: NaiveDate },
-    Pause { kind: DeadlineKind, from: NaiveDate, reason: String },
-    Resume { kind: DeadlineKind, date: NaiveDate },
-    Extend { kind: DeadlineKind, count: u32, approved_by: String, reason: String },
+    Open {
+        kind: DeadlineKind,
+        start: NaiveDate,
+    },
+    Complete {
+        kind: DeadlineKind,
+        date: NaiveDate,
+    },
+    Pause {
+        kind: DeadlineKind,
+        from: NaiveDate,
+        reason: String,
+    },
+    Resume {
+        kind: DeadlineKind,
+        date: NaiveDate,
+    },
+    Extend {
+        kind: DeadlineKind,
+        count: u32,
+        approved_by: String,
+        reason: String,
+    },
     /// Re-time an open deadline under another procedure (简易 → 普通).
-    Retime { kind: DeadlineKind, procedure: Procedure },
+    Retime {
+        kind: DeadlineKind,
+        procedure: Procedure,
+    },
 }
 
 /// Changes to the case row a step causes.
@@ -504,24 +673,39 @@ pub struct Outcome {
 
 /// Takes one step: checks it is allowed from the case's status and that its dates make sense,
 /// and returns the new status, the changes to the case and the deadline effects.
-pub fn apply(facts: &CaseFacts, step: &Step, today: NaiveDate, rules: &Rules) -> DomainResult<Outcome> {
+pub fn apply(
+    facts: &CaseFacts,
+    step: &Step,
+    today: NaiveDate,
+    rules: &Rules,
+) -> DomainResult<Outcome> {
     let status = transition(facts.status, step.action())?;
     let date = step.date();
     if date > today {
-        return Err(DomainError::field("date_in_future", "date", "日期不能晚于今天"));
+        return Err(DomainError::field(
+            "date_in_future",
+            "date",
+            "日期不能晚于今天",
+        ));
     }
     if date < facts.last_event_date {
         return Err(DomainError::field(
             "date_before_previous_step",
             "date",
-            format!("日期不能早于上一办理步骤的日期（{}）", crate::calendar::format_date_cn(facts.last_event_date)),
+            format!(
+                "日期不能早于上一办理步骤的日期（{}）",
+                crate::calendar::format_date_cn(facts.last_event_date)
+            ),
         ));
     }
     use DeadlineKind as K;
     let mut ch = CaseChanges::default();
     let mut fx = Vec::new();
     match step {
-        Step::Accept { date, procedure, .. } | Step::DeemAccept { date, procedure } => {
+        Step::Accept {
+            date, procedure, ..
+        }
+        | Step::DeemAccept { date, procedure } => {
             if let Step::DeemAccept { .. } = step {
                 // Art 30(3): acceptance is deemed on the day the review period expires.
                 match facts.acceptance_due {
@@ -530,111 +714,240 @@ pub fn apply(facts: &CaseFacts, step: &Step, today: NaiveDate, rules: &Rules) ->
                         return Err(DomainError::field(
                             "not_deemed_accepted",
                             "date",
-                            format!("视为受理日期应为受理审查期限届满之日（{}）", crate::calendar::format_date_cn(due)),
+                            format!(
+                                "视为受理日期应为受理审查期限届满之日（{}）",
+                                crate::calendar::format_date_cn(due)
+                            ),
                         ))
                     }
-                    None => return Err(DomainError::field("not_deemed_accepted", "date", "受理审查期限尚未确定，不能视为受理")),
+                    None => {
+                        return Err(DomainError::field(
+                            "not_deemed_accepted",
+                            "date",
+                            "受理审查期限尚未确定，不能视为受理",
+                        ))
+                    }
                 }
             }
             ch.procedure = Some(*procedure);
             ch.accepted_date = Some(*date);
-            fx.push(Effect::Complete { kind: K::AcceptanceReview, date: *date });
-            fx.push(Effect::Open { kind: K::Decision, start: *date });
-            fx.push(Effect::Open { kind: K::CopyToRespondent, start: *date });
+            fx.push(Effect::Complete {
+                kind: K::AcceptanceReview,
+                date: *date,
+            });
+            fx.push(Effect::Open {
+                kind: K::Decision,
+                start: *date,
+            });
+            fx.push(Effect::Open {
+                kind: K::CopyToRespondent,
+                start: *date,
+            });
         }
-        Step::Refuse { date, .. } => fx.push(Effect::Complete { kind: K::AcceptanceReview, date: *date }),
+        Step::Refuse { date, .. } => fx.push(Effect::Complete {
+            kind: K::AcceptanceReview,
+            date: *date,
+        }),
         Step::RequestCorrection { date, .. } => {
-            fx.push(Effect::Complete { kind: K::AcceptanceReview, date: *date });
-            fx.push(Effect::Open { kind: K::Correction, start: *date });
+            fx.push(Effect::Complete {
+                kind: K::AcceptanceReview,
+                date: *date,
+            });
+            fx.push(Effect::Open {
+                kind: K::Correction,
+                start: *date,
+            });
         }
         Step::ReceiveCorrection { date } => {
             // The review clock restarts on receipt of the materials (Art 31).
-            fx.push(Effect::Complete { kind: K::Correction, date: *date });
-            fx.push(Effect::Open { kind: K::AcceptanceReview, start: *date });
+            fx.push(Effect::Complete {
+                kind: K::Correction,
+                date: *date,
+            });
+            fx.push(Effect::Open {
+                kind: K::AcceptanceReview,
+                start: *date,
+            });
         }
-        Step::Abandon { date } => fx.push(Effect::Complete { kind: K::Correction, date: *date }),
-        Step::SendCopy { date } => fx.push(Effect::Complete { kind: K::CopyToRespondent, date: *date }),
+        Step::Abandon { date } => fx.push(Effect::Complete {
+            kind: K::Correction,
+            date: *date,
+        }),
+        Step::SendCopy { date } => fx.push(Effect::Complete {
+            kind: K::CopyToRespondent,
+            date: *date,
+        }),
         Step::ConvertToOrdinary { .. } => {
             if facts.procedure != Some(Procedure::Simplified) {
-                return Err(DomainError::field("not_simplified", "action", "只有适用简易程序的案件才能转为普通程序"));
+                return Err(DomainError::field(
+                    "not_simplified",
+                    "action",
+                    "只有适用简易程序的案件才能转为普通程序",
+                ));
             }
             ch.procedure = Some(Procedure::Ordinary);
             if rules.conversion_restarts_as_ordinary {
-                fx.push(Effect::Retime { kind: K::Decision, procedure: Procedure::Ordinary });
+                fx.push(Effect::Retime {
+                    kind: K::Decision,
+                    procedure: Procedure::Ordinary,
+                });
             }
         }
-        Step::ScheduleHearing { date, hearing_date, .. } => {
+        Step::ScheduleHearing {
+            date, hearing_date, ..
+        } => {
             if hearing_date <= date {
-                return Err(DomainError::field("invalid_date", "hearing_date", "听证日期应晚于听证通知日期"));
+                return Err(DomainError::field(
+                    "invalid_date",
+                    "hearing_date",
+                    "听证日期应晚于听证通知日期",
+                ));
             }
         }
         Step::RecordHearing { .. } => ch.hearing_held = true,
         Step::Suspend { date, ground } => {
             if rules.suspension_pauses_decision {
-                fx.push(Effect::Pause { kind: K::Decision, from: *date, reason: format!("中止（{}）", ground.label()) });
+                fx.push(Effect::Pause {
+                    kind: K::Decision,
+                    from: *date,
+                    reason: format!("中止（{}）", ground.label()),
+                });
             }
         }
         Step::Resume { date } => {
             if rules.suspension_pauses_decision {
-                fx.push(Effect::Resume { kind: K::Decision, date: *date });
+                fx.push(Effect::Resume {
+                    kind: K::Decision,
+                    date: *date,
+                });
             }
         }
-        Step::Extend { days, approved_by, reason, .. } => {
+        Step::Extend {
+            days,
+            approved_by,
+            reason,
+            ..
+        } => {
             if facts.procedure != Some(Procedure::Ordinary) {
-                return Err(DomainError::field("extension_not_allowed", "action", "简易程序案件不能延长审理期限（《行政复议法》第六十二条）"));
+                return Err(DomainError::field(
+                    "extension_not_allowed",
+                    "action",
+                    "简易程序案件不能延长审理期限（《行政复议法》第六十二条）",
+                ));
             }
             if facts.extended {
-                return Err(DomainError::field("extension_not_allowed", "days", "审理期限已经延长过，不能再次延长"));
+                return Err(DomainError::field(
+                    "extension_not_allowed",
+                    "days",
+                    "审理期限已经延长过，不能再次延长",
+                ));
             }
             ch.extended = Some(true);
-            fx.push(Effect::Extend { kind: K::Decision, count: *days, approved_by: approved_by.clone(), reason: reason.clone() });
+            fx.push(Effect::Extend {
+                kind: K::Decision,
+                count: *days,
+                approved_by: approved_by.clone(),
+                reason: reason.clone(),
+            });
         }
-        Step::Decide { date, decision_type, requires_performance, .. } => {
+        Step::Decide {
+            date,
+            decision_type,
+            requires_performance,
+            ..
+        } => {
             ch.concluded_date = Some(*date);
             ch.decision_type = Some(*decision_type);
             ch.requires_performance = Some(*requires_performance);
-            fx.push(Effect::Complete { kind: K::Decision, date: *date });
-            fx.push(Effect::Complete { kind: K::CopyToRespondent, date: *date });
+            fx.push(Effect::Complete {
+                kind: K::Decision,
+                date: *date,
+            });
+            fx.push(Effect::Complete {
+                kind: K::CopyToRespondent,
+                date: *date,
+            });
             if *requires_performance {
-                fx.push(Effect::Open { kind: K::Performance, start: *date });
+                fx.push(Effect::Open {
+                    kind: K::Performance,
+                    start: *date,
+                });
             }
         }
-        Step::Mediate { date, requires_performance, .. } => {
+        Step::Mediate {
+            date,
+            requires_performance,
+            ..
+        } => {
             ch.concluded_date = Some(*date);
             ch.requires_performance = Some(*requires_performance);
-            fx.push(Effect::Complete { kind: K::Decision, date: *date });
-            fx.push(Effect::Complete { kind: K::CopyToRespondent, date: *date });
+            fx.push(Effect::Complete {
+                kind: K::Decision,
+                date: *date,
+            });
+            fx.push(Effect::Complete {
+                kind: K::CopyToRespondent,
+                date: *date,
+            });
             if *requires_performance {
-                fx.push(Effect::Open { kind: K::Performance, start: *date });
+                fx.push(Effect::Open {
+                    kind: K::Performance,
+                    start: *date,
+                });
             }
         }
         Step::Terminate { date, reason } => {
             ch.concluded_date = Some(*date);
             ch.termination_reason = Some(*reason);
             if facts.status == Status::Suspended && rules.suspension_pauses_decision {
-                fx.push(Effect::Resume { kind: K::Decision, date: *date });
+                fx.push(Effect::Resume {
+                    kind: K::Decision,
+                    date: *date,
+                });
             }
-            fx.push(Effect::Complete { kind: K::Decision, date: *date });
-            fx.push(Effect::Complete { kind: K::CopyToRespondent, date: *date });
+            fx.push(Effect::Complete {
+                kind: K::Decision,
+                date: *date,
+            });
+            fx.push(Effect::Complete {
+                kind: K::CopyToRespondent,
+                date: *date,
+            });
         }
         Step::IssueLetter { date, kind, .. } => {
             ch.letter_issued = true;
             if *kind == LetterKind::Opinion {
-                fx.push(Effect::Open { kind: K::OpinionReply, start: *date });
+                fx.push(Effect::Open {
+                    kind: K::OpinionReply,
+                    start: *date,
+                });
             }
         }
-        Step::RecordPerformance { date, performed, .. } => {
+        Step::RecordPerformance {
+            date, performed, ..
+        } => {
             if !facts.requires_performance {
-                return Err(DomainError::field("no_performance_required", "action", "该案件的决定不涉及履行，无需登记履行情况"));
+                return Err(DomainError::field(
+                    "no_performance_required",
+                    "action",
+                    "该案件的决定不涉及履行，无需登记履行情况",
+                ));
             }
             ch.performed = Some(*performed);
             if *performed {
-                fx.push(Effect::Complete { kind: K::Performance, date: *date });
+                fx.push(Effect::Complete {
+                    kind: K::Performance,
+                    date: *date,
+                });
             }
         }
         Step::RecordLitigation { date, .. } => ch.litigation_date = Some(*date),
     }
-    Ok(Outcome { status, changes: ch, effects: fx })
+    Ok(Outcome {
+        status,
+        changes: ch,
+        effects: fx,
+    })
 }
 
 coded_enum!(
@@ -661,49 +974,88 @@ impl Party {
     /// Parses the fields `{prefix}_kind`, `{prefix}_name`, `{prefix}_id_number`,
     /// `{prefix}_credit_code`, `{prefix}_phone`. Returns `None` when the name is empty and the
     /// party is optional.
-    pub fn parse(role: PartyRole, prefix: &str, f: &Fields, required: bool) -> DomainResult<Option<Self>> {
+    pub fn parse(
+        role: PartyRole,
+        prefix: &str,
+        f: &Fields,
+        required: bool,
+    ) -> DomainResult<Option<Self>> {
         let k = |s: &str| format!("{prefix}_{s}");
         let label = role.label();
         let name = get(f, &k("name"));
         if name.trim().is_empty() {
-            return if required { Err(DomainError::required(&k("name"), &format!("{label}姓名或名称"))) } else { Ok(None) };
+            return if required {
+                Err(DomainError::required(
+                    &k("name"),
+                    &format!("{label}姓名或名称"),
+                ))
+            } else {
+                Ok(None)
+            };
         }
         let name = required_text(name, &k("name"), &format!("{label}姓名或名称"), 100)?;
-        let kind = PartyKind::parse(or_default(get(f, &k("kind")), "person")).map_err(|e| DomainError { field: Some(k("kind")), ..e })?;
+        let kind = PartyKind::parse(or_default(get(f, &k("kind")), "person")).map_err(|e| {
+            DomainError {
+                field: Some(k("kind")),
+                ..e
+            }
+        })?;
         let (mut id_number, mut credit_code) = (None, None);
         match kind {
             PartyKind::Person => {
                 let raw = get(f, &k("id_number"));
                 if raw.trim().is_empty() {
                     if role == PartyRole::Applicant {
-                        return Err(DomainError::required(&k("id_number"), &format!("{label}身份证号码")));
+                        return Err(DomainError::required(
+                            &k("id_number"),
+                            &format!("{label}身份证号码"),
+                        ));
                     }
                 } else {
-                    id_number = Some(crate::ids::IdCardNumber::parse_field(raw, &k("id_number")).map_err(|e| DomainError {
-                        message: format!("{label}{}", e.message),
-                        ..e
-                    })?);
+                    id_number = Some(
+                        crate::ids::IdCardNumber::parse_field(raw, &k("id_number")).map_err(
+                            |e| DomainError {
+                                message: format!("{label}{}", e.message),
+                                ..e
+                            },
+                        )?,
+                    );
                 }
             }
             PartyKind::Organisation => {
                 let raw = get(f, &k("credit_code"));
                 if raw.trim().is_empty() {
                     if role == PartyRole::Applicant {
-                        return Err(DomainError::required(&k("credit_code"), &format!("{label}统一社会信用代码")));
+                        return Err(DomainError::required(
+                            &k("credit_code"),
+                            &format!("{label}统一社会信用代码"),
+                        ));
                     }
                 } else {
-                    credit_code = Some(crate::ids::CreditCode::parse_field(raw, &k("credit_code")).map_err(|e| DomainError {
-                        message: format!("{label}{}", e.message),
-                        ..e
-                    })?);
+                    credit_code = Some(
+                        crate::ids::CreditCode::parse_field(raw, &k("credit_code")).map_err(
+                            |e| DomainError {
+                                message: format!("{label}{}", e.message),
+                                ..e
+                            },
+                        )?,
+                    );
                 }
             }
         }
-        let phone = crate::ids::parse_phone(get(f, &k("phone")), &k("phone")).map_err(|e| DomainError {
-            message: format!("{label}{}", e.message),
-            ..e
-        })?;
-        Ok(Some(Self { role, kind, name, id_number, credit_code, phone }))
+        let phone =
+            crate::ids::parse_phone(get(f, &k("phone")), &k("phone")).map_err(|e| DomainError {
+                message: format!("{label}{}", e.message),
+                ..e
+            })?;
+        Ok(Some(Self {
+            role,
+            kind,
+            name,
+            id_number,
+            credit_code,
+            phone,
+        }))
     }
 
     /// The identity number shown in lists and exports: masked.
@@ -738,13 +1090,24 @@ impl Application {
     pub fn parse(f: &Fields, today: NaiveDate) -> DomainResult<Self> {
         let received_date = parse_date(get(f, "received_date"), "received_date", "收到申请日期")?;
         if received_date > today {
-            return Err(DomainError::field("date_in_future", "received_date", "收到申请日期不能晚于今天"));
+            return Err(DomainError::field(
+                "date_in_future",
+                "received_date",
+                "收到申请日期不能晚于今天",
+            ));
         }
         let act_date = parse_date(get(f, "act_date"), "act_date", "行政行为作出日期")?;
         if act_date > received_date {
-            return Err(DomainError::field("date_order", "act_date", "行政行为作出日期不能晚于收到申请日期"));
+            return Err(DomainError::field(
+                "date_order",
+                "act_date",
+                "行政行为作出日期不能晚于收到申请日期",
+            ));
         }
-        let channel = Channel::parse(get(f, "channel")).map_err(|e| DomainError { field: Some("channel".into()), ..e })?;
+        let channel = Channel::parse(get(f, "channel")).map_err(|e| DomainError {
+            field: Some("channel".into()),
+            ..e
+        })?;
         let respondent_unit_id = get(f, "respondent_unit_id")
             .trim()
             .parse::<i64>()
@@ -755,12 +1118,31 @@ impl Application {
         let mut parties = Vec::new();
         parties.extend(Party::parse(PartyRole::Applicant, "applicant", f, true)?);
         parties.extend(Party::parse(PartyRole::Agent, "agent", f, false)?);
-        parties.extend(Party::parse(PartyRole::ThirdParty, "third_party", f, false)?);
-        Ok(Self { received_date, channel, respondent_unit_id, act_name, act_doc_no, act_date, request, parties })
+        parties.extend(Party::parse(
+            PartyRole::ThirdParty,
+            "third_party",
+            f,
+            false,
+        )?);
+        Ok(Self {
+            received_date,
+            channel,
+            respondent_unit_id,
+            act_name,
+            act_doc_no,
+            act_date,
+            request,
+            parties,
+        })
     }
 
     pub fn applicant_names(&self) -> String {
-        self.parties.iter().filter(|p| p.role == PartyRole::Applicant).map(|p| p.name.as_str()).collect::<Vec<_>>().join("、")
+        self.parties
+            .iter()
+            .filter(|p| p.role == PartyRole::Applicant)
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
     }
 }
 
@@ -807,44 +1189,122 @@ mod tests {
 
     #[test]
     fn accept_opens_decision_clock() {
-        let step = Step::Accept { date: d("2024-03-05"), procedure: Procedure::Simplified, handler: None };
-        let o = apply(&facts(Status::Received), &step, d("2024-12-31"), &Rules::default()).unwrap();
+        let step = Step::Accept {
+            date: d("2024-03-05"),
+            procedure: Procedure::Simplified,
+            handler: None,
+        };
+        let o = apply(
+            &facts(Status::Received),
+            &step,
+            d("2024-12-31"),
+            &Rules::default(),
+        )
+        .unwrap();
         assert_eq!(o.status, Status::UnderReview);
-        assert!(o.effects.contains(&Effect::Open { kind: DeadlineKind::Decision, start: d("2024-03-05") }));
-        assert_eq!(deadline_rule(DeadlineKind::Decision, Some(Procedure::Simplified), &Rules::default()).0, 30);
+        assert!(o.effects.contains(&Effect::Open {
+            kind: DeadlineKind::Decision,
+            start: d("2024-03-05")
+        }));
+        assert_eq!(
+            deadline_rule(
+                DeadlineKind::Decision,
+                Some(Procedure::Simplified),
+                &Rules::default()
+            )
+            .0,
+            30
+        );
     }
 
     #[test]
     fn dates_are_checked() {
-        let step = Step::Accept { date: d("2024-02-01"), procedure: Procedure::Ordinary, handler: None };
-        assert_eq!(apply(&facts(Status::Received), &step, d("2024-12-31"), &Rules::default()).unwrap_err().code, "date_before_previous_step");
-        let step = Step::Accept { date: d("2025-02-01"), procedure: Procedure::Ordinary, handler: None };
-        assert_eq!(apply(&facts(Status::Received), &step, d("2024-12-31"), &Rules::default()).unwrap_err().code, "date_in_future");
+        let step = Step::Accept {
+            date: d("2024-02-01"),
+            procedure: Procedure::Ordinary,
+            handler: None,
+        };
+        assert_eq!(
+            apply(
+                &facts(Status::Received),
+                &step,
+                d("2024-12-31"),
+                &Rules::default()
+            )
+            .unwrap_err()
+            .code,
+            "date_before_previous_step"
+        );
+        let step = Step::Accept {
+            date: d("2025-02-01"),
+            procedure: Procedure::Ordinary,
+            handler: None,
+        };
+        assert_eq!(
+            apply(
+                &facts(Status::Received),
+                &step,
+                d("2024-12-31"),
+                &Rules::default()
+            )
+            .unwrap_err()
+            .code,
+            "date_in_future"
+        );
     }
 
     #[test]
     fn extension_only_once_and_only_ordinary() {
-        let step = Step::Extend { date: d("2024-03-05"), days: 30, approved_by: "王五".into(), reason: "复杂".into() };
+        let step = Step::Extend {
+            date: d("2024-03-05"),
+            days: 30,
+            approved_by: "王五".into(),
+            reason: "复杂".into(),
+        };
         let mut f = facts(Status::UnderReview);
         assert!(apply(&f, &step, d("2024-12-31"), &Rules::default()).is_ok());
         f.extended = true;
-        assert_eq!(apply(&f, &step, d("2024-12-31"), &Rules::default()).unwrap_err().code, "extension_not_allowed");
+        assert_eq!(
+            apply(&f, &step, d("2024-12-31"), &Rules::default())
+                .unwrap_err()
+                .code,
+            "extension_not_allowed"
+        );
         f.extended = false;
         f.procedure = Some(Procedure::Simplified);
-        assert_eq!(apply(&f, &step, d("2024-12-31"), &Rules::default()).unwrap_err().code, "extension_not_allowed");
+        assert_eq!(
+            apply(&f, &step, d("2024-12-31"), &Rules::default())
+                .unwrap_err()
+                .code,
+            "extension_not_allowed"
+        );
     }
 
     #[test]
     fn deemed_acceptance_is_on_expiry_day() {
         let f = facts(Status::Received);
-        let ok = Step::DeemAccept { date: d("2024-03-08"), procedure: Procedure::Ordinary };
+        let ok = Step::DeemAccept {
+            date: d("2024-03-08"),
+            procedure: Procedure::Ordinary,
+        };
         assert!(apply(&f, &ok, d("2024-12-31"), &Rules::default()).is_ok());
-        let bad = Step::DeemAccept { date: d("2024-03-07"), procedure: Procedure::Ordinary };
-        assert_eq!(apply(&f, &bad, d("2024-12-31"), &Rules::default()).unwrap_err().code, "not_deemed_accepted");
+        let bad = Step::DeemAccept {
+            date: d("2024-03-07"),
+            procedure: Procedure::Ordinary,
+        };
+        assert_eq!(
+            apply(&f, &bad, d("2024-12-31"), &Rules::default())
+                .unwrap_err()
+                .code,
+            "not_deemed_accepted"
+        );
     }
 
     fn form(pairs: &[(&str, &str)]) -> Fields {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn valid_application() -> Fields {
@@ -871,20 +1331,32 @@ mod tests {
         let mut f = valid_application();
         f.insert("applicant_id_number".into(), "110105194912310021".into());
         let e = Application::parse(&f, today).unwrap_err();
-        assert_eq!((e.code, e.field.as_deref()), ("invalid_id_number", Some("applicant_id_number")));
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("invalid_id_number", Some("applicant_id_number"))
+        );
         assert!(e.message.starts_with("申请人身份证号码"), "{}", e.message);
 
         let mut f = valid_application();
         f.insert("applicant_kind".into(), "organisation".into());
         f.insert("applicant_credit_code".into(), "914403001922038217".into());
-        assert_eq!(Application::parse(&f, today).unwrap_err().field.as_deref(), Some("applicant_credit_code"));
+        assert_eq!(
+            Application::parse(&f, today).unwrap_err().field.as_deref(),
+            Some("applicant_credit_code")
+        );
 
         let mut f = valid_application();
         f.insert("act_date".into(), "2024-10-01".into());
-        assert_eq!(Application::parse(&f, today).unwrap_err().code, "date_order");
+        assert_eq!(
+            Application::parse(&f, today).unwrap_err().code,
+            "date_order"
+        );
 
         let e = Application::parse(&valid_application(), d("2024-09-26")).unwrap_err();
-        assert_eq!((e.code, e.field.as_deref()), ("date_in_future", Some("received_date")));
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("date_in_future", Some("received_date"))
+        );
 
         let mut f = valid_application();
         f.insert("request".into(), "长".repeat(2001));
@@ -902,7 +1374,14 @@ mod tests {
         f.insert("date".into(), "2024年3月5日".into());
         f.insert("decision_type".into(), "撤销".into());
         let s = Step::parse(Action::Decide, &f).unwrap();
-        assert!(matches!(s, Step::Decide { requires_performance: true, decision_type: DecisionType::Revoke, .. }));
+        assert!(matches!(
+            s,
+            Step::Decide {
+                requires_performance: true,
+                decision_type: DecisionType::Revoke,
+                ..
+            }
+        ));
         assert!(DecisionType::ConfirmVoid.is_correction(&Rules::default()));
         assert!(!DecisionType::Maintain.is_correction(&Rules::default()));
     }

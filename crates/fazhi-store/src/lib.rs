@@ -85,10 +85,15 @@ impl Db {
                         return Err(StoreError::Missing(p.clone()));
                     }
                     if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                        std::fs::create_dir_all(dir).map_err(|e| StoreError::Sqlx(sqlx::Error::Io(e)))?;
+                        std::fs::create_dir_all(dir)
+                            .map_err(|e| StoreError::Sqlx(sqlx::Error::Io(e)))?;
                     }
                 }
-                format!("sqlite://{}?mode={}", p.display(), if create { "rwc" } else { "rw" })
+                format!(
+                    "sqlite://{}?mode={}",
+                    p.display(),
+                    if create { "rwc" } else { "rw" }
+                )
             }
             _ => url.to_string(),
         };
@@ -141,7 +146,9 @@ impl Db {
         if has_table == 0 {
             return Ok(true);
         }
-        let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units").fetch_one(&self.pool).await?;
+        let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(units == 0)
     }
 
@@ -152,9 +159,15 @@ impl Db {
             return Err(StoreError::BadUrl("PostgreSQL 请使用 pg_dump 备份".into()));
         }
         if to.exists() {
-            return Err(StoreError::BadUrl(format!("备份文件已存在：{}", to.display())));
+            return Err(StoreError::BadUrl(format!(
+                "备份文件已存在：{}",
+                to.display()
+            )));
         }
-        sqlx::query("VACUUM INTO $1").bind(to.display().to_string()).execute(&self.pool).await?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(to.display().to_string())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }
@@ -165,7 +178,9 @@ pub fn migration_names(backend: Backend) -> Vec<String> {
         Backend::Sqlite => &SQLITE_MIGRATIONS,
         Backend::Postgres => &POSTGRES_MIGRATIONS,
     };
-    m.iter().map(|m| format!("{}_{}", m.version, m.description)).collect()
+    m.iter()
+        .map(|m| format!("{}_{}", m.version, m.description))
+        .collect()
 }
 
 #[cfg(test)]
@@ -176,21 +191,29 @@ mod tests {
     fn migration_folders_match() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
         let list = |b: &str| {
-            let mut v: Vec<String> =
-                std::fs::read_dir(dir.join(b)).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+            let mut v: Vec<String> = std::fs::read_dir(dir.join(b))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
             v.sort();
             v
         };
         assert_eq!(list("sqlite"), list("postgres"));
         assert!(!list("sqlite").is_empty());
-        assert_eq!(migration_names(Backend::Sqlite), migration_names(Backend::Postgres));
+        assert_eq!(
+            migration_names(Backend::Sqlite),
+            migration_names(Backend::Postgres)
+        );
     }
 
     #[test]
     fn urls() {
         assert!(matches!(parse_url("mysql://x"), Err(StoreError::BadUrl(_))));
         assert!(matches!(parse_url("fazhi.db"), Err(StoreError::BadUrl(_))));
-        assert_eq!(parse_url("sqlite://a/b.db").unwrap(), (Backend::Sqlite, Some(PathBuf::from("a/b.db"))));
+        assert_eq!(
+            parse_url("sqlite://a/b.db").unwrap(),
+            (Backend::Sqlite, Some(PathBuf::from("a/b.db")))
+        );
         assert_eq!(parse_url("postgres://u@h/d").unwrap().0, Backend::Postgres);
         assert_eq!(redact("postgres://u:secret@h/d"), "postgres://u:***@h/d");
     }
@@ -199,7 +222,9 @@ mod tests {
     async fn mistyped_sqlite_path_is_an_error_and_creates_nothing() {
         let dir = tempfile_dir();
         let p = dir.join("nope.db");
-        let e = Db::connect(&format!("sqlite://{}", p.display()), false).await.unwrap_err();
+        let e = Db::connect(&format!("sqlite://{}", p.display()), false)
+            .await
+            .unwrap_err();
         assert!(matches!(e, StoreError::Missing(_)));
         assert!(!p.exists());
     }

@@ -1,1 +1,115 @@
+//! Test helpers: a fresh database per test (a SQLite file in a temporary folder, or a new
+//! PostgreSQL database on the local server), the demo organisation, and the real server on port 0.
 
+use chrono::NaiveDate;
+use fazhi_app::{demo, App, Config, FixedClock};
+use fazhi_store::Db;
+use std::sync::Arc;
+
+pub use fazhi_app;
+pub use fazhi_domain;
+
+/// The PostgreSQL server the test command starts (trust auth). Override with FAZHI_TEST_PG.
+pub fn pg_admin_url() -> String {
+    std::env::var("FAZHI_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, migrated, empty database; the guard keeps the SQLite folder alive.
+pub struct TestDb {
+    pub app: App,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub async fn fresh(backend: Backend, today: NaiveDate) -> TestDb {
+    let (url, dir) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            (
+                format!("sqlite://{}", dir.path().join("fazhi.db").display()),
+                Some(dir),
+            )
+        }
+        Backend::Postgres => {
+            let admin = Db::connect(&pg_admin_url(), false).await.expect(
+                "PostgreSQL on 127.0.0.1:5432 is needed for this test; the README's test command starts it",
+            );
+            let name = format!("fazhi_t_{}", uuid::Uuid::new_v4().simple());
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&admin.pool)
+                .await
+                .expect("create database");
+            admin.pool.close().await;
+            let base = pg_admin_url();
+            let url = format!(
+                "{}/{name}",
+                &base[..base.rfind('/').expect("url has a database")]
+            );
+            (url, None)
+        }
+    };
+    let db = Db::connect(&url, true).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    let config = Config {
+        database_url: url,
+        ..Config::default()
+    };
+    let app = App::new(db, config, Arc::new(FixedClock(today))).expect("app");
+    TestDb { app, _dir: dir }
+}
+
+/// A fresh database with the demo jurisdiction, units and accounts but no cases.
+pub async fn with_org(backend: Backend, today: NaiveDate) -> TestDb {
+    let t = fresh(backend, today).await;
+    demo::seed(&t.app, 0).await.expect("seed");
+    t
+}
+
+/// Starts the real server on a free port; returns its base URL.
+pub async fn spawn(app: App) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum_serve(app, listener).await;
+    });
+    format!("http://{addr}")
+}
+
+async fn axum_serve(app: App, listener: tokio::net::TcpListener) {
+    let _ = fazhi_web::serve(app, listener).await;
+}
+
+/// Logs in through the API and returns a client that sends the bearer token.
+pub async fn api_client(base: &str, username: &str) -> reqwest::Client {
+    let c = reqwest::Client::new();
+    let r = c
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"username": username, "password": demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("login request");
+    assert_eq!(r.status(), 201, "login as {username}");
+    let body: serde_json::Value = r.json().await.expect("json");
+    let token = body["token"].as_str().expect("token").to_string();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().expect("header"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
+pub fn d(s: &str) -> NaiveDate {
+    s.parse().expect("date")
+}

@@ -77,7 +77,10 @@ pub struct Api(pub Session, pub RequestId);
 
 impl FromRequestParts<AppState> for Api {
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let rid = request_id(parts);
         match crate::auth::resolve(parts, state).await {
             Ok(s) => Ok(Api(s, rid)),
@@ -93,11 +96,23 @@ pub struct JsonFields(pub Fields);
 impl FromRequest<AppState> for JsonFields {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let rid = req.extensions().get::<RequestId>().cloned().unwrap_or(RequestId(String::new()));
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|_| ApiError(DomainError::new("file_too_large", "请求内容过大").into(), rid.clone()))?;
-        let malformed = || ApiError(DomainError::new("malformed_json", "请求内容不是有效的JSON对象").into(), rid.clone());
+        let rid = req
+            .extensions()
+            .get::<RequestId>()
+            .cloned()
+            .unwrap_or(RequestId(String::new()));
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
+            ApiError(
+                DomainError::new("file_too_large", "请求内容过大").into(),
+                rid.clone(),
+            )
+        })?;
+        let malformed = || {
+            ApiError(
+                DomainError::new("malformed_json", "请求内容不是有效的JSON对象").into(),
+                rid.clone(),
+            )
+        };
         let v: Map<String, Value> = serde_json::from_slice(&bytes).map_err(|_| malformed())?;
         let mut f = Fields::new();
         for (k, v) in v {
@@ -107,7 +122,15 @@ impl FromRequest<AppState> for JsonFields {
                 Value::Bool(b) => if b { "1" } else { "0" }.to_string(),
                 Value::Null => String::new(),
                 _ => {
-                    return Err(ApiError(DomainError::field("invalid_type", k.clone(), format!("字段“{k}”应为文字、数字或布尔值")).into(), rid))
+                    return Err(ApiError(
+                        DomainError::field(
+                            "invalid_type",
+                            k.clone(),
+                            format!("字段“{k}”应为文字、数字或布尔值"),
+                        )
+                        .into(),
+                        rid,
+                    ))
                 }
             };
             f.insert(k, s);
@@ -123,15 +146,28 @@ async fn openapi() -> impl IntoResponse {
 }
 
 async fn login(State(s): State<AppState>, req: Request) -> ApiResult {
-    let rid = req.extensions().get::<RequestId>().cloned().unwrap_or(RequestId(String::new()));
+    let rid = req
+        .extensions()
+        .get::<RequestId>()
+        .cloned()
+        .unwrap_or(RequestId(String::new()));
     let JsonFields(f) = JsonFields::from_request(req, &s).await?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
-    let session = auth::login(&s.app, &get("username"), &get("password"), Some(rid.0.clone())).await.map_err(|e| ApiError(e, rid))?;
+    let session = auth::login(
+        &s.app,
+        &get("username"),
+        &get("password"),
+        Some(rid.0.clone()),
+    )
+    .await
+    .map_err(|e| ApiError(e, rid))?;
     Ok((StatusCode::CREATED, Json(session)).into_response())
 }
 
 async fn logout(State(s): State<AppState>, Api(sess, rid): Api) -> ApiResult {
-    auth::logout(&s.app, &sess.token, &sess.actor).await.map_err(|e| ApiError(e, rid))?;
+    auth::logout(&s.app, &sess.token, &sess.actor)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -152,37 +188,78 @@ struct DeadlineQuery {
 }
 
 /// The deadline calculator (as `fazhi deadline`): due date and 期限计算说明.
-async fn deadline(State(s): State<AppState>, Api(_, rid): Api, Query(q): Query<DeadlineQuery>) -> ApiResult {
+async fn deadline(
+    State(s): State<AppState>,
+    Api(_, rid): Api,
+    Query(q): Query<DeadlineQuery>,
+) -> ApiResult {
     let e = |e: DomainError| ApiError(e.into(), rid.clone());
-    let from: NaiveDate = fazhi_domain::reconsideration::parse_date(&q.from, "from", "起算日期").map_err(e)?;
+    let from: NaiveDate =
+        fazhi_domain::reconsideration::parse_date(&q.from, "from", "起算日期").map_err(e)?;
     let (count, unit) = match (q.working_days, q.days) {
         (Some(n), None) => (n, PeriodUnit::WorkingDays),
         (None, Some(n)) => (n, PeriodUnit::CalendarDays),
-        _ => return Err(e(DomainError::field("required", "days", "请填写期限天数（working_days 或 days 二选一）"))),
+        _ => {
+            return Err(e(DomainError::field(
+                "required",
+                "days",
+                "请填写期限天数（working_days 或 days 二选一）",
+            )))
+        }
     };
-    let c = Clock::new(from, "起算日", count, unit, "").compute(&s.app.cal).map_err(e)?;
+    let c = Clock::new(from, "起算日", count, unit, "")
+        .compute(&s.app.cal)
+        .map_err(e)?;
     Ok(Json(json!({"due": c.due, "steps": c.steps})).into_response())
 }
 
-async fn list(State(s): State<AppState>, Api(sess, rid): Api, Query(q): Query<rc::ListQuery>) -> ApiResult {
-    let page = rc::list(&s.app, &sess.actor, &q).await.map_err(|e| ApiError(e, rid))?;
+async fn list(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Query(q): Query<rc::ListQuery>,
+) -> ApiResult {
+    let page = rc::list(&s.app, &sess.actor, &q)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
     Ok(Json(page).into_response())
 }
 
-async fn register(State(s): State<AppState>, Api(sess, rid): Api, JsonFields(f): JsonFields) -> ApiResult {
-    let (id, case_no) = rc::register(&s.app, &sess.actor, &f).await.map_err(|e| ApiError(e, rid))?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id, "case_no": case_no}))).into_response())
+async fn register(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    JsonFields(f): JsonFields,
+) -> ApiResult {
+    let (id, case_no) = rc::register(&s.app, &sess.actor, &f)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": id, "case_no": case_no})),
+    )
+        .into_response())
 }
 
 async fn detail(State(s): State<AppState>, Api(sess, rid): Api, Path(id): Path<i64>) -> ApiResult {
-    let d = rc::detail(&s.app, &sess.actor, id).await.map_err(|e| ApiError(e, rid))?;
+    let d = rc::detail(&s.app, &sess.actor, id)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
     Ok(Json(d).into_response())
 }
 
-async fn step(State(s): State<AppState>, Api(sess, rid): Api, Path(id): Path<i64>, JsonFields(mut f): JsonFields) -> ApiResult {
+async fn step(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Path(id): Path<i64>,
+    JsonFields(mut f): JsonFields,
+) -> ApiResult {
     let action = f.remove("action").unwrap_or_default();
     let version = match f.remove("version").filter(|v| !v.is_empty()) {
-        Some(v) => Some(v.parse::<i64>().map_err(|_| ApiError(DomainError::field("invalid_number", "version", "版本号应为整数").into(), rid.clone()))?),
+        Some(v) => Some(v.parse::<i64>().map_err(|_| {
+            ApiError(
+                DomainError::field("invalid_number", "version", "版本号应为整数").into(),
+                rid.clone(),
+            )
+        })?),
         None => None,
     };
     let r = async {
@@ -202,10 +279,16 @@ async fn step(State(s): State<AppState>, Api(sess, rid): Api, Path(id): Path<i64
 }
 
 pub fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
-    let disposition = format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}", urlencoding::encode(filename));
+    let disposition = format!(
+        "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
+        urlencoding::encode(filename)
+    );
     (
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,
@@ -213,8 +296,14 @@ pub fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
         .into_response()
 }
 
-async fn export(State(s): State<AppState>, Api(sess, rid): Api, Query(q): Query<rc::ListQuery>) -> ApiResult {
-    let bytes = rc::export(&s.app, &sess.actor, &q).await.map_err(|e| ApiError(e, rid))?;
+async fn export(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Query(q): Query<rc::ListQuery>,
+) -> ApiResult {
+    let bytes = rc::export(&s.app, &sess.actor, &q)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
     Ok(xlsx_response(bytes, "行政复议案件.xlsx"))
 }
 
@@ -225,8 +314,14 @@ async fn template(Api(_, rid): Api) -> ApiResult {
 
 /// Imports an .xlsx sent as the raw request body.
 async fn import(State(s): State<AppState>, Api(sess, rid): Api, body: Bytes) -> ApiResult {
-    let nos = rc::import(&s.app, &sess.actor, &body).await.map_err(|e| ApiError(e, rid))?;
-    Ok((StatusCode::CREATED, Json(json!({"imported": nos.len(), "case_nos": nos}))).into_response())
+    let nos = rc::import(&s.app, &sess.actor, &body)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"imported": nos.len(), "case_nos": nos})),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -240,22 +335,45 @@ pub struct IndicatorQuery {
 
 impl IndicatorQuery {
     pub fn parse(&self, default_year: i32) -> Result<(i32, Option<i64>, bool), AppError> {
-        let year = match self.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        let year = match self
+            .year
+            .as_deref()
+            .map(str::trim)
+            .filter(|y| !y.is_empty())
+        {
             None => default_year,
-            Some(y) => y.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| {
-                AppError::from(DomainError::field("invalid_year", "year", "年度应为四位数字，如2024"))
-            })?,
+            Some(y) => y
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y))
+                .ok_or_else(|| {
+                    AppError::from(DomainError::field(
+                        "invalid_year",
+                        "year",
+                        "年度应为四位数字，如2024",
+                    ))
+                })?,
         };
         let unit = match self.unit.trim() {
             "" => None,
-            u => Some(u.parse::<i64>().map_err(|_| AppError::from(DomainError::invalid_option("unit", "单位", u)))?),
+            u => Some(
+                u.parse::<i64>()
+                    .map_err(|_| AppError::from(DomainError::invalid_option("unit", "单位", u)))?,
+            ),
         };
-        let children = self.children.as_deref().is_none_or(|c| matches!(c, "1" | "true" | "on"));
+        let children = self
+            .children
+            .as_deref()
+            .is_none_or(|c| matches!(c, "1" | "true" | "on"));
         Ok((year, unit, children))
     }
 }
 
-async fn indicators(State(s): State<AppState>, Api(sess, rid): Api, Query(q): Query<IndicatorQuery>) -> ApiResult {
+async fn indicators(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Query(q): Query<IndicatorQuery>,
+) -> ApiResult {
     let r = async {
         let (year, unit, children) = q.parse(chrono::Datelike::year(&s.app.today()))?;
         rc::indicators(&s.app, &sess.actor, year, unit, children).await
@@ -266,11 +384,19 @@ async fn indicators(State(s): State<AppState>, Api(sess, rid): Api, Query(q): Qu
 }
 
 async fn warnings(State(s): State<AppState>, Api(sess, rid): Api) -> ApiResult {
-    let r = rc::warnings(&s.app, &sess.actor).await.map_err(|e| ApiError(e, rid))?;
+    let r = rc::warnings(&s.app, &sess.actor)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
     Ok(Json(r).into_response())
 }
 
-async fn audit(State(s): State<AppState>, Api(sess, rid): Api, Query(q): Query<fazhi_app::audit::AuditQuery>) -> ApiResult {
-    let (items, total) = fazhi_app::audit::search(&s.app, &sess.actor, &q).await.map_err(|e| ApiError(e, rid))?;
+async fn audit(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Query(q): Query<fazhi_app::audit::AuditQuery>,
+) -> ApiResult {
+    let (items, total) = fazhi_app::audit::search(&s.app, &sess.actor, &q)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
     Ok(Json(json!({"items": items, "total": total})).into_response())
 }

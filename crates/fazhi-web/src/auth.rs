@@ -18,14 +18,24 @@ pub struct Session {
 }
 
 pub fn cookie_token(parts: &Parts) -> Option<String> {
-    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-        let (k, v) = c.trim().split_once('=')?;
-        (k == SESSION_COOKIE && !v.is_empty()).then(|| v.to_string())
-    })
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == SESSION_COOKIE && !v.is_empty()).then(|| v.to_string())
+        })
 }
 
 pub fn request_id(parts: &Parts) -> RequestId {
-    parts.extensions.get::<RequestId>().cloned().unwrap_or(RequestId(String::new()))
+    parts
+        .extensions
+        .get::<RequestId>()
+        .cloned()
+        .unwrap_or(RequestId(String::new()))
 }
 
 pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Session, AppError> {
@@ -41,8 +51,16 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Session, AppErro
     };
     let (mut actor, csrf) = auth::session_actor(&state.app, &token).await?;
     actor.request_id = Some(request_id(parts).0);
-    if from_cookie && parts.method != Method::GET && parts.method != Method::HEAD && parts.uri.path().starts_with("/api/") {
-        let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if from_cookie
+        && parts.method != Method::GET
+        && parts.method != Method::HEAD
+        && parts.uri.path().starts_with("/api/")
+    {
+        let sent = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
         if sent != csrf {
             return Err(AppError::Forbidden);
         }
@@ -52,7 +70,10 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Session, AppErro
 
 /// The session cookie: HttpOnly, SameSite=Strict, Secure when configured for TLS.
 pub fn session_cookie(token: &str, secure: bool) -> String {
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{}", if secure { "; Secure" } else { "" })
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{}",
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 pub fn clear_cookie() -> String {

@@ -32,20 +32,27 @@ pub struct RequestId(pub String);
 
 /// Builds the whole application: pages, API, static files, middleware.
 pub fn router(app: App) -> Router {
-    let state = AppState { app, tpl: Arc::new(templates::environment()) };
+    let state = AppState {
+        app,
+        tpl: Arc::new(templates::environment()),
+    };
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .route("/static/app.css", get(css))
         .fallback(not_found)
         .layer(middleware::from_fn(request_context))
-        .layer(RequestBodyLimitLayer::new(fazhi_app::xlsx::MAX_UPLOAD + 1024 * 1024))
+        .layer(RequestBodyLimitLayer::new(
+            fazhi_app::xlsx::MAX_UPLOAD + 1024 * 1024,
+        ))
         .with_state(state)
 }
 
 /// Serves until the process is stopped.
 pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown()).await
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown())
+        .await
 }
 
 async fn shutdown() {
@@ -53,15 +60,30 @@ async fn shutdown() {
 }
 
 async fn css() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")], include_str!("../static/app.css"))
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../static/app.css"),
+    )
 }
 
 async fn not_found(State(state): State<AppState>, req: Request) -> Response {
-    let rid = req.extensions().get::<RequestId>().cloned().unwrap_or(RequestId(String::new()));
+    let rid = req
+        .extensions()
+        .get::<RequestId>()
+        .cloned()
+        .unwrap_or(RequestId(String::new()));
     if req.uri().path().starts_with("/api/") {
         api::ApiError(AppError::NotFound("接口"), rid).into_response()
     } else {
-        pages::PageError { err: AppError::NotFound("页面"), rid, state }.into_response()
+        pages::PageError {
+            err: Box::new(AppError::NotFound("页面")),
+            rid,
+            state,
+        }
+        .into_response()
     }
 }
 

@@ -16,7 +16,8 @@ use fazhi_app::{audit, auth, demo, org, AppError};
 use fazhi_domain::deadline::{Clock, DeadlineState, PeriodUnit};
 use fazhi_domain::org::Permission;
 use fazhi_domain::reconsideration::{
-    Action, Channel, DecisionType, Fields, LetterKind, PartyKind, Procedure, Status, SuspensionGround, TerminationReason,
+    Action, Channel, DecisionType, Fields, LetterKind, PartyKind, Procedure, Status,
+    SuspensionGround, TerminationReason,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -31,7 +32,10 @@ pub fn routes() -> Router<AppState> {
         .route("/rc/cases/export.xlsx", get(export))
         .route("/rc/cases/new", get(new_form).post(new_submit))
         .route("/rc/cases/{id}", get(detail))
-        .route("/rc/cases/{id}/steps/{action}", get(step_form).post(step_submit))
+        .route(
+            "/rc/cases/{id}/steps/{action}",
+            get(step_form).post(step_submit),
+        )
         .route("/rc/import", get(import_page).post(import_submit))
         .route("/rc/import/template.xlsx", get(template))
         .route("/warnings", get(warnings))
@@ -46,22 +50,37 @@ pub struct Page(pub Session, pub RequestId);
 
 impl FromRequestParts<AppState> for Page {
     type Rejection = Response;
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let rid = request_id(parts);
         match crate::auth::resolve(parts, state).await {
             Ok(s) => Ok(Page(s, rid)),
             Err(AppError::Unauthenticated) => {
-                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-                Err(Redirect::to(&format!("/login?next={}", urlencoding::encode(next))).into_response())
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                Err(
+                    Redirect::to(&format!("/login?next={}", urlencoding::encode(next)))
+                        .into_response(),
+                )
             }
-            Err(err) => Err(PageError { err, rid, state: state.clone() }.into_response()),
+            Err(err) => Err(PageError {
+                err: Box::new(err),
+                rid,
+                state: state.clone(),
+            }
+            .into_response()),
         }
     }
 }
 
 /// An error shown as a page (403, 404, 500 with the request id).
 pub struct PageError {
-    pub err: AppError,
+    pub err: Box<AppError>,
     pub rid: RequestId,
     pub state: AppState,
 }
@@ -125,7 +144,11 @@ fn merge(mut a: Value, b: Value) -> Value {
 
 impl Page {
     fn err(&self, state: &AppState, err: AppError) -> PageError {
-        PageError { err, rid: self.1.clone(), state: state.clone() }
+        PageError {
+            err: Box::new(err),
+            rid: self.1.clone(),
+            state: state.clone(),
+        }
     }
     fn check_csrf(&self, state: &AppState, f: &Fields) -> Result<(), PageError> {
         if f.get("csrf_token").map(String::as_str) != Some(self.0.csrf.as_str()) {
@@ -156,7 +179,10 @@ async fn login_ctx(state: &AppState) -> Value {
     // cannot check without hashing; we list them when the demo jurisdiction is installed.
     let demo = j.as_ref().is_some_and(|j| j.code == "449901");
     let hint: Vec<Value> = if demo {
-        demo::accounts().iter().map(|a| json!({"username": a.username, "role": a.role, "password": a.password})).collect()
+        demo::accounts()
+            .iter()
+            .map(|a| json!({"username": a.username, "role": a.role, "password": a.password}))
+            .collect()
     } else {
         vec![]
     };
@@ -164,23 +190,37 @@ async fn login_ctx(state: &AppState) -> Value {
 }
 
 async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Response {
-    let ctx = merge(login_ctx(&state).await, json!({"next": safe_next(q.next.as_deref())}));
+    let ctx = merge(
+        login_ctx(&state).await,
+        json!({"next": safe_next(q.next.as_deref())}),
+    );
     render(&state, "login.html", ctx)
 }
 
-async fn login_submit(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<Fields>) -> Response {
+async fn login_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<Fields>,
+) -> Response {
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
-    let rid = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
+    let rid = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
     match auth::login(&state.app, &get("username"), &get("password"), rid).await {
         Ok(s) => {
-            let mut res = Redirect::to(&safe_next(f.get("next").map(String::as_str))).into_response();
+            let mut res =
+                Redirect::to(&safe_next(f.get("next").map(String::as_str))).into_response();
             if let Ok(v) = session_cookie(&s.token, state.app.config.secure_cookies).parse() {
                 res.headers_mut().insert(header::SET_COOKIE, v);
             }
             res
         }
         Err(e) => {
-            let ctx = merge(login_ctx(&state).await, json!({"error": e.user_message(), "username": get("username"), "next": get("next")}));
+            let ctx = merge(
+                login_ctx(&state).await,
+                json!({"error": e.user_message(), "username": get("username"), "next": get("next")}),
+            );
             let mut res = render(&state, "login.html", ctx);
             *res.status_mut() = StatusCode::UNAUTHORIZED;
             res
@@ -190,7 +230,9 @@ async fn login_submit(State(state): State<AppState>, headers: HeaderMap, Form(f)
 
 async fn logout(State(state): State<AppState>, p: Page, Form(f): Form<Fields>) -> PageResult {
     p.check_csrf(&state, &f)?;
-    auth::logout(&state.app, &p.0.token, &p.0.actor).await.map_err(|e| p.err(&state, e))?;
+    auth::logout(&state.app, &p.0.token, &p.0.actor)
+        .await
+        .map_err(|e| p.err(&state, e))?;
     let mut res = Redirect::to("/login").into_response();
     if let Ok(v) = clear_cookie().parse() {
         res.headers_mut().insert(header::SET_COOKIE, v);
@@ -208,7 +250,18 @@ async fn home(State(state): State<AppState>, p: Page) -> PageResult {
         let count = |q: rc::ListQuery| {
             let state = state.clone();
             let a = a.clone();
-            async move { rc::list(&state.app, &a, &rc::ListQuery { per_page: Some(1), ..q }).await.map(|p| p.total) }
+            async move {
+                rc::list(
+                    &state.app,
+                    &a,
+                    &rc::ListQuery {
+                        per_page: Some(1),
+                        ..q
+                    },
+                )
+                .await
+                .map(|p| p.total)
+            }
         };
         let r = async {
             Ok::<_, AppError>(json!({
@@ -232,29 +285,55 @@ async fn home(State(state): State<AppState>, p: Page) -> PageResult {
 
 fn filter_options(state: &AppState, p: &Page, units: &[org::Unit]) -> Value {
     let statuses: Vec<(&str, &str)> = Status::ALL.iter().map(|s| (s.code(), s.label())).collect();
-    let states: Vec<(&str, &str)> = [DeadlineState::Normal, DeadlineState::Warning, DeadlineState::Overdue, DeadlineState::Paused, DeadlineState::Done]
-        .iter()
-        .map(|s| (s.code(), s.label()))
-        .collect();
+    let states: Vec<(&str, &str)> = [
+        DeadlineState::Normal,
+        DeadlineState::Warning,
+        DeadlineState::Overdue,
+        DeadlineState::Paused,
+        DeadlineState::Done,
+    ]
+    .iter()
+    .map(|s| (s.code(), s.label()))
+    .collect();
     let unit_opts: Vec<(String, String)> = org::units_in_scope(units, &p.0.actor.scope)
         .into_iter()
-        .map(|(depth, u)| (u.id.to_string(), format!("{}{}", "　".repeat(depth), u.name)))
+        .map(|(depth, u)| {
+            (
+                u.id.to_string(),
+                format!("{}{}", "　".repeat(depth), u.name),
+            )
+        })
         .collect();
     let this = state.app.today().year();
-    let years: Vec<(String, String)> = (2019..=this).rev().map(|y| (y.to_string(), format!("{y}年"))).collect();
+    let years: Vec<(String, String)> = (2019..=this)
+        .rev()
+        .map(|y| (y.to_string(), format!("{y}年")))
+        .collect();
     json!({"statuses": statuses, "states": states, "units": unit_opts, "years": years})
 }
 
-async fn list(State(state): State<AppState>, p: Page, Query(q): Query<rc::ListQuery>, RawQuery(raw): RawQuery) -> PageResult {
-    let page = rc::list(&state.app, &p.0.actor, &q).await.map_err(|e| p.err(&state, e))?;
-    let units = org::all_units(&state.app).await.map_err(|e| p.err(&state, e))?;
+async fn list(
+    State(state): State<AppState>,
+    p: Page,
+    Query(q): Query<rc::ListQuery>,
+    RawQuery(raw): RawQuery,
+) -> PageResult {
+    let page = rc::list(&state.app, &p.0.actor, &q)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    let units = org::all_units(&state.app)
+        .await
+        .map_err(|e| p.err(&state, e))?;
     let base_query: String = raw
         .unwrap_or_default()
         .split('&')
         .filter(|kv| !kv.is_empty() && !kv.starts_with("page="))
         .collect::<Vec<_>>()
         .join("&");
-    let indicator_label = rc::indicator_defs(&state.app).into_iter().find(|d| d.key == q.indicator).map(|d| d.label);
+    let indicator_label = rc::indicator_defs(&state.app)
+        .into_iter()
+        .find(|d| d.key == q.indicator)
+        .map(|d| d.label);
     let ctx = merge(
         base(&state, &p.0, "rc_cases").await,
         json!({"page": page, "q": q, "opts": filter_options(&state, &p, &units), "base_query": base_query, "indicator_label": indicator_label}),
@@ -262,9 +341,18 @@ async fn list(State(state): State<AppState>, p: Page, Query(q): Query<rc::ListQu
     Ok(render(&state, "rc_list.html", ctx))
 }
 
-async fn export(State(state): State<AppState>, p: Page, Query(q): Query<rc::ListQuery>) -> PageResult {
-    let bytes = rc::export(&state.app, &p.0.actor, &q).await.map_err(|e| p.err(&state, e))?;
-    Ok(xlsx_response(bytes, &format!("行政复议案件_{}.xlsx", state.app.today())))
+async fn export(
+    State(state): State<AppState>,
+    p: Page,
+    Query(q): Query<rc::ListQuery>,
+) -> PageResult {
+    let bytes = rc::export(&state.app, &p.0.actor, &q)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    Ok(xlsx_response(
+        bytes,
+        &format!("行政复议案件_{}.xlsx", state.app.today()),
+    ))
 }
 
 // ---------- forms ----------
@@ -278,8 +366,14 @@ fn select(name: &str, label: &str, options: Vec<(String, String)>, required: boo
     json!({"name": name, "label": label, "kind": "select", "required": required, "options": options})
 }
 
-fn opts<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter().map(|v| (code(*v).to_string(), label(*v).to_string())).collect()
+fn opts<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (code(*v).to_string(), label(*v).to_string()))
+        .collect()
 }
 
 fn hint(mut v: Value, text: &str) -> Value {
@@ -288,8 +382,11 @@ fn hint(mut v: Value, text: &str) -> Value {
 }
 
 fn application_groups(units: &[org::Unit]) -> Value {
-    let respondents: Vec<(String, String)> =
-        org::tree_order(units).into_iter().filter(|(d, _)| *d > 0).map(|(_, u)| (u.id.to_string(), u.name.clone())).collect();
+    let respondents: Vec<(String, String)> = org::tree_order(units)
+        .into_iter()
+        .filter(|(d, _)| *d > 0)
+        .map(|(_, u)| (u.id.to_string(), u.name.clone()))
+        .collect();
     let kinds = opts(PartyKind::ALL, PartyKind::code, PartyKind::label);
     json!([
         {"title": "申请信息", "fields": [
@@ -324,53 +421,150 @@ fn application_groups(units: &[org::Unit]) -> Value {
 
 fn step_groups(action: Action) -> Value {
     let date = |label: &str| field("date", label, "date", true);
-    let yes_no = |name: &str, label: &str| select(name, label, vec![("1".into(), "是".into()), ("0".into(), "否".into())], false);
+    let yes_no = |name: &str, label: &str| {
+        select(
+            name,
+            label,
+            vec![("1".into(), "是".into()), ("0".into(), "否".into())],
+            false,
+        )
+    };
     let fields = match action {
         Action::Accept => vec![
             date("受理日期"),
-            select("procedure", "审理程序", opts(Procedure::ALL, Procedure::code, Procedure::label), true),
+            select(
+                "procedure",
+                "审理程序",
+                opts(Procedure::ALL, Procedure::code, Procedure::label),
+                true,
+            ),
             field("handler", "承办人", "text", false),
         ],
         Action::DeemAccept => vec![
-            hint(date("视为受理日期"), "应为受理审查期限届满之日（《行政复议法》第三十条第三款）"),
-            select("procedure", "审理程序", opts(Procedure::ALL, Procedure::code, Procedure::label), true),
+            hint(
+                date("视为受理日期"),
+                "应为受理审查期限届满之日（《行政复议法》第三十条第三款）",
+            ),
+            select(
+                "procedure",
+                "审理程序",
+                opts(Procedure::ALL, Procedure::code, Procedure::label),
+                true,
+            ),
         ],
-        Action::Refuse => vec![date("不予受理决定日期"), field("reason", "不予受理理由", "textarea", true), field("legal_ground", "法律依据", "text", true)],
-        Action::RequestCorrection => vec![hint(date("补正通知送达日期"), "申请人自收到补正通知之日起10个工作日内补正"), field("items", "补正事项", "textarea", true)],
-        Action::ReceiveCorrection => vec![hint(date("收到补正材料日期"), "受理审查期限自收到补正材料次日起重新计算")],
+        Action::Refuse => vec![
+            date("不予受理决定日期"),
+            field("reason", "不予受理理由", "textarea", true),
+            field("legal_ground", "法律依据", "text", true),
+        ],
+        Action::RequestCorrection => vec![
+            hint(
+                date("补正通知送达日期"),
+                "申请人自收到补正通知之日起10个工作日内补正",
+            ),
+            field("items", "补正事项", "textarea", true),
+        ],
+        Action::ReceiveCorrection => vec![hint(
+            date("收到补正材料日期"),
+            "受理审查期限自收到补正材料次日起重新计算",
+        )],
         Action::Abandon => vec![date("视为放弃日期")],
         Action::SendCopy => vec![date("发送日期")],
-        Action::ConvertToOrdinary => vec![date("转换日期"), field("approved_by", "批准人", "text", true)],
-        Action::ScheduleHearing => vec![date("听证通知日期"), hint(field("hearing_date", "听证日期", "date", true), "应于听证5个工作日前通知当事人"), field("place", "听证地点", "text", true)],
-        Action::RecordHearing => vec![date("听证日期"), field("notes", "听证情况", "textarea", false)],
-        Action::Suspend => vec![date("中止日期"), select("ground", "中止原因", opts(SuspensionGround::ALL, SuspensionGround::code, SuspensionGround::label), true)],
+        Action::ConvertToOrdinary => vec![
+            date("转换日期"),
+            field("approved_by", "批准人", "text", true),
+        ],
+        Action::ScheduleHearing => vec![
+            date("听证通知日期"),
+            hint(
+                field("hearing_date", "听证日期", "date", true),
+                "应于听证5个工作日前通知当事人",
+            ),
+            field("place", "听证地点", "text", true),
+        ],
+        Action::RecordHearing => vec![
+            date("听证日期"),
+            field("notes", "听证情况", "textarea", false),
+        ],
+        Action::Suspend => vec![
+            date("中止日期"),
+            select(
+                "ground",
+                "中止原因",
+                opts(
+                    SuspensionGround::ALL,
+                    SuspensionGround::code,
+                    SuspensionGround::label,
+                ),
+                true,
+            ),
+        ],
         Action::Resume => vec![date("恢复审理日期")],
         Action::Extend => vec![
             date("延期决定日期"),
-            hint(field("days", "延长天数", "number", true), "最多30日（《行政复议法》第六十二条）"),
+            hint(
+                field("days", "延长天数", "number", true),
+                "最多30日（《行政复议法》第六十二条）",
+            ),
             field("approved_by", "批准人（复议机构负责人）", "text", true),
             field("reason", "延期理由", "textarea", true),
         ],
         Action::Decide => vec![
             date("决定日期"),
-            select("decision_type", "决定类型", opts(DecisionType::ALL, DecisionType::code, DecisionType::label), true),
-            hint(yes_no("requires_performance", "是否需要履行"), "不选择时按决定类型确定"),
+            select(
+                "decision_type",
+                "决定类型",
+                opts(DecisionType::ALL, DecisionType::code, DecisionType::label),
+                true,
+            ),
+            hint(
+                yes_no("requires_performance", "是否需要履行"),
+                "不选择时按决定类型确定",
+            ),
             field("summary", "决定摘要", "textarea", false),
         ],
-        Action::Mediate => vec![date("调解书生效日期"), yes_no("requires_performance", "是否需要履行"), field("summary", "调解协议内容", "textarea", false)],
-        Action::Terminate => vec![date("终止日期"), select("reason", "终止原因", opts(TerminationReason::ALL, TerminationReason::code, TerminationReason::label), true)],
+        Action::Mediate => vec![
+            date("调解书生效日期"),
+            yes_no("requires_performance", "是否需要履行"),
+            field("summary", "调解协议内容", "textarea", false),
+        ],
+        Action::Terminate => vec![
+            date("终止日期"),
+            select(
+                "reason",
+                "终止原因",
+                opts(
+                    TerminationReason::ALL,
+                    TerminationReason::code,
+                    TerminationReason::label,
+                ),
+                true,
+            ),
+        ],
         Action::IssueLetter => vec![
             date("制发日期"),
-            select("kind", "文书类型", opts(LetterKind::ALL, LetterKind::code, LetterKind::label), true),
+            select(
+                "kind",
+                "文书类型",
+                opts(LetterKind::ALL, LetterKind::code, LetterKind::label),
+                true,
+            ),
             field("addressee", "主送单位", "text", true),
             field("summary", "主要内容", "textarea", false),
         ],
         Action::RecordPerformance => vec![
             date("履行日期"),
-            select("performed", "履行情况", vec![("1".into(), "已履行".into()), ("0".into(), "未履行".into())], true),
+            select(
+                "performed",
+                "履行情况",
+                vec![("1".into(), "已履行".into()), ("0".into(), "未履行".into())],
+                true,
+            ),
             field("notes", "说明", "textarea", false),
         ],
-        Action::RecordLitigation => vec![date("起诉日期"), field("court", "受理法院", "text", false)],
+        Action::RecordLitigation => {
+            vec![date("起诉日期"), field("court", "受理法院", "text", false)]
+        }
     };
     json!([{"title": action.label(), "fields": fields}])
 }
@@ -386,8 +580,12 @@ fn form_errors(e: &AppError) -> Value {
 }
 
 async fn new_form(State(state): State<AppState>, p: Page) -> PageResult {
-    p.0.actor.require(Permission::WriteReconsideration).map_err(|e| p.err(&state, e))?;
-    let units = org::all_units(&state.app).await.map_err(|e| p.err(&state, e))?;
+    p.0.actor
+        .require(Permission::WriteReconsideration)
+        .map_err(|e| p.err(&state, e))?;
+    let units = org::all_units(&state.app)
+        .await
+        .map_err(|e| p.err(&state, e))?;
     let values = json!({"received_date": state.app.today().to_string(), "applicant_kind": "person", "channel": "window"});
     let ctx = merge(
         base(&state, &p.0, "rc_new").await,
@@ -401,7 +599,9 @@ async fn new_submit(State(state): State<AppState>, p: Page, Form(f): Form<Fields
     match rc::register(&state.app, &p.0.actor, &f).await {
         Ok((id, _)) => Ok(Redirect::to(&format!("/rc/cases/{id}?created=1")).into_response()),
         Err(e @ (AppError::Domain(_) | AppError::Conflict(_))) => {
-            let units = org::all_units(&state.app).await.map_err(|e| p.err(&state, e))?;
+            let units = org::all_units(&state.app)
+                .await
+                .map_err(|e| p.err(&state, e))?;
             let ctx = merge(
                 base(&state, &p.0, "rc_new").await,
                 json!({"title": "登记行政复议申请", "groups": application_groups(&units), "values": f, "errors": form_errors(&e),
@@ -421,19 +621,41 @@ struct DetailQuery {
     done: Option<String>,
 }
 
-async fn detail(State(state): State<AppState>, p: Page, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> PageResult {
-    let d = rc::detail(&state.app, &p.0.actor, id).await.map_err(|e| p.err(&state, e))?;
+async fn detail(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> PageResult {
+    let d = rc::detail(&state.app, &p.0.actor, id)
+        .await
+        .map_err(|e| p.err(&state, e))?;
     let flash = if q.created.is_some() {
         Some(json!({"kind": "success", "text": format!("已登记，案号{}", d.case.case_no)}))
     } else {
-        q.done.as_deref().and_then(|a| Action::parse(a).ok()).map(|a| json!({"kind": "success", "text": format!("已完成“{}”", a.label())}))
+        q.done
+            .as_deref()
+            .and_then(|a| Action::parse(a).ok())
+            .map(|a| json!({"kind": "success", "text": format!("已完成“{}”", a.label())}))
     };
-    let ctx = merge(base(&state, &p.0, "rc_cases").await, json!({"d": d, "flash": flash}));
+    let ctx = merge(
+        base(&state, &p.0, "rc_cases").await,
+        json!({"d": d, "flash": flash}),
+    );
     Ok(render(&state, "rc_detail.html", ctx))
 }
 
-async fn step_ctx(state: &AppState, p: &Page, id: i64, action: Action, values: Value, errors: Option<Value>) -> Result<Value, PageError> {
-    let d = rc::detail(&state.app, &p.0.actor, id).await.map_err(|e| p.err(state, e))?;
+async fn step_ctx(
+    state: &AppState,
+    p: &Page,
+    id: i64,
+    action: Action,
+    values: Value,
+    errors: Option<Value>,
+) -> Result<Value, PageError> {
+    let d = rc::detail(&state.app, &p.0.actor, id)
+        .await
+        .map_err(|e| p.err(state, e))?;
     Ok(merge(
         base(state, &p.0, "rc_cases").await,
         json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups(action), "values": values, "errors": errors,
@@ -442,13 +664,30 @@ async fn step_ctx(state: &AppState, p: &Page, id: i64, action: Action, values: V
     ))
 }
 
-async fn step_form(State(state): State<AppState>, p: Page, Path((id, action)): Path<(i64, String)>) -> PageResult {
+async fn step_form(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, action)): Path<(i64, String)>,
+) -> PageResult {
     let action = Action::parse(&action).map_err(|e| p.err(&state, e.into()))?;
-    let ctx = step_ctx(&state, &p, id, action, json!({"date": state.app.today().to_string()}), None).await?;
+    let ctx = step_ctx(
+        &state,
+        &p,
+        id,
+        action,
+        json!({"date": state.app.today().to_string()}),
+        None,
+    )
+    .await?;
     Ok(render(&state, "rc_form.html", ctx))
 }
 
-async fn step_submit(State(state): State<AppState>, p: Page, Path((id, action)): Path<(i64, String)>, Form(f): Form<Fields>) -> PageResult {
+async fn step_submit(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<Fields>,
+) -> PageResult {
     p.check_csrf(&state, &f)?;
     let act = Action::parse(&action).map_err(|e| p.err(&state, e.into()))?;
     let version = f.get("version").and_then(|v| v.parse::<i64>().ok());
@@ -468,9 +707,18 @@ async fn step_submit(State(state): State<AppState>, p: Page, Path((id, action)):
 // ---------- import ----------
 
 async fn import_page(State(state): State<AppState>, p: Page) -> PageResult {
-    p.0.actor.require(Permission::WriteReconsideration).map_err(|e| p.err(&state, e))?;
+    p.0.actor
+        .require(Permission::WriteReconsideration)
+        .map_err(|e| p.err(&state, e))?;
     let cols: Vec<&str> = rc::IMPORT_COLUMNS.iter().map(|c| c.0).collect();
-    Ok(render(&state, "rc_import.html", merge(base(&state, &p.0, "rc_import").await, json!({"columns": cols}))))
+    Ok(render(
+        &state,
+        "rc_import.html",
+        merge(
+            base(&state, &p.0, "rc_import").await,
+            json!({"columns": cols}),
+        ),
+    ))
 }
 
 async fn template(State(state): State<AppState>, p: Page) -> PageResult {
@@ -485,7 +733,17 @@ async fn import_submit(State(state): State<AppState>, p: Page, mut mp: Multipart
         let name = part.name().unwrap_or_default().to_string();
         if name == "file" {
             let fname = part.file_name().unwrap_or_default().to_string();
-            let bytes = part.bytes().await.map_err(|_| p.err(&state, fazhi_domain::DomainError::field("file_too_large", "file", "上传文件不能超过10MB").into()))?;
+            let bytes = part.bytes().await.map_err(|_| {
+                p.err(
+                    &state,
+                    fazhi_domain::DomainError::field(
+                        "file_too_large",
+                        "file",
+                        "上传文件不能超过10MB",
+                    )
+                    .into(),
+                )
+            })?;
             file = Some((fname, bytes.to_vec()));
         } else {
             fields.insert(name, part.text().await.unwrap_or_default());
@@ -495,18 +753,38 @@ async fn import_submit(State(state): State<AppState>, p: Page, mut mp: Multipart
     let cols: Vec<&str> = rc::IMPORT_COLUMNS.iter().map(|c| c.0).collect();
     let result = match &file {
         Some((name, _)) if !name.to_lowercase().ends_with(".xlsx") => {
-            Err(AppError::from(fazhi_domain::DomainError::field("invalid_xlsx", "file", "请上传 .xlsx 格式的Excel文件")))
+            Err(AppError::from(fazhi_domain::DomainError::field(
+                "invalid_xlsx",
+                "file",
+                "请上传 .xlsx 格式的Excel文件",
+            )))
         }
         Some((_, bytes)) if !bytes.is_empty() => rc::import(&state.app, &p.0.actor, bytes).await,
-        _ => Err(AppError::from(fazhi_domain::DomainError::required("file", "导入文件"))),
+        _ => Err(AppError::from(fazhi_domain::DomainError::required(
+            "file",
+            "导入文件",
+        ))),
     };
     let (status, extra) = match result {
         Ok(nos) => (StatusCode::OK, json!({"imported": nos})),
-        Err(AppError::Rows(rows)) => (StatusCode::UNPROCESSABLE_ENTITY, json!({"rows": rows, "error": format!("文件中有{}处错误，未导入任何数据，请修改后重新上传", rows.len())})),
-        Err(e @ AppError::Domain(_)) => (StatusCode::UNPROCESSABLE_ENTITY, json!({"error": e.user_message()})),
+        Err(AppError::Rows(rows)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"rows": rows, "error": format!("文件中有{}处错误，未导入任何数据，请修改后重新上传", rows.len())}),
+        ),
+        Err(e @ AppError::Domain(_)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"error": e.user_message()}),
+        ),
         Err(e) => return Err(p.err(&state, e)),
     };
-    let mut res = render(&state, "rc_import.html", merge(base(&state, &p.0, "rc_import").await, merge(json!({"columns": cols}), extra)));
+    let mut res = render(
+        &state,
+        "rc_import.html",
+        merge(
+            base(&state, &p.0, "rc_import").await,
+            merge(json!({"columns": cols}), extra),
+        ),
+    );
     *res.status_mut() = status;
     Ok(res)
 }
@@ -514,14 +792,33 @@ async fn import_submit(State(state): State<AppState>, p: Page, mut mp: Multipart
 // ---------- warnings, indicators ----------
 
 async fn warnings(State(state): State<AppState>, p: Page) -> PageResult {
-    let items = rc::warnings(&state.app, &p.0.actor).await.map_err(|e| p.err(&state, e))?;
-    Ok(render(&state, "warnings.html", merge(base(&state, &p.0, "warnings").await, json!({"items": items}))))
+    let items = rc::warnings(&state.app, &p.0.actor)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    Ok(render(
+        &state,
+        "warnings.html",
+        merge(
+            base(&state, &p.0, "warnings").await,
+            json!({"items": items}),
+        ),
+    ))
 }
 
-async fn indicators(State(state): State<AppState>, p: Page, Query(q): Query<IndicatorQuery>) -> PageResult {
-    let (year, unit, children) = q.parse(state.app.today().year()).map_err(|e| p.err(&state, e))?;
-    let values = rc::indicators(&state.app, &p.0.actor, year, unit, children).await.map_err(|e| p.err(&state, e))?;
-    let units = org::all_units(&state.app).await.map_err(|e| p.err(&state, e))?;
+async fn indicators(
+    State(state): State<AppState>,
+    p: Page,
+    Query(q): Query<IndicatorQuery>,
+) -> PageResult {
+    let (year, unit, children) = q
+        .parse(state.app.today().year())
+        .map_err(|e| p.err(&state, e))?;
+    let values = rc::indicators(&state.app, &p.0.actor, year, unit, children)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    let units = org::all_units(&state.app)
+        .await
+        .map_err(|e| p.err(&state, e))?;
     let ctx = merge(
         base(&state, &p.0, "indicators").await,
         json!({"values": values, "year": year, "unit": unit, "children": children, "opts": filter_options(&state, &p, &units)}),
@@ -531,8 +828,14 @@ async fn indicators(State(state): State<AppState>, p: Page, Query(q): Query<Indi
 
 // ---------- audit, users, calendar ----------
 
-async fn audit_page(State(state): State<AppState>, p: Page, Query(q): Query<audit::AuditQuery>) -> PageResult {
-    let (items, total) = audit::search(&state.app, &p.0.actor, &q).await.map_err(|e| p.err(&state, e))?;
+async fn audit_page(
+    State(state): State<AppState>,
+    p: Page,
+    Query(q): Query<audit::AuditQuery>,
+) -> PageResult {
+    let (items, total) = audit::search(&state.app, &p.0.actor, &q)
+        .await
+        .map_err(|e| p.err(&state, e))?;
     let pages = ((total + audit::AUDIT_PAGE - 1) / audit::AUDIT_PAGE).max(1);
     let base_query = format!(
         "actor={}&entity={}&action={}&from={}&to={}",
@@ -550,27 +853,63 @@ async fn audit_page(State(state): State<AppState>, p: Page, Query(q): Query<audi
 }
 
 async fn users(State(state): State<AppState>, p: Page) -> PageResult {
-    let list = auth::list_users(&state.app, &p.0.actor).await.map_err(|e| p.err(&state, e))?;
-    let units = org::all_units(&state.app).await.map_err(|e| p.err(&state, e))?;
-    let tree: Vec<Value> = org::tree_order(&units).into_iter().map(|(d, u)| json!({"depth": d, "indent": "　".repeat(d), "unit": u})).collect();
-    Ok(render(&state, "users.html", merge(base(&state, &p.0, "users").await, json!({"users": list, "units": tree}))))
+    let list = auth::list_users(&state.app, &p.0.actor)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    let units = org::all_units(&state.app)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    let tree: Vec<Value> = org::tree_order(&units)
+        .into_iter()
+        .map(|(d, u)| json!({"depth": d, "indent": "　".repeat(d), "unit": u}))
+        .collect();
+    Ok(render(
+        &state,
+        "users.html",
+        merge(
+            base(&state, &p.0, "users").await,
+            json!({"users": list, "units": tree}),
+        ),
+    ))
 }
 
-async fn calendar(State(state): State<AppState>, p: Page, Query(q): Query<HashMap<String, String>>) -> PageResult {
+async fn calendar(
+    State(state): State<AppState>,
+    p: Page,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult {
     let sources: Vec<_> = state.app.cal.sources().cloned().collect();
-    let mut ctx = merge(base(&state, &p.0, "calendar").await, json!({"sources": sources, "q": q}));
+    let mut ctx = merge(
+        base(&state, &p.0, "calendar").await,
+        json!({"sources": sources, "q": q}),
+    );
     if let Some(from) = q.get("from").filter(|s| !s.is_empty()) {
-        let unit = if q.get("unit").map(String::as_str) == Some("calendar_days") { PeriodUnit::CalendarDays } else { PeriodUnit::WorkingDays };
+        let unit = if q.get("unit").map(String::as_str) == Some("calendar_days") {
+            PeriodUnit::CalendarDays
+        } else {
+            PeriodUnit::WorkingDays
+        };
         let r = fazhi_domain::reconsideration::parse_date(from, "from", "起算日期").and_then(|d| {
-            let n: u32 = q.get("count").and_then(|c| c.trim().parse().ok()).filter(|n| (1..=3650).contains(n)).ok_or_else(|| {
-                fazhi_domain::DomainError::field("invalid_number", "count", "期限天数应为1至3650的整数")
-            })?;
+            let n: u32 = q
+                .get("count")
+                .and_then(|c| c.trim().parse().ok())
+                .filter(|n| (1..=3650).contains(n))
+                .ok_or_else(|| {
+                    fazhi_domain::DomainError::field(
+                        "invalid_number",
+                        "count",
+                        "期限天数应为1至3650的整数",
+                    )
+                })?;
             Clock::new(d, "起算日", n, unit, "期限计算器").compute(&state.app.cal)
         });
-        ctx = merge(ctx, match r {
-            Ok(c) => json!({"result": c}),
-            Err(e) => json!({"calc_error": e.message}),
-        });
+        ctx = merge(
+            ctx,
+            match r {
+                Ok(c) => json!({"result": c}),
+                Err(e) => json!({"calc_error": e.message}),
+            },
+        );
     }
     Ok(render(&state, "calendar.html", ctx))
 }

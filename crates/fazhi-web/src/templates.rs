@@ -10,11 +10,20 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
     ("rc_list.html", include_str!("../templates/rc_list.html")),
-    ("rc_detail.html", include_str!("../templates/rc_detail.html")),
+    (
+        "rc_detail.html",
+        include_str!("../templates/rc_detail.html"),
+    ),
     ("rc_form.html", include_str!("../templates/rc_form.html")),
-    ("rc_import.html", include_str!("../templates/rc_import.html")),
+    (
+        "rc_import.html",
+        include_str!("../templates/rc_import.html"),
+    ),
     ("warnings.html", include_str!("../templates/warnings.html")),
-    ("indicators.html", include_str!("../templates/indicators.html")),
+    (
+        "indicators.html",
+        include_str!("../templates/indicators.html"),
+    ),
     ("audit.html", include_str!("../templates/audit.html")),
     ("users.html", include_str!("../templates/users.html")),
     ("calendar.html", include_str!("../templates/calendar.html")),
@@ -29,7 +38,9 @@ pub fn environment() -> Environment<'static> {
         env.add_template(name, src).expect("templates compile");
     }
     env.add_filter("date_cn", |s: String| -> String {
-        s.parse::<chrono::NaiveDate>().map(fazhi_domain::calendar::format_date_cn).unwrap_or(s)
+        s.parse::<chrono::NaiveDate>()
+            .map(fazhi_domain::calendar::format_date_cn)
+            .unwrap_or(s)
     });
     env
 }

@@ -1,0 +1,506 @@
+//! The HTTP face, against the real server on port 0: authentication, unit scope, bad input with
+//! stable codes and Chinese messages, Excel in and out, the OpenAPI document, the pages.
+
+use fazhi_testkit::{api_client, d, spawn, with_org, Backend};
+use serde_json::{json, Value};
+
+async fn unit(app: &fazhi_app::App, name: &str) -> i64 {
+    fazhi_app::org::find_unit_by_name(app, name)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn application(respondent: i64) -> Value {
+    json!({
+        "received_date": "2024-09-27", "channel": "online", "respondent_unit_id": respondent,
+        "act_name": "行政处罚决定", "act_date": "2024-09-01", "request": "撤销处罚决定",
+        "applicant_name": "李四", "applicant_id_number": "11010519491231002X", "applicant_phone": "13900001111"
+    })
+}
+
+async fn cases(app: &fazhi_app::App) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM rc_cases")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn api_scope_bad_input_and_excel() {
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let base = spawn(t.app.clone()).await;
+    let fuyi = api_client(&base, "fuyi").await;
+    let dongshan_unit = unit(&t.app, "东山镇人民政府").await;
+
+    // Unauthenticated.
+    let r = reqwest::get(format!("{base}/api/v1/rc/cases"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "unauthenticated");
+
+    // Register, then read back.
+    let r = fuyi
+        .post(format!("{base}/api/v1/rc/cases"))
+        .json(&application(dongshan_unit))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let created: Value = r.json().await.unwrap();
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(created["case_no"], "示例复〔2024〕1号");
+
+    // Bad input: a stable code, the field, a Chinese message, nothing written.
+    let n = cases(&t.app).await;
+    let mut bad = application(dongshan_unit);
+    bad["applicant_id_number"] = json!("110105194912310021");
+    let r = fuyi
+        .post(format!("{base}/api/v1/rc/cases"))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("invalid_id_number"), Some("applicant_id_number"))
+    );
+    assert!(e["message"].as_str().unwrap().contains("身份证号码"));
+    let mut future = application(dongshan_unit);
+    future["received_date"] = json!("2025-01-05");
+    let e: Value = fuyi
+        .post(format!("{base}/api/v1/rc/cases"))
+        .json(&future)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(e["code"], "date_in_future");
+    let mut long = application(dongshan_unit);
+    long["request"] = json!("请".repeat(2001));
+    let e: Value = fuyi
+        .post(format!("{base}/api/v1/rc/cases"))
+        .json(&long)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("too_long"), Some("request"))
+    );
+    let r = fuyi
+        .post(format!("{base}/api/v1/rc/cases"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "malformed_json");
+    assert_eq!(cases(&t.app).await, n);
+
+    // An illegal step names the state and the step.
+    let r = fuyi
+        .post(format!("{base}/api/v1/rc/cases/{id}/steps"))
+        .json(&json!({"action": "decide", "date": "2024-10-08", "decision_type": "revoke"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["code"], "illegal_transition");
+    assert_eq!(
+        e["message"],
+        "案件当前状态为“待受理审查”，不能执行“作出复议决定”"
+    );
+    // A legal one, with the version; a stale version gets 409 and the current record.
+    let r = fuyi.post(format!("{base}/api/v1/rc/cases/{id}/steps")).json(&json!({"action": "accept", "date": "2024-10-08", "procedure": "simplified", "version": 1})).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let det: Value = r.json().await.unwrap();
+    assert_eq!(det["case"]["status"], "under_review");
+    let r = fuyi
+        .post(format!("{base}/api/v1/rc/cases/{id}/steps"))
+        .json(&json!({"action": "send_copy", "date": "2024-10-09", "version": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["current"]["case"]["version"],
+        2
+    );
+
+    // Scope: another township cannot see the case, by id or in the list; the respondent can.
+    let xihe = api_client(&base, "xihe").await;
+    let r = xihe
+        .get(format!("{base}/api/v1/rc/cases/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let text = r.text().await.unwrap();
+    assert!(!text.contains("李四") && !text.contains("示例复"));
+    let list: Value = xihe
+        .get(format!("{base}/api/v1/rc/cases"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0);
+    let list: Value = xihe
+        .get(format!("{base}/api/v1/rc/cases?unit={dongshan_unit}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list["total"], 0,
+        "a filter naming another unit does not widen the scope"
+    );
+    let dongshan = api_client(&base, "dongshan").await;
+    let det: Value = dongshan
+        .get(format!("{base}/api/v1/rc/cases/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(det["parties"][0]["identity"], "1101**********002X");
+    assert_eq!(det["actions"], json!([]));
+    // The three administrators read no case data.
+    for who in ["sysadmin", "auditor", "secadmin"] {
+        let c = api_client(&base, who).await;
+        assert_eq!(
+            c.get(format!("{base}/api/v1/rc/cases/{id}"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403,
+            "{who}"
+        );
+    }
+    let auditor = api_client(&base, "auditor").await;
+    let log: Value = auditor
+        .get(format!("{base}/api/v1/audit?entity=rc_case"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(log["total"].as_i64().unwrap() >= 2);
+    assert_eq!(
+        fuyi.get(format!("{base}/api/v1/audit"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+
+    // Deadline calculator.
+    let r: Value = fuyi
+        .get(format!(
+            "{base}/api/v1/deadline?from=2024-09-27&working_days=5"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["due"], "2024-10-10");
+    let r = fuyi
+        .get(format!(
+            "{base}/api/v1/deadline?from=2026-12-20&working_days=10"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["code"],
+        "calendar_year_missing"
+    );
+
+    // Excel: a file with one bad row is refused whole, with the row, column and reason.
+    let n = cases(&t.app).await;
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let headers = [
+        "收到申请日期",
+        "申请方式",
+        "被申请人",
+        "被申请复议的行政行为",
+        "行政行为作出日期",
+        "行政复议请求",
+        "申请人类别",
+        "申请人姓名或名称",
+        "申请人身份证号码",
+    ];
+    let good = [
+        "2024-11-01",
+        "窗口",
+        "区市场监督管理局",
+        "行政处罚决定",
+        "2024-10-01",
+        "撤销",
+        "自然人",
+        "王五",
+        "11010519491231002X",
+    ];
+    let badrow = [
+        "2024-11-02",
+        "窗口",
+        "区市场监督管理局",
+        "行政处罚决定",
+        "2024-10-01",
+        "撤销",
+        "自然人",
+        "赵六",
+        "110105194912310021",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write(0, c as u16, *h).unwrap();
+        ws.write(1, c as u16, good[c]).unwrap();
+        ws.write(2, c as u16, badrow[c]).unwrap();
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let r = fuyi
+        .post(format!("{base}/api/v1/rc/import"))
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["rows"][0]["row"], 3);
+    assert_eq!(e["rows"][0]["column"], "申请人身份证号码");
+    assert_eq!(cases(&t.app).await, n, "nothing of the file is written");
+    let r = fuyi
+        .post(format!("{base}/api/v1/rc/import"))
+        .body("PK not really")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "invalid_xlsx");
+    // The template imports as offered.
+    let template = fuyi
+        .get(format!("{base}/api/v1/rc/import-template.xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let r = fuyi
+        .post(format!("{base}/api/v1/rc/import"))
+        .body(template.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(cases(&t.app).await, n + 1);
+
+    // Export of the filtered list.
+    let r = fuyi
+        .get(format!("{base}/api/v1/rc/cases.xlsx?year=2024"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+    let bytes = r.bytes().await.unwrap();
+    let mut xl: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    let range = xl.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(range.height(), 3, "header and two cases");
+    assert!(range.rows().any(|r| r[0] == "示例复〔2024〕1号"));
+}
+
+#[tokio::test]
+async fn openapi_documents_live_routes() {
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let base = spawn(t.app.clone()).await;
+    let doc: Value = reqwest::get(format!("{base}/api/v1/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.0.3");
+    let fuyi = api_client(&base, "fuyi").await;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            let url = format!("{base}/api/v1{}", path.replace("{id}", "999999"));
+            let req = match method.as_str() {
+                "get" => fuyi.get(&url),
+                "post" => fuyi.post(&url).json(&json!({})),
+                "delete" => continue,
+                m => panic!("unexpected method {m}"),
+            };
+            let r = req.send().await.unwrap();
+            let body: Value = r.json().await.unwrap_or(json!({}));
+            assert_ne!(
+                body["message"], "接口不存在或无权查看",
+                "{method} {path} is documented but not served"
+            );
+        }
+    }
+    let r = fuyi
+        .get(format!("{base}/api/v1/no-such-route"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+#[tokio::test]
+async fn pages_login_csrf_and_errors() {
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let base = spawn(t.app.clone()).await;
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = c.get(format!("{base}/rc/cases")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login?next="));
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[("username", "fuyi"), ("password", "wrong")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(r.text().await.unwrap().contains("用户名或密码错误"));
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[
+            ("username", "fuyi"),
+            ("password", fazhi_app::demo::DEMO_PASSWORD),
+            ("next", "//evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/", "no open redirect");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let page = c
+        .get(format!("{base}/rc/cases/new"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("登记行政复议申请"));
+    // A form post without the CSRF token is refused and writes nothing.
+    let r = c
+        .post(format!("{base}/rc/cases/new"))
+        .header("cookie", &cookie)
+        .form(&[("received_date", "2024-09-27")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // With the token, a bad value comes back beside its field with the entered values kept.
+    let csrf = html
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = c
+        .post(format!("{base}/rc/cases/new"))
+        .header("cookie", &cookie)
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("received_date", "2024-09-27"),
+            ("channel", "window"),
+            ("act_name", "处罚决定"),
+            ("act_date", "2024-09-30"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("行政行为作出日期不能晚于收到申请日期"));
+    assert!(html.contains("value=\"处罚决定\""));
+    assert_eq!(cases(&t.app).await, 0);
+    // A guessed id outside the scope is a plain 404 page.
+    let r = c
+        .get(format!("{base}/rc/cases/424242"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.text().await.unwrap().contains("案件不存在或无权查看"));
+    for p in [
+        "/",
+        "/warnings",
+        "/indicators?year=2024",
+        "/calendar?from=2024-09-27&count=5&unit=working_days",
+        "/rc/import",
+    ] {
+        let r = c
+            .get(format!("{base}{p}"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{p}");
+    }
+    let html = c
+        .get(format!(
+            "{base}/calendar?from=2024-09-27&count=5&unit=working_days"
+        ))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("2024年10月10日"));
+    let r = c
+        .get(format!("{base}/indicators?year=abc"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+}
