@@ -361,14 +361,385 @@ async fn progress(
         step!(wait, "decide", ["decision_type" => decision]);
     }
     let detail = crate::reconsideration::detail(app, clerk, id).await?;
-    if detail.requires_performance && rng.gen_bool(0.8) {
-        step!(rng.gen_range(10..50), "record_performance", ["performed" => "1", "notes" => "被申请人已按决定重新作出处理"]);
+    // Older decisions have their performance recorded (a few as not performed, to chase); recent
+    // ones are still within their period.
+    if detail.requires_performance && (date < end - Duration::days(120) || rng.gen_bool(0.5)) {
+        let performed = rng.gen_bool(0.95);
+        let notes = if performed {
+            "被申请人已按决定重新作出处理"
+        } else {
+            "被申请人逾期未履行，已督促"
+        };
+        step!(rng.gen_range(10..50), "record_performance", ["performed" => if performed { "1" } else { "0" }, "notes" => notes]);
     }
     if detail.case.status == "decided" && rng.gen_bool(0.2) {
         step!(rng.gen_range(3..14), "record_litigation", ["court" => "示例区人民法院"]);
     }
     if rng.gen_bool(0.04) {
         step!(5, "issue_letter", ["kind" => "opinion", "addressee" => detail.case.respondent.clone(), "summary" => "建议规范执法程序"]);
+        step!(rng.gen_range(20..55), "record_opinion_reply", ["notes" => "已完成整改并书面反馈"]);
     }
+    Ok(())
+}
+
+/// A generated case's state: status, accepted, closed, decision, corrected, (requires
+/// performance, performed), litigation date, next due date and its unit.
+type BulkState = (
+    &'static str,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<&'static str>,
+    i64,
+    (i64, Option<i64>),
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<&'static str>,
+);
+
+/// Inserts `n` cases directly, in large batches, for benchmarks: the rows look like those the use
+/// cases write (statuses, dates, a timeline event, the acceptance and decision deadlines), but no
+/// audit entries are made and no step rules are run. Received dates spread over 2019 to the
+/// anchor. Never used for real data.
+pub async fn bulk_generate(app: &App, n: usize, seed: u64) -> AppResult<()> {
+    use fazhi_domain::deadline::PeriodUnit;
+    use fazhi_domain::reconsideration::{deadline_rule, DeadlineKind, DecisionType};
+    let mut rng = StdRng::seed_from_u64(seed);
+    let end = anchor(app);
+    let start = NaiveDate::from_ymd_opt(2019, 1, 10).expect("valid date");
+    let span = (end - start).num_days();
+    let units = org::all_units(app).await?;
+    let clerk_unit = org::find_unit_by_name(app, "区司法局")
+        .await?
+        .ok_or(AppError::NotFound("单位"))?;
+    let respondents: Vec<i64> = units
+        .iter()
+        .filter(|u| u.parent_id.is_some())
+        .map(|u| u.id)
+        .collect();
+    let next_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM rc_cases")
+        .fetch_one(&app.db.pool)
+        .await?;
+    let mut seq_per_year: std::collections::HashMap<i32, i64> = Default::default();
+    let now = app.now_text();
+    let rules = &app.config.reconsideration;
+    const BATCH: usize = 400;
+    let mut done = 0;
+    while done < n {
+        let m = BATCH.min(n - done);
+        let mut cases: Vec<Vec<Option<String>>> = Vec::with_capacity(m);
+        let mut events: Vec<[String; 4]> = Vec::new();
+        let mut deadlines: Vec<[String; 6]> = Vec::new();
+        let mut parties: Vec<[String; 4]> = Vec::new();
+        for k in 0..m {
+            let id = next_id + (done + k) as i64 + 1;
+            let received = start + Duration::days(rng.gen_range(0..=span));
+            let year = received.year();
+            let seq = seq_per_year.entry(year).or_insert(0);
+            *seq += 1;
+            let case_no = fazhi_domain::reconsideration::format_case_no("示例复", year, *seq);
+            let respondent = respondents[rng.gen_range(0..respondents.len())];
+            let (_, act) = ACTS[rng.gen_range(0..ACTS.len())];
+            let name = format!(
+                "{}{}",
+                SURNAMES[rng.gen_range(0..SURNAMES.len())],
+                GIVEN[rng.gen_range(0..GIVEN.len())]
+            );
+            let age = (end - received).num_days();
+            let roll: f64 = rng.gen();
+            let accepted = received + Duration::days(3);
+            let (
+                status,
+                accepted_date,
+                closed,
+                decision,
+                corrected,
+                perf,
+                litig,
+                next_due,
+                next_unit,
+            ): BulkState = if age < 5 {
+                (
+                    "received",
+                    None,
+                    None,
+                    None,
+                    0,
+                    (0, None),
+                    None,
+                    Some(received + Duration::days(7)),
+                    Some("working_days"),
+                )
+            } else if roll < 0.05 {
+                (
+                    "not_accepted",
+                    None,
+                    Some(received + Duration::days(5)),
+                    None,
+                    0,
+                    (0, None),
+                    None,
+                    None,
+                    None,
+                )
+            } else if age < 60 {
+                (
+                    "under_review",
+                    Some(accepted),
+                    None,
+                    None,
+                    0,
+                    (0, None),
+                    None,
+                    Some(accepted + Duration::days(60)),
+                    Some("calendar_days"),
+                )
+            } else {
+                let closed = accepted + Duration::days(rng.gen_range(20..58));
+                let o: f64 = rng.gen();
+                if o < 0.12 {
+                    (
+                        "terminated",
+                        Some(accepted),
+                        Some(closed),
+                        None,
+                        0,
+                        (0, None),
+                        None,
+                        None,
+                        None,
+                    )
+                } else if o < 0.22 {
+                    (
+                        "mediated",
+                        Some(accepted),
+                        Some(closed),
+                        None,
+                        0,
+                        (1, Some(1)),
+                        None,
+                        None,
+                        None,
+                    )
+                } else {
+                    let t = DecisionType::ALL[rng.gen_range(0..DecisionType::ALL.len())];
+                    let t = if rng.gen_bool(0.6) {
+                        DecisionType::Maintain
+                    } else {
+                        t
+                    };
+                    let req = t.usually_requires_performance();
+                    let lit = rng.gen_bool(0.2).then(|| closed + Duration::days(10));
+                    (
+                        "decided",
+                        Some(accepted),
+                        Some(closed),
+                        Some(t.code()),
+                        i64::from(t.is_correction(rules)),
+                        (i64::from(req), req.then_some(1)),
+                        lit,
+                        None,
+                        None,
+                    )
+                }
+            };
+            cases.push(vec![
+                Some(id.to_string()),
+                Some(case_no),
+                Some(year.to_string()),
+                Some(clerk_unit.to_string()),
+                Some(respondent.to_string()),
+                Some(status.into()),
+                accepted_date.map(|_| "ordinary".into()),
+                Some(["window", "mail", "online"][rng.gen_range(0..3)].into()),
+                Some(received.to_string()),
+                Some(year.to_string()),
+                Some(act.into()),
+                Some((received - Duration::days(20)).to_string()),
+                Some(format!("请求依法撤销被申请人作出的{act}")),
+                Some(name.clone()),
+                accepted_date.map(|d| d.to_string()),
+                closed.map(|d| d.to_string()),
+                closed.map(|d| d.year().to_string()),
+                decision.map(String::from),
+                Some(corrected.to_string()),
+                Some(perf.0.to_string()),
+                perf.1.map(|p| p.to_string()),
+                litig.map(|d| d.to_string()),
+                Some(closed.or(accepted_date).unwrap_or(received).to_string()),
+                next_due.map(|d| d.to_string()),
+                next_unit.map(String::from),
+            ]);
+            let birth = NaiveDate::from_ymd_opt(
+                rng.gen_range(1950..2003),
+                rng.gen_range(1..13),
+                rng.gen_range(1..29),
+            )
+            .expect("valid");
+            let idn = id_number_with_check(&format!(
+                "449901{}{:03}",
+                birth.format("%Y%m%d"),
+                rng.gen_range(0..1000)
+            ));
+            parties.push([
+                id.to_string(),
+                name,
+                idn,
+                format!("13{}", rng.gen_range(100_000_000u64..999_999_999)),
+            ]);
+            events.push([
+                id.to_string(),
+                "register".into(),
+                received.to_string(),
+                json_summary("登记申请"),
+            ]);
+            if let Some(c) = closed {
+                events.push([
+                    id.to_string(),
+                    if status == "not_accepted" {
+                        "refuse".into()
+                    } else {
+                        "decide".into()
+                    },
+                    c.to_string(),
+                    json_summary("结案"),
+                ]);
+            }
+            let clock = |kind: DeadlineKind, from: NaiveDate| {
+                let (count, unit, event, basis) = deadline_rule(
+                    kind,
+                    Some(fazhi_domain::reconsideration::Procedure::Ordinary),
+                    rules,
+                );
+                let c = fazhi_domain::deadline::Clock::new(from, event, count, unit, basis);
+                let due = match unit {
+                    PeriodUnit::CalendarDays => from + Duration::days(i64::from(count)),
+                    _ => from + Duration::days(i64::from(count) + 2),
+                };
+                (
+                    serde_json::to_string(&c).unwrap_or_default(),
+                    unit.code().to_string(),
+                    due,
+                )
+            };
+            let (cj, u, due) = clock(DeadlineKind::AcceptanceReview, received);
+            let acc_done = accepted_date
+                .or(closed)
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            deadlines.push([
+                id.to_string(),
+                DeadlineKind::AcceptanceReview.code().into(),
+                cj,
+                u,
+                due.to_string(),
+                acc_done,
+            ]);
+            if let Some(a) = accepted_date {
+                let (cj, u, due) = clock(DeadlineKind::Decision, a);
+                deadlines.push([
+                    id.to_string(),
+                    DeadlineKind::Decision.code().into(),
+                    cj,
+                    u,
+                    due.to_string(),
+                    closed.map(|d| d.to_string()).unwrap_or_default(),
+                ]);
+            }
+        }
+        let mut tx = app.db.pool.begin().await?;
+        insert_rows(
+            &mut tx,
+            "INSERT INTO rc_cases (id, case_no, case_year, unit_id, respondent_unit_id, status, procedure_kind, channel, received_date, \
+             received_year, act_name, act_date, request, applicant_names, accepted_date, closed_date, closed_year, decision_type, corrected, \
+             requires_performance, performed, litigation_date, last_event_date, next_due, next_due_unit, version, created_at, updated_at) VALUES ",
+            &cases,
+            &["CAST($ AS BIGINT)", "$", "CAST($ AS BIGINT)", "CAST($ AS BIGINT)", "CAST($ AS BIGINT)", "$", "$", "$", "$", "CAST($ AS BIGINT)", "$", "$", "$", "$", "$", "$", "CAST($ AS BIGINT)", "$", "CAST($ AS BIGINT)", "CAST($ AS BIGINT)", "CAST($ AS BIGINT)", "$", "$", "$", "$"],
+            &format!(", 1, '{now}', '{now}'"),
+        )
+        .await?;
+        let rows: Vec<Vec<Option<String>>> = parties
+            .into_iter()
+            .map(|p| p.into_iter().map(Some).collect())
+            .collect();
+        insert_rows(
+            &mut tx,
+            "INSERT INTO rc_parties (case_id, name, id_number, phone, role, kind, sort) VALUES ",
+            &rows,
+            &["CAST($ AS BIGINT)", "$", "$", "$"],
+            ", 'applicant', 'person', 0",
+        )
+        .await?;
+        let rows: Vec<Vec<Option<String>>> = events
+            .into_iter()
+            .map(|p| p.into_iter().map(Some).collect())
+            .collect();
+        insert_rows(&mut tx, "INSERT INTO rc_events (case_id, action, event_date, detail_json, actor_name, created_at) VALUES ", &rows, &["CAST($ AS BIGINT)", "$", "$", "$"], &format!(", '李明', '{now}'")).await?;
+        let rows: Vec<Vec<Option<String>>> = deadlines
+            .into_iter()
+            .map(|p| {
+                p.into_iter()
+                    .map(|v| if v.is_empty() { None } else { Some(v) })
+                    .collect()
+            })
+            .collect();
+        insert_rows(&mut tx, "INSERT INTO deadlines (case_id, kind, clock_json, period_unit, due_date, completed_date, module, created_at) VALUES ", &rows, &["CAST($ AS BIGINT)", "$", "$", "$", "$", "$"], &format!(", 'reconsideration', '{now}'")).await?;
+        tx.commit().await?;
+        done += m;
+    }
+    // Keep the case-number counters ahead of the generated numbers.
+    let mut tx = app.db.pool.begin().await?;
+    for (year, seq) in seq_per_year {
+        sqlx::query(
+            "INSERT INTO case_numbers (prefix, year, last_seq) VALUES ('示例复', $1, $2) ON CONFLICT (prefix, year) DO UPDATE SET last_seq = case_numbers.last_seq + $2",
+        )
+        .bind(i64::from(year))
+        .bind(seq)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn json_summary(s: &str) -> String {
+    serde_json::json!({ "summary": s }).to_string()
+}
+
+/// One multi-row INSERT: `cols` gives each bound column's placeholder form (`$` is replaced by
+/// its number); `tail` is appended inside each row's parentheses (constant columns).
+async fn insert_rows(
+    tx: &mut fazhi_store::Transaction<'_, fazhi_store::Any>,
+    head: &str,
+    rows: &[Vec<Option<String>>],
+    cols: &[&str],
+    tail: &str,
+) -> AppResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut sql = String::from(head);
+    let mut n = 0;
+    for (i, _) in rows.iter().enumerate() {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for (j, c) in cols.iter().enumerate() {
+            if j > 0 {
+                sql.push(',');
+            }
+            n += 1;
+            sql.push_str(&c.replace('$', &format!("${n}")));
+        }
+        sql.push_str(tail);
+        sql.push(')');
+    }
+    let mut q = sqlx::query(&sql);
+    for r in rows {
+        for v in r {
+            q = q.bind(v.clone());
+        }
+    }
+    q.execute(&mut **tx).await?;
     Ok(())
 }

@@ -629,6 +629,13 @@ fn step_summary(step: &Step) -> String {
         Step::IssueLetter {
             kind, addressee, ..
         } => format!("向{addressee}制发{}", kind.label()),
+        Step::RecordOpinionReply { notes, .. } => format!(
+            "收到意见书落实情况反馈{}",
+            notes
+                .as_deref()
+                .map(|n| format!("：{n}"))
+                .unwrap_or_default()
+        ),
         Step::RecordPerformance {
             performed, notes, ..
         } => format!(
@@ -703,6 +710,9 @@ pub async fn take_step(
         extended: r.get::<i64, _>(25) == 1,
         requires_performance: r.get::<i64, _>(22) == 1,
         acceptance_due,
+        opinion_reply_open: ds
+            .iter()
+            .any(|d| d.kind == DeadlineKind::OpinionReply.code() && d.is_open()),
     };
     let out = apply(&facts, &step, app.today(), &app.config.reconsideration)?;
     let new_procedure = out.changes.procedure.or(procedure);
@@ -905,7 +915,7 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
             "听证审理",
             "件",
             "本期举行听证的案件数（按听证日期）",
-            "EXISTS (SELECT 1 FROM rc_events e WHERE e.case_id = c.id AND e.action = 'record_hearing' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31')".into(),
+            "c.id IN (SELECT e.case_id FROM rc_events e WHERE e.action = 'record_hearing' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31')".into(),
         ),
         IndicatorDef::count(
             "reconsideration.opinion_letters",
@@ -915,7 +925,7 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
             CountDef {
                 from: "rc_events e JOIN rc_cases c ON c.id = e.case_id".into(),
                 cond: "e.action = 'issue_letter' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31'".into(),
-                drilldown: Some("EXISTS (SELECT 1 FROM rc_events e WHERE e.case_id = c.id AND e.action = 'issue_letter' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31')".into()),
+                drilldown: Some("c.id IN (SELECT e.case_id FROM rc_events e WHERE e.action = 'issue_letter' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31')".into()),
             },
         ),
         count("reconsideration.litigated_after", "复议后提起行政诉讼", "件", "本期申请人不服复议决定提起行政诉讼的件数（按起诉日期）", "c.litigation_date >= '{Y}-01-01' AND c.litigation_date <= '{Y}-12-31'".into()),

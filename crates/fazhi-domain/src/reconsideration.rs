@@ -180,6 +180,7 @@ coded_enum!(
         Mediate = "mediate", "调解结案";
         Terminate = "terminate", "终止审理";
         IssueLetter = "issue_letter", "制发意见书/建议书";
+        RecordOpinionReply = "record_opinion_reply", "登记意见书反馈";
         RecordPerformance = "record_performance", "登记履行情况";
         RecordLitigation = "record_litigation", "登记复议后起诉";
     }
@@ -206,7 +207,7 @@ pub fn transition(from: Status, action: Action) -> DomainResult<Status> {
         (S::UnderReview | S::Suspended, A::Terminate) => S::Terminated,
         (
             s @ (S::UnderReview | S::Suspended | S::Decided | S::Mediated | S::Terminated),
-            A::IssueLetter,
+            A::IssueLetter | A::RecordOpinionReply,
         ) => s,
         (s @ (S::Decided | S::Mediated), A::RecordPerformance) => s,
         (s @ (S::Decided | S::NotAccepted | S::Terminated), A::RecordLitigation) => s,
@@ -392,6 +393,10 @@ pub enum Step {
         addressee: String,
         summary: Option<String>,
     },
+    RecordOpinionReply {
+        date: NaiveDate,
+        notes: Option<String>,
+    },
     RecordPerformance {
         date: NaiveDate,
         performed: bool,
@@ -450,6 +455,7 @@ impl Step {
             Self::Mediate { .. } => Action::Mediate,
             Self::Terminate { .. } => Action::Terminate,
             Self::IssueLetter { .. } => Action::IssueLetter,
+            Self::RecordOpinionReply { .. } => Action::RecordOpinionReply,
             Self::RecordPerformance { .. } => Action::RecordPerformance,
             Self::RecordLitigation { .. } => Action::RecordLitigation,
         }
@@ -474,6 +480,7 @@ impl Step {
             | Self::Mediate { date, .. }
             | Self::Terminate { date, .. }
             | Self::IssueLetter { date, .. }
+            | Self::RecordOpinionReply { date, .. }
             | Self::RecordPerformance { date, .. }
             | Self::RecordLitigation { date, .. } => *date,
         }
@@ -564,6 +571,10 @@ impl Step {
                 addressee: text("addressee", "主送单位", 100)?,
                 summary: opt("summary", "主要内容", 2000)?,
             },
+            Action::RecordOpinionReply => Self::RecordOpinionReply {
+                date: date("收到反馈日期")?,
+                notes: opt("notes", "整改情况", 1000)?,
+            },
             Action::RecordPerformance => Self::RecordPerformance {
                 date: date("履行日期")?,
                 performed: parse_bool(or_default(get(f, "performed"), "1")),
@@ -612,6 +623,8 @@ pub struct CaseFacts {
     pub requires_performance: bool,
     /// Due date of the open acceptance review, for 视为受理.
     pub acceptance_due: Option<NaiveDate>,
+    /// Whether an 意见书 awaits its reply (Art 76).
+    pub opinion_reply_open: bool,
 }
 
 /// A change to a deadline that a step causes.
@@ -923,6 +936,19 @@ pub fn apply(
                 });
             }
         }
+        Step::RecordOpinionReply { date, .. } => {
+            if !facts.opinion_reply_open {
+                return Err(DomainError::field(
+                    "no_opinion_pending",
+                    "action",
+                    "该案件没有待反馈的行政复议意见书",
+                ));
+            }
+            fx.push(Effect::Complete {
+                kind: K::OpinionReply,
+                date: *date,
+            });
+        }
         Step::RecordPerformance {
             date, performed, ..
         } => {
@@ -1169,6 +1195,7 @@ mod tests {
             extended: false,
             requires_performance: false,
             acceptance_due: Some(d("2024-03-08")),
+            opinion_reply_open: false,
         }
     }
 
@@ -1362,6 +1389,30 @@ mod tests {
         f.insert("request".into(), "长".repeat(2001));
         assert_eq!(Application::parse(&f, today).unwrap_err().code, "too_long");
         assert_eq!(format_case_no("示例复", 2024, 12), "示例复〔2024〕12号");
+    }
+
+    #[test]
+    fn opinion_reply_needs_an_open_opinion() {
+        let step = Step::RecordOpinionReply {
+            date: d("2024-05-01"),
+            notes: None,
+        };
+        let mut f = facts(Status::Decided);
+        assert_eq!(
+            apply(&f, &step, d("2024-12-31"), &Rules::default())
+                .unwrap_err()
+                .code,
+            "no_opinion_pending"
+        );
+        f.opinion_reply_open = true;
+        let o = apply(&f, &step, d("2024-12-31"), &Rules::default()).unwrap();
+        assert_eq!(
+            o.effects,
+            vec![Effect::Complete {
+                kind: DeadlineKind::OpinionReply,
+                date: d("2024-05-01")
+            }]
+        );
     }
 
     #[test]

@@ -552,6 +552,10 @@ fn step_groups(action: Action) -> Value {
             field("addressee", "主送单位", "text", true),
             field("summary", "主要内容", "textarea", false),
         ],
+        Action::RecordOpinionReply => vec![
+            date("收到反馈日期"),
+            field("notes", "整改情况", "textarea", false),
+        ],
         Action::RecordPerformance => vec![
             date("履行日期"),
             select(

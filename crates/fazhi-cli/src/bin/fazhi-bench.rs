@@ -1,0 +1,174 @@
+//! Benchmark: fills a fresh database with N generated 行政复议 cases, then times the year's
+//! indicators, the first page of a filtered case list, a case detail and the .xlsx export of
+//! about 100,000 rows. Prints a Markdown table for docs/performance.md.
+//!
+//! cargo run --release -p fazhi-cli --bin fazhi-bench -- --database-url sqlite:///tmp/bench.db --cases 1000000
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use fazhi_app::{auth, demo, reconsideration as rc, App, Config, FixedClock};
+use fazhi_store::Db;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+struct Args {
+    /// A new SQLite file (must not exist) or a PostgreSQL URL of an empty database.
+    #[arg(long)]
+    database_url: String,
+    #[arg(long, default_value_t = 1_000_000)]
+    cases: usize,
+    /// Repetitions per measurement (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+}
+
+async fn time<T, F: std::future::Future<Output = fazhi_app::AppResult<T>>>(
+    runs: usize,
+    mut f: impl FnMut() -> F,
+) -> Result<(Duration, T)> {
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let v = f().await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        times.push(t.elapsed());
+        last = Some(v);
+    }
+    times.sort();
+    Ok((times[times.len() / 2], last.context("no run")?))
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    let db = Db::connect(&args.database_url, true).await?;
+    db.migrate().await?;
+    let today = "2026-11-20".parse()?;
+    let app = App::new(
+        db,
+        Config {
+            database_url: args.database_url.clone(),
+            ..Config::default()
+        },
+        Arc::new(FixedClock(today)),
+    )?;
+    let t = Instant::now();
+    if !demo::seed(&app, 0)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+    {
+        eprintln!("database already holds data; reusing it");
+    } else {
+        demo::bulk_generate(&app, args.cases, 7)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        eprintln!(
+            "generated {} cases in {:.1} s",
+            args.cases,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    // Fresh planner statistics on both backends, as a deployment's autovacuum / `PRAGMA optimize`
+    // would have.
+    sqlx::query("ANALYZE").execute(&app.db.pool).await?;
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rc_cases")
+        .fetch_one(&app.db.pool)
+        .await?;
+    let office = auth::actor_by_username(&app, "fzb")
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let clerk = auth::actor_by_username(&app, "fuyi")
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let township = auth::actor_by_username(&app, "dongshan")
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let runs = args.runs;
+    println!(
+        "| measurement ({} cases, {:?}) | median of {runs} | result |",
+        total, app.db.backend
+    );
+    println!("|---|---|---|");
+    let (d, v) = time(runs, || rc::indicators(&app, &office, 2024, None, true)).await?;
+    println!(
+        "| indicators 2024 (with 2023), whole jurisdiction | {} | {} values, applications = {} |",
+        ms(d),
+        v.len(),
+        v[0].display
+    );
+    let q = rc::ListQuery {
+        year: "2024".into(),
+        status: "decided".into(),
+        ..Default::default()
+    };
+    for (who, a) in [
+        ("依法治区办 (all units)", &office),
+        ("复议工作人员 (司法局)", &clerk),
+        ("镇街填报员 (one township)", &township),
+    ] {
+        let (d, p) = time(runs, || rc::list(&app, a, &q)).await?;
+        println!(
+            "| list page 1, year=2024 status=decided, {who} | {} | {} of {} |",
+            ms(d),
+            p.items.len(),
+            p.total
+        );
+    }
+    let q2 = rc::ListQuery {
+        deadline: "overdue".into(),
+        ..Default::default()
+    };
+    let (d, p) = time(runs, || rc::list(&app, &office, &q2)).await?;
+    println!(
+        "| list page 1, deadline=overdue, 依法治区办 | {} | {} of {} |",
+        ms(d),
+        p.items.len(),
+        p.total
+    );
+    let q3 = rc::ListQuery {
+        text: "张伟".into(),
+        ..Default::default()
+    };
+    let (d, p) = time(runs, || rc::list(&app, &office, &q3)).await?;
+    println!(
+        "| list page 1, text search 张伟, 依法治区办 | {} | {} of {} |",
+        ms(d),
+        p.items.len(),
+        p.total
+    );
+    let id = total / 2;
+    let (d, det) = time(runs, || rc::detail(&app, &clerk, id)).await?;
+    println!(
+        "| case detail (timeline, deadlines with explanations) | {} | {} |",
+        ms(d),
+        det.case.case_no
+    );
+    // About 100,000 rows: one year's cases received in the first ten months.
+    let q4 = rc::ListQuery {
+        year: "2024".into(),
+        ..Default::default()
+    };
+    let (d, bytes) = time(runs.min(3), || rc::export(&app, &office, &q4)).await?;
+    let rows = rc::list(
+        &app,
+        &office,
+        &rc::ListQuery {
+            per_page: Some(1),
+            ..q4.clone()
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?
+    .total;
+    println!(
+        "| xlsx export, year=2024 ({rows} rows) | {} | {:.1} MB |",
+        ms(d),
+        bytes.len() as f64 / 1e6
+    );
+    Ok(())
+}
