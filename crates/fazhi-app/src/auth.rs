@@ -59,6 +59,9 @@ pub struct NewUser {
     pub unit_id: i64,
     pub roles: Vec<Role>,
     pub password: String,
+    /// The user must choose a new password at first login (set for every account an
+    /// administrator creates; only the demo's published accounts are created without it).
+    pub must_change_password: bool,
 }
 
 /// Creates an account. The three administrator roles (三员) exclude each other.
@@ -97,7 +100,7 @@ pub async fn create_user(app: &App, actor: &Actor, u: NewUser) -> AppResult<i64>
     }
     check_password_policy(&username, &u.password)?;
     let hash = hash_password(&u.password)?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
         .bind(&username)
         .fetch_one(&mut *tx)
@@ -118,13 +121,16 @@ pub async fn create_user(app: &App, actor: &Actor, u: NewUser) -> AppResult<i64>
         return Err(DomainError::field("not_found", "unit_id", "所属单位不存在").into());
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (username, display_name, unit_id, password_hash, active, created_at) VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
+        "INSERT INTO users (username, display_name, unit_id, password_hash, active, created_at, must_change_password, password_changed_at) \
+         VALUES ($1, $2, $3, $4, 1, $5, $6, $7) RETURNING id",
     )
     .bind(&username)
     .bind(&display_name)
     .bind(u.unit_id)
     .bind(&hash)
     .bind(app.now_text())
+    .bind(i64::from(u.must_change_password))
+    .bind(app.clock.now().timestamp())
     .fetch_one(&mut *tx)
     .await?;
     for r in &u.roles {
@@ -155,6 +161,8 @@ pub async fn create_user(app: &App, actor: &Actor, u: NewUser) -> AppResult<i64>
 pub struct NewSession {
     pub token: String,
     pub csrf_token: String,
+    /// The user must change the password before doing anything else.
+    pub must_change_password: bool,
 }
 
 fn random_token() -> String {
@@ -168,7 +176,8 @@ fn digest(token: &str) -> String {
 }
 
 /// Checks the password and opens a session. A wrong user name and a wrong password get the same
-/// answer. Both outcomes are audited.
+/// answer. Both outcomes are audited. `lockout_attempts` failures in a row lock the account for
+/// `lockout_minutes`; while locked, even the right password is refused.
 pub async fn login(
     app: &App,
     username: &str,
@@ -176,30 +185,59 @@ pub async fn login(
     request_id: Option<String>,
 ) -> AppResult<NewSession> {
     let row = sqlx::query(
-        "SELECT id, password_hash, active, display_name, unit_id FROM users WHERE username = $1",
+        "SELECT id, password_hash, active, display_name, unit_id, failed_logins, locked_until, must_change_password, password_changed_at \
+         FROM users WHERE username = $1",
     )
     .bind(username.trim())
     .fetch_optional(&app.db.pool)
     .await?;
-    let mut tx = app.db.pool.begin().await?;
+    let now = app.clock.now().timestamp();
+    let cfg = app.config.session;
     let mut who = Actor::system("登录", 0);
     who.username = username.trim().chars().take(32).collect();
     who.request_id = request_id;
-    let ok = match &row {
-        Some(r) => {
-            let hash: String = r.get(1);
-            let active: i64 = r.get(2);
-            who.user_id = Some(r.get(0));
-            who.display_name = r.get(3);
-            active == 1 && verify_password(password, &hash)
-        }
-        None => {
-            // Spend the same time as a real check, so timing does not reveal which names exist.
-            let _ = verify_password(password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0000000000000000000000000000000000000000000");
-            false
-        }
+    let Some(r) = row else {
+        // Spend the same time as a real check, so timing does not reveal which names exist.
+        let _ = verify_password(password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0000000000000000000000000000000000000000000");
+        audit::record_alone(app, &who, "login_failed", "session", "", None).await?;
+        return Err(bad_credentials());
     };
-    if !ok {
+    let user_id: i64 = r.get(0);
+    who.user_id = Some(user_id);
+    who.display_name = r.get(3);
+    let locked_until: i64 = r.get(6);
+    if locked_until > now {
+        audit::record_alone(app, &who, "login_locked", "session", "", None).await?;
+        return Err(DomainError::field(
+            "account_locked",
+            "username",
+            format!(
+                "连续登录失败次数过多，账号已锁定，请{}分钟后再试或联系系统管理员",
+                (locked_until - now + 59) / 60
+            ),
+        )
+        .into());
+    }
+    let hash: String = r.get(1);
+    let active: i64 = r.get(2);
+    if !(active == 1 && verify_password(password, &hash)) {
+        let mut tx = app.db.begin().await?;
+        // Counted in the database, so parallel attempts cannot slip past the limit.
+        let failed: i64 = sqlx::query_scalar(
+            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+        )
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let lock = failed >= cfg.lockout_attempts;
+        if lock {
+            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2")
+                .bind(now + cfg.lockout_minutes * 60)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let after = lock.then(|| serde_json::json!({"locked_minutes": cfg.lockout_minutes}));
         audit::record(
             &mut tx,
             app,
@@ -208,22 +246,32 @@ pub async fn login(
             "session",
             "",
             None,
-            None,
+            after,
         )
         .await?;
         tx.commit().await?;
-        return Err(DomainError::field("bad_credentials", "password", "用户名或密码错误").into());
+        return Err(bad_credentials());
     }
+    let must_change: i64 = r.get(7);
+    let changed_at: i64 = r.get(8);
+    let expired =
+        cfg.password_max_age_days > 0 && now - changed_at > cfg.password_max_age_days * 86_400;
     let s = NewSession {
         token: random_token(),
         csrf_token: random_token(),
+        must_change_password: must_change == 1 || expired,
     };
-    let now = app.clock.now().timestamp();
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
+    let mut tx = app.db.begin().await?;
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, must_change_password) VALUES ($1, $2, $3, $4, $4, $5)")
         .bind(digest(&s.token))
-        .bind(who.user_id)
+        .bind(user_id)
         .bind(&s.csrf_token)
         .bind(now)
+        .bind(i64::from(s.must_change_password))
         .execute(&mut *tx)
         .await?;
     audit::record(&mut tx, app, &who, "login", "session", "", None, None).await?;
@@ -231,8 +279,77 @@ pub async fn login(
     Ok(s)
 }
 
+fn bad_credentials() -> AppError {
+    DomainError::field("bad_credentials", "password", "用户名或密码错误").into()
+}
+
+/// Changes the actor's own password: the current one must be given, the new one must meet the
+/// policy and differ from it. Every other session of the user ends; the current one stays.
+pub async fn change_password(
+    app: &App,
+    actor: &Actor,
+    current_token: &str,
+    old: &str,
+    new: &str,
+) -> AppResult<()> {
+    let user_id = actor.user_id.ok_or(AppError::Unauthenticated)?;
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&app.db.pool)
+        .await?;
+    if !verify_password(old, &hash) {
+        return Err(DomainError::field("bad_credentials", "old_password", "原密码不正确").into());
+    }
+    if old == new {
+        return Err(DomainError::field(
+            "password_reused",
+            "new_password",
+            "新密码不能与原密码相同",
+        )
+        .into());
+    }
+    check_password_policy(&actor.username, new).map_err(|e| match e {
+        AppError::Domain(mut d) => {
+            d.field = Some("new_password".into());
+            AppError::Domain(d)
+        }
+        other => other,
+    })?;
+    let new_hash = hash_password(new)?;
+    let mut tx = app.db.begin().await?;
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0, password_changed_at = $2 WHERE id = $3")
+        .bind(&new_hash)
+        .bind(app.clock.now().timestamp())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(digest(current_token))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query("UPDATE sessions SET must_change_password = 0 WHERE token_hash = $1")
+        .bind(digest(current_token))
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "change_password",
+        "user",
+        &user_id.to_string(),
+        None,
+        Some(serde_json::json!({"other_sessions_ended": ended})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn logout(app: &App, token: &str, actor: &Actor) -> AppResult<()> {
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(digest(token))
         .execute(&mut *tx)
@@ -242,11 +359,20 @@ pub async fn logout(app: &App, token: &str, actor: &Actor) -> AppResult<()> {
     Ok(())
 }
 
+/// A resolved session.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub actor: Actor,
+    pub csrf: String,
+    /// Only the password change is allowed until this is cleared.
+    pub must_change_password: bool,
+}
+
 /// Resolves a session token to its actor and CSRF token; an expired session is removed.
-pub async fn session_actor(app: &App, token: &str) -> AppResult<(Actor, String)> {
+pub async fn session_actor(app: &App, token: &str) -> AppResult<SessionInfo> {
     let h = digest(token);
     let row = sqlx::query(
-        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.username, u.display_name, u.unit_id, un.name, u.active \
+        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.username, u.display_name, u.unit_id, un.name, u.active, s.must_change_password \
          FROM sessions s JOIN users u ON u.id = s.user_id JOIN units un ON un.id = u.unit_id WHERE s.token_hash = $1",
     )
     .bind(&h)
@@ -275,7 +401,12 @@ pub async fn session_actor(app: &App, token: &str) -> AppResult<(Actor, String)>
     }
     let user_id: i64 = row.get(0);
     let actor = actor_for(app, user_id, row.get(4), row.get(5), row.get(6), row.get(7)).await?;
-    Ok((actor, row.get(1)))
+    let must_change: i64 = row.get(9);
+    Ok(SessionInfo {
+        actor,
+        csrf: row.get(1),
+        must_change_password: must_change == 1,
+    })
 }
 
 async fn actor_for(

@@ -64,11 +64,19 @@ pub struct IndicatorSettings {
     pub percent: PercentFormat,
 }
 
+/// Sessions and accounts (等保2.0 identity controls; docs/security.md).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SessionSettings {
     pub idle_minutes: i64,
     pub absolute_hours: i64,
+    /// Failed logins in a row that lock the account.
+    pub lockout_attempts: i64,
+    pub lockout_minutes: i64,
+    /// A password older than this must be changed at the next login (0: never).
+    pub password_max_age_days: i64,
+    /// Login attempts allowed per client address per minute.
+    pub login_attempts_per_minute: u32,
 }
 
 impl Default for SessionSettings {
@@ -76,6 +84,10 @@ impl Default for SessionSettings {
         Self {
             idle_minutes: 30,
             absolute_hours: 12,
+            lockout_attempts: 5,
+            lockout_minutes: 15,
+            password_max_age_days: 90,
+            login_attempts_per_minute: 20,
         }
     }
 }

@@ -98,6 +98,9 @@ pub async fn seed(app: &App, cases: usize) -> AppResult<bool> {
                 unit_id,
                 roles: vec![role],
                 password: DEMO_PASSWORD.into(),
+                // The demo's passwords are published in the README; a real deployment's accounts
+                // are created by `fazhi user add` or an administrator and must change theirs.
+                must_change_password: false,
             },
         )
         .await?;
@@ -646,7 +649,7 @@ pub async fn bulk_generate(app: &App, n: usize, seed: u64) -> AppResult<()> {
                 ]);
             }
         }
-        let mut tx = app.db.pool.begin().await?;
+        let mut tx = app.db.begin().await?;
         insert_rows(
             &mut tx,
             "INSERT INTO rc_cases (id, case_no, case_year, unit_id, respondent_unit_id, status, procedure_kind, channel, received_date, \
@@ -687,7 +690,7 @@ pub async fn bulk_generate(app: &App, n: usize, seed: u64) -> AppResult<()> {
         done += m;
     }
     // Keep the case-number counters ahead of the generated numbers.
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     for (year, seq) in seq_per_year {
         sqlx::query(
             "INSERT INTO case_numbers (prefix, year, last_seq) VALUES ('示例复', $1, $2) ON CONFLICT (prefix, year) DO UPDATE SET last_seq = case_numbers.last_seq + $2",

@@ -15,6 +15,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("没有权限执行此操作")]
     Forbidden,
+    /// The session may only change its password (first login, or the password has aged).
+    #[error("请先修改密码")]
+    PasswordChangeRequired,
     /// The record does not exist or is outside the actor's scope: the two are not told apart,
     /// so guessing an id reveals nothing.
     #[error("{0}不存在或无权查看")]
@@ -43,6 +46,7 @@ impl AppError {
             Self::Rows(_) => "invalid_rows",
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden => "forbidden",
+            Self::PasswordChangeRequired => "password_change_required",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
             Self::Internal(_) => "internal",

@@ -48,6 +48,24 @@ impl Clock for FixedClock {
     }
 }
 
+/// A clock that starts at noon (Beijing time) of a day and is moved forward by hand, for tests of
+/// session expiry and account lockout.
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
+impl ManualClock {
+    pub fn new(day: NaiveDate) -> Self {
+        Self(std::sync::Mutex::new(FixedClock(day).now()))
+    }
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut t = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *t += by;
+    }
+}
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// The application: storage, calendar, settings and clock. Cheap to clone.
 #[derive(Clone)]
 pub struct App {

@@ -45,7 +45,7 @@ pub async fn create_jurisdiction(
     let name = required_text(name, "name", "行政区划名称", 50)?;
     let code = parse_division_code(code)?;
     let prefix = required_text(case_prefix, "case_prefix", "案号前缀", 20)?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     sqlx::query(
         "INSERT INTO jurisdiction (id, name, division_code, case_prefix) VALUES (1, $1, $2, $3)",
     )
@@ -113,7 +113,7 @@ pub async fn create_unit(
             Err(AppError::Forbidden)
         }
     })?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let parent_ok: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE id = $1")
         .bind(parent)
         .fetch_one(&mut *tx)

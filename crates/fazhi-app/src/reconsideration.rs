@@ -294,10 +294,27 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
     let r = load_case(&mut conn, actor, id).await?;
     let case = case_row(app, &r);
     let full_identity = may_write(actor, &r);
-    let parties = sqlx::query("SELECT role, kind, name, id_number, credit_code, phone FROM rc_parties WHERE case_id = $1 ORDER BY sort")
+    let party_rows = sqlx::query("SELECT role, kind, name, id_number, credit_code, phone FROM rc_parties WHERE case_id = $1 ORDER BY sort")
         .bind(id)
         .fetch_all(&mut *conn)
-        .await?
+        .await?;
+    let personal = party_rows.iter().filter(|p| {
+        p.get::<Option<String>, _>(3).is_some() || p.get::<Option<String>, _>(5).is_some()
+    });
+    if full_identity && personal.clone().next().is_some() {
+        // Showing identity numbers and phones in full is itself recorded (issue 3 §6).
+        let after = json!({"case_no": case.case_no, "parties": personal.count()});
+        audit::record_alone(
+            app,
+            actor,
+            "view_personal_data",
+            "rc_case",
+            &id.to_string(),
+            Some(after),
+        )
+        .await?;
+    }
+    let parties = party_rows
         .into_iter()
         .map(|p| {
             let id_number: Option<String> = p.get(3);
@@ -313,7 +330,15 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
                     (None, Some(c)) => c,
                     _ => String::new(),
                 },
-                phone: phone.map(|p| if full_identity { p } else { fazhi_domain::ids::mask_phone(&p) }).unwrap_or_default(),
+                phone: phone
+                    .map(|p| {
+                        if full_identity {
+                            p
+                        } else {
+                            fazhi_domain::ids::mask_phone(&p)
+                        }
+                    })
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -407,7 +432,7 @@ async fn next_case_no(tx: &mut Transaction<'_, Any>, prefix: &str, year: i32) ->
 pub async fn register(app: &App, actor: &Actor, f: &Fields) -> AppResult<(i64, String)> {
     actor.require(Permission::WriteReconsideration)?;
     let a = Application::parse(f, app.today())?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let (id, no) = insert_application(&mut tx, app, actor, &a).await?;
     tx.commit().await?;
     Ok((id, no))
@@ -674,7 +699,7 @@ pub async fn take_step(
 ) -> AppResult<()> {
     actor.require(Permission::ReadCases)?;
     let action = Action::parse(action)?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let r = load_case(&mut tx, actor, id).await?;
     if !may_write(actor, &r) {
         return Err(AppError::Forbidden);
@@ -1020,7 +1045,7 @@ pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8
         ]
     });
     let bytes = xlsx::write_table("行政复议案件", &EXPORT_HEADERS, data)?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     audit::record(
         &mut tx,
         app,
@@ -1158,7 +1183,7 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
     if apps.is_empty() {
         return Err(DomainError::field("empty_file", "file", "导入文件中没有数据行").into());
     }
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let mut numbers = Vec::new();
     for a in &apps {
         numbers.push(insert_application(&mut tx, app, actor, a).await?.1);

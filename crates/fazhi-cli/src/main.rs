@@ -96,10 +96,25 @@ enum Cmd {
         #[arg(long)]
         template: bool,
     },
-    /// Copy a SQLite database while it is in use (PostgreSQL: use pg_dump).
+    /// Make a consistent copy of the database while it is in use (SQLite: VACUUM INTO;
+    /// PostgreSQL: pg_dump --format=custom).
     Backup {
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Restore a backup made by `fazhi backup` into the configured database (server stopped).
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Overwrite a database that already holds data.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The audit log: `fazhi audit verify` checks its hash chain.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
     },
     /// Configuration helpers.
     Config {
@@ -122,9 +137,18 @@ enum UserCmd {
         /// Role code or Chinese name; repeat for several.
         #[arg(long = "role", required = true)]
         roles: Vec<String>,
+        /// Do not require a new password at first login (the operator is the account's owner).
+        #[arg(long)]
+        keep_password: bool,
     },
     /// List accounts.
     List,
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Recompute the hash chain and report the first broken link (exit status 1 if any).
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -323,6 +347,7 @@ async fn run(cli: Cli) -> Result<()> {
                     name,
                     unit,
                     roles,
+                    keep_password,
                 } => {
                     let unit_id = org::find_unit_by_name(&app, &unit)
                         .await
@@ -352,6 +377,7 @@ async fn run(cli: Cli) -> Result<()> {
                             unit_id,
                             roles,
                             password,
+                            must_change_password: !keep_password,
                         },
                     )
                     .await
@@ -424,10 +450,47 @@ async fn run(cli: Cli) -> Result<()> {
             let nos = rc::import(&app, &actor, &bytes).await.map_err(show)?;
             println!("已导入{}件：{}", nos.len(), nos.join("、"));
         }
+        Cmd::Audit {
+            cmd: AuditCmd::Verify,
+        } => {
+            let app = open_app(config, false).await?;
+            let r = fazhi_app::audit::verify_chain(&app).await.map_err(show)?;
+            if r.unchained > 0 {
+                println!("哈希链建立前的日志{}条（不在校验范围内）", r.unchained);
+            }
+            match r.broken {
+                None => {
+                    println!(
+                        "审计日志完整：已校验{}条，链头哈希 {}",
+                        r.verified, r.head_hash
+                    );
+                }
+                Some((seq, why)) => {
+                    println!(
+                        "审计日志校验未通过：前{}条完好；第{seq}条：{why}",
+                        r.verified
+                    );
+                    std::process::exit(1);
+                }
+            }
+        }
         Cmd::Backup { out } => {
             let app = open_app(config, false).await?;
-            app.db.backup_sqlite(&out).await?;
+            app.db.backup(&app.config.database_url, &out).await?;
             println!("已备份到 {}", out.display());
+        }
+        Cmd::Restore { from, force } => {
+            fazhi_store::restore(&from, &config.database_url, force).await?;
+            let app = open_app(config, false).await?;
+            let r = fazhi_app::audit::verify_chain(&app).await.map_err(show)?;
+            println!(
+                "已从 {} 恢复；审计日志{}",
+                from.display(),
+                match r.broken {
+                    None => format!("完整（{}条）", r.verified),
+                    Some((seq, why)) => format!("校验未通过：第{seq}条 {why}"),
+                }
+            );
         }
     }
     Ok(())

@@ -2,7 +2,7 @@
 //! PostgreSQL database on the local server), the demo organisation, and the real server on port 0.
 
 use chrono::NaiveDate;
-use fazhi_app::{demo, App, Config, FixedClock};
+use fazhi_app::{demo, App, Clock, Config, FixedClock};
 use fazhi_store::Db;
 use std::sync::Arc;
 
@@ -28,6 +28,44 @@ pub struct TestDb {
 }
 
 pub async fn fresh(backend: Backend, today: NaiveDate) -> TestDb {
+    fresh_with(backend, Arc::new(FixedClock(today)), |_| {}).await
+}
+
+/// A new, empty database on the local PostgreSQL server; returns its URL.
+pub async fn empty_pg_database() -> String {
+    let admin = Db::connect(&pg_admin_url(), false).await.expect(
+        "PostgreSQL on 127.0.0.1:5432 is needed for this test; the README's test command starts it",
+    );
+    let name = format!("fazhi_t_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin.pool)
+        .await
+        .expect("create database");
+    admin.pool.close().await;
+    let base = pg_admin_url();
+    format!(
+        "{}/{name}",
+        &base[..base.rfind('/').expect("url has a database")]
+    )
+}
+
+/// A fresh database with the demo organisation, a given clock and adjusted settings.
+pub async fn with_org_and(
+    backend: Backend,
+    clock: Arc<dyn Clock>,
+    settings: impl FnOnce(&mut Config),
+) -> TestDb {
+    let t = fresh_with(backend, clock, settings).await;
+    demo::seed(&t.app, 0).await.expect("seed");
+    t
+}
+
+/// A fresh, migrated, empty database with a given clock and adjusted settings.
+pub async fn fresh_with(
+    backend: Backend,
+    clock: Arc<dyn Clock>,
+    settings: impl FnOnce(&mut Config),
+) -> TestDb {
     let (url, dir) = match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
@@ -36,31 +74,16 @@ pub async fn fresh(backend: Backend, today: NaiveDate) -> TestDb {
                 Some(dir),
             )
         }
-        Backend::Postgres => {
-            let admin = Db::connect(&pg_admin_url(), false).await.expect(
-                "PostgreSQL on 127.0.0.1:5432 is needed for this test; the README's test command starts it",
-            );
-            let name = format!("fazhi_t_{}", uuid::Uuid::new_v4().simple());
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&admin.pool)
-                .await
-                .expect("create database");
-            admin.pool.close().await;
-            let base = pg_admin_url();
-            let url = format!(
-                "{}/{name}",
-                &base[..base.rfind('/').expect("url has a database")]
-            );
-            (url, None)
-        }
+        Backend::Postgres => (empty_pg_database().await, None),
     };
     let db = Db::connect(&url, true).await.expect("connect");
     db.migrate().await.expect("migrate");
-    let config = Config {
+    let mut config = Config {
         database_url: url,
         ..Config::default()
     };
-    let app = App::new(db, config, Arc::new(FixedClock(today))).expect("app");
+    settings(&mut config);
+    let app = App::new(db, config, clock).expect("app");
     TestDb { app, _dir: dir }
 }
 

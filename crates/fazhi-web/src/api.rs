@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/session", post(login).delete(logout))
         .route("/me", get(me))
+        .route("/password", post(password))
         .route("/deadline", get(deadline))
         .route("/rc/cases", get(list).post(register))
         .route("/rc/cases.xlsx", get(export))
@@ -44,9 +45,10 @@ pub fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::Domain(d) if d.code == "malformed_json" => StatusCode::BAD_REQUEST,
         AppError::Domain(d) if d.code == "file_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::Domain(d) if d.code == "too_many_attempts" => StatusCode::TOO_MANY_REQUESTS,
         AppError::Domain(_) | AppError::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Forbidden | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -151,6 +153,7 @@ async fn login(State(s): State<AppState>, req: Request) -> ApiResult {
         .get::<RequestId>()
         .cloned()
         .unwrap_or(RequestId(String::new()));
+    crate::auth::check_login_rate(&s, req.extensions()).map_err(|e| ApiError(e, rid.clone()))?;
     let JsonFields(f) = JsonFields::from_request(req, &s).await?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let session = auth::login(
@@ -168,6 +171,25 @@ async fn logout(State(s): State<AppState>, Api(sess, rid): Api) -> ApiResult {
     auth::logout(&s.app, &sess.token, &sess.actor)
         .await
         .map_err(|e| ApiError(e, rid))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Changes the signed-in user's password; the user's other sessions end.
+async fn password(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    JsonFields(f): JsonFields,
+) -> ApiResult {
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    auth::change_password(
+        &s.app,
+        &sess.actor,
+        &sess.token,
+        &get("old_password"),
+        &get("new_password"),
+    )
+    .await
+    .map_err(|e| ApiError(e, rid))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -6,6 +6,9 @@ use crate::{AppState, RequestId};
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use fazhi_app::{auth, Actor, AppError};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
 
 pub const SESSION_COOKIE: &str = "fazhi_session";
 
@@ -49,8 +52,18 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Session, AppErro
         Some(t) => (t, false),
         None => (cookie_token(parts).ok_or(AppError::Unauthenticated)?, true),
     };
-    let (mut actor, csrf) = auth::session_actor(&state.app, &token).await?;
+    let info = auth::session_actor(&state.app, &token).await?;
+    let (mut actor, csrf) = (info.actor, info.csrf);
     actor.request_id = Some(request_id(parts).0);
+    let path = parts.uri.path();
+    if info.must_change_password
+        && !matches!(
+            path,
+            "/password" | "/logout" | "/api/v1/password" | "/api/v1/session" | "/api/v1/me"
+        )
+    {
+        return Err(AppError::PasswordChangeRequired);
+    }
     if from_cookie
         && parts.method != Method::GET
         && parts.method != Method::HEAD
@@ -78,4 +91,52 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
 
 pub fn clear_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// Login attempts per client address and minute (all accounts together), against password
+/// spraying from one address; per-account guessing is stopped by the account lockout.
+#[derive(Default)]
+pub struct LoginLimiter {
+    seen: Mutex<HashMap<IpAddr, (u64, u32)>>,
+}
+
+impl LoginLimiter {
+    /// Counts an attempt from `addr` and says whether it is allowed.
+    pub fn allow(&self, addr: IpAddr, per_minute: u32) -> bool {
+        let minute = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() / 60)
+            .unwrap_or_default();
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.len() > 10_000 {
+            seen.retain(|_, (m, _)| *m == minute);
+        }
+        let e = seen.entry(addr).or_insert((minute, 0));
+        if e.0 != minute {
+            *e = (minute, 0);
+        }
+        e.1 += 1;
+        e.1 <= per_minute
+    }
+}
+
+/// The client's address (from the connection; unspecified when served without one, as in
+/// in-process tests).
+pub fn client_addr(ext: &axum::http::Extensions) -> IpAddr {
+    ext.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
+/// Refuses a login attempt beyond the per-address rate.
+pub fn check_login_rate(state: &AppState, ext: &axum::http::Extensions) -> Result<(), AppError> {
+    let per_minute = state.app.config.session.login_attempts_per_minute;
+    if state.login_limiter.allow(client_addr(ext), per_minute) {
+        Ok(())
+    } else {
+        Err(
+            fazhi_domain::DomainError::new("too_many_attempts", "登录尝试过于频繁，请一分钟后再试")
+                .into(),
+        )
+    }
 }

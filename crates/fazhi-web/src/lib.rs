@@ -24,6 +24,7 @@ pub use auth::SESSION_COOKIE;
 pub struct AppState {
     pub app: App,
     pub tpl: Arc<minijinja::Environment<'static>>,
+    pub login_limiter: Arc<auth::LoginLimiter>,
 }
 
 /// The id of the request, shown to users on internal errors and written to the log.
@@ -35,6 +36,7 @@ pub fn router(app: App) -> Router {
     let state = AppState {
         app,
         tpl: Arc::new(templates::environment()),
+        login_limiter: Arc::default(),
     };
     Router::new()
         .merge(pages::routes())
@@ -50,9 +52,12 @@ pub fn router(app: App) -> Router {
 
 /// Serves until the process is stopped.
 pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown())
-        .await
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
 }
 
 async fn shutdown() {

@@ -5,8 +5,8 @@
 use crate::api::{log_internal, status_of, xlsx_response, IndicatorQuery};
 use crate::auth::{clear_cookie, request_id, session_cookie, Session};
 use crate::{AppState, RequestId};
-use axum::extract::{FromRequestParts, Multipart, Path, Query, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, RawQuery, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
@@ -19,6 +19,7 @@ use fazhi_domain::reconsideration::{
     Action, Channel, DecisionType, Fields, LetterKind, PartyKind, Procedure, Status,
     SuspensionGround, TerminationReason,
 };
+use fazhi_domain::DomainError;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", axum::routing::post(logout))
+        .route("/password", get(password_page).post(password_submit))
         .route("/rc/cases", get(list))
         .route("/rc/cases/export.xlsx", get(export))
         .route("/rc/cases/new", get(new_form).post(new_submit))
@@ -57,6 +59,7 @@ impl FromRequestParts<AppState> for Page {
         let rid = request_id(parts);
         match crate::auth::resolve(parts, state).await {
             Ok(s) => Ok(Page(s, rid)),
+            Err(AppError::PasswordChangeRequired) => Err(Redirect::to("/password").into_response()),
             Err(AppError::Unauthenticated) => {
                 let next = parts
                     .uri
@@ -197,20 +200,26 @@ async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -
     render(&state, "login.html", ctx)
 }
 
-async fn login_submit(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<Fields>,
-) -> Response {
+async fn login_submit(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    let rid = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+    let allowed = crate::auth::check_login_rate(&state, req.extensions());
+    let f = match Form::<Fields>::from_request(req, &state).await {
+        Ok(Form(f)) => f,
+        Err(_) => Fields::new(),
+    };
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
-    let rid = headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(String::from);
-    match auth::login(&state.app, &get("username"), &get("password"), rid).await {
+    let result = match allowed {
+        Ok(()) => auth::login(&state.app, &get("username"), &get("password"), rid).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(s) => {
-            let mut res =
-                Redirect::to(&safe_next(f.get("next").map(String::as_str))).into_response();
+            let to = if s.must_change_password {
+                "/password".to_string()
+            } else {
+                safe_next(f.get("next").map(String::as_str))
+            };
+            let mut res = Redirect::to(&to).into_response();
             if let Ok(v) = session_cookie(&s.token, state.app.config.secure_cookies).parse() {
                 res.headers_mut().insert(header::SET_COOKIE, v);
             }
@@ -222,10 +231,73 @@ async fn login_submit(
                 json!({"error": e.user_message(), "username": get("username"), "next": get("next")}),
             );
             let mut res = render(&state, "login.html", ctx);
-            *res.status_mut() = StatusCode::UNAUTHORIZED;
+            *res.status_mut() = match e {
+                AppError::Domain(d) if d.code == "too_many_attempts" => {
+                    StatusCode::TOO_MANY_REQUESTS
+                }
+                _ => StatusCode::UNAUTHORIZED,
+            };
             res
         }
     }
+}
+
+/// Whether the session may do nothing but change its password.
+async fn must_change(state: &AppState, token: &str) -> bool {
+    auth::session_actor(&state.app, token)
+        .await
+        .is_ok_and(|i| i.must_change_password)
+}
+
+async fn password_page(State(state): State<AppState>, p: Page) -> PageResult {
+    let required = must_change(&state, &p.0.token).await;
+    Ok(render(
+        &state,
+        "password.html",
+        merge(base(&state, &p.0, "").await, json!({"required": required})),
+    ))
+}
+
+async fn password_submit(
+    State(state): State<AppState>,
+    p: Page,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    p.check_csrf(&state, &f)?;
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let result = if get("new_password") != get("confirm_password") {
+        Err(DomainError::field(
+            "password_mismatch",
+            "confirm_password",
+            "两次输入的新密码不一致",
+        )
+        .into())
+    } else {
+        auth::change_password(
+            &state.app,
+            &p.0.actor,
+            &p.0.token,
+            &get("old_password"),
+            &get("new_password"),
+        )
+        .await
+    };
+    let ctx = match result {
+        Ok(()) => json!({"done": true}),
+        Err(e @ AppError::Domain(_)) => {
+            json!({"required": must_change(&state, &p.0.token).await, "error": e.user_message(), "error_field": e.field()})
+        }
+        Err(e) => return Err(p.err(&state, e)),
+    };
+    let mut res = render(
+        &state,
+        "password.html",
+        merge(base(&state, &p.0, "").await, ctx.clone()),
+    );
+    if ctx.get("error").is_some() {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
 }
 
 async fn logout(State(state): State<AppState>, p: Page, Form(f): Form<Fields>) -> PageResult {

@@ -7,6 +7,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("login.html", include_str!("../templates/login.html")),
+    ("password.html", include_str!("../templates/password.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
     ("rc_list.html", include_str!("../templates/rc_list.html")),

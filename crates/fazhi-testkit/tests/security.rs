@@ -1,0 +1,310 @@
+//! Security baseline (issue 3): account lockout, first-login password change, session expiry,
+//! login rate per address, and the audit log's hash chain on both backends.
+
+use fazhi_app::{audit, auth, demo, org, Actor, ManualClock};
+use fazhi_domain::org::Role;
+use fazhi_testkit::{d, spawn, with_org, with_org_and, Backend};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+async fn login(c: &reqwest::Client, base: &str, user: &str, password: &str) -> (u16, Value) {
+    let r = c
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"username": user, "password": password}))
+        .send()
+        .await
+        .expect("request");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(c: &reqwest::Client, url: &str, token: &str) -> (u16, Value) {
+    let r = c.get(url).bearer_auth(token).send().await.expect("request");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn lockout_after_failed_logins_and_release_after_the_period() {
+    let clock = Arc::new(ManualClock::new(d("2024-12-31")));
+    let t = with_org_and(Backend::Sqlite, clock.clone(), |_| {}).await;
+    let base = spawn(t.app.clone()).await;
+    let c = reqwest::Client::new();
+    for _ in 0..5 {
+        let (s, body) = login(&c, &base, "fuyi", "Wrong@2024").await;
+        assert_eq!(s, 422);
+        assert_eq!(body["code"], "bad_credentials");
+    }
+    // Locked: even the right password is refused, with a message saying so.
+    let (s, body) = login(&c, &base, "fuyi", demo::DEMO_PASSWORD).await;
+    assert_eq!(s, 422);
+    assert_eq!(body["code"], "account_locked");
+    assert!(body["message"].as_str().unwrap().contains("锁定"));
+    clock.advance(chrono::Duration::minutes(14));
+    let (_, body) = login(&c, &base, "fuyi", demo::DEMO_PASSWORD).await;
+    assert_eq!(body["code"], "account_locked");
+    clock.advance(chrono::Duration::minutes(2));
+    let (s, body) = login(&c, &base, "fuyi", demo::DEMO_PASSWORD).await;
+    assert_eq!(s, 201, "{body}");
+    // A success resets the count: four more failures do not lock.
+    for _ in 0..4 {
+        login(&c, &base, "fuyi", "Wrong@2024").await;
+    }
+    let (s, _) = login(&c, &base, "fuyi", demo::DEMO_PASSWORD).await;
+    assert_eq!(s, 201);
+    // Each failure and the lock are in the audit log.
+    let failed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND actor_name LIKE '%fuyi%'",
+    )
+    .fetch_one(&t.app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(failed, 9);
+}
+
+#[tokio::test]
+async fn first_login_requires_a_new_password_and_ends_other_sessions() {
+    let clock = Arc::new(ManualClock::new(d("2024-12-31")));
+    let t = with_org_and(Backend::Sqlite, clock.clone(), |_| {}).await;
+    let unit = org::find_unit_by_name(&t.app, "区司法局")
+        .await
+        .unwrap()
+        .unwrap();
+    let root = org::all_units(&t.app).await.unwrap()[0].id;
+    auth::create_user(
+        &t.app,
+        &Actor::system("测试", root),
+        auth::NewUser {
+            username: "xinren".into(),
+            display_name: "新人".into(),
+            unit_id: unit,
+            roles: vec![Role::ReconsiderationClerk],
+            password: "Start@2024".into(),
+            must_change_password: true,
+        },
+    )
+    .await
+    .unwrap();
+    let base = spawn(t.app.clone()).await;
+    let c = reqwest::Client::new();
+    let (s, first) = login(&c, &base, "xinren", "Start@2024").await;
+    assert_eq!(s, 201);
+    assert_eq!(first["must_change_password"], true);
+    let token = first["token"].as_str().unwrap();
+    let (_, second) = login(&c, &base, "xinren", "Start@2024").await;
+    let other = second["token"].as_str().unwrap();
+    // In the browser: the login leads to the password page, and so does every other page.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = browser
+        .post(format!("{base}/login"))
+        .form(&[("username", "xinren"), ("password", "Start@2024")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/password");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let r = browser
+        .get(format!("{base}/rc/cases"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/password");
+    let r = browser
+        .get(format!("{base}/password"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("请先设置新密码"), "{html}");
+    // Nothing but the password change until it is done.
+    let (s, body) = get(&c, &format!("{base}/api/v1/rc/cases"), token).await;
+    assert_eq!(s, 403);
+    assert_eq!(body["code"], "password_change_required");
+    let change = |old: &str, new: &str| {
+        c.post(format!("{base}/api/v1/password"))
+            .bearer_auth(token)
+            .json(&json!({"old_password": old, "new_password": new}))
+            .send()
+    };
+    let r = change("Start@2024", "short").await.unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "weak_password");
+    assert_eq!(body["field"], "new_password");
+    let r = change("Start@2024", "Start@2024").await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "password_reused");
+    let r = change("Nope@2024", "Better#2025").await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["field"], "old_password");
+    let r = change("Start@2024", "Better#2025").await.unwrap();
+    assert_eq!(r.status(), 204);
+    let (s, _) = get(&c, &format!("{base}/api/v1/rc/cases"), token).await;
+    assert_eq!(s, 200, "the session that changed the password goes on");
+    let (s, _) = get(&c, &format!("{base}/api/v1/me"), other).await;
+    assert_eq!(s, 401, "the user's other sessions ended");
+    let (s, _) = login(&c, &base, "xinren", "Start@2024").await;
+    assert_eq!(s, 422, "the old password no longer works");
+    let (s, body) = login(&c, &base, "xinren", "Better#2025").await;
+    assert_eq!(s, 201);
+    assert_eq!(body["must_change_password"], false);
+    // After 90 days the password must be changed again.
+    clock.advance(chrono::Duration::days(91));
+    let (_, body) = login(&c, &base, "xinren", "Better#2025").await;
+    assert_eq!(body["must_change_password"], true);
+}
+
+#[tokio::test]
+async fn sessions_expire_when_idle_and_on_logout() {
+    let clock = Arc::new(ManualClock::new(d("2024-12-31")));
+    let t = with_org_and(Backend::Sqlite, clock.clone(), |_| {}).await;
+    let base = spawn(t.app.clone()).await;
+    let c = reqwest::Client::new();
+    let (_, body) = login(&c, &base, "fuyi", demo::DEMO_PASSWORD).await;
+    let token = body["token"].as_str().unwrap().to_string();
+    clock.advance(chrono::Duration::minutes(29));
+    assert_eq!(get(&c, &format!("{base}/api/v1/me"), &token).await.0, 200);
+    clock.advance(chrono::Duration::minutes(29));
+    assert_eq!(
+        get(&c, &format!("{base}/api/v1/me"), &token).await.0,
+        200,
+        "activity keeps the session alive"
+    );
+    clock.advance(chrono::Duration::minutes(31));
+    assert_eq!(get(&c, &format!("{base}/api/v1/me"), &token).await.0, 401);
+    let (_, body) = login(&c, &base, "fuyi", demo::DEMO_PASSWORD).await;
+    let token = body["token"].as_str().unwrap().to_string();
+    let r = c
+        .delete(format!("{base}/api/v1/session"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(get(&c, &format!("{base}/api/v1/me"), &token).await.0, 401);
+}
+
+#[tokio::test]
+async fn login_attempts_are_limited_per_address() {
+    let clock = Arc::new(ManualClock::new(d("2024-12-31")));
+    let t = with_org_and(Backend::Sqlite, clock, |c| {
+        c.session.login_attempts_per_minute = 3;
+    })
+    .await;
+    let base = spawn(t.app.clone()).await;
+    let c = reqwest::Client::new();
+    // Seven attempts span at most two minutes of the limiter, so one minute sees at least four.
+    let mut statuses = vec![];
+    for user in ["a1", "a2", "a3", "a4", "a5", "a6", "a7"] {
+        statuses.push(login(&c, &base, user, "Wrong@2024").await);
+    }
+    let limited: Vec<&(u16, Value)> = statuses.iter().filter(|(s, _)| *s == 429).collect();
+    assert!(!limited.is_empty(), "{statuses:?}");
+    assert_eq!(limited[0].1["code"], "too_many_attempts");
+}
+
+async fn audit_chain(backend: Backend) {
+    let t = with_org(backend, d("2024-12-31")).await;
+    let base = spawn(t.app.clone()).await;
+    let c = reqwest::Client::new();
+    for _ in 0..3 {
+        login(&c, &base, "fuyi", demo::DEMO_PASSWORD).await;
+    }
+    let r = audit::verify_chain(&t.app).await.unwrap();
+    assert!(r.broken.is_none(), "{r:?}");
+    assert!(r.verified > 10, "{r:?}");
+    assert_eq!(r.unchained, 0);
+    let pool = &t.app.db.pool;
+    // Someone with database access removes the append-only guard and edits an entry.
+    let unguard = match backend {
+        Backend::Sqlite => "DROP TRIGGER audit_log_no_update",
+        Backend::Postgres => "DROP RULE audit_log_no_update ON audit_log",
+    };
+    sqlx::query(unguard).execute(pool).await.unwrap();
+    sqlx::query("UPDATE audit_log SET actor_name = '他人' WHERE seq = 5")
+        .execute(pool)
+        .await
+        .unwrap();
+    let r = audit::verify_chain(&t.app).await.unwrap();
+    let (seq, why) = r.broken.expect("edit detected");
+    assert_eq!(seq, 5);
+    assert!(why.contains("修改"), "{why}");
+    assert_eq!(r.verified, 4);
+    // Removing an entry is found too (restore the edited one first).
+    let unguard = match backend {
+        Backend::Sqlite => "DROP TRIGGER audit_log_no_delete",
+        Backend::Postgres => "DROP RULE audit_log_no_delete ON audit_log",
+    };
+    sqlx::query(unguard).execute(pool).await.unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE seq >= 5")
+        .execute(pool)
+        .await
+        .unwrap();
+    let r = audit::verify_chain(&t.app).await.unwrap();
+    let (seq, why) = r.broken.expect("removal detected");
+    assert_eq!(seq, 5);
+    assert!(why.contains("缺少"), "{why}");
+}
+
+#[tokio::test]
+async fn audit_chain_detects_edits_and_removals_sqlite() {
+    audit_chain(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn audit_chain_detects_edits_and_removals_postgres() {
+    audit_chain(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn full_identity_is_shown_only_to_the_handling_clerk_and_that_view_is_audited() {
+    let t = fazhi_testkit::fresh(Backend::Sqlite, d("2024-12-31")).await;
+    demo::seed(&t.app, 10).await.unwrap();
+    let id: i64 = sqlx::query_scalar(
+        "SELECT c.id FROM rc_cases c JOIN rc_parties p ON p.case_id = c.id WHERE p.id_number IS NOT NULL ORDER BY c.id LIMIT 1",
+    )
+    .fetch_one(&t.app.db.pool)
+    .await
+    .unwrap();
+    let full: String = sqlx::query_scalar(
+        "SELECT id_number FROM rc_parties WHERE case_id = $1 AND id_number IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_one(&t.app.db.pool)
+    .await
+    .unwrap();
+    let views = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'view_personal_data' AND entity_id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap()
+    };
+    // (The demo's own simulation read cases as the clerk already.)
+    let before = views().await;
+    let leader = auth::actor_by_username(&t.app, "leader").await.unwrap();
+    let det = fazhi_app::reconsideration::detail(&t.app, &leader, id)
+        .await
+        .unwrap();
+    let shown: Vec<&str> = det.parties.iter().map(|p| p.identity.as_str()).collect();
+    assert!(!shown.contains(&full.as_str()), "masked for the leader");
+    assert!(shown.iter().any(|s| s.contains('*')));
+    assert_eq!(
+        views().await,
+        before,
+        "a masked view is not a personal-data read"
+    );
+    let clerk = auth::actor_by_username(&t.app, "fuyi").await.unwrap();
+    let det = fazhi_app::reconsideration::detail(&t.app, &clerk, id)
+        .await
+        .unwrap();
+    assert!(det.parties.iter().any(|p| p.identity == full));
+    assert_eq!(views().await, before + 1);
+}
