@@ -64,10 +64,34 @@ pub struct NewUser {
     pub must_change_password: bool,
 }
 
-/// Creates an account. The three administrator roles (三员) exclude each other.
+/// 三员分立: the three administrator roles exclude each other and every business role.
+fn check_role_combination(roles: &[Role]) -> AppResult<()> {
+    let admins = roles
+        .iter()
+        .filter(|r| matches!(r, Role::SysAdmin | Role::SecurityAdmin | Role::AuditAdmin))
+        .count();
+    if admins > 1 || (admins == 1 && roles.len() > 1) {
+        return Err(DomainError::field(
+            "roles_conflict",
+            "roles",
+            "系统管理员、安全管理员、审计管理员须由不同账号担任，且不得兼任业务角色",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Creates an account (系统管理员, or the command line). Roles are given by the 安全管理员 later
+/// (`set_roles`), so an administrator's new account has none; the command line, which bootstraps
+/// the first administrators, gives them at once.
 pub async fn create_user(app: &App, actor: &Actor, u: NewUser) -> AppResult<i64> {
     if actor.user_id.is_some() {
-        actor.require(Permission::ManageUsers)?;
+        actor.require(Permission::ManageAccounts)?;
+        if !u.roles.is_empty() {
+            actor.require(Permission::AssignRoles)?;
+        }
+    } else if u.roles.is_empty() {
+        return Err(DomainError::required("roles", "角色").into());
     }
     let username = required_text(&u.username, "username", "用户名", 32)?;
     if !username
@@ -82,22 +106,7 @@ pub async fn create_user(app: &App, actor: &Actor, u: NewUser) -> AppResult<i64>
         .into());
     }
     let display_name = required_text(&u.display_name, "display_name", "姓名", 32)?;
-    if u.roles.is_empty() {
-        return Err(DomainError::required("roles", "角色").into());
-    }
-    let admins = u
-        .roles
-        .iter()
-        .filter(|r| matches!(r, Role::SysAdmin | Role::SecurityAdmin | Role::AuditAdmin))
-        .count();
-    if admins > 1 || (admins == 1 && u.roles.len() > 1) {
-        return Err(DomainError::field(
-            "roles_conflict",
-            "roles",
-            "系统管理员、安全管理员、审计管理员须由不同账号担任，且不得兼任业务角色",
-        )
-        .into());
-    }
+    check_role_combination(&u.roles)?;
     check_password_policy(&username, &u.password)?;
     let hash = hash_password(&u.password)?;
     let mut tx = app.db.begin().await?;
@@ -463,39 +472,178 @@ pub struct UserRow {
     pub display_name: String,
     pub unit_name: String,
     pub roles: String,
+    pub role_codes: Vec<&'static str>,
     pub active: bool,
+    pub locked: bool,
 }
 
 pub async fn list_users(app: &App, actor: &Actor) -> AppResult<Vec<UserRow>> {
-    actor.require(Permission::ManageUsers)?;
-    let rows = sqlx::query("SELECT u.id, u.username, u.display_name, un.name, u.active FROM users u JOIN units un ON un.id = u.unit_id ORDER BY u.id")
+    actor.require(Permission::ListAccounts)?;
+    let rows = sqlx::query("SELECT u.id, u.username, u.display_name, un.name, u.active, u.locked_until FROM users u JOIN units un ON un.id = u.unit_id ORDER BY u.id")
         .fetch_all(&app.db.pool)
         .await?;
     let roles = sqlx::query("SELECT user_id, role FROM user_roles ORDER BY role")
         .fetch_all(&app.db.pool)
         .await?;
+    let now = app.clock.now().timestamp();
     Ok(rows
         .into_iter()
         .map(|r| {
             let id: i64 = r.get(0);
-            let labels: Vec<&str> = roles
+            let of_user: Vec<Role> = roles
                 .iter()
                 .filter(|x| x.get::<i64, _>(0) == id)
-                .filter_map(|x| {
-                    Role::from_code(&x.get::<String, _>(1))
-                        .ok()
-                        .map(|r| r.label())
-                })
+                .filter_map(|x| Role::from_code(&x.get::<String, _>(1)).ok())
                 .collect();
+            let labels: Vec<&str> = of_user.iter().map(|r| r.label()).collect();
             let active: i64 = r.get(4);
+            let locked_until: i64 = r.get(5);
             UserRow {
                 id,
                 username: r.get(1),
                 display_name: r.get(2),
                 unit_name: r.get(3),
                 roles: labels.join("、"),
+                role_codes: of_user.iter().map(|r| r.code()).collect(),
                 active: active == 1,
+                locked: locked_until > now,
             }
         })
         .collect())
+}
+
+/// The account a management step concerns, never the actor's own (no one raises or unlocks
+/// himself), as (username, roles).
+async fn other_account(app: &App, actor: &Actor, user_id: i64) -> AppResult<(String, Vec<String>)> {
+    if actor.user_id == Some(user_id) {
+        return Err(
+            DomainError::field("own_account", "user_id", "不能对本人账号执行此操作").into(),
+        );
+    }
+    let username: String = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&app.db.pool)
+        .await?
+        .ok_or(AppError::NotFound("账号"))?;
+    let roles: Vec<String> =
+        sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+            .bind(user_id)
+            .fetch_all(&app.db.pool)
+            .await?;
+    Ok((username, roles))
+}
+
+/// Sets an account's roles (安全管理员). The user's sessions end, so the new roles apply at once.
+pub async fn set_roles(app: &App, actor: &Actor, user_id: i64, roles: &[Role]) -> AppResult<()> {
+    actor.require(Permission::AssignRoles)?;
+    let (username, before) = other_account(app, actor, user_id).await?;
+    check_role_combination(roles)?;
+    let after: Vec<&str> = roles.iter().map(|r| r.code()).collect();
+    let mut tx = app.db.begin().await?;
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    for r in roles {
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(r.code())
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "set_roles",
+        "user",
+        &user_id.to_string(),
+        Some(serde_json::json!({"username": username, "roles": before})),
+        Some(serde_json::json!({"username": username, "roles": after})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What a 系统管理员 may do to an account.
+#[derive(Debug, Clone)]
+pub enum AccountChange {
+    /// Enable (true) or disable (false); disabling ends the account's sessions.
+    Active(bool),
+    /// Lift a lockout.
+    Unlock,
+    /// Set a temporary password that must be changed at the next login; sessions end.
+    ResetPassword(String),
+}
+
+pub async fn change_account(
+    app: &App,
+    actor: &Actor,
+    user_id: i64,
+    change: AccountChange,
+) -> AppResult<()> {
+    actor.require(Permission::ManageAccounts)?;
+    let (username, _) = other_account(app, actor, user_id).await?;
+    let mut tx = app.db.begin().await?;
+    let (action, after, end_sessions) = match &change {
+        AccountChange::Active(on) => {
+            sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+                .bind(i64::from(*on))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            (
+                if *on { "enable" } else { "disable" },
+                serde_json::json!({"active": on}),
+                !on,
+            )
+        }
+        AccountChange::Unlock => {
+            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            ("unlock", serde_json::json!({"locked": false}), false)
+        }
+        AccountChange::ResetPassword(p) => {
+            check_password_policy(&username, p)?;
+            sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1, password_changed_at = $2 WHERE id = $3")
+                .bind(hash_password(p)?)
+                .bind(app.clock.now().timestamp())
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            (
+                "reset_password",
+                serde_json::json!({"must_change_password": true}),
+                true,
+            )
+        }
+    };
+    if end_sessions {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut after = after;
+    after["username"] = username.into();
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        action,
+        "user",
+        &user_id.to_string(),
+        None,
+        Some(after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

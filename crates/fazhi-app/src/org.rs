@@ -106,7 +106,7 @@ pub async fn create_unit(
     name: &str,
     kind: UnitKind,
 ) -> AppResult<i64> {
-    actor.require(Permission::ManageUsers).or_else(|_| {
+    actor.require(Permission::ManageAccounts).or_else(|_| {
         if actor.user_id.is_none() {
             Ok(())
         } else {

@@ -44,8 +44,12 @@ pub enum Permission {
     WriteReconsideration,
     /// Read indicators.
     ReadIndicators,
-    /// Manage units and accounts.
-    ManageUsers,
+    /// See the account list (the two administrators).
+    ListAccounts,
+    /// Create, disable, unlock accounts and reset their passwords; manage units (系统管理员).
+    ManageAccounts,
+    /// Set accounts' roles (安全管理员).
+    AssignRoles,
     /// Read the audit log.
     ReadAudit,
 }
@@ -95,8 +99,11 @@ impl Role {
             }
             Self::DeptClerk => matches!(p, ReadCases | ReadIndicators),
             Self::RuleOfLawOffice | Self::Leader => matches!(p, ReadCases | ReadIndicators),
-            // 三员分立: the system roles never read case data.
-            Self::SysAdmin | Self::SecurityAdmin => matches!(p, ManageUsers),
+            // 三员分立: the system roles never read case data; the system administrator keeps
+            // accounts, the security administrator gives them roles, the audit administrator
+            // reads the log.
+            Self::SysAdmin => matches!(p, ListAccounts | ManageAccounts),
+            Self::SecurityAdmin => matches!(p, ListAccounts | AssignRoles),
             Self::AuditAdmin => matches!(p, ReadAudit),
         }
     }
@@ -170,6 +177,9 @@ mod tests {
         }
         assert!(Role::AuditAdmin.allows(Permission::ReadAudit));
         assert!(!Role::SysAdmin.allows(Permission::ReadAudit));
+        assert!(!Role::SysAdmin.allows(Permission::AssignRoles));
+        assert!(!Role::SecurityAdmin.allows(Permission::ManageAccounts));
+        assert!(!Role::AuditAdmin.allows(Permission::ListAccounts));
         assert_eq!(Role::from_code("领导").unwrap(), Role::Leader);
         assert!(parse_division_code("44530").is_err());
     }

@@ -308,3 +308,97 @@ async fn full_identity_is_shown_only_to_the_handling_clerk_and_that_view_is_audi
     assert!(det.parties.iter().any(|p| p.identity == full));
     assert_eq!(views().await, before + 1);
 }
+
+#[tokio::test]
+async fn three_administrators_are_separate() {
+    use fazhi_app::auth::{change_account, create_user, set_roles, AccountChange, NewUser};
+    use fazhi_app::AppError;
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let app = &t.app;
+    let sys = auth::actor_by_username(app, "sysadmin").await.unwrap();
+    let sec = auth::actor_by_username(app, "secadmin").await.unwrap();
+    let auditor = auth::actor_by_username(app, "auditor").await.unwrap();
+    let unit = org::find_unit_by_name(app, "东山镇人民政府")
+        .await
+        .unwrap()
+        .unwrap();
+    let new_user = |roles: Vec<Role>| NewUser {
+        username: "zhangsan".into(),
+        display_name: "张三".into(),
+        unit_id: unit,
+        roles,
+        password: "Start@2024".into(),
+        must_change_password: true,
+    };
+    // The system administrator creates accounts, but cannot give roles.
+    assert!(matches!(
+        create_user(app, &sys, new_user(vec![Role::DeptClerk])).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        create_user(app, &sec, new_user(vec![])).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(
+        create_user(app, &auditor, new_user(vec![])).await,
+        Err(AppError::Forbidden)
+    ));
+    let id = create_user(app, &sys, new_user(vec![])).await.unwrap();
+    // Only the security administrator gives roles, and never two of the three.
+    assert!(matches!(
+        set_roles(app, &sys, id, &[Role::DeptClerk]).await,
+        Err(AppError::Forbidden)
+    ));
+    let e = set_roles(app, &sec, id, &[Role::SysAdmin, Role::AuditAdmin])
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "roles_conflict");
+    let e = set_roles(app, &sec, id, &[Role::AuditAdmin, Role::DeptClerk])
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "roles_conflict");
+    set_roles(app, &sec, id, &[Role::DeptClerk]).await.unwrap();
+    // Nobody changes his own account this way.
+    let e = set_roles(app, &sec, sec.user_id.unwrap(), &[Role::Leader])
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "own_account");
+    assert!(matches!(
+        change_account(app, &sec, id, AccountChange::Unlock).await,
+        Err(AppError::Forbidden)
+    ));
+    change_account(app, &sys, id, AccountChange::Active(false))
+        .await
+        .unwrap();
+    // Each administrator sees only his part: no case data for any, the log for the auditor only.
+    let base = spawn(t.app.clone()).await;
+    let c = reqwest::Client::new();
+    for (who, allowed) in [
+        ("sysadmin", ["/api/v1/rc/cases", "/api/v1/audit"].as_slice()),
+        ("secadmin", ["/api/v1/rc/cases", "/api/v1/audit"].as_slice()),
+        ("auditor", ["/api/v1/rc/cases"].as_slice()),
+    ] {
+        let (_, body) = login(&c, &base, who, demo::DEMO_PASSWORD).await;
+        let token = body["token"].as_str().unwrap();
+        for path in allowed {
+            let (s, body) = get(&c, &format!("{base}{path}"), token).await;
+            assert_eq!(s, 403, "{who} {path}: {body}");
+        }
+    }
+    let (_, body) = login(&c, &base, "auditor", demo::DEMO_PASSWORD).await;
+    let (s, _) = get(
+        &c,
+        &format!("{base}/api/v1/audit"),
+        body["token"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE entity = 'user' AND entity_id = $1 ORDER BY seq",
+    )
+    .bind(id.to_string())
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(actions, ["create", "set_roles", "disable"]);
+}

@@ -27,6 +27,77 @@ pub struct AppState {
     pub login_limiter: Arc<auth::LoginLimiter>,
 }
 
+/// Who may call a route. Every route of the pages and the API is declared in [`ROUTES`]; the
+/// authorisation matrix test (`fazhi-testkit/tests/authz.rs`) reads the routers' source and fails
+/// for a route that is not declared, and checks each declared rule with users of every role from
+/// units that do not own the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (login, the style sheet, the OpenAPI document).
+    Public,
+    /// Any signed-in user, about himself or shared reference data (own session and password, the
+    /// calendar, the home page, the blank import template).
+    Own,
+    /// Case records, filtered by role and unit scope: outside it, 403/404 or an empty result.
+    ReadScoped,
+    /// Changes an existing case record: needs the write permission and the record in the
+    /// caller's write scope. (Registering and importing create records in the caller's own unit
+    /// and are declared `Needs(WriteReconsideration)`.)
+    WriteScoped,
+    /// Needs this permission, whatever the unit.
+    Needs(fazhi_domain::org::Permission),
+    /// Account administration: the 系统管理员 or the 安全管理员, each for his own steps.
+    AccountAdmin,
+}
+
+/// (method, path, rule) for every route; API paths with their `/api/v1` prefix.
+pub const ROUTES: &[(&str, &str, Access)] = {
+    use fazhi_domain::org::Permission as P;
+    use Access::*;
+    &[
+        ("GET", "/", Own),
+        ("GET", "/login", Public),
+        ("POST", "/login", Public),
+        ("POST", "/logout", Own),
+        ("GET", "/password", Own),
+        ("POST", "/password", Own),
+        ("GET", "/rc/cases", ReadScoped),
+        ("GET", "/rc/cases/export.xlsx", ReadScoped),
+        ("GET", "/rc/cases/new", Needs(P::WriteReconsideration)),
+        ("POST", "/rc/cases/new", Needs(P::WriteReconsideration)),
+        ("GET", "/rc/cases/{id}", ReadScoped),
+        ("GET", "/rc/cases/{id}/steps/{action}", WriteScoped),
+        ("POST", "/rc/cases/{id}/steps/{action}", WriteScoped),
+        ("GET", "/rc/import", Needs(P::WriteReconsideration)),
+        ("POST", "/rc/import", Needs(P::WriteReconsideration)),
+        ("GET", "/rc/import/template.xlsx", Own),
+        ("GET", "/warnings", ReadScoped),
+        ("GET", "/indicators", ReadScoped),
+        ("GET", "/audit", Needs(P::ReadAudit)),
+        ("GET", "/admin/users", Needs(P::ListAccounts)),
+        ("POST", "/admin/users", Needs(P::ManageAccounts)),
+        ("POST", "/admin/users/{id}/{op}", AccountAdmin),
+        ("GET", "/calendar", Own),
+        ("GET", "/static/app.css", Public),
+        ("GET", "/api/v1/openapi.json", Public),
+        ("POST", "/api/v1/session", Public),
+        ("DELETE", "/api/v1/session", Own),
+        ("GET", "/api/v1/me", Own),
+        ("POST", "/api/v1/password", Own),
+        ("GET", "/api/v1/deadline", Own),
+        ("GET", "/api/v1/rc/cases", ReadScoped),
+        ("POST", "/api/v1/rc/cases", Needs(P::WriteReconsideration)),
+        ("GET", "/api/v1/rc/cases.xlsx", ReadScoped),
+        ("GET", "/api/v1/rc/cases/{id}", ReadScoped),
+        ("POST", "/api/v1/rc/cases/{id}/steps", WriteScoped),
+        ("POST", "/api/v1/rc/import", Needs(P::WriteReconsideration)),
+        ("GET", "/api/v1/rc/import-template.xlsx", Own),
+        ("GET", "/api/v1/rc/indicators", ReadScoped),
+        ("GET", "/api/v1/warnings", ReadScoped),
+        ("GET", "/api/v1/audit", Needs(P::ReadAudit)),
+    ]
+};
+
 /// The id of the request, shown to users on internal errors and written to the log.
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);

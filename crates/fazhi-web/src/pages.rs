@@ -43,7 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/warnings", get(warnings))
         .route("/indicators", get(indicators))
         .route("/audit", get(audit_page))
-        .route("/admin/users", get(users))
+        .route("/admin/users", get(users).post(user_create))
+        .route("/admin/users/{id}/{op}", axum::routing::post(user_change))
         .route("/calendar", get(calendar))
 }
 
@@ -129,7 +130,9 @@ async fn base(state: &AppState, s: &Session, nav: &str) -> Value {
             "write_rc": a.can(Permission::WriteReconsideration),
             "read_indicators": a.can(Permission::ReadIndicators),
             "read_audit": a.can(Permission::ReadAudit),
-            "manage_users": a.can(Permission::ManageUsers),
+            "list_accounts": a.can(Permission::ListAccounts),
+            "manage_accounts": a.can(Permission::ManageAccounts),
+            "assign_roles": a.can(Permission::AssignRoles),
         },
         "jurisdiction": j,
         "csrf_token": s.csrf,
@@ -929,24 +932,116 @@ async fn audit_page(
 }
 
 async fn users(State(state): State<AppState>, p: Page) -> PageResult {
+    users_page(&state, &p, json!({})).await
+}
+
+/// The account page, with a message (`flash`) or a failed form's error and values.
+async fn users_page(state: &AppState, p: &Page, extra: Value) -> PageResult {
     let list = auth::list_users(&state.app, &p.0.actor)
         .await
-        .map_err(|e| p.err(&state, e))?;
+        .map_err(|e| p.err(state, e))?;
     let units = org::all_units(&state.app)
         .await
-        .map_err(|e| p.err(&state, e))?;
+        .map_err(|e| p.err(state, e))?;
     let tree: Vec<Value> = org::tree_order(&units)
         .into_iter()
         .map(|(d, u)| json!({"depth": d, "indent": "　".repeat(d), "unit": u}))
         .collect();
-    Ok(render(
-        &state,
+    let roles: Vec<Value> = fazhi_domain::org::ALL_ROLES
+        .iter()
+        .map(|r| json!({"code": r.code(), "label": r.label()}))
+        .collect();
+    let status = if extra.get("error").is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut res = render(
+        state,
         "users.html",
         merge(
-            base(&state, &p.0, "users").await,
-            json!({"users": list, "units": tree}),
+            merge(
+                base(state, &p.0, "users").await,
+                json!({"users": list, "units": tree, "roles": roles}),
+            ),
+            extra,
         ),
-    ))
+    );
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// 系统管理员 creates an account (without roles; the 安全管理员 gives them).
+async fn user_create(State(state): State<AppState>, p: Page, Form(f): Form<Fields>) -> PageResult {
+    p.check_csrf(&state, &f)?;
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let unit_id = get("unit_id").parse::<i64>().unwrap_or_default();
+    let result = auth::create_user(
+        &state.app,
+        &p.0.actor,
+        auth::NewUser {
+            username: get("username"),
+            display_name: get("display_name"),
+            unit_id,
+            roles: vec![],
+            password: get("password"),
+            must_change_password: true,
+        },
+    )
+    .await;
+    let extra = match result {
+        Ok(_) => {
+            json!({"flash": {"kind": "success", "text": format!("已创建账号 {}，请安全管理员为其分配角色；首次登录须修改密码", get("username"))}})
+        }
+        Err(e @ AppError::Domain(_)) => {
+            json!({"error": e.user_message(), "error_field": e.field(), "form": f})
+        }
+        Err(e) => return Err(p.err(&state, e)),
+    };
+    users_page(&state, &p, extra).await
+}
+
+/// One management step on an account: `roles` (安全管理员), or `enable`, `disable`, `unlock`,
+/// `password` (系统管理员).
+async fn user_change(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, op)): Path<(i64, String)>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let fields: Fields = f.iter().cloned().collect();
+    p.check_csrf(&state, &fields)?;
+    let app = &state.app;
+    let a = &p.0.actor;
+    let result = match op.as_str() {
+        "roles" => {
+            let roles: Result<Vec<_>, _> = f
+                .iter()
+                .filter(|(k, _)| k == "role")
+                .map(|(_, v)| fazhi_domain::org::Role::from_code(v))
+                .collect();
+            match roles {
+                Ok(r) => auth::set_roles(app, a, id, &r).await,
+                Err(e) => Err(e.into()),
+            }
+        }
+        "enable" => auth::change_account(app, a, id, auth::AccountChange::Active(true)).await,
+        "disable" => auth::change_account(app, a, id, auth::AccountChange::Active(false)).await,
+        "unlock" => auth::change_account(app, a, id, auth::AccountChange::Unlock).await,
+        "password" => {
+            let pw = fields.get("password").cloned().unwrap_or_default();
+            auth::change_account(app, a, id, auth::AccountChange::ResetPassword(pw)).await
+        }
+        _ => Err(AppError::NotFound("页面")),
+    };
+    let extra = match result {
+        Ok(()) => json!({"flash": {"kind": "success", "text": "已保存"}}),
+        Err(e @ AppError::Domain(_)) => {
+            json!({"flash": {"kind": "error", "text": e.user_message()}, "error": e.user_message()})
+        }
+        Err(e) => return Err(p.err(&state, e)),
+    };
+    users_page(&state, &p, extra).await
 }
 
 async fn calendar(

@@ -1,0 +1,280 @@
+//! The authorisation matrix (issue 3 §3): every route of the pages and the API, called by a user
+//! of each role from units that do not own the record, answers 403/404 or an empty result, and
+//! no body carries the record's data — with guessed ids in URLs, list filters, exports and the
+//! indicator drill-down. Routes are read from the routers' source: one that is not declared in
+//! `fazhi_web::ROUTES` fails the test.
+
+use fazhi_app::{auth, org, Actor};
+use fazhi_domain::org::Role;
+use fazhi_testkit::{d, spawn, with_org, Backend};
+use fazhi_web::{Access, ROUTES};
+use serde_json::{json, Value};
+
+/// Every path given to `.route(` in a router source file.
+fn routes_in(source: &str, prefix: &str) -> Vec<String> {
+    source
+        .match_indices(".route(")
+        .filter_map(|(i, m)| {
+            let rest = source[i + m.len()..].trim_start();
+            let rest = rest.strip_prefix('"')?;
+            Some(format!("{prefix}{}", &rest[..rest.find('"')?]))
+        })
+        .collect()
+}
+
+#[test]
+fn every_route_declares_its_rule() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fazhi-web/src");
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).expect("router source");
+    let mut found = routes_in(&read("pages.rs"), "");
+    found.extend(routes_in(&read("lib.rs"), ""));
+    found.extend(routes_in(&read("api.rs"), "/api/v1"));
+    assert!(found.len() > 20, "{found:?}");
+    for path in &found {
+        assert!(
+            ROUTES.iter().any(|(_, p, _)| p == path),
+            "route {path} has no rule in fazhi_web::ROUTES"
+        );
+    }
+    for (_, path, _) in ROUTES {
+        assert!(found.contains(&path.to_string()), "stale rule for {path}");
+    }
+}
+
+struct Outsider {
+    username: &'static str,
+    token: String,
+    csrf: String,
+    actor: Actor,
+}
+
+#[tokio::test]
+async fn outsiders_get_nothing_on_any_route() {
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let app = t.app.clone();
+    let unit = |name: &'static str| {
+        let app = app.clone();
+        async move { org::find_unit_by_name(&app, name).await.unwrap().unwrap() }
+    };
+    let (dongshan, xihe, bureau) = (
+        unit("东山镇人民政府").await,
+        unit("西河镇人民政府").await,
+        unit("区司法局").await,
+    );
+    // The strongest outsider: a clerk who may write cases, but in another unit.
+    let root = org::all_units(&app).await.unwrap()[0].id;
+    auth::create_user(
+        &app,
+        &Actor::system("测试", root),
+        auth::NewUser {
+            username: "xihe_fy".into(),
+            display_name: "西河复议员".into(),
+            unit_id: xihe,
+            roles: vec![Role::ReconsiderationClerk],
+            password: fazhi_app::demo::DEMO_PASSWORD.into(),
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap();
+    let base = spawn(app.clone()).await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = |user: &'static str| {
+        let http = http.clone();
+        let base = base.clone();
+        async move {
+            let body: Value = http
+                .post(format!("{base}/api/v1/session"))
+                .json(&json!({"username": user, "password": fazhi_app::demo::DEMO_PASSWORD}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            (
+                body["token"].as_str().unwrap().to_string(),
+                body["csrf_token"].as_str().unwrap().to_string(),
+            )
+        }
+    };
+    // The record: a case registered by the bureau's clerk against 东山镇.
+    let (owner, _) = login("fuyi").await;
+    let case: Value = http
+        .post(format!("{base}/api/v1/rc/cases"))
+        .bearer_auth(&owner)
+        .json(&json!({
+            "received_date": "2024-09-27", "channel": "online", "respondent_unit_id": dongshan,
+            "act_name": "行政处罚决定", "act_date": "2024-09-01", "request": "撤销处罚决定",
+            "applicant_name": "欧阳秘密", "applicant_id_number": "11010519491231002X",
+            "applicant_phone": "13900001111"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = case["id"].as_i64().expect("case id");
+    let case_no = case["case_no"].as_str().unwrap().to_string();
+    let secrets = [
+        case_no.clone(),
+        "欧阳秘密".to_string(),
+        "11010519491231002X".to_string(),
+        "13900001111".to_string(),
+    ];
+    let version = || async {
+        sqlx::query_scalar::<_, i64>("SELECT version FROM rc_cases WHERE id = $1")
+            .bind(id)
+            .fetch_one(&t.app.db.pool)
+            .await
+            .unwrap()
+    };
+    let v0 = version().await;
+
+    let mut outsiders = vec![];
+    for username in ["scj", "xihe", "xihe_fy", "sysadmin", "secadmin", "auditor"] {
+        let (token, csrf) = login(username).await;
+        let actor = auth::actor_by_username(&app, username).await.unwrap();
+        outsiders.push(Outsider {
+            username,
+            token,
+            csrf,
+            actor,
+        });
+    }
+    // Queries that try to reach the record: by text, by unit, by the indicator drill-down.
+    let filters = [
+        String::new(),
+        format!("?text={}", urlencode(&case_no)),
+        format!("?unit={bureau}"),
+        format!("?unit={dongshan}&year=2024"),
+        "?indicator=reconsideration.applications&year=2024".to_string(),
+        "?year=2024&status=received".to_string(),
+    ];
+    let mut checked = 0;
+    for o in &outsiders {
+        for (method, pattern, rule) in ROUTES {
+            let path = pattern
+                .replace("{id}", &id.to_string())
+                .replace("{action}", "accept")
+                .replace("{op}", "disable");
+            let api = path.starts_with("/api/");
+            let queries: Vec<String> = match (*method, rule) {
+                ("GET", Access::ReadScoped) => filters.to_vec(),
+                _ => vec![String::new()],
+            };
+            for q in queries {
+                let url = format!("{base}{path}{q}");
+                let mut req = match *method {
+                    "GET" => http.get(&url),
+                    "POST" => http.post(&url),
+                    "DELETE" => http.delete(&url),
+                    m => panic!("method {m}"),
+                };
+                req = if api {
+                    req.bearer_auth(&o.token)
+                } else {
+                    req.header(
+                        "cookie",
+                        format!("{}={}", fazhi_web::SESSION_COOKIE, o.token),
+                    )
+                };
+                if *method == "POST" && path.ends_with("/rc/import") {
+                    let template = fazhi_app::reconsideration::import_template().unwrap();
+                    req = if api {
+                        req.body(template)
+                    } else {
+                        req.multipart(
+                            reqwest::multipart::Form::new()
+                                .text("csrf_token", o.csrf.clone())
+                                .part(
+                                    "file",
+                                    reqwest::multipart::Part::bytes(template)
+                                        .file_name("导入.xlsx"),
+                                ),
+                        )
+                    };
+                } else if *method == "POST" {
+                    req = if api {
+                        req.json(&json!({"action": "accept", "date": "2024-09-30", "version": v0}))
+                    } else {
+                        req.form(&[
+                            ("csrf_token", o.csrf.as_str()),
+                            ("date", "2024-09-30"),
+                            ("version", &v0.to_string()),
+                        ])
+                    };
+                }
+                let allowed_by_permission = match rule {
+                    Access::Needs(p) => o.actor.can(*p),
+                    Access::AccountAdmin => {
+                        o.actor.can(fazhi_domain::org::Permission::ManageAccounts)
+                            || o.actor.can(fazhi_domain::org::Permission::AssignRoles)
+                    }
+                    _ => false,
+                };
+                if matches!(rule, Access::Public | Access::Own) || allowed_by_permission {
+                    continue; // not a case record, or his own business
+                }
+                let res = req.send().await.unwrap();
+                let status = res.status().as_u16();
+                let bytes = res.bytes().await.unwrap();
+                let text = if bytes.starts_with(b"PK") {
+                    let (_, rows) = fazhi_app::xlsx::read_table(&bytes).unwrap();
+                    rows.concat().join(" ")
+                } else {
+                    // The search box shows back what the user typed; that is not the record.
+                    String::from_utf8_lossy(&bytes).replace(&format!("value=\"{case_no}\""), "")
+                };
+                let who = format!("{} {method} {path}{q}", o.username);
+                match rule {
+                    Access::ReadScoped => {
+                        assert!([200, 403, 404].contains(&status), "{who}: status {status}")
+                    }
+                    _ => assert!([403, 404].contains(&status), "{who}: status {status}"),
+                }
+                if !o.actor.can(fazhi_domain::org::Permission::ReadCases) {
+                    assert_eq!(status, 403, "{who}: a role without case access");
+                }
+                for s in &secrets {
+                    assert!(!text.contains(s.as_str()), "{who}: body shows {s}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 150, "{checked}");
+    // Nothing was written by any of it.
+    assert_eq!(version().await, v0);
+    let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rc_cases")
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(cases, 1);
+    // The owner does see it through the same routes (the filters are not simply broken).
+    let body = http
+        .get(format!(
+            "{base}/api/v1/rc/cases?indicator=reconsideration.applications&year=2024"
+        ))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains(&case_no));
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
