@@ -173,7 +173,7 @@ fn load_config(cli: &Cli) -> Result<Config> {
     }
     fig = fig.merge(
         Env::prefixed("FAZHI_")
-            .ignore(&["config", "password"])
+            .ignore(&["config", "password", "log"])
             .split("__"),
     );
     if let Some(url) = &cli.database_url {
