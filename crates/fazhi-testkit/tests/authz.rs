@@ -39,6 +39,18 @@ fn every_route_declares_its_rule() {
     for (_, path, _) in ROUTES {
         assert!(found.contains(&path.to_string()), "stale rule for {path}");
     }
+    // And every API route is in the OpenAPI document.
+    let doc: Value = serde_json::from_str(fazhi_web::OPENAPI).unwrap();
+    for (method, path, _) in ROUTES {
+        if let Some(p) = path.strip_prefix("/api/v1") {
+            if p != "/openapi.json" {
+                assert!(
+                    doc["paths"][p][method.to_lowercase()].is_object(),
+                    "{method} {path} is not in openapi.json"
+                );
+            }
+        }
+    }
 }
 
 struct Outsider {

@@ -393,6 +393,27 @@ async fn three_administrators_are_separate() {
     )
     .await;
     assert_eq!(s, 200);
+    // The auditor exports the log with each entry's sequence number and hash; the export is
+    // itself recorded.
+    let r = c
+        .get(format!("{base}/api/v1/audit.xlsx?entity=user"))
+        .bearer_auth(body["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (headers, rows) = fazhi_app::xlsx::read_table(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(headers[0], "序号");
+    assert_eq!(headers[9], "哈希值");
+    assert!(rows.iter().all(|r| r[4] == "user" && r[9].len() == 64));
+    assert!(rows.iter().any(|r| r[3] == "set_roles"));
+    let exports: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'audit_log' AND action = 'export'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(exports, 1);
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE entity = 'user' AND entity_id = $1 ORDER BY seq",
     )

@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/rc/indicators", get(indicators))
         .route("/warnings", get(warnings))
         .route("/audit", get(audit))
+        .route("/audit.xlsx", get(audit_export))
 }
 
 /// An error answered as JSON.
@@ -410,6 +411,17 @@ async fn warnings(State(s): State<AppState>, Api(sess, rid): Api) -> ApiResult {
         .await
         .map_err(|e| ApiError(e, rid))?;
     Ok(Json(r).into_response())
+}
+
+async fn audit_export(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Query(q): Query<fazhi_app::audit::AuditQuery>,
+) -> ApiResult {
+    let bytes = fazhi_app::audit::export(&s.app, &sess.actor, &q)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
+    Ok(xlsx_response(bytes, "审计日志.xlsx"))
 }
 
 async fn audit(

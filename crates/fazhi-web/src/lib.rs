@@ -18,6 +18,7 @@ use fazhi_app::{App, AppError};
 use std::sync::Arc;
 use tower_http::limit::RequestBodyLimitLayer;
 
+pub use api::OPENAPI;
 pub use auth::SESSION_COOKIE;
 
 #[derive(Clone)]
@@ -74,6 +75,7 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/warnings", ReadScoped),
         ("GET", "/indicators", ReadScoped),
         ("GET", "/audit", Needs(P::ReadAudit)),
+        ("GET", "/audit/export.xlsx", Needs(P::ReadAudit)),
         ("GET", "/admin/users", Needs(P::ListAccounts)),
         ("POST", "/admin/users", Needs(P::ManageAccounts)),
         ("POST", "/admin/users/{id}/{op}", AccountAdmin),
@@ -95,6 +97,7 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/api/v1/rc/indicators", ReadScoped),
         ("GET", "/api/v1/warnings", ReadScoped),
         ("GET", "/api/v1/audit", Needs(P::ReadAudit)),
+        ("GET", "/api/v1/audit.xlsx", Needs(P::ReadAudit)),
     ]
 };
 

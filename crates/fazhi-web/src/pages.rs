@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/warnings", get(warnings))
         .route("/indicators", get(indicators))
         .route("/audit", get(audit_page))
+        .route("/audit/export.xlsx", get(audit_export))
         .route("/admin/users", get(users).post(user_create))
         .route("/admin/users/{id}/{op}", axum::routing::post(user_change))
         .route("/calendar", get(calendar))
@@ -906,6 +907,20 @@ async fn indicators(
 }
 
 // ---------- audit, users, calendar ----------
+
+async fn audit_export(
+    State(state): State<AppState>,
+    p: Page,
+    Query(q): Query<audit::AuditQuery>,
+) -> PageResult {
+    let bytes = audit::export(&state.app, &p.0.actor, &q)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    Ok(xlsx_response(
+        bytes,
+        &format!("审计日志_{}.xlsx", state.app.today()),
+    ))
+}
 
 async fn audit_page(
     State(state): State<AppState>,
