@@ -21,3 +21,28 @@ if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; the
 fi
 
 cargo test --workspace --all-targets "$@"
+
+# Fuzz every parser of untrusted input for a bounded time (docs/security.md, "Fuzzing").
+# cargo-fuzz needs nightly flags; the machine's one toolchain is stable, so RUSTC_BOOTSTRAP=1.
+FUZZ_SECONDS="${FAZHI_FUZZ_SECONDS:-20}"
+if [ "$FUZZ_SECONDS" != "0" ]; then
+  command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+  export RUSTC_BOOTSTRAP=1
+  (
+    cd fuzz
+    for target in $(cargo fuzz list); do
+      mkdir -p "corpus/$target"
+      seeds=()
+      [ -d "seeds/$target" ] && seeds=("seeds/$target")
+      echo "fuzzing $target for ${FUZZ_SECONDS}s"
+      log="$(mktemp)"
+      if ! cargo fuzz run -s none "$target" "corpus/$target" "${seeds[@]}" -- \
+        -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 >"$log" 2>&1; then
+        tail -n 40 "$log"
+        echo "fuzz target $target failed; the input is in fuzz/artifacts/$target" >&2
+        exit 1
+      fi
+      tail -n 1 "$log"
+    done
+  )
+fi

@@ -26,6 +26,11 @@ pub const MODULE: &str = "reconsideration";
 const CASE_COLUMNS: &str = "c.id, c.case_no, c.received_date, c.applicant_names, r.name, c.act_name, c.status, c.procedure_kind, \
      c.next_due, c.next_due_unit, c.version, c.channel, c.accepted_date, c.closed_date, c.decision_type, c.unit_id, c.respondent_unit_id";
 
+/// The cases with their respondent's name. A LEFT JOIN (the respondent always exists) because
+/// SQLite keeps the left table outer: an inner join let its planner drive from `units` through
+/// every case of a respondent before filtering (docs/performance.md).
+const CASE_FROM: &str = "rc_cases c LEFT JOIN units r ON r.id = c.respondent_unit_id";
+
 /// A case as lists show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseRow {
@@ -176,7 +181,12 @@ async fn list_where(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<(Strin
             return Err(DomainError::too_long("text", "查询内容", 50).into());
         }
         binds.push(format!("%{text}%"));
-        cond.push("(c.case_no LIKE $1 OR c.applicant_names LIKE $1 OR c.act_name LIKE $1 OR r.name LIKE $1)".into());
+        // The respondent by a subquery, not the join, so that counts never join (docs/performance.md).
+        cond.push(
+            "(c.case_no LIKE $1 OR c.applicant_names LIKE $1 OR c.act_name LIKE $1 \
+                    OR c.respondent_unit_id IN (SELECT u.id FROM units u WHERE u.name LIKE $1))"
+                .into(),
+        );
     }
     Ok((cond.join(" AND "), binds))
 }
@@ -197,14 +207,15 @@ pub async fn list(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Page<Cas
     let (where_sql, binds) = list_where(app, actor, q).await?;
     let per_page = q.per_page.unwrap_or(20).clamp(1, 200);
     let page = q.page.unwrap_or(1).max(1);
-    let count_sql = format!("SELECT COUNT(*) FROM rc_cases c JOIN units r ON r.id = c.respondent_unit_id WHERE {where_sql}");
+    // Counted without the join: the planner would otherwise drive from `units` through every case.
+    let count_sql = format!("SELECT COUNT(*) FROM rc_cases c WHERE {where_sql}");
     let mut cq = sqlx::query_scalar::<_, i64>(&count_sql);
     for b in &binds {
         cq = cq.bind(b);
     }
     let total = cq.fetch_one(&app.db.pool).await?;
     let sql = format!(
-        "SELECT {CASE_COLUMNS} FROM rc_cases c JOIN units r ON r.id = c.respondent_unit_id WHERE {where_sql} \
+        "SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE {where_sql} \
          ORDER BY c.received_date DESC, c.id DESC LIMIT {per_page} OFFSET {}",
         (page - 1) * per_page
     );
@@ -274,7 +285,7 @@ async fn load_case(
     let sql = format!(
         "SELECT {CASE_COLUMNS}, c.act_doc_no, c.act_date, c.request, c.handler, c.termination_reason, c.requires_performance, \
          c.performed, c.litigation_date, c.extended, c.hearing_held, c.letters, c.last_event_date \
-         FROM rc_cases c JOIN units r ON r.id = c.respondent_unit_id WHERE c.id = $1 AND {}",
+         FROM {CASE_FROM} WHERE c.id = $1 AND {}",
         actor.scope.sql(&["c.unit_id", "c.respondent_unit_id"])
     );
     sqlx::query(&sql)
@@ -1016,7 +1027,7 @@ pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8
     actor.require(Permission::ReadCases)?;
     let (where_sql, binds) = list_where(app, actor, q).await?;
     let sql = format!(
-        "SELECT {CASE_COLUMNS} FROM rc_cases c JOIN units r ON r.id = c.respondent_unit_id WHERE {where_sql} ORDER BY c.received_date DESC, c.id DESC"
+        "SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE {where_sql} ORDER BY c.received_date DESC, c.id DESC"
     );
     let mut query = sqlx::query(&sql);
     for b in &binds {
@@ -1212,7 +1223,9 @@ pub async fn warnings(app: &App, actor: &Actor) -> AppResult<Vec<CaseRow>> {
         deadlines::state_sql(app, DeadlineState::Overdue, "c.next_due", "c.next_due_unit"),
         deadlines::state_sql(app, DeadlineState::Warning, "c.next_due", "c.next_due_unit"),
     );
-    let sql = format!("SELECT {CASE_COLUMNS} FROM rc_cases c JOIN units r ON r.id = c.respondent_unit_id WHERE {cond} ORDER BY c.next_due, c.id LIMIT 500");
+    let sql = format!(
+        "SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE {cond} ORDER BY c.next_due, c.id LIMIT 500"
+    );
     let rows = sqlx::query(&sql).fetch_all(&app.db.pool).await?;
     Ok(rows.iter().map(|r| case_row(app, r)).collect())
 }

@@ -171,9 +171,19 @@ fn load_config(cli: &Cli) -> Result<Config> {
         }
         fig = fig.merge(Toml::file(path));
     }
+    // Only variables naming a setting are read (FAZHI_DATABASE_URL, FAZHI_SESSION__IDLE_MINUTES,
+    // …); others with the prefix (FAZHI_LOG, FAZHI_PASSWORD, test switches) are not settings.
+    let keys: Vec<String> = serde_json::to_value(Config::default())?
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
     fig = fig.merge(
         Env::prefixed("FAZHI_")
-            .ignore(&["config", "password", "log"])
+            .filter(move |k| {
+                let k = k.as_str().to_ascii_lowercase();
+                keys.iter()
+                    .any(|key| k.split("__").next() == Some(key.as_str()))
+            })
             .split("__"),
     );
     if let Some(url) = &cli.database_url {

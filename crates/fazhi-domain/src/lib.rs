@@ -26,6 +26,7 @@ macro_rules! coded_enum {
 pub mod calendar;
 pub mod deadline;
 pub mod error;
+pub mod fields;
 pub mod ids;
 pub mod org;
 pub mod rate;

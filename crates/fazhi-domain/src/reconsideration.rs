@@ -10,7 +10,6 @@ use crate::deadline::PeriodUnit;
 use crate::error::{optional_text, required_text, DomainError, DomainResult};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 coded_enum!(
     /// Where a case stands.
@@ -408,8 +407,7 @@ pub enum Step {
     },
 }
 
-/// A flat map of text inputs (an HTML form, a JSON object of strings, an Excel row).
-pub type Fields = HashMap<String, String>;
+pub use crate::fields::Fields;
 
 fn get<'a>(f: &'a Fields, k: &str) -> &'a str {
     f.get(k).map(String::as_str).unwrap_or("")

@@ -16,7 +16,7 @@ use fazhi_domain::deadline::{Clock, PeriodUnit};
 use fazhi_domain::reconsideration::Fields;
 use fazhi_domain::DomainError;
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 pub const OPENAPI: &str = include_str!("../openapi.json");
 
@@ -110,34 +110,7 @@ impl FromRequest<AppState> for JsonFields {
                 rid.clone(),
             )
         })?;
-        let malformed = || {
-            ApiError(
-                DomainError::new("malformed_json", "请求内容不是有效的JSON对象").into(),
-                rid.clone(),
-            )
-        };
-        let v: Map<String, Value> = serde_json::from_slice(&bytes).map_err(|_| malformed())?;
-        let mut f = Fields::new();
-        for (k, v) in v {
-            let s = match v {
-                Value::String(s) => s,
-                Value::Number(n) => n.to_string(),
-                Value::Bool(b) => if b { "1" } else { "0" }.to_string(),
-                Value::Null => String::new(),
-                _ => {
-                    return Err(ApiError(
-                        DomainError::field(
-                            "invalid_type",
-                            k.clone(),
-                            format!("字段“{k}”应为文字、数字或布尔值"),
-                        )
-                        .into(),
-                        rid,
-                    ))
-                }
-            };
-            f.insert(k, s);
-        }
+        let f = fazhi_domain::fields::from_json(&bytes).map_err(|e| ApiError(e.into(), rid))?;
         Ok(JsonFields(f))
     }
 }

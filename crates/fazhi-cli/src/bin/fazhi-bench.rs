@@ -21,6 +21,39 @@ struct Args {
     /// Repetitions per measurement (the median is reported).
     #[arg(long, default_value_t = 5)]
     runs: usize,
+    /// Instead of the measurements: print the plan of this SQL and time it (for tuning).
+    #[arg(long)]
+    query: Option<String>,
+}
+
+/// Prints the backend's plan for `sql` and the median time of running it.
+async fn explain(db: &Db, sql: &str, runs: usize) -> Result<()> {
+    use sqlx::Row;
+    let plan_sql = match db.backend {
+        fazhi_store::Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
+        fazhi_store::Backend::Postgres => format!("EXPLAIN (ANALYZE, BUFFERS) {sql}"),
+    };
+    for r in sqlx::query(&plan_sql).fetch_all(&db.pool).await? {
+        let cols = r.columns().len();
+        let line: Vec<String> = (0..cols)
+            .map(|i| {
+                r.try_get::<String, _>(i)
+                    .or_else(|_| r.try_get::<i64, _>(i).map(|v| v.to_string()))
+                    .unwrap_or_default()
+            })
+            .collect();
+        println!("{}", line.join(" | "));
+    }
+    let mut times = vec![];
+    for _ in 0..runs {
+        let t = Instant::now();
+        let rows = sqlx::query(sql).fetch_all(&db.pool).await?;
+        times.push((t.elapsed(), rows.len()));
+    }
+    times.sort();
+    let (d, n) = times[times.len() / 2];
+    println!("{n} rows, median {}", ms(d));
+    Ok(())
 }
 
 async fn time<T, F: std::future::Future<Output = fazhi_app::AppResult<T>>>(
@@ -48,6 +81,9 @@ async fn main() -> Result<()> {
     let args = Args::parse();
     let db = Db::connect(&args.database_url, true).await?;
     db.migrate().await?;
+    if let Some(sql) = &args.query {
+        return explain(&db, sql, args.runs).await;
+    }
     let today = "2026-11-20".parse()?;
     let app = App::new(
         db,
@@ -73,9 +109,13 @@ async fn main() -> Result<()> {
             t.elapsed().as_secs_f64()
         );
     }
-    // Fresh planner statistics on both backends, as a deployment's autovacuum / `PRAGMA optimize`
-    // would have.
-    sqlx::query("ANALYZE").execute(&app.db.pool).await?;
+    // Fresh planner statistics (and on PostgreSQL the visibility map that index-only scans need),
+    // as a deployment's autovacuum / `PRAGMA optimize` would have.
+    let analyze = match app.db.backend {
+        fazhi_store::Backend::Sqlite => "ANALYZE",
+        fazhi_store::Backend::Postgres => "VACUUM ANALYZE",
+    };
+    sqlx::query(analyze).execute(&app.db.pool).await?;
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rc_cases")
         .fetch_one(&app.db.pool)
         .await?;
@@ -119,6 +159,14 @@ async fn main() -> Result<()> {
             p.total
         );
     }
+    let all = rc::ListQuery::default();
+    let (d, p) = time(runs, || rc::list(&app, &office, &all)).await?;
+    println!(
+        "| list page 1, no filter (all years), 依法治区办 | {} | {} of {} |",
+        ms(d),
+        p.items.len(),
+        p.total
+    );
     let q2 = rc::ListQuery {
         deadline: "overdue".into(),
         ..Default::default()

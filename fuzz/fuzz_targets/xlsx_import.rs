@@ -1,0 +1,13 @@
+//! The .xlsx reader behind the import, from arbitrary bytes: a table whose rows are as wide as
+//! its header, or a refusal that names the file field — never a panic or a hang.
+#![no_main]
+use fazhi_app::AppError;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    match fazhi_app::xlsx::read_table(data) {
+        Ok((headers, rows)) => assert!(rows.iter().all(|r| r.len() == headers.len())),
+        Err(AppError::Domain(e)) => assert_eq!(e.field.as_deref(), Some("file")),
+        Err(other) => panic!("unexpected error kind: {other:?}"),
+    }
+});
