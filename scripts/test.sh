@@ -46,3 +46,6 @@ if [ "$FUZZ_SECONDS" != "0" ]; then
     done
   )
 fi
+
+# OpenAPI-driven fuzzing of the live API (schemathesis): no 5xx.
+./scripts/api-fuzz.sh

@@ -475,11 +475,12 @@ pub struct UserRow {
     pub role_codes: Vec<&'static str>,
     pub active: bool,
     pub locked: bool,
+    pub version: i64,
 }
 
 pub async fn list_users(app: &App, actor: &Actor) -> AppResult<Vec<UserRow>> {
     actor.require(Permission::ListAccounts)?;
-    let rows = sqlx::query("SELECT u.id, u.username, u.display_name, un.name, u.active, u.locked_until FROM users u JOIN units un ON un.id = u.unit_id ORDER BY u.id")
+    let rows = sqlx::query("SELECT u.id, u.username, u.display_name, un.name, u.active, u.locked_until, u.version FROM users u JOIN units un ON un.id = u.unit_id ORDER BY u.id")
         .fetch_all(&app.db.pool)
         .await?;
     let roles = sqlx::query("SELECT user_id, role FROM user_roles ORDER BY role")
@@ -507,24 +508,37 @@ pub async fn list_users(app: &App, actor: &Actor) -> AppResult<Vec<UserRow>> {
                 role_codes: of_user.iter().map(|r| r.code()).collect(),
                 active: active == 1,
                 locked: locked_until > now,
+                version: r.get(6),
             }
         })
         .collect())
 }
 
 /// The account a management step concerns, never the actor's own (no one raises or unlocks
-/// himself), as (username, roles).
-async fn other_account(app: &App, actor: &Actor, user_id: i64) -> AppResult<(String, Vec<String>)> {
+/// himself), as (username, roles). With `expected_version` (the form's), a changed account is a
+/// conflict.
+async fn other_account(
+    app: &App,
+    actor: &Actor,
+    user_id: i64,
+    expected_version: Option<i64>,
+) -> AppResult<(String, Vec<String>)> {
     if actor.user_id == Some(user_id) {
         return Err(
             DomainError::field("own_account", "user_id", "不能对本人账号执行此操作").into(),
         );
     }
-    let username: String = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
+    let row = sqlx::query("SELECT username, version FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(&app.db.pool)
         .await?
         .ok_or(AppError::NotFound("账号"))?;
+    let username: String = row.get(0);
+    if expected_version.is_some_and(|v| v != row.get::<i64, _>(1)) {
+        return Err(AppError::Conflict(format!(
+            "账号“{username}”已被他人修改，页面已显示其当前状态，请核对后重新操作"
+        )));
+    }
     let roles: Vec<String> =
         sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
             .bind(user_id)
@@ -534,9 +548,15 @@ async fn other_account(app: &App, actor: &Actor, user_id: i64) -> AppResult<(Str
 }
 
 /// Sets an account's roles (安全管理员). The user's sessions end, so the new roles apply at once.
-pub async fn set_roles(app: &App, actor: &Actor, user_id: i64, roles: &[Role]) -> AppResult<()> {
+pub async fn set_roles(
+    app: &App,
+    actor: &Actor,
+    user_id: i64,
+    roles: &[Role],
+    expected_version: Option<i64>,
+) -> AppResult<()> {
     actor.require(Permission::AssignRoles)?;
-    let (username, before) = other_account(app, actor, user_id).await?;
+    let (username, before) = other_account(app, actor, user_id, expected_version).await?;
     check_role_combination(roles)?;
     let after: Vec<&str> = roles.iter().map(|r| r.code()).collect();
     let mut tx = app.db.begin().await?;
@@ -555,6 +575,7 @@ pub async fn set_roles(app: &App, actor: &Actor, user_id: i64, roles: &[Role]) -
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+    bump_version(&mut tx, user_id).await?;
     audit::record(
         &mut tx,
         app,
@@ -581,14 +602,26 @@ pub enum AccountChange {
     ResetPassword(String),
 }
 
+async fn bump_version(
+    tx: &mut fazhi_store::Transaction<'_, fazhi_store::Any>,
+    user_id: i64,
+) -> AppResult<()> {
+    sqlx::query("UPDATE users SET version = version + 1 WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn change_account(
     app: &App,
     actor: &Actor,
     user_id: i64,
     change: AccountChange,
+    expected_version: Option<i64>,
 ) -> AppResult<()> {
     actor.require(Permission::ManageAccounts)?;
-    let (username, _) = other_account(app, actor, user_id).await?;
+    let (username, _) = other_account(app, actor, user_id, expected_version).await?;
     let mut tx = app.db.begin().await?;
     let (action, after, end_sessions) = match &change {
         AccountChange::Active(on) => {
@@ -625,6 +658,7 @@ pub async fn change_account(
             )
         }
     };
+    bump_version(&mut tx, user_id).await?;
     if end_sessions {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)

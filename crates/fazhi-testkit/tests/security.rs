@@ -346,28 +346,35 @@ async fn three_administrators_are_separate() {
     let id = create_user(app, &sys, new_user(vec![])).await.unwrap();
     // Only the security administrator gives roles, and never two of the three.
     assert!(matches!(
-        set_roles(app, &sys, id, &[Role::DeptClerk]).await,
+        set_roles(app, &sys, id, &[Role::DeptClerk], None).await,
         Err(AppError::Forbidden)
     ));
-    let e = set_roles(app, &sec, id, &[Role::SysAdmin, Role::AuditAdmin])
+    let e = set_roles(app, &sec, id, &[Role::SysAdmin, Role::AuditAdmin], None)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "roles_conflict");
-    let e = set_roles(app, &sec, id, &[Role::AuditAdmin, Role::DeptClerk])
+    let e = set_roles(app, &sec, id, &[Role::AuditAdmin, Role::DeptClerk], None)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "roles_conflict");
-    set_roles(app, &sec, id, &[Role::DeptClerk]).await.unwrap();
+    set_roles(app, &sec, id, &[Role::DeptClerk], None)
+        .await
+        .unwrap();
     // Nobody changes his own account this way.
-    let e = set_roles(app, &sec, sec.user_id.unwrap(), &[Role::Leader])
+    let e = set_roles(app, &sec, sec.user_id.unwrap(), &[Role::Leader], None)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "own_account");
     assert!(matches!(
-        change_account(app, &sec, id, AccountChange::Unlock).await,
+        change_account(app, &sec, id, AccountChange::Unlock, None).await,
         Err(AppError::Forbidden)
     ));
-    change_account(app, &sys, id, AccountChange::Active(false))
+    // A form drawn before the roles were given is stale: 409, nothing changed.
+    let e = change_account(app, &sys, id, AccountChange::Active(false), Some(1))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::Conflict(_)), "{e:?}");
+    change_account(app, &sys, id, AccountChange::Active(false), Some(2))
         .await
         .unwrap();
     // Each administrator sees only his part: no case data for any, the log for the auditor only.
@@ -384,6 +391,31 @@ async fn three_administrators_are_separate() {
             let (s, body) = get(&c, &format!("{base}{path}"), token).await;
             assert_eq!(s, 403, "{who} {path}: {body}");
         }
+    }
+    // The account page shows each administrator his own tools.
+    for (who, has, lacks) in [
+        ("sysadmin", "新建账号", "保存角色"),
+        ("secadmin", "保存角色", "新建账号"),
+    ] {
+        let (_, body) = login(&c, &base, who, demo::DEMO_PASSWORD).await;
+        let html = c
+            .get(format!("{base}/admin/users"))
+            .header(
+                "cookie",
+                format!(
+                    "{}={}",
+                    fazhi_web::SESSION_COOKIE,
+                    body["token"].as_str().unwrap()
+                ),
+            )
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(has) && !html.contains(lacks), "{who}: {html}");
+        assert!(html.contains("zhangsan"));
     }
     let (_, body) = login(&c, &base, "auditor", demo::DEMO_PASSWORD).await;
     let (s, _) = get(

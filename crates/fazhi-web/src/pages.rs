@@ -966,7 +966,9 @@ async fn users_page(state: &AppState, p: &Page, extra: Value) -> PageResult {
         .iter()
         .map(|r| json!({"code": r.code(), "label": r.label()}))
         .collect();
-    let status = if extra.get("error").is_some() {
+    let status = if extra.get("conflict") == Some(&Value::Bool(true)) {
+        StatusCode::CONFLICT
+    } else if extra.get("error").is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -1028,6 +1030,8 @@ async fn user_change(
     p.check_csrf(&state, &fields)?;
     let app = &state.app;
     let a = &p.0.actor;
+    // The version the form was drawn from: a change made meanwhile is a conflict (409).
+    let v = fields.get("version").and_then(|v| v.parse::<i64>().ok());
     let result = match op.as_str() {
         "roles" => {
             let roles: Result<Vec<_>, _> = f
@@ -1036,23 +1040,24 @@ async fn user_change(
                 .map(|(_, v)| fazhi_domain::org::Role::from_code(v))
                 .collect();
             match roles {
-                Ok(r) => auth::set_roles(app, a, id, &r).await,
+                Ok(r) => auth::set_roles(app, a, id, &r, v).await,
                 Err(e) => Err(e.into()),
             }
         }
-        "enable" => auth::change_account(app, a, id, auth::AccountChange::Active(true)).await,
-        "disable" => auth::change_account(app, a, id, auth::AccountChange::Active(false)).await,
-        "unlock" => auth::change_account(app, a, id, auth::AccountChange::Unlock).await,
+        "enable" => auth::change_account(app, a, id, auth::AccountChange::Active(true), v).await,
+        "disable" => auth::change_account(app, a, id, auth::AccountChange::Active(false), v).await,
+        "unlock" => auth::change_account(app, a, id, auth::AccountChange::Unlock, v).await,
         "password" => {
             let pw = fields.get("password").cloned().unwrap_or_default();
-            auth::change_account(app, a, id, auth::AccountChange::ResetPassword(pw)).await
+            auth::change_account(app, a, id, auth::AccountChange::ResetPassword(pw), v).await
         }
         _ => Err(AppError::NotFound("页面")),
     };
     let extra = match result {
         Ok(()) => json!({"flash": {"kind": "success", "text": "已保存"}}),
-        Err(e @ AppError::Domain(_)) => {
-            json!({"flash": {"kind": "error", "text": e.user_message()}, "error": e.user_message()})
+        Err(e @ (AppError::Domain(_) | AppError::Conflict(_))) => {
+            let conflict = matches!(e, AppError::Conflict(_));
+            json!({"flash": {"kind": "error", "text": e.user_message()}, "error": e.user_message(), "conflict": conflict})
         }
         Err(e) => return Err(p.err(&state, e)),
     };
