@@ -201,7 +201,7 @@ pub async fn login(
     .fetch_optional(&app.db.pool)
     .await?;
     let now = app.clock.now().timestamp();
-    let cfg = app.config.session;
+    let cfg = crate::security::effective(app).await?;
     let mut who = Actor::system("登录", 0);
     who.username = username.trim().chars().take(32).collect();
     who.request_id = request_id;
@@ -392,7 +392,7 @@ pub async fn session_actor(app: &App, token: &str) -> AppResult<SessionInfo> {
     let created: i64 = row.get(2);
     let seen: i64 = row.get(3);
     let active: i64 = row.get(8);
-    let s = app.config.session;
+    let s = crate::security::effective(app).await?;
     if active != 1 || now - seen > s.idle_minutes * 60 || now - created > s.absolute_hours * 3600 {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(&h)

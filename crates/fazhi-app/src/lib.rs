@@ -11,6 +11,7 @@ pub mod error;
 pub mod indicators;
 pub mod org;
 pub mod reconsideration;
+pub mod security;
 pub mod xlsx;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};

@@ -50,6 +50,8 @@ pub enum Permission {
     ManageAccounts,
     /// Set accounts' roles (安全管理员).
     AssignRoles,
+    /// Set the security settings: lockout, password age, session times (安全管理员).
+    ManageSecurity,
     /// Read the audit log.
     ReadAudit,
 }
@@ -103,7 +105,7 @@ impl Role {
             // accounts, the security administrator gives them roles, the audit administrator
             // reads the log.
             Self::SysAdmin => matches!(p, ListAccounts | ManageAccounts),
-            Self::SecurityAdmin => matches!(p, ListAccounts | AssignRoles),
+            Self::SecurityAdmin => matches!(p, ListAccounts | AssignRoles | ManageSecurity),
             Self::AuditAdmin => matches!(p, ReadAudit),
         }
     }

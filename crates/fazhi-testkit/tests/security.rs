@@ -455,3 +455,73 @@ async fn three_administrators_are_separate() {
     .unwrap();
     assert_eq!(actions, ["create", "set_roles", "disable"]);
 }
+
+#[tokio::test]
+async fn the_security_administrator_sets_the_controls_at_run_time() {
+    use fazhi_app::{security, AppError};
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let app = &t.app;
+    let sec = auth::actor_by_username(app, "secadmin").await.unwrap();
+    let sys = auth::actor_by_username(app, "sysadmin").await.unwrap();
+    let fields = |pairs: &[(&str, &str)]| -> fazhi_domain::fields::Fields {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    assert!(matches!(
+        security::update(app, &sys, &fields(&[("lockout_attempts", "3")])).await,
+        Err(AppError::Forbidden)
+    ));
+    // Out of range: refused, naming the field, nothing written.
+    let e = security::update(
+        app,
+        &sec,
+        &fields(&[("lockout_attempts", "3"), ("idle_minutes", "1000")]),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.field()),
+        ("out_of_range", Some("idle_minutes"))
+    );
+    assert_eq!(security::effective(app).await.unwrap().lockout_attempts, 5);
+    security::update(app, &sec, &fields(&[("lockout_attempts", "3")]))
+        .await
+        .unwrap();
+    let base = spawn(t.app.clone()).await;
+    let c = reqwest::Client::new();
+    for _ in 0..3 {
+        login(&c, &base, "fuyi", "Wrong@2024").await;
+    }
+    let (_, body) = login(&c, &base, "fuyi", demo::DEMO_PASSWORD).await;
+    assert_eq!(body["code"], "account_locked", "three failures now lock");
+    let (_, body) = login(&c, &base, "secadmin", demo::DEMO_PASSWORD).await;
+    let html = c
+        .get(format!("{base}/admin/security"))
+        .header(
+            "cookie",
+            format!(
+                "{}={}",
+                fazhi_web::SESSION_COOKIE,
+                body["token"].as_str().unwrap()
+            ),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("连续登录失败锁定次数") && html.contains("value=\"3\""),
+        "{html}"
+    );
+    let (after,): (String,) = sqlx::query_as(
+        "SELECT after_json FROM audit_log WHERE entity = 'security_settings' ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(after.contains("\"lockout_attempts\":3"), "{after}");
+}

@@ -127,7 +127,9 @@ async fn login(State(s): State<AppState>, req: Request) -> ApiResult {
         .get::<RequestId>()
         .cloned()
         .unwrap_or(RequestId(String::new()));
-    crate::auth::check_login_rate(&s, req.extensions()).map_err(|e| ApiError(e, rid.clone()))?;
+    crate::auth::check_login_rate(&s, req.extensions())
+        .await
+        .map_err(|e| ApiError(e, rid.clone()))?;
     let JsonFields(f) = JsonFields::from_request(req, &s).await?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let session = auth::login(

@@ -129,8 +129,13 @@ pub fn client_addr(ext: &axum::http::Extensions) -> IpAddr {
 }
 
 /// Refuses a login attempt beyond the per-address rate.
-pub fn check_login_rate(state: &AppState, ext: &axum::http::Extensions) -> Result<(), AppError> {
-    let per_minute = state.app.config.session.login_attempts_per_minute;
+pub async fn check_login_rate(
+    state: &AppState,
+    ext: &axum::http::Extensions,
+) -> Result<(), AppError> {
+    let per_minute = fazhi_app::security::effective(&state.app)
+        .await?
+        .login_attempts_per_minute;
     if state.login_limiter.allow(client_addr(ext), per_minute) {
         Ok(())
     } else {

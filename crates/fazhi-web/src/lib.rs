@@ -79,6 +79,8 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/admin/users", Needs(P::ListAccounts)),
         ("POST", "/admin/users", Needs(P::ManageAccounts)),
         ("POST", "/admin/users/{id}/{op}", AccountAdmin),
+        ("GET", "/admin/security", Needs(P::ManageSecurity)),
+        ("POST", "/admin/security", Needs(P::ManageSecurity)),
         ("GET", "/calendar", Own),
         ("GET", "/static/app.css", Public),
         ("GET", "/api/v1/openapi.json", Public),

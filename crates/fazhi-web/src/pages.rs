@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/audit/export.xlsx", get(audit_export))
         .route("/admin/users", get(users).post(user_create))
         .route("/admin/users/{id}/{op}", axum::routing::post(user_change))
+        .route("/admin/security", get(security_page).post(security_submit))
         .route("/calendar", get(calendar))
 }
 
@@ -134,6 +135,7 @@ async fn base(state: &AppState, s: &Session, nav: &str) -> Value {
             "list_accounts": a.can(Permission::ListAccounts),
             "manage_accounts": a.can(Permission::ManageAccounts),
             "assign_roles": a.can(Permission::AssignRoles),
+            "manage_security": a.can(Permission::ManageSecurity),
         },
         "jurisdiction": j,
         "csrf_token": s.csrf,
@@ -206,7 +208,7 @@ async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -
 
 async fn login_submit(State(state): State<AppState>, req: axum::extract::Request) -> Response {
     let rid = req.extensions().get::<RequestId>().map(|r| r.0.clone());
-    let allowed = crate::auth::check_login_rate(&state, req.extensions());
+    let allowed = crate::auth::check_login_rate(&state, req.extensions()).await;
     let f = match Form::<Fields>::from_request(req, &state).await {
         Ok(Form(f)) => f,
         Err(_) => Fields::new(),
@@ -1062,6 +1064,49 @@ async fn user_change(
         Err(e) => return Err(p.err(&state, e)),
     };
     users_page(&state, &p, extra).await
+}
+
+/// 安全策略: the 安全管理员's settings page.
+async fn security_page(State(state): State<AppState>, p: Page) -> PageResult {
+    security_render(&state, &p, json!({})).await
+}
+
+async fn security_render(state: &AppState, p: &Page, extra: Value) -> PageResult {
+    let settings = fazhi_app::security::view(&state.app, &p.0.actor)
+        .await
+        .map_err(|e| p.err(state, e))?;
+    let failed = extra.get("error").is_some();
+    let mut res = render(
+        state,
+        "security.html",
+        merge(
+            merge(
+                base(state, &p.0, "security").await,
+                json!({"settings": settings}),
+            ),
+            extra,
+        ),
+    );
+    if failed {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+async fn security_submit(
+    State(state): State<AppState>,
+    p: Page,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    p.check_csrf(&state, &f)?;
+    let extra = match fazhi_app::security::update(&state.app, &p.0.actor, &f).await {
+        Ok(()) => json!({"flash": {"kind": "success", "text": "安全策略已保存，立即生效"}}),
+        Err(e @ AppError::Domain(_)) => {
+            json!({"error": e.user_message(), "error_field": e.field(), "form": f})
+        }
+        Err(e) => return Err(p.err(&state, e)),
+    };
+    security_render(&state, &p, extra).await
 }
 
 async fn calendar(

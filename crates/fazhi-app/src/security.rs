@@ -1,0 +1,163 @@
+//! Security settings (安全策略): the 安全管理员 adjusts the account and session controls at run
+//! time; the configuration file's `[session]` gives the defaults. Each change is audited.
+
+use crate::config::SessionSettings;
+use crate::{audit, Actor, App, AppResult};
+use fazhi_domain::fields::Fields;
+use fazhi_domain::org::Permission;
+use fazhi_domain::DomainError;
+use fazhi_store::Row;
+use serde::Serialize;
+
+/// (key, label, unit, allowed range).
+const DEFS: [(&str, &str, &str, i64, i64); 6] = [
+    ("idle_minutes", "会话空闲超时", "分钟", 5, 120),
+    ("absolute_hours", "会话最长时间", "小时", 1, 24),
+    ("lockout_attempts", "连续登录失败锁定次数", "次", 3, 10),
+    ("lockout_minutes", "账号锁定时长", "分钟", 5, 1440),
+    (
+        "password_max_age_days",
+        "密码有效期（0为不限）",
+        "天",
+        0,
+        365,
+    ),
+    (
+        "login_attempts_per_minute",
+        "同一地址每分钟登录尝试上限",
+        "次",
+        5,
+        600,
+    ),
+];
+
+fn get(s: &SessionSettings, key: &str) -> i64 {
+    match key {
+        "idle_minutes" => s.idle_minutes,
+        "absolute_hours" => s.absolute_hours,
+        "lockout_attempts" => s.lockout_attempts,
+        "lockout_minutes" => s.lockout_minutes,
+        "password_max_age_days" => s.password_max_age_days,
+        _ => i64::from(s.login_attempts_per_minute),
+    }
+}
+
+fn set(s: &mut SessionSettings, key: &str, v: i64) {
+    match key {
+        "idle_minutes" => s.idle_minutes = v,
+        "absolute_hours" => s.absolute_hours = v,
+        "lockout_attempts" => s.lockout_attempts = v,
+        "lockout_minutes" => s.lockout_minutes = v,
+        "password_max_age_days" => s.password_max_age_days = v,
+        _ => s.login_attempts_per_minute = u32::try_from(v).unwrap_or(u32::MAX),
+    }
+}
+
+/// The settings in force: the configuration, overridden by what the 安全管理员 has set.
+pub async fn effective(app: &App) -> AppResult<SessionSettings> {
+    let mut s = app.config.session;
+    for r in sqlx::query("SELECT key, value FROM security_settings")
+        .fetch_all(&app.db.pool)
+        .await?
+    {
+        let key: String = r.get(0);
+        if DEFS.iter().any(|d| d.0 == key) {
+            set(&mut s, &key, r.get(1));
+        }
+    }
+    Ok(s)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SettingView {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub unit: &'static str,
+    pub value: i64,
+    /// The configuration file's value.
+    pub default: i64,
+    pub min: i64,
+    pub max: i64,
+}
+
+/// The settings with their defaults and ranges (安全管理员 only).
+pub async fn view(app: &App, actor: &Actor) -> AppResult<Vec<SettingView>> {
+    actor.require(Permission::ManageSecurity)?;
+    let now = effective(app).await?;
+    Ok(DEFS
+        .iter()
+        .map(|&(key, label, unit, min, max)| SettingView {
+            key,
+            label,
+            unit,
+            value: get(&now, key),
+            default: get(&app.config.session, key),
+            min,
+            max,
+        })
+        .collect())
+}
+
+/// Sets the settings from a form: every value a whole number within its range, or nothing is
+/// written. Changed values are audited with before and after.
+pub async fn update(app: &App, actor: &Actor, f: &Fields) -> AppResult<()> {
+    actor.require(Permission::ManageSecurity)?;
+    let now = effective(app).await?;
+    let mut changes = vec![];
+    for &(key, label, unit, min, max) in &DEFS {
+        let Some(text) = f.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        let v: i64 = text
+            .parse()
+            .ok()
+            .filter(|v| (min..=max).contains(v))
+            .ok_or_else(|| {
+                DomainError::field(
+                    "out_of_range",
+                    key,
+                    format!("“{label}”应为{min}至{max}之间的整数（{unit}）"),
+                )
+            })?;
+        if v != get(&now, key) {
+            changes.push((key, get(&now, key), v));
+        }
+    }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut tx = app.db.begin().await?;
+    for (key, _, v) in &changes {
+        sqlx::query(
+            "INSERT INTO security_settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        )
+        .bind(key)
+        .bind(v)
+        .bind(app.now_text())
+        .bind(&actor.username)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let before: serde_json::Map<String, serde_json::Value> = changes
+        .iter()
+        .map(|(k, b, _)| (k.to_string(), (*b).into()))
+        .collect();
+    let after: serde_json::Map<String, serde_json::Value> = changes
+        .iter()
+        .map(|(k, _, a)| (k.to_string(), (*a).into()))
+        .collect();
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "update",
+        "security_settings",
+        "",
+        Some(before.into()),
+        Some(after.into()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
