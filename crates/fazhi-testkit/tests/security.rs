@@ -24,6 +24,19 @@ async fn get(c: &reqwest::Client, url: &str, token: &str) -> (u16, Value) {
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
+/// A page as the browser of the session in `login_body` sees it.
+async fn page(c: &reqwest::Client, url: &str, login_body: &Value) -> String {
+    let token = login_body["token"].as_str().expect("token");
+    c.get(url)
+        .header("cookie", format!("{}={token}", fazhi_web::SESSION_COOKIE))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("text")
+}
+
 #[tokio::test]
 async fn lockout_after_failed_logins_and_release_after_the_period() {
     let clock = Arc::new(ManualClock::new(d("2024-12-31")));
@@ -398,22 +411,7 @@ async fn three_administrators_are_separate() {
         ("secadmin", "保存角色", "新建账号"),
     ] {
         let (_, body) = login(&c, &base, who, demo::DEMO_PASSWORD).await;
-        let html = c
-            .get(format!("{base}/admin/users"))
-            .header(
-                "cookie",
-                format!(
-                    "{}={}",
-                    fazhi_web::SESSION_COOKIE,
-                    body["token"].as_str().unwrap()
-                ),
-            )
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = page(&c, &format!("{base}/admin/users"), &body).await;
         assert!(html.contains(has) && !html.contains(lacks), "{who}: {html}");
         assert!(html.contains("zhangsan"));
     }
@@ -497,22 +495,7 @@ async fn the_security_administrator_sets_the_controls_at_run_time() {
     let (_, body) = login(&c, &base, "fuyi", demo::DEMO_PASSWORD).await;
     assert_eq!(body["code"], "account_locked", "three failures now lock");
     let (_, body) = login(&c, &base, "secadmin", demo::DEMO_PASSWORD).await;
-    let html = c
-        .get(format!("{base}/admin/security"))
-        .header(
-            "cookie",
-            format!(
-                "{}={}",
-                fazhi_web::SESSION_COOKIE,
-                body["token"].as_str().unwrap()
-            ),
-        )
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&c, &format!("{base}/admin/security"), &body).await;
     assert!(
         html.contains("连续登录失败锁定次数") && html.contains("value=\"3\""),
         "{html}"
