@@ -32,8 +32,9 @@ if [ "$FUZZ_SECONDS" != "0" ]; then
     cd fuzz
     for target in $(cargo fuzz list); do
       mkdir -p "corpus/$target"
+      # Seeds, and inputs that once failed (kept so they are rerun every time).
       seeds=()
-      [ -d "seeds/$target" ] && seeds=("seeds/$target")
+      for d in "seeds/$target" "regressions/$target"; do [ -d "$d" ] && seeds+=("$d"); done
       echo "fuzzing $target for ${FUZZ_SECONDS}s"
       log="$(mktemp)"
       if ! cargo fuzz run -s none "$target" "corpus/$target" "${seeds[@]}" -- \

@@ -64,11 +64,16 @@ pub fn read_table(bytes: &[u8]) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
             "上传的文件不是有效的Excel（.xlsx）文件",
         ))
     };
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(not_xlsx)?
-        .map_err(|_| not_xlsx())?;
+    // calamine panics on some malformed workbooks (a shared-string index out of range, found by
+    // the fuzz target `xlsx_import`); an upload must get a clear refusal, so parsing runs under
+    // catch_unwind.
+    let range = std::panic::catch_unwind(|| {
+        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).ok()?;
+        wb.worksheet_range_at(0)?.ok()
+    })
+    .ok()
+    .flatten()
+    .ok_or_else(not_xlsx)?;
     let mut rows = range
         .rows()
         .map(|r| r.iter().map(cell_text).collect::<Vec<String>>());
@@ -116,5 +121,14 @@ mod tests {
         assert_eq!(rows, vec![vec!["1".to_string(), "二".to_string()]]);
         let e = read_table(b"not an excel file").unwrap_err();
         assert_eq!(e.code(), "invalid_xlsx");
+    }
+
+    #[test]
+    fn a_workbook_that_makes_calamine_panic_is_refused_cleanly() {
+        // Found by the fuzz target `xlsx_import`: a shared-string index past the table.
+        let bytes = include_bytes!(
+            "../../../fuzz/regressions/xlsx_import/calamine-shared-string-index.xlsx"
+        );
+        assert_eq!(read_table(bytes).unwrap_err().code(), "invalid_xlsx");
     }
 }
