@@ -26,6 +26,9 @@ pub const MODULE: &str = "reconsideration";
 const CASE_COLUMNS: &str = "c.id, c.case_no, c.received_date, c.applicant_names, r.name, c.act_name, c.status, c.procedure_kind, \
      c.next_due, c.next_due_unit, c.version, c.channel, c.accepted_date, c.closed_date, c.decision_type, c.unit_id, c.respondent_unit_id";
 
+/// The highest page number a list accepts.
+pub const MAX_PAGE: i64 = 1_000_000;
+
 /// The cases with their respondent's name. A LEFT JOIN (the respondent always exists) because
 /// SQLite keeps the left table outer: an inner join let its planner drive from `units` through
 /// every case of a respondent before filtering (docs/performance.md).
@@ -206,7 +209,8 @@ pub async fn list(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Page<Cas
     actor.require(Permission::ReadCases)?;
     let (where_sql, binds) = list_where(app, actor, q).await?;
     let per_page = q.per_page.unwrap_or(20).clamp(1, 200);
-    let page = q.page.unwrap_or(1).max(1);
+    // Bounded, so that the offset cannot overflow (a page past the last is simply empty).
+    let page = q.page.unwrap_or(1).clamp(1, MAX_PAGE);
     // Counted without the join: the planner would otherwise drive from `units` through every case.
     let count_sql = format!("SELECT COUNT(*) FROM rc_cases c WHERE {where_sql}");
     let mut cq = sqlx::query_scalar::<_, i64>(&count_sql);

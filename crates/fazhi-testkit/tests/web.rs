@@ -372,6 +372,15 @@ async fn openapi_documents_live_routes() {
         .await
         .unwrap();
     assert_eq!(r.status(), 404);
+    // A huge page number is an empty page, not an overflow.
+    let r = fuyi
+        .get(format!("{base}/api/v1/rc/cases?page={}", i64::MAX))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["items"].as_array().map(Vec::len), Some(0));
 }
 
 #[tokio::test]
