@@ -15,7 +15,8 @@ fi
 
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-cargo build -q -p fazhi-cli --bin fazhi
+# The binary as the test run built it (same features, so no rebuild after `cargo test`).
+cargo test -q --workspace --all-targets --no-run
 FAZHI_LOG=warn target/debug/fazhi --database-url "sqlite://$work/fazhi.db" \
   demo --cases 40 --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
