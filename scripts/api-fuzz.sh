@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 seconds="${FAZHI_API_FUZZ_SECONDS:-60}"
 [ "$seconds" = "0" ] && exit 0
 
-venv="target/schemathesis-venv"
+venv="$PWD/target/schemathesis-venv"
 if [ ! -x "$venv/bin/schemathesis" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q schemathesis
@@ -31,13 +31,14 @@ token="$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/session" \
 
 # Logging out would end the run's own session, so that operation is left out; schemathesis cannot
 # generate .xlsx bodies, so the import is left to the cargo-fuzz target `xlsx_import`.
-"$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/v1/openapi.json" \
+# Run from the temporary folder: schemathesis writes a cache folder where it runs.
+(cd "$work" && "$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/v1/openapi.json" \
   --checks not_a_server_error \
   -H "Authorization: Bearer $token" \
   --exclude-method DELETE \
   --exclude-path /rc/import \
   --max-time "$seconds" \
-  --workers 2
+  --workers 2)
 if grep -q '"level":"ERROR"\|internal error' "$work/server.log"; then
   echo "the server logged internal errors:" >&2
   grep 'internal error' "$work/server.log" | head -20 >&2
