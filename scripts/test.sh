@@ -27,8 +27,10 @@ cargo test --workspace --all-targets "$@"
 FUZZ_SECONDS="${FAZHI_FUZZ_SECONDS:-20}"
 if [ "$FUZZ_SECONDS" != "0" ]; then
   command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-  export RUSTC_BOOTSTRAP=1
   (
+    # Only for the fuzz build: set for the whole script, it would make cargo rebuild the
+    # workspace for the API fuzzing below.
+    export RUSTC_BOOTSTRAP=1
     cd fuzz
     for target in $(cargo fuzz list); do
       mkdir -p "corpus/$target"
