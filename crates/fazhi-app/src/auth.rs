@@ -30,8 +30,9 @@ fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
-/// Minimal policy for now: 8+ characters from at least 3 of 4 classes, not the account name.
-pub fn check_password_policy(username: &str, password: &str) -> AppResult<()> {
+/// The password policy: 8+ characters from at least 3 of 4 classes, not the account name. A
+/// refusal names `field` (the form's password field).
+pub fn check_password_policy(username: &str, password: &str, field: &str) -> AppResult<()> {
     let classes = [
         password.chars().any(|c| c.is_ascii_lowercase()),
         password.chars().any(|c| c.is_ascii_uppercase()),
@@ -44,7 +45,7 @@ pub fn check_password_policy(username: &str, password: &str) -> AppResult<()> {
     if password.chars().count() < 8 || classes < 3 || password.eq_ignore_ascii_case(username) {
         return Err(DomainError::field(
             "weak_password",
-            "password",
+            field,
             "密码至少8位，且须包含大写字母、小写字母、数字、符号中的至少三类，不能与用户名相同",
         )
         .into());
@@ -107,7 +108,7 @@ pub async fn create_user(app: &App, actor: &Actor, u: NewUser) -> AppResult<i64>
     }
     let display_name = required_text(&u.display_name, "display_name", "姓名", 32)?;
     check_role_combination(&u.roles)?;
-    check_password_policy(&username, &u.password)?;
+    check_password_policy(&username, &u.password, "password")?;
     let hash = hash_password(&u.password)?;
     let mut tx = app.db.begin().await?;
     let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
@@ -194,7 +195,7 @@ pub async fn login(
     request_id: Option<String>,
 ) -> AppResult<NewSession> {
     let row = sqlx::query(
-        "SELECT id, password_hash, active, display_name, unit_id, failed_logins, locked_until, must_change_password, password_changed_at \
+        "SELECT id, password_hash, active, display_name, locked_until, must_change_password, password_changed_at \
          FROM users WHERE username = $1",
     )
     .bind(username.trim())
@@ -214,7 +215,7 @@ pub async fn login(
     let user_id: i64 = r.get(0);
     who.user_id = Some(user_id);
     who.display_name = r.get(3);
-    let locked_until: i64 = r.get(6);
+    let locked_until: i64 = r.get(4);
     if locked_until > now {
         audit::record_alone(app, &who, "login_locked", "session", "", None).await?;
         return Err(DomainError::field(
@@ -261,8 +262,8 @@ pub async fn login(
         tx.commit().await?;
         return Err(bad_credentials());
     }
-    let must_change: i64 = r.get(7);
-    let changed_at: i64 = r.get(8);
+    let must_change: i64 = r.get(5);
+    let changed_at: i64 = r.get(6);
     let expired =
         cfg.password_max_age_days > 0 && now - changed_at > cfg.password_max_age_days * 86_400;
     let s = NewSession {
@@ -317,13 +318,7 @@ pub async fn change_password(
         )
         .into());
     }
-    check_password_policy(&actor.username, new).map_err(|e| match e {
-        AppError::Domain(mut d) => {
-            d.field = Some("new_password".into());
-            AppError::Domain(d)
-        }
-        other => other,
-    })?;
+    check_password_policy(&actor.username, new, "new_password")?;
     let new_hash = hash_password(new)?;
     let mut tx = app.db.begin().await?;
     sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0, password_changed_at = $2 WHERE id = $3")
@@ -644,7 +639,7 @@ pub async fn change_account(
             ("unlock", serde_json::json!({"locked": false}), false)
         }
         AccountChange::ResetPassword(p) => {
-            check_password_policy(&username, p)?;
+            check_password_policy(&username, p, "password")?;
             sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1, password_changed_at = $2 WHERE id = $3")
                 .bind(hash_password(p)?)
                 .bind(app.clock.now().timestamp())

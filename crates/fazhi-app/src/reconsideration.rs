@@ -313,12 +313,15 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         .bind(id)
         .fetch_all(&mut *conn)
         .await?;
-    let personal = party_rows.iter().filter(|p| {
-        p.get::<Option<String>, _>(3).is_some() || p.get::<Option<String>, _>(5).is_some()
-    });
-    if full_identity && personal.clone().next().is_some() {
+    let personal = party_rows
+        .iter()
+        .filter(|p| {
+            p.get::<Option<String>, _>(3).is_some() || p.get::<Option<String>, _>(5).is_some()
+        })
+        .count();
+    if full_identity && personal > 0 {
         // Showing identity numbers and phones in full is itself recorded (issue 3 §6).
-        let after = json!({"case_no": case.case_no, "parties": personal.count()});
+        let after = json!({"case_no": case.case_no, "parties": personal});
         audit::record_alone(
             app,
             actor,

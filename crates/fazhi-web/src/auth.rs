@@ -18,6 +18,8 @@ pub struct Session {
     pub actor: Actor,
     pub csrf: String,
     pub token: String,
+    /// The session may only change its password (first login, or an aged password).
+    pub must_change_password: bool,
 }
 
 pub fn cookie_token(parts: &Parts) -> Option<String> {
@@ -78,7 +80,12 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Session, AppErro
             return Err(AppError::Forbidden);
         }
     }
-    Ok(Session { actor, csrf, token })
+    Ok(Session {
+        actor,
+        csrf,
+        token,
+        must_change_password: info.must_change_password,
+    })
 }
 
 /// The session cookie: HttpOnly, SameSite=Strict, Secure when configured for TLS.

@@ -248,15 +248,8 @@ async fn login_submit(State(state): State<AppState>, req: axum::extract::Request
     }
 }
 
-/// Whether the session may do nothing but change its password.
-async fn must_change(state: &AppState, token: &str) -> bool {
-    auth::session_actor(&state.app, token)
-        .await
-        .is_ok_and(|i| i.must_change_password)
-}
-
 async fn password_page(State(state): State<AppState>, p: Page) -> PageResult {
-    let required = must_change(&state, &p.0.token).await;
+    let required = p.0.must_change_password;
     Ok(render(
         &state,
         "password.html",
@@ -291,7 +284,7 @@ async fn password_submit(
     let ctx = match result {
         Ok(()) => json!({"done": true}),
         Err(e @ AppError::Domain(_)) => {
-            json!({"required": must_change(&state, &p.0.token).await, "error": e.user_message(), "error_field": e.field()})
+            json!({"required": p.0.must_change_password, "error": e.user_message(), "error_field": e.field()})
         }
         Err(e) => return Err(p.err(&state, e)),
     };
@@ -949,11 +942,12 @@ async fn audit_page(
 }
 
 async fn users(State(state): State<AppState>, p: Page) -> PageResult {
-    users_page(&state, &p, json!({})).await
+    users_page(&state, &p, json!({}), StatusCode::OK).await
 }
 
-/// The account page, with a message (`flash`) or a failed form's error and values.
-async fn users_page(state: &AppState, p: &Page, extra: Value) -> PageResult {
+/// The account page, with a message (`flash`) or a failed form's error and values, answered
+/// with `status`.
+async fn users_page(state: &AppState, p: &Page, extra: Value, status: StatusCode) -> PageResult {
     let list = auth::list_users(&state.app, &p.0.actor)
         .await
         .map_err(|e| p.err(state, e))?;
@@ -968,13 +962,6 @@ async fn users_page(state: &AppState, p: &Page, extra: Value) -> PageResult {
         .iter()
         .map(|r| json!({"code": r.code(), "label": r.label()}))
         .collect();
-    let status = if extra.get("conflict") == Some(&Value::Bool(true)) {
-        StatusCode::CONFLICT
-    } else if extra.get("error").is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     let mut res = render(
         state,
         "users.html",
@@ -1008,16 +995,18 @@ async fn user_create(State(state): State<AppState>, p: Page, Form(f): Form<Field
         },
     )
     .await;
-    let extra = match result {
-        Ok(_) => {
-            json!({"flash": {"kind": "success", "text": format!("已创建账号 {}，请安全管理员为其分配角色；首次登录须修改密码", get("username"))}})
-        }
-        Err(e @ AppError::Domain(_)) => {
-            json!({"error": e.user_message(), "error_field": e.field(), "form": f})
-        }
+    let (extra, status) = match result {
+        Ok(_) => (
+            json!({"flash": {"kind": "success", "text": format!("已创建账号 {}，请安全管理员为其分配角色；首次登录须修改密码", get("username"))}}),
+            StatusCode::OK,
+        ),
+        Err(e @ AppError::Domain(_)) => (
+            json!({"error": e.user_message(), "error_field": e.field(), "form": f}),
+            status_of(&e),
+        ),
         Err(e) => return Err(p.err(&state, e)),
     };
-    users_page(&state, &p, extra).await
+    users_page(&state, &p, extra, status).await
 }
 
 /// One management step on an account: `roles` (安全管理员), or `enable`, `disable`, `unlock`,
@@ -1055,27 +1044,35 @@ async fn user_change(
         }
         _ => Err(AppError::NotFound("页面")),
     };
-    let extra = match result {
-        Ok(()) => json!({"flash": {"kind": "success", "text": "已保存"}}),
-        Err(e @ (AppError::Domain(_) | AppError::Conflict(_))) => {
-            let conflict = matches!(e, AppError::Conflict(_));
-            json!({"flash": {"kind": "error", "text": e.user_message()}, "error": e.user_message(), "conflict": conflict})
-        }
+    // A refusal (422) or a stale form (409) shows the page again with the accounts as they are.
+    let (extra, status) = match result {
+        Ok(()) => (
+            json!({"flash": {"kind": "success", "text": "已保存"}}),
+            StatusCode::OK,
+        ),
+        Err(e @ (AppError::Domain(_) | AppError::Conflict(_))) => (
+            json!({"flash": {"kind": "error", "text": e.user_message()}}),
+            status_of(&e),
+        ),
         Err(e) => return Err(p.err(&state, e)),
     };
-    users_page(&state, &p, extra).await
+    users_page(&state, &p, extra, status).await
 }
 
 /// 安全策略: the 安全管理员's settings page.
 async fn security_page(State(state): State<AppState>, p: Page) -> PageResult {
-    security_render(&state, &p, json!({})).await
+    security_render(&state, &p, json!({}), StatusCode::OK).await
 }
 
-async fn security_render(state: &AppState, p: &Page, extra: Value) -> PageResult {
+async fn security_render(
+    state: &AppState,
+    p: &Page,
+    extra: Value,
+    status: StatusCode,
+) -> PageResult {
     let settings = fazhi_app::security::view(&state.app, &p.0.actor)
         .await
         .map_err(|e| p.err(state, e))?;
-    let failed = extra.get("error").is_some();
     let mut res = render(
         state,
         "security.html",
@@ -1087,9 +1084,7 @@ async fn security_render(state: &AppState, p: &Page, extra: Value) -> PageResult
             extra,
         ),
     );
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
+    *res.status_mut() = status;
     Ok(res)
 }
 
@@ -1099,14 +1094,18 @@ async fn security_submit(
     Form(f): Form<Fields>,
 ) -> PageResult {
     p.check_csrf(&state, &f)?;
-    let extra = match fazhi_app::security::update(&state.app, &p.0.actor, &f).await {
-        Ok(()) => json!({"flash": {"kind": "success", "text": "安全策略已保存，立即生效"}}),
-        Err(e @ AppError::Domain(_)) => {
-            json!({"error": e.user_message(), "error_field": e.field(), "form": f})
-        }
+    let (extra, status) = match fazhi_app::security::update(&state.app, &p.0.actor, &f).await {
+        Ok(()) => (
+            json!({"flash": {"kind": "success", "text": "安全策略已保存，立即生效"}}),
+            StatusCode::OK,
+        ),
+        Err(e @ AppError::Domain(_)) => (
+            json!({"error": e.user_message(), "error_field": e.field(), "form": f}),
+            status_of(&e),
+        ),
         Err(e) => return Err(p.err(&state, e)),
     };
-    security_render(&state, &p, extra).await
+    security_render(&state, &p, extra, status).await
 }
 
 async fn calendar(
