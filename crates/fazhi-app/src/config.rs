@@ -22,6 +22,7 @@ pub struct Config {
     pub calendar: CalendarRules,
     pub warning: WarningWindow,
     pub reconsideration: Rules,
+    pub litigation: fazhi_domain::litigation::Rules,
     pub indicators: IndicatorSettings,
     pub session: SessionSettings,
     /// Send cookies with `Secure` (when served over TLS behind a proxy).
@@ -37,6 +38,7 @@ impl Default for Config {
             calendar: CalendarRules::default(),
             warning: WarningWindow::default(),
             reconsideration: Rules::default(),
+            litigation: Default::default(),
             indicators: IndicatorSettings::default(),
             session: SessionSettings::default(),
             secure_cookies: false,

@@ -5,7 +5,10 @@
 use crate::{App, AppResult};
 use chrono::NaiveDate;
 use fazhi_domain::calendar::format_date_cn;
-use fazhi_domain::deadline::{deadline_state, Clock, DeadlineState, PeriodUnit};
+use fazhi_domain::deadline::{
+    deadline_state, Clock, DeadlineState, Effect, Extension, Pause, PeriodUnit,
+};
+use fazhi_domain::Coded;
 use fazhi_store::{Any, Row, Transaction};
 use serde::Serialize;
 
@@ -233,4 +236,91 @@ pub fn state_sql(app: &App, state: DeadlineState, due: &str, unit: &str) -> Stri
         DeadlineState::Paused => format!("{unit} = 'paused'"),
         DeadlineState::Done => format!("{unit} IS NULL"),
     }
+}
+
+/// Carries out a step's deadline effects on a case's stored deadlines (`ds`, as loaded), saves
+/// them, and returns the case's nearest open due date for its row. `clock_for` gives a new clock
+/// of a kind from a start date under the module's rules. Shared by every case module.
+pub async fn apply_effects<K: Coded>(
+    tx: &mut Transaction<'_, Any>,
+    app: &App,
+    module: &str,
+    case_id: i64,
+    mut ds: Vec<StoredDeadline>,
+    effects: &[Effect<K>],
+    clock_for: impl Fn(K, NaiveDate) -> Clock,
+) -> AppResult<(Option<NaiveDate>, Option<&'static str>)> {
+    fn open_of(ds: &[StoredDeadline], kind: &str) -> Option<usize> {
+        ds.iter().rposition(|d| d.kind == kind && d.is_open())
+    }
+    for fx in effects {
+        match fx {
+            Effect::Open { kind, start } => {
+                open(
+                    tx,
+                    app,
+                    module,
+                    case_id,
+                    kind.code(),
+                    clock_for(*kind, *start),
+                )
+                .await?;
+            }
+            Effect::Complete { kind, date } => {
+                if let Some(i) = open_of(&ds, kind.code()) {
+                    ds[i].due = ds[i].clock.compute(&app.cal)?.due;
+                    ds[i].completed = Some(*date);
+                }
+            }
+            Effect::Pause { kind, from, reason } => {
+                if let Some(i) = open_of(&ds, kind.code()) {
+                    ds[i].clock.pauses.push(Pause {
+                        from: *from,
+                        to: None,
+                        reason: reason.clone(),
+                    });
+                }
+            }
+            Effect::Resume { kind, date } => {
+                if let Some(i) = open_of(&ds, kind.code()) {
+                    if let Some(p) = ds[i].clock.pauses.iter_mut().rev().find(|p| p.to.is_none()) {
+                        p.to = Some(*date);
+                    }
+                }
+            }
+            Effect::Extend {
+                kind,
+                count,
+                approved_by,
+                reason,
+            } => {
+                if let Some(i) = open_of(&ds, kind.code()) {
+                    ds[i].clock.extensions.push(Extension {
+                        count: *count,
+                        approved_by: approved_by.clone(),
+                        reason: reason.clone(),
+                    });
+                }
+            }
+            Effect::Retime { kind, count, basis } => {
+                if let Some(i) = open_of(&ds, kind.code()) {
+                    ds[i].clock.count = *count;
+                    ds[i].clock.basis = basis.clone();
+                }
+            }
+        }
+    }
+    for d in &ds {
+        save(tx, app, d).await?;
+    }
+    let ds = load(tx, module, case_id).await?;
+    next_due(&ds, app)
+}
+
+/// The open deadline of a kind, if any, with its due date.
+pub fn open_due(ds: &[StoredDeadline], kind: &str, app: &App) -> Option<NaiveDate> {
+    ds.iter()
+        .rev()
+        .find(|d| d.kind == kind && d.is_open())
+        .and_then(|d| d.clock.compute(&app.cal).ok().and_then(|c| c.due))
 }

@@ -44,9 +44,11 @@ const TOWNSHIPS: [&str; 4] = [
 const OFFICE: &str = "区委全面依法治区委员会办公室";
 const GOVERNMENT: &str = "示例区人民政府";
 
-const ACCOUNTS: [(&str, &str, Role, &str); 10] = [
+const ACCOUNTS: [(&str, &str, Role, &str); 12] = [
     ("fuyi", "李明", Role::ReconsiderationClerk, "区司法局"),
     ("fuyi2", "王芳", Role::ReconsiderationClerk, "区司法局"),
+    ("yingsu", "张伟", Role::LitigationClerk, "区司法局"),
+    ("scjfg", "钱进", Role::LitigationClerk, "区市场监督管理局"),
     ("scj", "赵磊", Role::DeptClerk, "区市场监督管理局"),
     ("dongshan", "陈静", Role::DeptClerk, "东山镇人民政府"),
     ("xihe", "刘洋", Role::DeptClerk, "西河镇人民政府"),
@@ -106,6 +108,7 @@ pub async fn seed(app: &App, cases: usize) -> AppResult<bool> {
         .await?;
     }
     generate_cases(app, cases, 2024).await?;
+    generate_lawsuits(app, cases / 4, 2025).await?;
     Ok(true)
 }
 
@@ -381,6 +384,240 @@ async fn progress(
     if rng.gen_bool(0.04) {
         step!(5, "issue_letter", ["kind" => "opinion", "addressee" => detail.case.respondent.clone(), "summary" => "建议规范执法程序"]);
         step!(rng.gen_range(20..55), "record_opinion_reply", ["notes" => "已完成整改并书面反馈"]);
+    }
+    Ok(())
+}
+
+const COURTS: [&str; 2] = ["示例区人民法院", "示例市中级人民法院"];
+const HEADS: [(&str, &str); 6] = [
+    ("黄建国", "副局长"),
+    ("林志远", "局长"),
+    ("何晓东", "副镇长"),
+    ("梁海燕", "副区长"),
+    ("罗军", "副局长"),
+    ("马丽", "副主任"),
+];
+
+/// Generates lawsuits: one for every demo reconsideration case taken to court (复议后起诉, linked
+/// to it), and `direct` more brought directly, moved through their instances by the litigation
+/// clerk; and a few 司法建议 / 检察建议. Deterministic for a given seed.
+pub async fn generate_lawsuits(app: &App, direct: usize, seed: u64) -> AppResult<()> {
+    let clerk = auth::actor_by_username(app, "yingsu").await?;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let end = anchor(app);
+    let units = org::all_units(app).await?;
+    // (registered date, fields) of each suit to bring.
+    let mut suits: Vec<(NaiveDate, Fields)> = Vec::new();
+    let after_rc = sqlx::query_as::<_, (String, String, String, String, i64)>(
+        "SELECT case_no, litigation_date, act_name, applicant_names, respondent_unit_id FROM rc_cases \
+         WHERE litigation_date IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(&app.db.pool)
+    .await?;
+    for (rc_no, date, act, applicants, respondent) in after_rc {
+        let registered: NaiveDate = date
+            .parse()
+            .map_err(|_| AppError::Internal("bad date".into()))?;
+        let mut f = plaintiff(&mut rng);
+        f.insert(
+            "plaintiff_name".into(),
+            applicants.split('、').next().unwrap_or("").into(),
+        );
+        f.insert("rc_case_no".into(), rc_no);
+        f.insert("act_name".into(), act);
+        f.insert("defendant_unit_id".into(), respondent.to_string());
+        suits.push((registered, f));
+    }
+    let start = end - Duration::days(540);
+    for _ in 0..direct {
+        let registered = start + Duration::days(rng.gen_range(0..=540));
+        let (unit, act) = ACTS[rng.gen_range(0..ACTS.len())];
+        let unit = units
+            .iter()
+            .find(|u| u.name == unit)
+            .ok_or(AppError::NotFound("单位"))?;
+        let mut f = plaintiff(&mut rng);
+        f.insert("act_name".into(), act.into());
+        f.insert("defendant_unit_id".into(), unit.id.to_string());
+        suits.push((registered, f));
+    }
+    suits.sort_by_key(|s| s.0);
+    let mut seq: std::collections::HashMap<i32, u32> = Default::default();
+    for (registered, mut f) in suits {
+        let copy = registered + Duration::days(rng.gen_range(3..8));
+        if copy > end {
+            continue;
+        }
+        let n = seq.entry(registered.year()).or_insert(0);
+        *n += 1;
+        f.insert("court".into(), COURTS[0].into());
+        f.insert(
+            "case_no".into(),
+            format!("（{}）示0101行初{}号", registered.year(), n),
+        );
+        f.insert("registered_date".into(), registered.to_string());
+        f.insert("copy_received_date".into(), copy.to_string());
+        f.insert(
+            "claim".into(),
+            format!("请求撤销被告作出的{}", f["act_name"]),
+        );
+        let (id, case_no) = match crate::litigation::register(app, &clerk, &f).await {
+            Ok(x) => x,
+            Err(AppError::Domain(e)) if e.code == "calendar_year_missing" => continue,
+            Err(e) => return Err(e),
+        };
+        progress_lawsuit(app, &clerk, &mut rng, id, &case_no, copy, end).await?;
+    }
+    Ok(())
+}
+
+fn plaintiff(rng: &mut StdRng) -> Fields {
+    let birth = NaiveDate::from_ymd_opt(
+        rng.gen_range(1950..2003),
+        rng.gen_range(1..13),
+        rng.gen_range(1..29),
+    )
+    .expect("valid");
+    let body = format!(
+        "449901{}{:03}",
+        birth.format("%Y%m%d"),
+        rng.gen_range(0..1000)
+    );
+    fields(&[
+        ("plaintiff_kind", "person".into()),
+        (
+            "plaintiff_name",
+            format!(
+                "{}{}",
+                SURNAMES[rng.gen_range(0..SURNAMES.len())],
+                GIVEN[rng.gen_range(0..GIVEN.len())]
+            ),
+        ),
+        ("plaintiff_id_number", id_number_with_check(&body)),
+        (
+            "plaintiff_phone",
+            format!("13{}", rng.gen_range(100_000_000u64..999_999_999)),
+        ),
+    ])
+}
+
+/// Moves a lawsuit through defence, hearing, judgment, appeal and performance, never past `end`.
+async fn progress_lawsuit(
+    app: &App,
+    clerk: &Actor,
+    rng: &mut StdRng,
+    id: i64,
+    case_no: &str,
+    copy: NaiveDate,
+    end: NaiveDate,
+) -> AppResult<()> {
+    let mut date = copy;
+    macro_rules! step {
+        ($days:expr, $action:expr, [$($k:expr => $v:expr),* $(,)?]) => {{
+            let next = date + Duration::days($days);
+            if next > end {
+                return Ok(());
+            }
+            date = next;
+            let f = fields(&[("date", date.to_string()) $(, ($k, $v.to_string()))*]);
+            match crate::litigation::take_step(app, clerk, id, $action, &f, None).await {
+                Ok(()) => {}
+                Err(AppError::Domain(e)) if e.code == "calendar_year_missing" => return Ok(()),
+                Err(e) => return Err(e),
+            }
+        }};
+    }
+    step!(rng.gen_range(4..14), "file_defence", []);
+    let roll: f64 = rng.gen();
+    if roll < 0.1 {
+        step!(rng.gen_range(15..40), "judge", ["outcome" => if rng.gen_bool(0.6) { "withdrawn" } else { "withdrawn_after_change" }]);
+        return Ok(());
+    }
+    let hearing = rng.gen_range(20..60);
+    let notified = rng.gen_bool(0.3);
+    step!(hearing - 15, "schedule_hearing", ["hearing_date" => (date + Duration::days(15)).to_string(), "head_notified" => if notified { "1" } else { "0" }]);
+    let (person, post) = HEADS[rng.gen_range(0..HEADS.len())];
+    let who: f64 = rng.gen();
+    if who < 0.88 {
+        step!(15, "record_hearing", ["appearance" => "head", "person" => person, "post" => post, "lawyer" => "王律师"]);
+    } else if who < 0.97 {
+        step!(15, "record_hearing", ["appearance" => "staff", "person" => "法制股工作人员", "excuse" => "official_duty", "excuse_evidence" => "主要负责人同日参加上级召开的防汛工作会议，有会议通知为证"]);
+    } else {
+        step!(15, "record_hearing", ["appearance" => "lawyer_only", "lawyer" => "王律师"]);
+    }
+    // About one judgment in seven against the agency, as in the seeds' 败诉率.
+    let others = [
+        "revoke",
+        "confirm_illegal",
+        "order_duty",
+        "dismiss_suit",
+        "withdrawn",
+    ];
+    let outcome = if rng.gen_bool(0.72) {
+        "reject_claim"
+    } else {
+        others[rng.gen_range(0..others.len())]
+    };
+    let judged = date + Duration::days(rng.gen_range(20..60));
+    let served = judged + Duration::days(3);
+    if served > end {
+        return Ok(());
+    }
+    step!((judged - date).num_days(), "judge", ["outcome" => outcome, "served_date" => served.to_string(), "performance_days" => "60"]);
+    let detail = crate::litigation::detail(app, clerk, id).await?;
+    if detail.case.status == "appeal_window" {
+        if rng.gen_bool(0.25) {
+            let year = served.year();
+            step!(10, "appeal", ["court" => COURTS[1], "case_no" => format!("（{year}）示01行终{id}号"), "by_defendant" => "0"]);
+            let second = if rng.gen_bool(0.85) {
+                "uphold_original"
+            } else {
+                "revoke"
+            };
+            step!(rng.gen_range(60..90), "judge", ["outcome" => second, "performance_days" => "60"]);
+        } else if let Some(due) = detail
+            .deadlines
+            .iter()
+            .rev()
+            .find(|d| d.kind == "appeal_window")
+            .and_then(|d| d.due)
+        {
+            // The judgment takes effect the day after the appeal window ends.
+            step!((due - date).num_days() + 1, "finalize", []);
+        }
+    }
+    let detail = crate::litigation::detail(app, clerk, id).await?;
+    if detail.requires_performance && rng.gen_bool(0.7) {
+        step!(rng.gen_range(20..50), "record_performance", ["performed" => "1", "notes" => "已按判决重新作出处理"]);
+    }
+    if detail.case.final_lost == Some(true) && rng.gen_bool(0.5) {
+        let mut f = fields(&[
+            ("kind", "judicial".into()),
+            ("issuer", COURTS[0].into()),
+            (
+                "received_date",
+                (date + Duration::days(5)).min(end).to_string(),
+            ),
+            ("unit_id", detail.case.defendant_unit_id.to_string()),
+            (
+                "content",
+                "建议进一步规范行政执法程序，加强证据收集和法律适用审查".into(),
+            ),
+            ("case_no", case_no.into()),
+        ]);
+        if rng.gen_bool(0.3) {
+            f.insert("kind".into(), "procuratorial".into());
+            f.insert("issuer".into(), "示例区人民检察院".into());
+        }
+        let sid = crate::litigation::register_suggestion(app, clerk, &f).await?;
+        let reply = date + Duration::days(rng.gen_range(20..40));
+        if reply <= end {
+            let f = fields(&[
+                ("date", reply.to_string()),
+                ("notes", "已组织专题整改并书面回复".into()),
+            ]);
+            crate::litigation::suggestion_step(app, clerk, sid, "reply", &f, None).await?;
+        }
     }
     Ok(())
 }

@@ -21,9 +21,9 @@ impl Period {
     }
 }
 
-/// How a count is taken: `SELECT COUNT(*) FROM {from} WHERE {cond} AND scope`. The drill-down
-/// condition (on `rc_cases c`, or the module's table aliased `c`) lists the records behind it;
-/// by default it is `cond` itself.
+/// How a count is taken: `SELECT COUNT(*) FROM {from} WHERE {cond} AND scope`, `from` being the
+/// module's case table (aliased `c`) unless given. The drill-down condition on that table lists
+/// the records behind it; by default it is `cond` itself.
 #[derive(Debug, Clone)]
 pub struct CountDef {
     pub from: String,
@@ -32,7 +32,7 @@ pub struct CountDef {
 }
 
 impl CountDef {
-    /// Counts cases of the module's main table matching `cond`.
+    /// Counts rows of the module's case table matching `cond`.
     pub fn cases(cond: String) -> Self {
         Self {
             from: String::new(),
@@ -138,12 +138,8 @@ pub struct IndicatorValue {
     pub display: String,
 }
 
-async fn count(app: &App, c: &CountDef, scope: &str, p: &Period) -> AppResult<i64> {
-    let from = if c.from.is_empty() {
-        "rc_cases c"
-    } else {
-        &c.from
-    };
+async fn count(app: &App, table: &str, c: &CountDef, scope: &str, p: &Period) -> AppResult<i64> {
+    let from = if c.from.is_empty() { table } else { &c.from };
     let sql = format!(
         "SELECT COUNT(*) FROM {from} WHERE ({}) AND {scope}",
         p.fill(&c.cond)
@@ -151,9 +147,11 @@ async fn count(app: &App, c: &CountDef, scope: &str, p: &Period) -> AppResult<i6
     Ok(sqlx::query_scalar(&sql).fetch_one(&app.db.pool).await?)
 }
 
-/// Computes every definition for `year` and `year - 1` within `scope` (a SQL condition on `c`).
+/// Computes every definition for `year` and `year - 1` within `scope` (a SQL condition on `c`);
+/// plain counts count rows of `table` (the module's case table, aliased `c`).
 pub async fn compute(
     app: &App,
+    table: &str,
     defs: &[IndicatorDef],
     scope: &str,
     year: i32,
@@ -163,7 +161,10 @@ pub async fn compute(
     for d in defs {
         if let Formula::Count(c) = &d.formula {
             for y in [year, year - 1] {
-                counts.insert((d.key, y), count(app, c, scope, &Period::year(y)).await?);
+                counts.insert(
+                    (d.key, y),
+                    count(app, table, c, scope, &Period::year(y)).await?,
+                );
             }
         }
     }

@@ -4,14 +4,17 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod config;
 pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod indicators;
+pub mod litigation;
 pub mod org;
 pub mod reconsideration;
 pub mod security;
+pub mod warnings;
 pub mod xlsx;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -168,7 +171,11 @@ impl Actor {
             display_name: name.into(),
             unit_id,
             unit_name: String::new(),
-            roles: vec![Role::ReconsiderationClerk, Role::RuleOfLawOffice],
+            roles: vec![
+                Role::ReconsiderationClerk,
+                Role::LitigationClerk,
+                Role::RuleOfLawOffice,
+            ],
             scope: Scope::All,
             write_scope: Scope::All,
             request_id: None,

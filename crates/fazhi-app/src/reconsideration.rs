@@ -2,22 +2,21 @@
 //! Excel export and import. The procedure itself (statuses, steps, deadlines) lives in
 //! `fazhi_domain::reconsideration`; this file loads, authorises, stores and audits.
 
-use crate::deadlines::{self, StoredDeadline};
-use crate::error::RowError;
-use crate::indicators::{self, CountDef, IndicatorDef, IndicatorValue, Period};
-use crate::{audit, org, xlsx, Actor, App, AppError, AppResult, Scope};
+use crate::cases::{self, label_of, stored_date, suffix, EventView, Page, PartyView, Table};
+use crate::deadlines;
+use crate::indicators::{CountDef, IndicatorDef, IndicatorValue};
+use crate::{audit, org, xlsx, Actor, App, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use fazhi_domain::calendar::format_date_cn;
-use fazhi_domain::deadline::{Clock, DeadlineState, Extension, Pause};
+use fazhi_domain::deadline::Clock;
 use fazhi_domain::org::Permission;
 use fazhi_domain::reconsideration::{
     self as rc, allowed_actions, apply, format_case_no, Action, Application, CaseFacts,
-    DeadlineKind, DecisionType, Effect, Fields, Party, PartyKind, PartyRole, Procedure, Status,
-    Step,
+    DeadlineKind, DecisionType, Fields, Procedure, Status, Step,
 };
 use fazhi_domain::DomainError;
 use fazhi_store::{Any, AnyConnection, Row, Transaction};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 
 /// The module's name in shared tables (deadlines, audit log).
@@ -26,8 +25,7 @@ pub const MODULE: &str = "reconsideration";
 const CASE_COLUMNS: &str = "c.id, c.case_no, c.received_date, c.applicant_names, r.name, c.act_name, c.status, c.procedure_kind, \
      c.next_due, c.next_due_unit, c.version, c.channel, c.accepted_date, c.closed_date, c.decision_type, c.unit_id, c.respondent_unit_id";
 
-/// The highest page number a list accepts.
-pub const MAX_PAGE: i64 = 1_000_000;
+pub use crate::cases::MAX_PAGE;
 
 /// The cases with their respondent's name. A LEFT JOIN (the respondent always exists) because
 /// SQLite keeps the left table outer: an inner join let its planner drive from `units` through
@@ -58,14 +56,6 @@ pub struct CaseRow {
     pub version: i64,
     pub unit_id: i64,
     pub respondent_unit_id: i64,
-}
-
-fn label_of<T: Copy>(
-    code: Option<String>,
-    parse: impl Fn(&str) -> Result<T, DomainError>,
-    label: impl Fn(T) -> &'static str,
-) -> &'static str {
-    code.and_then(|c| parse(&c).ok()).map(label).unwrap_or("")
 }
 
 fn case_row(app: &App, r: &fazhi_store::AnyRow) -> CaseRow {
@@ -102,161 +92,28 @@ fn case_row(app: &App, r: &fazhi_store::AnyRow) -> CaseRow {
     }
 }
 
-/// Filters of the case list (also the export and the indicator drill-down).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    pub status: String,
-    /// normal / warning / overdue / paused / done
-    #[serde(default)]
-    pub deadline: String,
-    #[serde(default)]
-    pub year: String,
-    /// A unit id: cases it handles or that concern it (respondent), with its children.
-    #[serde(default)]
-    pub unit: String,
-    #[serde(default)]
-    pub text: String,
-    /// Drill-down: the cases an indicator counted (`reconsideration.concluded`), for `year`.
-    #[serde(default)]
-    pub indicator: String,
-    #[serde(default)]
-    pub page: Option<i64>,
-    #[serde(default)]
-    pub per_page: Option<i64>,
-}
+pub use crate::cases::ListQuery;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-    pub pages: i64,
-}
-
-/// Builds the WHERE clause and its text binds for a list query.
-async fn list_where(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<(String, Vec<String>)> {
-    let mut cond = vec![actor.scope.sql(&["c.unit_id", "c.respondent_unit_id"])];
-    let mut binds = Vec::new();
-    if !q.status.trim().is_empty() {
-        let s = Status::parse(&q.status)?;
-        cond.push(format!("c.status = '{}'", s.code()));
-    }
-    if !q.deadline.trim().is_empty() {
-        let s = DeadlineState::from_code(q.deadline.trim())
-            .ok_or_else(|| DomainError::invalid_option("deadline", "期限状态", &q.deadline))?;
-        cond.push(deadlines::state_sql(
-            app,
-            s,
-            "c.next_due",
-            "c.next_due_unit",
-        ));
-    }
-    let year = parse_year(&q.year)?;
-    if !q.unit.trim().is_empty() {
-        let unit: i64 = q
-            .unit
-            .trim()
-            .parse()
-            .map_err(|_| DomainError::invalid_option("unit", "单位", &q.unit))?;
-        let units = org::all_units(app).await?;
-        cond.push(
-            Scope::Units(org::subtree(&units, unit)).sql(&["c.unit_id", "c.respondent_unit_id"]),
-        );
-    }
-    if !q.indicator.trim().is_empty() {
-        let y = year.ok_or_else(|| DomainError::required("year", "年度"))?;
-        let def = indicator_defs(app)
-            .into_iter()
-            .find(|d| d.key == q.indicator.trim())
-            .ok_or_else(|| DomainError::invalid_option("indicator", "指标", &q.indicator))?;
-        cond.push(
-            def.drilldown_condition(&Period::year(y))
-                .ok_or_else(|| DomainError::invalid_option("indicator", "指标", &q.indicator))?,
-        );
-    } else if let Some(y) = year {
-        cond.push(format!("c.received_year = {y}"));
-    }
-    let text = q.text.trim();
-    if !text.is_empty() {
-        if text.chars().count() > 50 {
-            return Err(DomainError::too_long("text", "查询内容", 50).into());
-        }
-        binds.push(format!("%{text}%"));
-        // The respondent by a subquery, not the join, so that counts never join (docs/performance.md).
-        cond.push(
-            "(c.case_no LIKE $1 OR c.applicant_names LIKE $1 OR c.act_name LIKE $1 \
-                    OR c.respondent_unit_id IN (SELECT u.id FROM units u WHERE u.name LIKE $1))"
-                .into(),
-        );
-    }
-    Ok((cond.join(" AND "), binds))
-}
-
-fn parse_year(s: &str) -> AppResult<Option<i32>> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    match s.parse::<i32>() {
-        Ok(y) if (2000..=2100).contains(&y) => Ok(Some(y)),
-        _ => Err(DomainError::field("invalid_year", "year", "年度应为四位数字，如2024").into()),
-    }
-}
+/// How the module's cases are listed, searched and counted.
+pub const TABLE: Table = Table {
+    table: "rc_cases c",
+    from: CASE_FROM,
+    columns: CASE_COLUMNS,
+    scope: &["c.unit_id", "c.respondent_unit_id"],
+    year: "c.received_year",
+    order: "c.received_date DESC, c.id DESC",
+    // The respondent by a subquery, not the join, so that counts never join (docs/performance.md).
+    text: "(c.case_no LIKE $1 OR c.applicant_names LIKE $1 OR c.act_name LIKE $1 \
+           OR c.respondent_unit_id IN (SELECT u.id FROM units u WHERE u.name LIKE $1))",
+    status: |s| Status::parse(s).map(Status::code),
+};
 
 pub async fn list(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Page<CaseRow>> {
     actor.require(Permission::ReadCases)?;
-    let (where_sql, binds) = list_where(app, actor, q).await?;
-    let per_page = q.per_page.unwrap_or(20).clamp(1, 200);
-    // Bounded, so that the offset cannot overflow (a page past the last is simply empty).
-    let page = q.page.unwrap_or(1).clamp(1, MAX_PAGE);
-    // Counted without the join: the planner would otherwise drive from `units` through every case.
-    let count_sql = format!("SELECT COUNT(*) FROM rc_cases c WHERE {where_sql}");
-    let mut cq = sqlx::query_scalar::<_, i64>(&count_sql);
-    for b in &binds {
-        cq = cq.bind(b);
-    }
-    let total = cq.fetch_one(&app.db.pool).await?;
-    let sql = format!(
-        "SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE {where_sql} \
-         ORDER BY c.received_date DESC, c.id DESC LIMIT {per_page} OFFSET {}",
-        (page - 1) * per_page
-    );
-    let mut query = sqlx::query(&sql);
-    for b in &binds {
-        query = query.bind(b);
-    }
-    let rows = query.fetch_all(&app.db.pool).await?;
+    let (where_sql, binds) = TABLE.filter(app, actor, q, &indicator_defs(app)).await?;
+    let (rows, total, page, per_page) = TABLE.page(app, &where_sql, &binds, q).await?;
     let items = rows.iter().map(|r| case_row(app, r)).collect();
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page,
-        pages: ((total + per_page - 1) / per_page).max(1),
-    })
-}
-
-/// A party as the detail page shows it: identity numbers in full only to those who handle the
-/// case (复议工作人员 within scope), masked for everyone else.
-#[derive(Debug, Clone, Serialize)]
-pub struct PartyView {
-    pub role_label: &'static str,
-    pub kind_label: &'static str,
-    pub name: String,
-    pub identity: String,
-    pub phone: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct EventView {
-    pub action: String,
-    pub action_label: &'static str,
-    pub date: String,
-    pub summary: String,
-    pub actor: String,
-    pub at: String,
+    Ok(Page::new(items, total, page, per_page))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -270,6 +127,8 @@ pub struct CaseDetail {
     pub requires_performance: bool,
     pub performed: Option<bool>,
     pub litigation_date: Option<String>,
+    /// The lawsuits this case led to (复议后起诉), as (id, 案号), registered in 行政应诉.
+    pub lawsuits: Vec<(i64, String)>,
     pub extended: bool,
     pub hearing_held: bool,
     pub letters: i64,
@@ -309,75 +168,25 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
     let r = load_case(&mut conn, actor, id).await?;
     let case = case_row(app, &r);
     let full_identity = may_write(actor, &r);
-    let party_rows = sqlx::query("SELECT role, kind, name, id_number, credit_code, phone FROM rc_parties WHERE case_id = $1 ORDER BY sort")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-    let personal = party_rows
-        .iter()
-        .filter(|p| {
-            p.get::<Option<String>, _>(3).is_some() || p.get::<Option<String>, _>(5).is_some()
-        })
-        .count();
-    if full_identity && personal > 0 {
-        // Showing identity numbers and phones in full is itself recorded (issue 3 §6).
-        let after = json!({"case_no": case.case_no, "parties": personal});
-        audit::record_alone(
-            app,
-            actor,
-            "view_personal_data",
-            "rc_case",
-            &id.to_string(),
-            Some(after),
-        )
-        .await?;
-    }
-    let parties = party_rows
-        .into_iter()
-        .map(|p| {
-            let id_number: Option<String> = p.get(3);
-            let credit: Option<String> = p.get(4);
-            let phone: Option<String> = p.get(5);
-            PartyView {
-                role_label: label_of(p.get(0), PartyRole::parse, PartyRole::label),
-                kind_label: label_of(p.get(1), PartyKind::parse, PartyKind::label),
-                name: p.get(2),
-                identity: match (id_number, credit) {
-                    (Some(n), _) if full_identity => n,
-                    (Some(n), _) => fazhi_domain::ids::mask_middle(&n, 4, 4),
-                    (None, Some(c)) => c,
-                    _ => String::new(),
-                },
-                phone: phone
-                    .map(|p| {
-                        if full_identity {
-                            p
-                        } else {
-                            fazhi_domain::ids::mask_phone(&p)
-                        }
-                    })
-                    .unwrap_or_default(),
-            }
-        })
-        .collect();
-    let events = sqlx::query("SELECT action, event_date, detail_json, actor_name, created_at FROM rc_events WHERE case_id = $1 ORDER BY id")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|e| {
-            let action: String = e.get(0);
-            let detail: serde_json::Value = serde_json::from_str(&e.get::<String, _>(2)).unwrap_or_default();
-            EventView {
-                action_label: if action == "register" { "登记申请" } else { Action::parse(&action).map(|a| a.label()).unwrap_or("") },
-                action,
-                date: e.get(1),
-                summary: detail.get("summary").and_then(|s| s.as_str()).unwrap_or_default().to_string(),
-                actor: e.get(3),
-                at: e.get(4),
-            }
-        })
-        .collect();
+    let parties = cases::party_views(
+        &mut conn,
+        app,
+        actor,
+        "rc_parties",
+        "rc_case",
+        id,
+        &case.case_no,
+        full_identity,
+    )
+    .await?;
+    let events = cases::load_events(&mut conn, "rc_events", id, |a| {
+        if a == "register" {
+            "登记申请"
+        } else {
+            Action::parse(a).map(|a| a.label()).unwrap_or("")
+        }
+    })
+    .await?;
     let ds = deadlines::load(&mut conn, MODULE, id).await?;
     let deadlines = ds
         .iter()
@@ -393,6 +202,14 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         vec![]
     };
     let perf: Option<i64> = r.get(23);
+    let lawsuits =
+        sqlx::query("SELECT id, case_no FROM lt_cases WHERE rc_case_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|l| (l.get(0), l.get(1)))
+            .collect();
     Ok(CaseDetail {
         act_doc_no: r.get(17),
         act_date: r.get(18),
@@ -406,6 +223,7 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         requires_performance: r.get::<i64, _>(22) == 1,
         performed: perf.map(|p| p == 1),
         litigation_date: r.get(24),
+        lawsuits,
         extended: r.get::<i64, _>(25) == 1,
         hearing_held: r.get::<i64, _>(26) == 1,
         letters: r.get(27),
@@ -507,29 +325,18 @@ async fn insert_application(
     .bind(&now)
     .fetch_one(&mut **tx)
     .await?;
-    for (i, p) in a.parties.iter().enumerate() {
-        sqlx::query("INSERT INTO rc_parties (case_id, role, kind, name, id_number, credit_code, phone, sort) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(id)
-            .bind(p.role.code())
-            .bind(p.kind.code())
-            .bind(&p.name)
-            .bind(p.id_number.as_ref().map(|x| x.as_str().to_string()))
-            .bind(p.credit_code.as_ref().map(|x| x.as_str().to_string()))
-            .bind(&p.phone)
-            .bind(i as i64)
-            .execute(&mut **tx)
-            .await?;
-    }
+    cases::insert_parties(tx, "rc_parties", id, &a.parties).await?;
     let summary = format!(
         "{}通过{}提出行政复议申请，被申请人：{}",
         a.applicant_names(),
         a.channel.label(),
         respondent
     );
-    insert_event(
+    cases::insert_event(
         tx,
         app,
         actor,
+        "rc_events",
         id,
         "register",
         a.received_date,
@@ -561,39 +368,9 @@ async fn insert_application(
 
 /// The application as the audit log keeps it: identity numbers and phones masked.
 fn audit_view(a: &Application, case_no: &str) -> serde_json::Value {
-    let parties: Vec<_> = a
-        .parties
-        .iter()
-        .map(|p: &Party| {
-            json!({"role": p.role.code(), "name": p.name, "identity": p.masked_identity(),
-                   "phone": p.phone.as_deref().map(fazhi_domain::ids::mask_phone)})
-        })
-        .collect();
     json!({"case_no": case_no, "received_date": a.received_date, "channel": a.channel.code(),
            "respondent_unit_id": a.respondent_unit_id, "act_name": a.act_name, "act_date": a.act_date,
-           "request": a.request, "parties": parties})
-}
-
-async fn insert_event(
-    tx: &mut Transaction<'_, Any>,
-    app: &App,
-    actor: &Actor,
-    case_id: i64,
-    action: &str,
-    date: NaiveDate,
-    detail: serde_json::Value,
-) -> AppResult<()> {
-    sqlx::query("INSERT INTO rc_events (case_id, action, event_date, detail_json, actor_id, actor_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(case_id)
-        .bind(action)
-        .bind(date.to_string())
-        .bind(detail.to_string())
-        .bind(actor.user_id)
-        .bind(&actor.display_name)
-        .bind(app.now_text())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+           "request": a.request, "parties": cases::parties_audit(&a.parties)})
 }
 
 /// A one-line summary of a step for the timeline.
@@ -632,13 +409,7 @@ fn step_summary(step: &Step) -> String {
             place,
             ..
         } => format!("定于{}在{place}举行听证", format_date_cn(*hearing_date)),
-        Step::RecordHearing { notes, .. } => format!(
-            "举行听证{}",
-            notes
-                .as_deref()
-                .map(|n| format!("：{n}"))
-                .unwrap_or_default()
-        ),
+        Step::RecordHearing { notes, .. } => format!("举行听证{}", suffix(notes)),
         Step::Suspend { ground, .. } => format!("中止审理：{}", ground.label()),
         Step::Resume { .. } => "中止原因消除，恢复审理".into(),
         Step::Extend {
@@ -652,33 +423,16 @@ fn step_summary(step: &Step) -> String {
             summary,
             ..
         } => {
-            format!(
-                "作出{}决定{}",
-                decision_type.label(),
-                summary
-                    .as_deref()
-                    .map(|s| format!("：{s}"))
-                    .unwrap_or_default()
-            )
+            format!("作出{}决定{}", decision_type.label(), suffix(summary))
         }
-        Step::Mediate { summary, .. } => format!(
-            "调解结案{}",
-            summary
-                .as_deref()
-                .map(|s| format!("：{s}"))
-                .unwrap_or_default()
-        ),
+        Step::Mediate { summary, .. } => format!("调解结案{}", suffix(summary)),
         Step::Terminate { reason, .. } => format!("终止行政复议：{}", reason.label()),
         Step::IssueLetter {
             kind, addressee, ..
         } => format!("向{addressee}制发{}", kind.label()),
-        Step::RecordOpinionReply { notes, .. } => format!(
-            "收到意见书落实情况反馈{}",
-            notes
-                .as_deref()
-                .map(|n| format!("：{n}"))
-                .unwrap_or_default()
-        ),
+        Step::RecordOpinionReply { notes, .. } => {
+            format!("收到意见书落实情况反馈{}", suffix(notes))
+        }
         Step::RecordPerformance {
             performed, notes, ..
         } => format!(
@@ -688,10 +442,7 @@ fn step_summary(step: &Step) -> String {
             } else {
                 "被申请人未履行"
             },
-            notes
-                .as_deref()
-                .map(|n| format!("：{n}"))
-                .unwrap_or_default()
+            suffix(notes)
         ),
         Step::RecordLitigation { court, .. } => {
             format!(
@@ -723,33 +474,19 @@ pub async fn take_step(
         return Err(AppError::Forbidden);
     }
     let version: i64 = r.get(10);
-    if expected_version.is_some_and(|v| v != version) {
-        return Err(AppError::Conflict(
-            "该案件已被他人修改，请刷新页面后重新操作".into(),
-        ));
-    }
+    cases::check_version(expected_version, version)?;
     let step = Step::parse(action, f)?;
     let status = Status::parse(&r.get::<String, _>(6))?;
     let procedure = r
         .get::<Option<String>, _>(7)
         .and_then(|p: String| Procedure::parse(&p).ok());
-    let mut ds = deadlines::load(&mut tx, MODULE, id).await?;
-    let acceptance_due = ds
-        .iter()
-        .rev()
-        .find(|d| d.kind == DeadlineKind::AcceptanceReview.code() && d.is_open())
-        .and_then(|d| d.clock.compute(&app.cal).ok().and_then(|c| c.due));
+    let ds = deadlines::load(&mut tx, MODULE, id).await?;
+    let acceptance_due = deadlines::open_due(&ds, DeadlineKind::AcceptanceReview.code(), app);
     let facts = CaseFacts {
         status,
         procedure,
-        received_date: r
-            .get::<String, _>(2)
-            .parse()
-            .map_err(|_| AppError::Internal("bad date".into()))?,
-        last_event_date: r
-            .get::<String, _>(28)
-            .parse()
-            .map_err(|_| AppError::Internal("bad date".into()))?,
+        received_date: stored_date(&r.get::<String, _>(2))?,
+        last_event_date: stored_date(&r.get::<String, _>(28))?,
         extended: r.get::<i64, _>(25) == 1,
         requires_performance: r.get::<i64, _>(22) == 1,
         acceptance_due,
@@ -759,14 +496,11 @@ pub async fn take_step(
     };
     let out = apply(&facts, &step, app.today(), &app.config.reconsideration)?;
     let new_procedure = out.changes.procedure.or(procedure);
-    for fx in &out.effects {
-        apply_effect(&mut tx, app, id, &mut ds, fx, new_procedure).await?;
-    }
-    for d in ds.iter() {
-        deadlines::save(&mut tx, app, d).await?;
-    }
-    let ds = deadlines::load(&mut tx, MODULE, id).await?;
-    let (next_due, next_unit) = deadlines::next_due(&ds, app)?;
+    let (next_due, next_unit) =
+        deadlines::apply_effects(&mut tx, app, MODULE, id, ds, &out.effects, |kind, start| {
+            clock_for(app, kind, new_procedure, start)
+        })
+        .await?;
     let ch = &out.changes;
     let date = step.date();
     let closed = matches!(step, Step::Refuse { .. } | Step::Abandon { .. })
@@ -812,98 +546,22 @@ pub async fn take_step(
     .bind(version)
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        return Err(AppError::Conflict(
-            "该案件已被他人修改，请刷新页面后重新操作".into(),
-        ));
-    }
-    let summary = step_summary(&step);
-    let mut detail = serde_json::to_value(&step)?;
-    detail["summary"] = json!(summary);
-    insert_event(&mut tx, app, actor, id, action.code(), date, detail.clone()).await?;
-    audit::record(
+    cases::updated_once(updated)?;
+    let detail = cases::step_detail(&step, step_summary(&step))?;
+    cases::log_step(
         &mut tx,
         app,
         actor,
+        ("rc_events", "rc_case"),
+        id,
         action.code(),
-        "rc_case",
-        &id.to_string(),
-        Some(json!({"status": status.code(), "version": version})),
-        Some(json!({"status": out.status.code(), "version": version + 1, "step": detail})),
+        date,
+        (status.code(), out.status.code()),
+        version,
+        detail,
     )
     .await?;
     tx.commit().await?;
-    Ok(())
-}
-
-async fn apply_effect(
-    tx: &mut Transaction<'_, Any>,
-    app: &App,
-    case_id: i64,
-    ds: &mut [StoredDeadline],
-    fx: &Effect,
-    procedure: Option<Procedure>,
-) -> AppResult<()> {
-    let open_of = |ds: &mut [StoredDeadline], kind: DeadlineKind| -> Option<usize> {
-        ds.iter()
-            .rposition(|d| d.kind == kind.code() && d.is_open())
-    };
-    match fx {
-        Effect::Open { kind, start } => {
-            deadlines::open(
-                tx,
-                app,
-                MODULE,
-                case_id,
-                kind.code(),
-                clock_for(app, *kind, procedure, *start),
-            )
-            .await?;
-        }
-        Effect::Complete { kind, date } => {
-            if let Some(i) = open_of(ds, *kind) {
-                ds[i].due = ds[i].clock.compute(&app.cal)?.due;
-                ds[i].completed = Some(*date);
-            }
-        }
-        Effect::Pause { kind, from, reason } => {
-            if let Some(i) = open_of(ds, *kind) {
-                ds[i].clock.pauses.push(Pause {
-                    from: *from,
-                    to: None,
-                    reason: reason.clone(),
-                });
-            }
-        }
-        Effect::Resume { kind, date } => {
-            if let Some(i) = open_of(ds, *kind) {
-                if let Some(p) = ds[i].clock.pauses.iter_mut().rev().find(|p| p.to.is_none()) {
-                    p.to = Some(*date);
-                }
-            }
-        }
-        Effect::Extend {
-            kind,
-            count,
-            approved_by,
-            reason,
-        } => {
-            if let Some(i) = open_of(ds, *kind) {
-                ds[i].clock.extensions.push(Extension {
-                    count: *count,
-                    approved_by: approved_by.clone(),
-                    reason: reason.clone(),
-                });
-            }
-        }
-        Effect::Retime { kind, procedure } => {
-            if let Some(i) = open_of(ds, *kind) {
-                let fresh = clock_for(app, *kind, Some(*procedure), ds[i].clock.start);
-                ds[i].clock.count = fresh.count;
-                ds[i].clock.basis = fresh.basis;
-            }
-        }
-    }
     Ok(())
 }
 
@@ -994,21 +652,9 @@ pub async fn indicators(
     unit: Option<i64>,
     children: bool,
 ) -> AppResult<Vec<IndicatorValue>> {
-    actor.require(Permission::ReadIndicators)?;
-    let mut scope = vec![actor.scope.sql(&["c.unit_id", "c.respondent_unit_id"])];
-    if let Some(u) = unit {
-        let units = org::all_units(app).await?;
-        if !units.iter().any(|x| x.id == u) {
-            return Err(DomainError::invalid_option("unit", "单位", &u.to_string()).into());
-        }
-        let ids = if children {
-            org::subtree(&units, u)
-        } else {
-            vec![u]
-        };
-        scope.push(Scope::Units(ids).sql(&["c.unit_id", "c.respondent_unit_id"]));
-    }
-    indicators::compute(app, &indicator_defs(app), &scope.join(" AND "), year).await
+    TABLE
+        .indicators(app, actor, &indicator_defs(app), year, unit, children)
+        .await
 }
 
 /// Column headers of the export (and of the import template for the registration columns).
@@ -1032,51 +678,42 @@ const EXPORT_HEADERS: [&str; 14] = [
 /// Exports the filtered list (all pages) as .xlsx. Personal identity numbers are not exported.
 pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8>> {
     actor.require(Permission::ReadCases)?;
-    let (where_sql, binds) = list_where(app, actor, q).await?;
-    let sql = format!(
-        "SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE {where_sql} ORDER BY c.received_date DESC, c.id DESC"
-    );
-    let mut query = sqlx::query(&sql);
-    for b in &binds {
-        query = query.bind(b);
-    }
-    let rows = query.fetch_all(&app.db.pool).await?;
-    let data = rows.iter().map(|r| {
-        let c = case_row(app, r);
-        vec![
-            c.case_no,
-            c.received_date,
-            c.applicant_names,
-            c.respondent,
-            c.act_name,
-            c.channel_label.into(),
-            c.status_label.into(),
-            c.procedure_label.into(),
-            c.accepted_date.unwrap_or_default(),
-            c.closed_date.unwrap_or_default(),
-            c.decision_label.into(),
-            c.next_due.unwrap_or_default(),
-            c.deadline_label.into(),
-            c.days_left
-                .map(|d| format!("{d}{}", c.days_unit))
-                .unwrap_or_default(),
-        ]
-    });
-    let bytes = xlsx::write_table("行政复议案件", &EXPORT_HEADERS, data)?;
-    let mut tx = app.db.begin().await?;
-    audit::record(
-        &mut tx,
+    let (where_sql, binds) = TABLE.filter(app, actor, q, &indicator_defs(app)).await?;
+    let rows = TABLE.rows(app, &where_sql, &binds, "").await?;
+    let data = rows
+        .iter()
+        .map(|r| {
+            let c = case_row(app, r);
+            vec![
+                c.case_no,
+                c.received_date,
+                c.applicant_names,
+                c.respondent,
+                c.act_name,
+                c.channel_label.into(),
+                c.status_label.into(),
+                c.procedure_label.into(),
+                c.accepted_date.unwrap_or_default(),
+                c.closed_date.unwrap_or_default(),
+                c.decision_label.into(),
+                c.next_due.unwrap_or_default(),
+                c.deadline_label.into(),
+                c.days_left
+                    .map(|d| format!("{d}{}", c.days_unit))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    cases::export_sheet(
         app,
         actor,
-        "export",
         "rc_case",
-        "",
-        None,
-        Some(json!({"filter": q, "rows": rows.len()})),
+        "行政复议案件",
+        &EXPORT_HEADERS,
+        q,
+        data,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(bytes)
+    .await
 }
 
 /// The import template's columns: (header, form field).
@@ -1126,73 +763,36 @@ pub fn import_template() -> AppResult<Vec<u8>> {
 /// any row is wrong, the errors (row, column, reason) are returned and nothing is written.
 pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<String>> {
     actor.require(Permission::WriteReconsideration)?;
-    let (headers, rows) = xlsx::read_table(bytes)?;
-    let mut index = Vec::new();
-    for (h, field) in IMPORT_COLUMNS {
-        match headers.iter().position(|x| x == h) {
-            Some(i) => index.push((h, field, i)),
-            None if matches!(
-                field,
-                "act_doc_no"
-                    | "agent_name"
-                    | "third_party_name"
-                    | "applicant_credit_code"
-                    | "applicant_phone"
-            ) => {}
-            None => {
-                return Err(DomainError::field(
-                    "missing_column",
-                    "file",
-                    format!("导入文件缺少“{h}”列，请使用系统提供的模板"),
-                )
-                .into())
-            }
-        }
-    }
+    let rows = cases::import_rows(
+        bytes,
+        &IMPORT_COLUMNS,
+        &[
+            "act_doc_no",
+            "agent_name",
+            "third_party_name",
+            "applicant_credit_code",
+            "applicant_phone",
+        ],
+    )?;
     let units = org::all_units(app).await?;
     let today = app.today();
     let mut apps = Vec::new();
     let mut errors = Vec::new();
-    for (n, row) in rows.iter().enumerate() {
-        let excel_row = n + 2;
-        if row.iter().all(|c| c.trim().is_empty()) {
+    for (row, mut f) in rows {
+        if let Err(e) = cases::resolve_unit(
+            &mut f,
+            &units,
+            "respondent",
+            "respondent_unit_id",
+            row,
+            "被申请人",
+        ) {
+            errors.push(e);
             continue;
-        }
-        let mut f = Fields::new();
-        for (_, field, i) in &index {
-            f.insert(field.to_string(), row.get(*i).cloned().unwrap_or_default());
-        }
-        let respondent = f.remove("respondent").unwrap_or_default();
-        match units.iter().find(|u| u.name == respondent.trim()) {
-            Some(u) => {
-                f.insert("respondent_unit_id".into(), u.id.to_string());
-            }
-            None => {
-                errors.push(RowError {
-                    row: excel_row,
-                    column: "被申请人".into(),
-                    code: "not_found",
-                    message: format!("被申请人“{respondent}”不是本行政区划内的单位"),
-                });
-                continue;
-            }
         }
         match Application::parse(&f, today) {
             Ok(a) => apps.push(a),
-            Err(e) => {
-                let column = e
-                    .field
-                    .as_deref()
-                    .and_then(|fl| IMPORT_COLUMNS.iter().find(|c| c.1 == fl))
-                    .map(|c| c.0.to_string())
-                    .unwrap_or_else(|| e.field.clone().unwrap_or_default());
-                errors.push(RowError {
-                    row: excel_row,
-                    column,
-                    code: e.code,
-                    message: e.message,
-                });
-            }
+            Err(e) => errors.push(cases::row_error(row, e, &IMPORT_COLUMNS)),
         }
     }
     if !errors.is_empty() {
@@ -1224,15 +824,6 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
 /// Cases near or past a deadline in the actor's scope, most urgent first (超期预警).
 pub async fn warnings(app: &App, actor: &Actor) -> AppResult<Vec<CaseRow>> {
     actor.require(Permission::ReadCases)?;
-    let cond = format!(
-        "{} AND ({} OR {})",
-        actor.scope.sql(&["c.unit_id", "c.respondent_unit_id"]),
-        deadlines::state_sql(app, DeadlineState::Overdue, "c.next_due", "c.next_due_unit"),
-        deadlines::state_sql(app, DeadlineState::Warning, "c.next_due", "c.next_due_unit"),
-    );
-    let sql = format!(
-        "SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE {cond} ORDER BY c.next_due, c.id LIMIT 500"
-    );
-    let rows = sqlx::query(&sql).fetch_all(&app.db.pool).await?;
+    let rows = TABLE.warnings(app, actor).await?;
     Ok(rows.iter().map(|r| case_row(app, r)).collect())
 }

@@ -336,6 +336,34 @@ fn extend_run(
     }
 }
 
+/// A change to a deadline that a procedural step causes, for any module's deadline kinds `K`.
+/// A module's `apply` returns these; the application layer carries them out on the stored clocks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Effect<K> {
+    /// Opens a new deadline of this kind, counted from `start` under the module's rule.
+    Open { kind: K, start: NaiveDate },
+    /// Completes the open deadline of this kind.
+    Complete { kind: K, date: NaiveDate },
+    /// Stops the open deadline's clock from `from` (中止).
+    Pause {
+        kind: K,
+        from: NaiveDate,
+        reason: String,
+    },
+    /// Restarts the clock on `date`.
+    Resume { kind: K, date: NaiveDate },
+    /// Adds approved units (延长).
+    Extend {
+        kind: K,
+        count: u32,
+        approved_by: String,
+        reason: String,
+    },
+    /// Re-times the open deadline under another period (e.g. 简易 → 普通程序), keeping its start.
+    Retime { kind: K, count: u32, basis: String },
+}
+
 /// Where a deadline stands on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -2,11 +2,56 @@
 //! form, a JSON object or an Excel row, so each module parses one shape.
 
 use crate::error::{DomainError, DomainResult};
+use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// A flat map of text inputs (an HTML form, a JSON object of strings, an Excel row).
 pub type Fields = HashMap<String, String>;
+
+/// The text of a field, or "" when absent.
+pub fn get<'a>(f: &'a Fields, k: &str) -> &'a str {
+    f.get(k).map(String::as_str).unwrap_or("")
+}
+
+/// `s`, or `d` when `s` is blank.
+pub fn or_default<'a>(s: &'a str, d: &'a str) -> &'a str {
+    if s.trim().is_empty() {
+        d
+    } else {
+        s
+    }
+}
+
+/// A yes/no field: 1, true, on, yes, 是 are yes; anything else no.
+pub fn parse_bool(s: &str) -> bool {
+    matches!(s.trim(), "1" | "true" | "on" | "yes" | "是")
+}
+
+/// Parses a date field: required, ISO `2024-09-27` (or `2024/9/27`, `2024年9月27日`).
+pub fn parse_date(s: &str, field: &str, label: &str) -> DomainResult<NaiveDate> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(DomainError::required(field, label));
+    }
+    let norm = s.replace(['年', '月', '/', '.'], "-").replace('日', "");
+    NaiveDate::parse_from_str(&norm, "%Y-%m-%d").map_err(|_| {
+        DomainError::field(
+            "invalid_date",
+            field,
+            format!("{label}“{s}”不是有效日期，应为2024-09-27的形式"),
+        )
+    })
+}
+
+/// An optional date field: `None` when blank.
+pub fn optional_date(s: &str, field: &str, label: &str) -> DomainResult<Option<NaiveDate>> {
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_date(s, field, label).map(Some)
+    }
+}
 
 /// Decodes a JSON request body: an object whose values are strings, numbers, booleans (as "1" /
 /// "0") or null (as ""). Anything else is refused with a stable code naming the field.

@@ -9,6 +9,10 @@ macro_rules! coded_enum {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($var),+ }
+        impl $crate::Coded for $name {
+            fn code(self) -> &'static str { $name::code(self) }
+            fn label(self) -> &'static str { $name::label(self) }
+        }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$var),+];
             pub fn code(self) -> &'static str { match self { $($name::$var => $code),+ } }
@@ -23,12 +27,22 @@ macro_rules! coded_enum {
     };
 }
 
+/// An enum with a stable ASCII code and a Chinese label (every [`coded_enum!`]): what shared code
+/// needs to store a module's kinds (deadline kinds, steps) without knowing the module.
+pub trait Coded: Copy + 'static {
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+}
+
 pub mod calendar;
 pub mod deadline;
 pub mod error;
 pub mod fields;
 pub mod ids;
+pub mod litigation;
 pub mod org;
+pub mod party;
+pub mod procedure;
 pub mod rate;
 pub mod reconsideration;
 

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 pub enum Role {
     /// 复议工作人员
     ReconsiderationClerk,
+    /// 应诉工作人员 (司法局应诉科, department legal staff)
+    LitigationClerk,
     /// 部门填报员
     DeptClerk,
     /// 依法治区办
@@ -25,8 +27,9 @@ pub enum Role {
     AuditAdmin,
 }
 
-pub const ALL_ROLES: [Role; 7] = [
+pub const ALL_ROLES: [Role; 8] = [
     Role::ReconsiderationClerk,
+    Role::LitigationClerk,
     Role::DeptClerk,
     Role::RuleOfLawOffice,
     Role::Leader,
@@ -42,6 +45,8 @@ pub enum Permission {
     ReadCases,
     /// Register and move 行政复议 cases (within scope).
     WriteReconsideration,
+    /// Register and move 行政应诉 cases and 司法建议 / 检察建议 (within scope).
+    WriteLitigation,
     /// Read indicators.
     ReadIndicators,
     /// See the account list (the two administrators).
@@ -60,6 +65,7 @@ impl Role {
     pub fn code(self) -> &'static str {
         match self {
             Self::ReconsiderationClerk => "reconsideration_clerk",
+            Self::LitigationClerk => "litigation_clerk",
             Self::DeptClerk => "dept_clerk",
             Self::RuleOfLawOffice => "rule_of_law_office",
             Self::Leader => "leader",
@@ -72,6 +78,7 @@ impl Role {
     pub fn label(self) -> &'static str {
         match self {
             Self::ReconsiderationClerk => "复议工作人员",
+            Self::LitigationClerk => "应诉工作人员",
             Self::DeptClerk => "部门填报员",
             Self::RuleOfLawOffice => "依法治区办",
             Self::Leader => "领导",
@@ -99,6 +106,7 @@ impl Role {
             Self::ReconsiderationClerk => {
                 matches!(p, ReadCases | WriteReconsideration | ReadIndicators)
             }
+            Self::LitigationClerk => matches!(p, ReadCases | WriteLitigation | ReadIndicators),
             Self::DeptClerk => matches!(p, ReadCases | ReadIndicators),
             Self::RuleOfLawOffice | Self::Leader => matches!(p, ReadCases | ReadIndicators),
             // 三员分立: the system roles never read case data; the system administrator keeps

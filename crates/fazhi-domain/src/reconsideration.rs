@@ -139,15 +139,6 @@ coded_enum!(
 );
 
 coded_enum!(
-    /// Parties to a case.
-    PartyRole, "role", "当事人类型" {
-        Applicant = "applicant", "申请人";
-        Agent = "agent", "代理人";
-        ThirdParty = "third_party", "第三人";
-    }
-);
-
-coded_enum!(
     /// Deadlines the procedure keeps (`legal-rules.md` §1.3).
     DeadlineKind, "kind", "期限类型" {
         AcceptanceReview = "acceptance_review", "受理审查期限";
@@ -210,28 +201,14 @@ pub fn transition(from: Status, action: Action) -> DomainResult<Status> {
         ) => s,
         (s @ (S::Decided | S::Mediated), A::RecordPerformance) => s,
         (s @ (S::Decided | S::NotAccepted | S::Terminated), A::RecordLitigation) => s,
-        _ => {
-            return Err(DomainError::field(
-                "illegal_transition",
-                "action",
-                format!(
-                    "案件当前状态为“{}”，不能执行“{}”",
-                    from.label(),
-                    action.label()
-                ),
-            ))
-        }
+        _ => return Err(crate::procedure::illegal_transition(from, action)),
     };
     Ok(to)
 }
 
 /// The steps allowed from a status (for buttons on the detail page).
 pub fn allowed_actions(from: Status) -> Vec<Action> {
-    Action::ALL
-        .iter()
-        .copied()
-        .filter(|a| transition(from, *a).is_ok())
-        .collect()
+    crate::procedure::allowed(Action::ALL, from, transition)
 }
 
 /// Configurable rules, with the defaults `legal-rules.md` recommends. Every UNCONFIRMED point of
@@ -407,31 +384,9 @@ pub enum Step {
     },
 }
 
-pub use crate::fields::Fields;
-
-fn get<'a>(f: &'a Fields, k: &str) -> &'a str {
-    f.get(k).map(String::as_str).unwrap_or("")
-}
-
-/// Parses a date field: required, ISO `2024-09-27` (or `2024/9/27`, `2024年9月27日`).
-pub fn parse_date(s: &str, field: &str, label: &str) -> DomainResult<NaiveDate> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Err(DomainError::required(field, label));
-    }
-    let norm = s.replace(['年', '月', '/', '.'], "-").replace('日', "");
-    NaiveDate::parse_from_str(&norm, "%Y-%m-%d").map_err(|_| {
-        DomainError::field(
-            "invalid_date",
-            field,
-            format!("{label}“{s}”不是有效日期，应为2024-09-27的形式"),
-        )
-    })
-}
-
-fn parse_bool(s: &str) -> bool {
-    matches!(s.trim(), "1" | "true" | "on" | "yes" | "是")
-}
+use crate::fields::{get, or_default, parse_bool};
+pub use crate::fields::{parse_date, Fields};
+pub use crate::party::{Party, PartyKind, PartyRole};
 
 impl Step {
     pub fn action(&self) -> Action {
@@ -586,14 +541,6 @@ impl Step {
     }
 }
 
-fn or_default<'a>(s: &'a str, d: &'a str) -> &'a str {
-    if s.trim().is_empty() {
-        d
-    } else {
-        s
-    }
-}
-
 fn parse_days(s: &str) -> DomainResult<u32> {
     let n: u32 = s
         .trim()
@@ -625,39 +572,8 @@ pub struct CaseFacts {
     pub opinion_reply_open: bool,
 }
 
-/// A change to a deadline that a step causes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum Effect {
-    Open {
-        kind: DeadlineKind,
-        start: NaiveDate,
-    },
-    Complete {
-        kind: DeadlineKind,
-        date: NaiveDate,
-    },
-    Pause {
-        kind: DeadlineKind,
-        from: NaiveDate,
-        reason: String,
-    },
-    Resume {
-        kind: DeadlineKind,
-        date: NaiveDate,
-    },
-    Extend {
-        kind: DeadlineKind,
-        count: u32,
-        approved_by: String,
-        reason: String,
-    },
-    /// Re-time an open deadline under another procedure (简易 → 普通).
-    Retime {
-        kind: DeadlineKind,
-        procedure: Procedure,
-    },
-}
+/// A change to one of this module's deadlines.
+pub type Effect = crate::deadline::Effect<DeadlineKind>;
 
 /// Changes to the case row a step causes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -798,9 +714,12 @@ pub fn apply(
             }
             ch.procedure = Some(Procedure::Ordinary);
             if rules.conversion_restarts_as_ordinary {
+                let (count, _, _, basis) =
+                    deadline_rule(K::Decision, Some(Procedure::Ordinary), rules);
                 fx.push(Effect::Retime {
                     kind: K::Decision,
-                    procedure: Procedure::Ordinary,
+                    count,
+                    basis: basis.into(),
                 });
             }
         }
@@ -974,124 +893,6 @@ pub fn apply(
     })
 }
 
-coded_enum!(
-    /// Whether a party is a natural person or an organisation.
-    PartyKind, "party_kind", "当事人类别" {
-        Person = "person", "自然人";
-        Organisation = "organisation", "法人或其他组织";
-    }
-);
-
-/// A party as entered, validated: a person carries a checked 身份证号, an organisation a
-/// checked 统一社会信用代码.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Party {
-    pub role: PartyRole,
-    pub kind: PartyKind,
-    pub name: String,
-    pub id_number: Option<crate::ids::IdCardNumber>,
-    pub credit_code: Option<crate::ids::CreditCode>,
-    pub phone: Option<String>,
-}
-
-impl Party {
-    /// Parses the fields `{prefix}_kind`, `{prefix}_name`, `{prefix}_id_number`,
-    /// `{prefix}_credit_code`, `{prefix}_phone`. Returns `None` when the name is empty and the
-    /// party is optional.
-    pub fn parse(
-        role: PartyRole,
-        prefix: &str,
-        f: &Fields,
-        required: bool,
-    ) -> DomainResult<Option<Self>> {
-        let k = |s: &str| format!("{prefix}_{s}");
-        let label = role.label();
-        let name = get(f, &k("name"));
-        if name.trim().is_empty() {
-            return if required {
-                Err(DomainError::required(
-                    &k("name"),
-                    &format!("{label}姓名或名称"),
-                ))
-            } else {
-                Ok(None)
-            };
-        }
-        let name = required_text(name, &k("name"), &format!("{label}姓名或名称"), 100)?;
-        let kind = PartyKind::parse(or_default(get(f, &k("kind")), "person")).map_err(|e| {
-            DomainError {
-                field: Some(k("kind")),
-                ..e
-            }
-        })?;
-        let (mut id_number, mut credit_code) = (None, None);
-        match kind {
-            PartyKind::Person => {
-                let raw = get(f, &k("id_number"));
-                if raw.trim().is_empty() {
-                    if role == PartyRole::Applicant {
-                        return Err(DomainError::required(
-                            &k("id_number"),
-                            &format!("{label}身份证号码"),
-                        ));
-                    }
-                } else {
-                    id_number = Some(
-                        crate::ids::IdCardNumber::parse_field(raw, &k("id_number")).map_err(
-                            |e| DomainError {
-                                message: format!("{label}{}", e.message),
-                                ..e
-                            },
-                        )?,
-                    );
-                }
-            }
-            PartyKind::Organisation => {
-                let raw = get(f, &k("credit_code"));
-                if raw.trim().is_empty() {
-                    if role == PartyRole::Applicant {
-                        return Err(DomainError::required(
-                            &k("credit_code"),
-                            &format!("{label}统一社会信用代码"),
-                        ));
-                    }
-                } else {
-                    credit_code = Some(
-                        crate::ids::CreditCode::parse_field(raw, &k("credit_code")).map_err(
-                            |e| DomainError {
-                                message: format!("{label}{}", e.message),
-                                ..e
-                            },
-                        )?,
-                    );
-                }
-            }
-        }
-        let phone =
-            crate::ids::parse_phone(get(f, &k("phone")), &k("phone")).map_err(|e| DomainError {
-                message: format!("{label}{}", e.message),
-                ..e
-            })?;
-        Ok(Some(Self {
-            role,
-            kind,
-            name,
-            id_number,
-            credit_code,
-            phone,
-        }))
-    }
-
-    /// The identity number shown in lists and exports: masked.
-    pub fn masked_identity(&self) -> String {
-        match (&self.id_number, &self.credit_code) {
-            (Some(id), _) => id.masked(),
-            (_, Some(cc)) => cc.as_str().to_string(),
-            _ => String::new(),
-        }
-    }
-}
-
 /// A new application (行政复议申请) as registered, validated (Arts 14–22).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Application {
@@ -1161,12 +962,7 @@ impl Application {
     }
 
     pub fn applicant_names(&self) -> String {
-        self.parties
-            .iter()
-            .filter(|p| p.role == PartyRole::Applicant)
-            .map(|p| p.name.as_str())
-            .collect::<Vec<_>>()
-            .join("、")
+        crate::party::names(&self.parties, PartyRole::Applicant)
     }
 }
 
@@ -1201,7 +997,7 @@ mod tests {
     fn illegal_step_names_state_and_step() {
         let e = transition(Status::Decided, Action::Accept).unwrap_err();
         assert_eq!(e.code, "illegal_transition");
-        assert_eq!(e.message, "案件当前状态为“已决定”，不能执行“受理”");
+        assert_eq!(e.message, "当前状态为“已决定”，不能执行“受理”");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-pub use sqlx::any::AnyRow;
+pub use sqlx::any::{AnyQueryResult, AnyRow};
 pub use sqlx::{Any, AnyConnection, Row, Transaction};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

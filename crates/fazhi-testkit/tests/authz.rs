@@ -27,6 +27,7 @@ fn every_route_declares_its_rule() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fazhi-web/src");
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).expect("router source");
     let mut found = routes_in(&read("pages.rs"), "");
+    found.extend(routes_in(&read("pages_lt.rs"), ""));
     found.extend(routes_in(&read("lib.rs"), ""));
     found.extend(routes_in(&read("api.rs"), "/api/v1"));
     assert!(found.len() > 20, "{found:?}");
@@ -132,20 +133,68 @@ async fn outsiders_get_nothing_on_any_route() {
         .unwrap();
     let id = case["id"].as_i64().expect("case id");
     let case_no = case["case_no"].as_str().unwrap().to_string();
+    // A lawsuit against 东山镇 registered by the bureau's litigation clerk, and a 司法建议 to it.
+    let (lt_owner, _) = login("yingsu").await;
+    let lawsuit: Value = http
+        .post(format!("{base}/api/v1/lt/cases"))
+        .bearer_auth(&lt_owner)
+        .json(&json!({
+            "court": "示例区人民法院", "case_no": "（2024）示0101行初99号", "registered_date": "2024-09-20",
+            "copy_received_date": "2024-09-27", "defendant_unit_id": dongshan, "act_name": "行政处罚决定",
+            "claim": "撤销处罚决定", "plaintiff_name": "司马隐私", "plaintiff_id_number": "11010519491231002X",
+            "plaintiff_phone": "13900002222"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let lt_id = lawsuit["id"].as_i64().expect("lawsuit id");
+    let suggestion: Value = http
+        .post(format!("{base}/api/v1/lt/suggestions"))
+        .bearer_auth(&lt_owner)
+        .json(&json!({
+            "kind": "judicial", "issuer": "示例区人民法院", "doc_no": "（2024）示0101司建秘1号",
+            "received_date": "2024-10-08", "unit_id": dongshan, "content": "规范行政处罚程序的建议书机密内容"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sg_id = suggestion["id"].as_i64().expect("suggestion id");
     let secrets = [
         case_no.clone(),
         "欧阳秘密".to_string(),
         "11010519491231002X".to_string(),
         "13900001111".to_string(),
+        "（2024）示0101行初99号".to_string(),
+        "司马隐私".to_string(),
+        "13900002222".to_string(),
+        "（2024）示0101司建秘1号".to_string(),
+        "建议书机密内容".to_string(),
     ];
+    // The versions of the three records: no outsider's call may change any of them.
     let version = || async {
-        sqlx::query_scalar::<_, i64>("SELECT version FROM rc_cases WHERE id = $1")
-            .bind(id)
-            .fetch_one(&t.app.db.pool)
-            .await
-            .unwrap()
+        let mut v = 0;
+        for (table, rid) in [
+            ("rc_cases", id),
+            ("lt_cases", lt_id),
+            ("lt_suggestions", sg_id),
+        ] {
+            v +=
+                sqlx::query_scalar::<_, i64>(&format!("SELECT version FROM {table} WHERE id = $1"))
+                    .bind(rid)
+                    .fetch_one(&t.app.db.pool)
+                    .await
+                    .unwrap();
+        }
+        v
     };
     let v0 = version().await;
+    assert_eq!(v0, 3, "each record at its first version");
 
     let mut outsiders = vec![];
     for username in ["scj", "xihe", "xihe_fy", "sysadmin", "secadmin", "auditor"] {
@@ -170,12 +219,38 @@ async fn outsiders_get_nothing_on_any_route() {
     let mut checked = 0;
     for o in &outsiders {
         for (method, pattern, rule) in ROUTES {
+            // Each module's record and one of its valid steps.
+            let (rid, action) = if pattern.contains("/lt/cases") {
+                (lt_id, "file_defence")
+            } else if pattern.contains("/lt/suggestions") {
+                (sg_id, "reply")
+            } else {
+                (id, "accept")
+            };
             let path = pattern
-                .replace("{id}", &id.to_string())
-                .replace("{action}", "accept")
+                .replace("{id}", &rid.to_string())
+                .replace("{action}", action)
                 .replace("{op}", "disable");
             let api = path.starts_with("/api/");
             let queries: Vec<String> = match (*method, rule) {
+                // Each list is drilled down by its own module's indicator and searched for its
+                // own record.
+                ("GET", Access::ReadScoped) if path.contains("/lt/cases") => filters[..4]
+                    .iter()
+                    .cloned()
+                    .chain([
+                        "?indicator=litigation.cases&year=2024".to_string(),
+                        format!("?text={}", urlencode("（2024）示0101行初99号")),
+                    ])
+                    .collect(),
+                ("GET", Access::ReadScoped) if path.contains("/lt/suggestions") => filters[..4]
+                    .iter()
+                    .cloned()
+                    .chain([
+                        "?indicator=supervision.suggestions&year=2024".to_string(),
+                        format!("?text={}", urlencode("司建秘")),
+                    ])
+                    .collect(),
                 ("GET", Access::ReadScoped) => filters.to_vec(),
                 _ => vec![String::new()],
             };
@@ -195,8 +270,12 @@ async fn outsiders_get_nothing_on_any_route() {
                         format!("{}={}", fazhi_web::SESSION_COOKIE, o.token),
                     )
                 };
-                if *method == "POST" && path.ends_with("/rc/import") {
-                    let template = fazhi_app::reconsideration::import_template().unwrap();
+                if *method == "POST" && path.ends_with("/import") {
+                    let template = if path.contains("/lt/") {
+                        fazhi_app::litigation::import_template().unwrap()
+                    } else {
+                        fazhi_app::reconsideration::import_template().unwrap()
+                    };
                     req = if api {
                         req.body(template)
                     } else {
@@ -212,12 +291,13 @@ async fn outsiders_get_nothing_on_any_route() {
                     };
                 } else if *method == "POST" {
                     req = if api {
-                        req.json(&json!({"action": "accept", "date": "2024-09-30", "version": v0}))
+                        req.json(&json!({"action": action, "date": "2024-09-30", "notes": "x", "version": 1}))
                     } else {
                         req.form(&[
                             ("csrf_token", o.csrf.as_str()),
                             ("date", "2024-09-30"),
-                            ("version", &v0.to_string()),
+                            ("notes", "x"),
+                            ("version", "1"),
                         ])
                     };
                 }
@@ -240,7 +320,11 @@ async fn outsiders_get_nothing_on_any_route() {
                     rows.concat().join(" ")
                 } else {
                     // The search box shows back what the user typed; that is not the record.
-                    String::from_utf8_lossy(&bytes).replace(&format!("value=\"{case_no}\""), "")
+                    secrets
+                        .iter()
+                        .fold(String::from_utf8_lossy(&bytes).into_owned(), |t, s| {
+                            t.replace(&format!("value=\"{s}\""), "")
+                        })
                 };
                 let who = format!("{} {method} {path}{q}", o.username);
                 match rule {
@@ -259,14 +343,16 @@ async fn outsiders_get_nothing_on_any_route() {
             }
         }
     }
-    assert!(checked > 150, "{checked}");
+    assert!(checked > 250, "{checked}");
     // Nothing was written by any of it.
     assert_eq!(version().await, v0);
-    let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rc_cases")
-        .fetch_one(&t.app.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(cases, 1);
+    for table in ["rc_cases", "lt_cases", "lt_suggestions"] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&t.app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{table}");
+    }
     // The owner does see it through the same routes (the filters are not simply broken).
     let body = http
         .get(format!(

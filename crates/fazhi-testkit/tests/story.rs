@@ -108,7 +108,7 @@ async fn story(backend: Backend) {
     assert_eq!(e.code(), "illegal_transition");
     assert_eq!(
         e.user_message(),
-        "案件当前状态为“待受理审查”，不能执行“作出复议决定”"
+        "当前状态为“待受理审查”，不能执行“作出复议决定”"
     );
 
     // Accept; the decision clock runs 60 days from acceptance.

@@ -120,7 +120,7 @@ async fn api_scope_bad_input_and_excel() {
     assert_eq!(e["code"], "illegal_transition");
     assert_eq!(
         e["message"],
-        "案件当前状态为“待受理审查”，不能执行“作出复议决定”"
+        "当前状态为“待受理审查”，不能执行“作出复议决定”"
     );
     // A legal one, with the version; a stale version gets 409 and the current record.
     let r = fuyi.post(format!("{base}/api/v1/rc/cases/{id}/steps")).json(&json!({"action": "accept", "date": "2024-10-08", "procedure": "simplified", "version": 1})).send().await.unwrap();
@@ -512,4 +512,184 @@ async fn pages_login_csrf_and_errors() {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
+}
+
+/// 行政应诉 through the API and the pages: registration, bad input with its code and field, a
+/// step refused by the procedure, a stale version, Excel, indicators, and every page rendering.
+#[tokio::test]
+async fn litigation_api_and_pages() {
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let base = spawn(t.app.clone()).await;
+    let api = api_client(&base, "yingsu").await;
+    let dongshan = unit(&t.app, "东山镇人民政府").await;
+    let lawsuits = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM lt_cases")
+            .fetch_one(&t.app.db.pool)
+            .await
+            .unwrap()
+    };
+    let mut suit = json!({
+        "court": "示例区人民法院", "case_no": "(2024)示0101行初7号", "registered_date": "2024-09-20",
+        "copy_received_date": "2024-09-23", "defendant_unit_id": dongshan, "act_name": "责令限期拆除决定",
+        "claim": "撤销责令限期拆除决定", "plaintiff_name": "欧阳九", "plaintiff_id_number": "11010519491231002X"
+    });
+    let r = api
+        .post(format!("{base}/api/v1/lt/cases"))
+        .json(&suit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let created: Value = r.json().await.unwrap();
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(
+        created["case_no"], "（2024）示0101行初7号",
+        "brackets normalised"
+    );
+    suit["case_no"] = json!("2024行初8号");
+    let r = api
+        .post(format!("{base}/api/v1/lt/cases"))
+        .json(&suit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("invalid_case_no"), Some("case_no"))
+    );
+    assert!(e["message"].as_str().unwrap().contains("案号"));
+    assert_eq!(lawsuits().await, 1);
+    let step = |body: Value| {
+        let api = api.clone();
+        let url = format!("{base}/api/v1/lt/cases/{id}/steps");
+        async move { api.post(url).json(&body).send().await.unwrap() }
+    };
+    let r = step(json!({"action": "judge", "date": "2024-10-20", "outcome": "revoke"})).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "no_hearing");
+    let r = step(json!({"action": "file_defence", "date": "2024-10-01", "version": 9})).await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["current"]["case"]["version"],
+        1
+    );
+    let r = step(json!({"action": "file_defence", "date": "2024-10-01", "version": 1})).await;
+    assert_eq!(r.status(), 200);
+    let d: Value = r.json().await.unwrap();
+    assert_eq!(d["deadlines"][0]["kind"], "defence");
+    assert_eq!(d["deadlines"][0]["completed"], "2024-10-01");
+    // Excel: the list without identity numbers.
+    let bytes = api
+        .get(format!("{base}/api/v1/lt/cases.xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let (headers, rows) = fazhi_app::xlsx::read_table(&bytes).unwrap();
+    assert_eq!(headers[0], "案号");
+    assert_eq!(rows[0][0], "（2024）示0101行初7号");
+    assert!(!rows.concat().join(" ").contains("11010519491231002X"));
+    let v: Value = api
+        .get(format!("{base}/api/v1/lt/indicators?year=2024"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let cases = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["key"] == "litigation.cases")
+        .unwrap();
+    assert_eq!(cases["value"]["count"], 1);
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["key"] == "supervision.reply_rate"));
+
+    // The pages, signed in as the litigation clerk.
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[
+            ("username", "yingsu"),
+            ("password", fazhi_app::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let get = |p: String| {
+        let c = c.clone();
+        let cookie = cookie.clone();
+        let base = base.clone();
+        async move {
+            let r = c
+                .get(format!("{base}{p}"))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    for p in [
+        "/".to_string(),
+        "/lt/cases".into(),
+        "/lt/cases/new".into(),
+        format!("/lt/cases/{id}"),
+        format!("/lt/cases/{id}/steps/record_hearing"),
+        "/lt/import".into(),
+        "/lt/suggestions".into(),
+        "/lt/suggestions/new".into(),
+        "/indicators?year=2024".into(),
+        "/warnings".into(),
+    ] {
+        assert_eq!(get(p.clone()).await.0, 200, "{p}");
+    }
+    let (_, html) = get(format!("/lt/cases/{id}")).await;
+    assert!(html.contains("审级与出庭应诉") && html.contains("欧阳九"));
+    let (_, html) = get("/indicators?year=2024".into()).await;
+    assert!(html.contains("负责人出庭应诉") && html.contains("cases?indicator=litigation.cases"));
+    // A hearing with the head but no name is shown again with the message beside the field.
+    let (_, form) = get(format!("/lt/cases/{id}/steps/record_hearing")).await;
+    let csrf = form
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = c
+        .post(format!("{base}/lt/cases/{id}/steps/record_hearing"))
+        .header("cookie", &cookie)
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("date", "2024-10-20"),
+            ("appearance", "head"),
+            ("version", "2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("出庭人员姓名"));
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lt_events WHERE case_id = $1")
+        .bind(id)
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(events, 2, "registration and defence only");
 }

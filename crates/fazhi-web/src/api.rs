@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
+use fazhi_app::litigation as lt;
 use fazhi_app::reconsideration as rc;
 use fazhi_app::{auth, AppError};
 use fazhi_domain::deadline::{Clock, PeriodUnit};
@@ -34,6 +35,16 @@ pub fn routes() -> Router<AppState> {
         .route("/rc/import", post(import))
         .route("/rc/import-template.xlsx", get(template))
         .route("/rc/indicators", get(indicators))
+        .route("/lt/cases", get(lt_list).post(lt_register))
+        .route("/lt/cases.xlsx", get(lt_export))
+        .route("/lt/cases/{id}", get(lt_detail))
+        .route("/lt/cases/{id}/steps", post(lt_step))
+        .route("/lt/import", post(lt_import))
+        .route("/lt/import-template.xlsx", get(lt_template))
+        .route("/lt/indicators", get(lt_indicators))
+        .route("/lt/suggestions", get(sg_list).post(sg_register))
+        .route("/lt/suggestions/{id}", get(sg_detail))
+        .route("/lt/suggestions/{id}/steps", post(sg_step))
         .route("/warnings", get(warnings))
         .route("/audit", get(audit))
         .route("/audit.xlsx", get(audit_export))
@@ -244,6 +255,37 @@ async fn detail(State(s): State<AppState>, Api(sess, rid): Api, Path(id): Path<i
     Ok(Json(d).into_response())
 }
 
+/// The `version` a step request carries, if any.
+fn take_version(f: &mut Fields, rid: &RequestId) -> Result<Option<i64>, ApiError> {
+    match f.remove("version").filter(|v| !v.is_empty()) {
+        Some(v) => Ok(Some(v.parse::<i64>().map_err(|_| {
+            ApiError(
+                DomainError::field("invalid_number", "version", "版本号应为整数").into(),
+                rid.clone(),
+            )
+        })?)),
+        None => Ok(None),
+    }
+}
+
+/// A step's answer: the record after it, or on a conflict (409) the current record, so the
+/// client can show what changed.
+fn step_answer<T: serde::Serialize>(
+    r: Result<T, AppError>,
+    current: Option<T>,
+    rid: RequestId,
+) -> ApiResult {
+    match r {
+        Ok(d) => Ok(Json(d).into_response()),
+        Err(AppError::Conflict(msg)) => Ok((
+            StatusCode::CONFLICT,
+            Json(json!({"code": "conflict", "message": msg, "request_id": rid.0, "current": current})),
+        )
+            .into_response()),
+        Err(e) => Err(ApiError(e, rid)),
+    }
+}
+
 async fn step(
     State(s): State<AppState>,
     Api(sess, rid): Api,
@@ -251,29 +293,17 @@ async fn step(
     JsonFields(mut f): JsonFields,
 ) -> ApiResult {
     let action = f.remove("action").unwrap_or_default();
-    let version = match f.remove("version").filter(|v| !v.is_empty()) {
-        Some(v) => Some(v.parse::<i64>().map_err(|_| {
-            ApiError(
-                DomainError::field("invalid_number", "version", "版本号应为整数").into(),
-                rid.clone(),
-            )
-        })?),
-        None => None,
-    };
+    let version = take_version(&mut f, &rid)?;
     let r = async {
         rc::take_step(&s.app, &sess.actor, id, &action, &f, version).await?;
         rc::detail(&s.app, &sess.actor, id).await
     }
     .await;
-    match r {
-        Ok(d) => Ok(Json(d).into_response()),
-        Err(AppError::Conflict(msg)) => {
-            // Answer with the current record, so the client can show what changed.
-            let current = rc::detail(&s.app, &sess.actor, id).await.ok();
-            Ok((StatusCode::CONFLICT, Json(json!({"code": "conflict", "message": msg, "request_id": rid.0, "current": current}))).into_response())
-        }
-        Err(e) => Err(ApiError(e, rid)),
-    }
+    let current = match &r {
+        Err(AppError::Conflict(_)) => rc::detail(&s.app, &sess.actor, id).await.ok(),
+        _ => None,
+    };
+    step_answer(r, current, rid)
 }
 
 pub fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
@@ -382,7 +412,7 @@ async fn indicators(
 }
 
 async fn warnings(State(s): State<AppState>, Api(sess, rid): Api) -> ApiResult {
-    let r = rc::warnings(&s.app, &sess.actor)
+    let r = fazhi_app::warnings::all(&s.app, &sess.actor)
         .await
         .map_err(|e| ApiError(e, rid))?;
     Ok(Json(r).into_response())
@@ -408,4 +438,160 @@ async fn audit(
         .await
         .map_err(|e| ApiError(e, rid))?;
     Ok(Json(json!({"items": items, "total": total})).into_response())
+}
+
+// ---------- 行政应诉 ----------
+
+async fn lt_list(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Query(q): Query<rc::ListQuery>,
+) -> ApiResult {
+    let page = lt::list(&s.app, &sess.actor, &q)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
+    Ok(Json(page).into_response())
+}
+
+async fn lt_register(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    JsonFields(f): JsonFields,
+) -> ApiResult {
+    let (id, case_no) = lt::register(&s.app, &sess.actor, &f)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": id, "case_no": case_no})),
+    )
+        .into_response())
+}
+
+async fn lt_detail(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let d = lt::detail(&s.app, &sess.actor, id)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
+    Ok(Json(d).into_response())
+}
+
+async fn lt_step(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Path(id): Path<i64>,
+    JsonFields(mut f): JsonFields,
+) -> ApiResult {
+    let action = f.remove("action").unwrap_or_default();
+    let version = take_version(&mut f, &rid)?;
+    let r = async {
+        lt::take_step(&s.app, &sess.actor, id, &action, &f, version).await?;
+        lt::detail(&s.app, &sess.actor, id).await
+    }
+    .await;
+    let current = match &r {
+        Err(AppError::Conflict(_)) => lt::detail(&s.app, &sess.actor, id).await.ok(),
+        _ => None,
+    };
+    step_answer(r, current, rid)
+}
+
+async fn lt_export(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Query(q): Query<rc::ListQuery>,
+) -> ApiResult {
+    let bytes = lt::export(&s.app, &sess.actor, &q)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
+    Ok(xlsx_response(bytes, "行政应诉案件.xlsx"))
+}
+
+async fn lt_template(Api(_, rid): Api) -> ApiResult {
+    let bytes = lt::import_template().map_err(|e| ApiError(e, rid))?;
+    Ok(xlsx_response(bytes, "行政应诉案件导入模板.xlsx"))
+}
+
+async fn lt_import(State(s): State<AppState>, Api(sess, rid): Api, body: Bytes) -> ApiResult {
+    let nos = lt::import(&s.app, &sess.actor, &body)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"imported": nos.len(), "case_nos": nos})),
+    )
+        .into_response())
+}
+
+/// `litigation.*` and `supervision.*` together.
+async fn lt_indicators(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Query(q): Query<IndicatorQuery>,
+) -> ApiResult {
+    let r = async {
+        let (year, unit, children) = q.parse(chrono::Datelike::year(&s.app.today()))?;
+        let mut v = lt::indicators(&s.app, &sess.actor, year, unit, children).await?;
+        v.extend(lt::suggestion_indicators(&s.app, &sess.actor, year, unit, children).await?);
+        Ok::<_, AppError>(v)
+    }
+    .await
+    .map_err(|e| ApiError(e, rid))?;
+    Ok(Json(r).into_response())
+}
+
+async fn sg_list(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Query(q): Query<rc::ListQuery>,
+) -> ApiResult {
+    let page = lt::list_suggestions(&s.app, &sess.actor, &q)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
+    Ok(Json(page).into_response())
+}
+
+async fn sg_register(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    JsonFields(f): JsonFields,
+) -> ApiResult {
+    let id = lt::register_suggestion(&s.app, &sess.actor, &f)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+}
+
+async fn sg_detail(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let d = lt::suggestion_detail(&s.app, &sess.actor, id)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
+    Ok(Json(d).into_response())
+}
+
+async fn sg_step(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Path(id): Path<i64>,
+    JsonFields(mut f): JsonFields,
+) -> ApiResult {
+    let action = f.remove("action").unwrap_or_default();
+    let version = take_version(&mut f, &rid)?;
+    let r = async {
+        lt::suggestion_step(&s.app, &sess.actor, id, &action, &f, version).await?;
+        lt::suggestion_detail(&s.app, &sess.actor, id).await
+    }
+    .await;
+    let current = match &r {
+        Err(AppError::Conflict(_)) => lt::suggestion_detail(&s.app, &sess.actor, id).await.ok(),
+        _ => None,
+    };
+    step_answer(r, current, rid)
 }

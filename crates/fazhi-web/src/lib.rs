@@ -5,6 +5,7 @@
 mod api;
 mod auth;
 mod pages;
+mod pages_lt;
 mod templates;
 
 use axum::body::Body;
@@ -43,7 +44,7 @@ pub enum Access {
     ReadScoped,
     /// Changes an existing case record: needs the write permission and the record in the
     /// caller's write scope. (Registering and importing create records in the caller's own unit
-    /// and are declared `Needs(WriteReconsideration)`.)
+    /// and are declared `Needs(WriteReconsideration)` or `Needs(WriteLitigation)`.)
     WriteScoped,
     /// Needs this permission, whatever the unit.
     Needs(fazhi_domain::org::Permission),
@@ -72,6 +73,22 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/rc/import", Needs(P::WriteReconsideration)),
         ("POST", "/rc/import", Needs(P::WriteReconsideration)),
         ("GET", "/rc/import/template.xlsx", Own),
+        ("GET", "/lt/cases", ReadScoped),
+        ("GET", "/lt/cases/export.xlsx", ReadScoped),
+        ("GET", "/lt/cases/new", Needs(P::WriteLitigation)),
+        ("POST", "/lt/cases/new", Needs(P::WriteLitigation)),
+        ("GET", "/lt/cases/{id}", ReadScoped),
+        ("GET", "/lt/cases/{id}/steps/{action}", WriteScoped),
+        ("POST", "/lt/cases/{id}/steps/{action}", WriteScoped),
+        ("GET", "/lt/import", Needs(P::WriteLitigation)),
+        ("POST", "/lt/import", Needs(P::WriteLitigation)),
+        ("GET", "/lt/import/template.xlsx", Own),
+        ("GET", "/lt/suggestions", ReadScoped),
+        ("GET", "/lt/suggestions/new", Needs(P::WriteLitigation)),
+        ("POST", "/lt/suggestions/new", Needs(P::WriteLitigation)),
+        ("GET", "/lt/suggestions/{id}", ReadScoped),
+        ("GET", "/lt/suggestions/{id}/steps/{action}", WriteScoped),
+        ("POST", "/lt/suggestions/{id}/steps/{action}", WriteScoped),
         ("GET", "/warnings", ReadScoped),
         ("GET", "/indicators", ReadScoped),
         ("GET", "/audit", Needs(P::ReadAudit)),
@@ -97,6 +114,18 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("POST", "/api/v1/rc/import", Needs(P::WriteReconsideration)),
         ("GET", "/api/v1/rc/import-template.xlsx", Own),
         ("GET", "/api/v1/rc/indicators", ReadScoped),
+        ("GET", "/api/v1/lt/cases", ReadScoped),
+        ("POST", "/api/v1/lt/cases", Needs(P::WriteLitigation)),
+        ("GET", "/api/v1/lt/cases.xlsx", ReadScoped),
+        ("GET", "/api/v1/lt/cases/{id}", ReadScoped),
+        ("POST", "/api/v1/lt/cases/{id}/steps", WriteScoped),
+        ("POST", "/api/v1/lt/import", Needs(P::WriteLitigation)),
+        ("GET", "/api/v1/lt/import-template.xlsx", Own),
+        ("GET", "/api/v1/lt/indicators", ReadScoped),
+        ("GET", "/api/v1/lt/suggestions", ReadScoped),
+        ("POST", "/api/v1/lt/suggestions", Needs(P::WriteLitigation)),
+        ("GET", "/api/v1/lt/suggestions/{id}", ReadScoped),
+        ("POST", "/api/v1/lt/suggestions/{id}/steps", WriteScoped),
         ("GET", "/api/v1/warnings", ReadScoped),
         ("GET", "/api/v1/audit", Needs(P::ReadAudit)),
         ("GET", "/api/v1/audit.xlsx", Needs(P::ReadAudit)),
@@ -116,6 +145,7 @@ pub fn router(app: App) -> Router {
     };
     Router::new()
         .merge(pages::routes())
+        .merge(pages_lt::routes())
         .nest("/api/v1", api::routes())
         .route("/static/app.css", get(css))
         .fallback(not_found)

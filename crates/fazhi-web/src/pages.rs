@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use chrono::Datelike;
+use fazhi_app::litigation as lt;
 use fazhi_app::reconsideration as rc;
 use fazhi_app::{audit, auth, demo, org, AppError};
 use fazhi_domain::deadline::{Clock, DeadlineState, PeriodUnit};
@@ -109,9 +110,9 @@ impl IntoResponse for PageError {
     }
 }
 
-type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
-fn render(state: &AppState, name: &str, ctx: Value) -> Response {
+pub(crate) fn render(state: &AppState, name: &str, ctx: Value) -> Response {
     match state.tpl.get_template(name).and_then(|t| t.render(&ctx)) {
         Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
         Err(e) => {
@@ -122,7 +123,7 @@ fn render(state: &AppState, name: &str, ctx: Value) -> Response {
 }
 
 /// What every signed-in page needs: the user, the menu permissions, the jurisdiction, the CSRF token.
-async fn base(state: &AppState, s: &Session, nav: &str) -> Value {
+pub(crate) async fn base(state: &AppState, s: &Session, nav: &str) -> Value {
     let a = &s.actor;
     let j = org::jurisdiction(&state.app).await.ok().flatten();
     json!({
@@ -130,6 +131,7 @@ async fn base(state: &AppState, s: &Session, nav: &str) -> Value {
         "can": {
             "read_cases": a.can(Permission::ReadCases),
             "write_rc": a.can(Permission::WriteReconsideration),
+            "write_lt": a.can(Permission::WriteLitigation),
             "read_indicators": a.can(Permission::ReadIndicators),
             "read_audit": a.can(Permission::ReadAudit),
             "list_accounts": a.can(Permission::ListAccounts),
@@ -144,7 +146,7 @@ async fn base(state: &AppState, s: &Session, nav: &str) -> Value {
     })
 }
 
-fn merge(mut a: Value, b: Value) -> Value {
+pub(crate) fn merge(mut a: Value, b: Value) -> Value {
     if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
         a.extend(b);
     }
@@ -152,14 +154,14 @@ fn merge(mut a: Value, b: Value) -> Value {
 }
 
 impl Page {
-    fn err(&self, state: &AppState, err: AppError) -> PageError {
+    pub(crate) fn err(&self, state: &AppState, err: AppError) -> PageError {
         PageError {
             err: Box::new(err),
             rid: self.1.clone(),
             state: state.clone(),
         }
     }
-    fn check_csrf(&self, state: &AppState, f: &Fields) -> Result<(), PageError> {
+    pub(crate) fn check_csrf(&self, state: &AppState, f: &Fields) -> Result<(), PageError> {
         if f.get("csrf_token").map(String::as_str) != Some(self.0.csrf.as_str()) {
             return Err(self.err(state, AppError::Forbidden));
         }
@@ -342,7 +344,7 @@ async fn home(State(state): State<AppState>, p: Page) -> PageResult {
                 "under_review": count(rc::ListQuery { status: "under_review".into(), ..Default::default() }).await?,
                 "this_year": count(rc::ListQuery { year: year.to_string(), ..Default::default() }).await?,
                 "year": year,
-                "urgent": rc::warnings(&state.app, a).await?.into_iter().take(10).collect::<Vec<_>>(),
+                "urgent": fazhi_app::warnings::all(&state.app, a).await?.into_iter().take(10).collect::<Vec<_>>(),
             }))
         }
         .await
@@ -354,8 +356,14 @@ async fn home(State(state): State<AppState>, p: Page) -> PageResult {
 
 // ---------- case list, export ----------
 
-fn filter_options(state: &AppState, p: &Page, units: &[org::Unit]) -> Value {
-    let statuses: Vec<(&str, &str)> = Status::ALL.iter().map(|s| (s.code(), s.label())).collect();
+/// The list filters' options: statuses of the module, deadline states, units in scope, years.
+pub(crate) fn filter_options<T: fazhi_domain::Coded>(
+    state: &AppState,
+    p: &Page,
+    units: &[org::Unit],
+    statuses: &[T],
+) -> Value {
+    let statuses: Vec<(&str, &str)> = statuses.iter().map(|s| (s.code(), s.label())).collect();
     let states: Vec<(&str, &str)> = [
         DeadlineState::Normal,
         DeadlineState::Warning,
@@ -407,7 +415,7 @@ async fn list(
         .map(|d| d.label);
     let ctx = merge(
         base(&state, &p.0, "rc_cases").await,
-        json!({"page": page, "q": q, "opts": filter_options(&state, &p, &units), "base_query": base_query, "indicator_label": indicator_label}),
+        json!({"page": page, "q": q, "opts": filter_options(&state, &p, &units, Status::ALL), "base_query": base_query, "indicator_label": indicator_label}),
     );
     Ok(render(&state, "rc_list.html", ctx))
 }
@@ -429,15 +437,20 @@ async fn export(
 // ---------- forms ----------
 
 /// One input of a form.
-fn field(name: &str, label: &str, kind: &str, required: bool) -> Value {
+pub(crate) fn field(name: &str, label: &str, kind: &str, required: bool) -> Value {
     json!({"name": name, "label": label, "kind": kind, "required": required, "options": []})
 }
 
-fn select(name: &str, label: &str, options: Vec<(String, String)>, required: bool) -> Value {
+pub(crate) fn select(
+    name: &str,
+    label: &str,
+    options: Vec<(String, String)>,
+    required: bool,
+) -> Value {
     json!({"name": name, "label": label, "kind": "select", "required": required, "options": options})
 }
 
-fn opts<T: Copy>(
+pub(crate) fn opts<T: Copy>(
     all: &[T],
     code: impl Fn(T) -> &'static str,
     label: impl Fn(T) -> &'static str,
@@ -447,7 +460,7 @@ fn opts<T: Copy>(
         .collect()
 }
 
-fn hint(mut v: Value, text: &str) -> Value {
+pub(crate) fn hint(mut v: Value, text: &str) -> Value {
     v["hint"] = json!(text);
     v
 }
@@ -644,7 +657,7 @@ fn step_groups(action: Action) -> Value {
     json!([{"title": action.label(), "fields": fields}])
 }
 
-fn form_errors(e: &AppError) -> Value {
+pub(crate) fn form_errors(e: &AppError) -> Value {
     match e {
         AppError::Domain(d) => {
             let key = d.field.clone().unwrap_or_else(|| "_form".into());
@@ -664,9 +677,9 @@ async fn new_form(State(state): State<AppState>, p: Page) -> PageResult {
     let values = json!({"received_date": state.app.today().to_string(), "applicant_kind": "person", "channel": "window"});
     let ctx = merge(
         base(&state, &p.0, "rc_new").await,
-        json!({"title": "登记行政复议申请", "groups": application_groups(&units), "values": values, "action_url": "/rc/cases/new", "submit": "登记"}),
+        json!({"title": "登记行政复议申请", "groups": application_groups(&units), "values": values, "action_url": "/rc/cases/new", "submit": "登记", "module": RC}),
     );
-    Ok(render(&state, "rc_form.html", ctx))
+    Ok(render(&state, "form.html", ctx))
 }
 
 async fn new_submit(State(state): State<AppState>, p: Page, Form(f): Form<Fields>) -> PageResult {
@@ -680,9 +693,9 @@ async fn new_submit(State(state): State<AppState>, p: Page, Form(f): Form<Fields
             let ctx = merge(
                 base(&state, &p.0, "rc_new").await,
                 json!({"title": "登记行政复议申请", "groups": application_groups(&units), "values": f, "errors": form_errors(&e),
-                       "action_url": "/rc/cases/new", "submit": "登记"}),
+                       "action_url": "/rc/cases/new", "submit": "登记", "module": RC}),
             );
-            let mut res = render(&state, "rc_form.html", ctx);
+            let mut res = render(&state, "form.html", ctx);
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
@@ -691,9 +704,9 @@ async fn new_submit(State(state): State<AppState>, p: Page, Form(f): Form<Fields
 }
 
 #[derive(Deserialize, Default)]
-struct DetailQuery {
-    created: Option<String>,
-    done: Option<String>,
+pub(crate) struct DetailQuery {
+    pub(crate) created: Option<String>,
+    pub(crate) done: Option<String>,
 }
 
 async fn detail(
@@ -735,7 +748,7 @@ async fn step_ctx(
         base(state, &p.0, "rc_cases").await,
         json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups(action), "values": values, "errors": errors,
                "action_url": format!("/rc/cases/{id}/steps/{}", action.code()), "submit": "保存", "case": d.case,
-               "version": d.case.version, "back": format!("/rc/cases/{id}")}),
+               "version": d.case.version, "back": format!("/rc/cases/{id}"), "module": RC}),
     ))
 }
 
@@ -754,7 +767,7 @@ async fn step_form(
         None,
     )
     .await?;
-    Ok(render(&state, "rc_form.html", ctx))
+    Ok(render(&state, "form.html", ctx))
 }
 
 async fn step_submit(
@@ -771,7 +784,7 @@ async fn step_submit(
         Err(e @ (AppError::Domain(_) | AppError::Conflict(_))) => {
             let status = status_of(&e);
             let ctx = step_ctx(&state, &p, id, act, json!(f), Some(form_errors(&e))).await?;
-            let mut res = render(&state, "rc_form.html", ctx);
+            let mut res = render(&state, "form.html", ctx);
             *res.status_mut() = status;
             Ok(res)
         }
@@ -781,27 +794,81 @@ async fn step_submit(
 
 // ---------- import ----------
 
-async fn import_page(State(state): State<AppState>, p: Page) -> PageResult {
-    p.0.actor
-        .require(Permission::WriteReconsideration)
-        .map_err(|e| p.err(&state, e))?;
-    let cols: Vec<&str> = rc::IMPORT_COLUMNS.iter().map(|c| c.0).collect();
-    Ok(render(
-        &state,
-        "rc_import.html",
-        merge(
-            base(&state, &p.0, "rc_import").await,
-            json!({"columns": cols}),
+/// A module as pages name it: its label and its case list.
+#[derive(serde::Serialize, Clone, Copy)]
+pub(crate) struct Module {
+    pub label: &'static str,
+    pub url: &'static str,
+}
+
+pub(crate) const RC: Module = Module {
+    label: "行政复议",
+    url: "/rc/cases",
+};
+
+/// What an import page shows, per module.
+pub(crate) struct ImportPage {
+    pub module: Module,
+    pub nav: &'static str,
+    pub heading: &'static str,
+    pub action_url: &'static str,
+    pub template_url: &'static str,
+    pub hint: &'static str,
+    pub columns: Vec<&'static str>,
+}
+
+const RC_IMPORT_HINT: &str = "日期格式为2024-09-27；申请人类别填“自然人”或“法人或其他组织”；被申请人须与系统中的单位名称一致。";
+
+fn rc_import() -> ImportPage {
+    ImportPage {
+        module: RC,
+        nav: "rc_import",
+        heading: "从Excel导入行政复议申请",
+        action_url: "/rc/import",
+        template_url: "/rc/import/template.xlsx",
+        hint: RC_IMPORT_HINT,
+        columns: rc::IMPORT_COLUMNS.iter().map(|c| c.0).collect(),
+    }
+}
+
+/// Renders an import page, with the outcome of an upload when there was one.
+pub(crate) async fn import_render(
+    state: &AppState,
+    p: &Page,
+    page: &ImportPage,
+    result: Option<Result<Vec<String>, AppError>>,
+) -> PageResult {
+    let (status, extra) = match result {
+        None => (StatusCode::OK, json!({})),
+        Some(Ok(nos)) => (StatusCode::OK, json!({"imported": nos})),
+        Some(Err(AppError::Rows(rows))) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"rows": rows, "error": format!("文件中有{}处错误，未导入任何数据，请修改后重新上传", rows.len())}),
         ),
-    ))
+        Some(Err(e @ AppError::Domain(_))) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"error": e.user_message()}),
+        ),
+        Some(Err(e)) => return Err(p.err(state, e)),
+    };
+    let ctx = json!({"module": page.module, "heading": page.heading, "action_url": page.action_url,
+                     "template_url": page.template_url, "hint": page.hint, "columns": page.columns});
+    let mut res = render(
+        state,
+        "import.html",
+        merge(base(state, &p.0, page.nav).await, merge(ctx, extra)),
+    );
+    *res.status_mut() = status;
+    Ok(res)
 }
 
-async fn template(State(state): State<AppState>, p: Page) -> PageResult {
-    let bytes = rc::import_template().map_err(|e| p.err(&state, e))?;
-    Ok(xlsx_response(bytes, "行政复议申请导入模板.xlsx"))
-}
-
-async fn import_submit(State(state): State<AppState>, p: Page, mut mp: Multipart) -> PageResult {
+/// Reads an upload form: checks the CSRF token, and returns the .xlsx file's bytes or the error
+/// to show (no file, another format, too large).
+pub(crate) async fn read_upload(
+    state: &AppState,
+    p: &Page,
+    mut mp: Multipart,
+) -> Result<Result<Vec<u8>, AppError>, PageError> {
     let mut fields = Fields::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Ok(Some(part)) = mp.next_field().await {
@@ -810,13 +877,8 @@ async fn import_submit(State(state): State<AppState>, p: Page, mut mp: Multipart
             let fname = part.file_name().unwrap_or_default().to_string();
             let bytes = part.bytes().await.map_err(|_| {
                 p.err(
-                    &state,
-                    fazhi_domain::DomainError::field(
-                        "file_too_large",
-                        "file",
-                        "上传文件不能超过10MB",
-                    )
-                    .into(),
+                    state,
+                    DomainError::field("file_too_large", "file", "上传文件不能超过10MB").into(),
                 )
             })?;
             file = Some((fname, bytes.to_vec()));
@@ -824,50 +886,40 @@ async fn import_submit(State(state): State<AppState>, p: Page, mut mp: Multipart
             fields.insert(name, part.text().await.unwrap_or_default());
         }
     }
-    p.check_csrf(&state, &fields)?;
-    let cols: Vec<&str> = rc::IMPORT_COLUMNS.iter().map(|c| c.0).collect();
-    let result = match &file {
+    p.check_csrf(state, &fields)?;
+    Ok(match file {
         Some((name, _)) if !name.to_lowercase().ends_with(".xlsx") => {
-            Err(AppError::from(fazhi_domain::DomainError::field(
-                "invalid_xlsx",
-                "file",
-                "请上传 .xlsx 格式的Excel文件",
-            )))
+            Err(DomainError::field("invalid_xlsx", "file", "请上传 .xlsx 格式的Excel文件").into())
         }
-        Some((_, bytes)) if !bytes.is_empty() => rc::import(&state.app, &p.0.actor, bytes).await,
-        _ => Err(AppError::from(fazhi_domain::DomainError::required(
-            "file",
-            "导入文件",
-        ))),
+        Some((_, bytes)) if !bytes.is_empty() => Ok(bytes),
+        _ => Err(DomainError::required("file", "导入文件").into()),
+    })
+}
+
+async fn import_page(State(state): State<AppState>, p: Page) -> PageResult {
+    p.0.actor
+        .require(Permission::WriteReconsideration)
+        .map_err(|e| p.err(&state, e))?;
+    import_render(&state, &p, &rc_import(), None).await
+}
+
+async fn template(State(state): State<AppState>, p: Page) -> PageResult {
+    let bytes = rc::import_template().map_err(|e| p.err(&state, e))?;
+    Ok(xlsx_response(bytes, "行政复议申请导入模板.xlsx"))
+}
+
+async fn import_submit(State(state): State<AppState>, p: Page, mp: Multipart) -> PageResult {
+    let result = match read_upload(&state, &p, mp).await? {
+        Ok(bytes) => rc::import(&state.app, &p.0.actor, &bytes).await,
+        Err(e) => Err(e),
     };
-    let (status, extra) = match result {
-        Ok(nos) => (StatusCode::OK, json!({"imported": nos})),
-        Err(AppError::Rows(rows)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            json!({"rows": rows, "error": format!("文件中有{}处错误，未导入任何数据，请修改后重新上传", rows.len())}),
-        ),
-        Err(e @ AppError::Domain(_)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            json!({"error": e.user_message()}),
-        ),
-        Err(e) => return Err(p.err(&state, e)),
-    };
-    let mut res = render(
-        &state,
-        "rc_import.html",
-        merge(
-            base(&state, &p.0, "rc_import").await,
-            merge(json!({"columns": cols}), extra),
-        ),
-    );
-    *res.status_mut() = status;
-    Ok(res)
+    import_render(&state, &p, &rc_import(), Some(result)).await
 }
 
 // ---------- warnings, indicators ----------
 
 async fn warnings(State(state): State<AppState>, p: Page) -> PageResult {
-    let items = rc::warnings(&state.app, &p.0.actor)
+    let items = fazhi_app::warnings::all(&state.app, &p.0.actor)
         .await
         .map_err(|e| p.err(&state, e))?;
     Ok(render(
@@ -888,15 +940,25 @@ async fn indicators(
     let (year, unit, children) = q
         .parse(state.app.today().year())
         .map_err(|e| p.err(&state, e))?;
-    let values = rc::indicators(&state.app, &p.0.actor, year, unit, children)
-        .await
-        .map_err(|e| p.err(&state, e))?;
+    let a = &p.0.actor;
+    let groups = async {
+        Ok::<_, AppError>(json!([
+            {"id": "rc", "title": "行政复议", "list_url": "/rc/cases",
+             "values": rc::indicators(&state.app, a, year, unit, children).await?},
+            {"id": "lt", "title": "行政应诉", "list_url": "/lt/cases",
+             "values": lt::indicators(&state.app, a, year, unit, children).await?},
+            {"id": "supervision", "title": "司法建议、检察建议", "list_url": "/lt/suggestions",
+             "values": lt::suggestion_indicators(&state.app, a, year, unit, children).await?},
+        ]))
+    }
+    .await
+    .map_err(|e| p.err(&state, e))?;
     let units = org::all_units(&state.app)
         .await
         .map_err(|e| p.err(&state, e))?;
     let ctx = merge(
         base(&state, &p.0, "indicators").await,
-        json!({"values": values, "year": year, "unit": unit, "children": children, "opts": filter_options(&state, &p, &units)}),
+        json!({"groups": groups, "year": year, "unit": unit, "children": children, "opts": filter_options(&state, &p, &units, Status::ALL)}),
     );
     Ok(render(&state, "indicators.html", ctx))
 }

@@ -16,10 +16,20 @@ const TEMPLATES: &[(&str, &str)] = &[
         "rc_detail.html",
         include_str!("../templates/rc_detail.html"),
     ),
-    ("rc_form.html", include_str!("../templates/rc_form.html")),
+    ("form.html", include_str!("../templates/form.html")),
+    ("import.html", include_str!("../templates/import.html")),
+    ("lt_list.html", include_str!("../templates/lt_list.html")),
     (
-        "rc_import.html",
-        include_str!("../templates/rc_import.html"),
+        "lt_detail.html",
+        include_str!("../templates/lt_detail.html"),
+    ),
+    (
+        "lt_suggestions.html",
+        include_str!("../templates/lt_suggestions.html"),
+    ),
+    (
+        "lt_suggestion.html",
+        include_str!("../templates/lt_suggestion.html"),
     ),
     ("warnings.html", include_str!("../templates/warnings.html")),
     (

@@ -1,0 +1,1624 @@
+//! 行政应诉 use cases: register a lawsuit, take a step in its current instance, list, detail,
+//! indicators, Excel export and import; and the 司法建议 / 检察建议 a unit receives. The procedure
+//! lives in `fazhi_domain::litigation`; this file loads, authorises, stores and audits, on the
+//! shared pieces of `cases` and `deadlines` (the same as 行政复议).
+
+use crate::cases::{
+    self, label_of, stored_date, suffix, EventView, ListQuery, Page, PartyView, Table,
+};
+use crate::deadlines;
+use crate::indicators::{CountDef, IndicatorDef, IndicatorValue};
+use crate::{audit, org, xlsx, Actor, App, AppError, AppResult};
+use chrono::{Datelike, NaiveDate};
+use fazhi_domain::calendar::format_date_cn;
+use fazhi_domain::deadline::Clock;
+use fazhi_domain::fields::Fields;
+use fazhi_domain::litigation::{
+    self as lt, allowed_actions, appearance_compliant, apply, Action, Appearance, CaseFacts,
+    DeadlineKind, Lawsuit, Level, LossBasis, OutcomeType, Status, Step, Suggestion,
+    SuggestionAction, SuggestionKind, SuggestionStatus, SuggestionStep,
+};
+use fazhi_domain::org::Permission;
+use fazhi_domain::DomainError;
+use fazhi_store::{Any, AnyConnection, AnyRow, Row, Transaction};
+use serde::Serialize;
+use serde_json::json;
+
+/// The module's name in shared tables (deadlines, audit log).
+pub const MODULE: &str = "litigation";
+/// The deadlines of 司法建议 / 检察建议.
+pub const SUGGESTION_MODULE: &str = "suggestion";
+
+const CASE_COLUMNS: &str = "c.id, c.case_no, c.court, c.copy_received_date, c.plaintiff_names, d.name, c.act_name, c.status, c.level, \
+     c.next_due, c.next_due_unit, c.version, c.outcome, c.outcome_lost, c.final_date, c.final_lost, c.unit_id, c.defendant_unit_id, \
+     c.registered_date, c.co_defendant, c.first_outcome, c.first_lost";
+
+/// How lawsuits are listed, searched and counted (the defendant by a LEFT JOIN, as in 行政复议).
+pub const TABLE: Table = Table {
+    table: "lt_cases c",
+    from: "lt_cases c LEFT JOIN units d ON d.id = c.defendant_unit_id",
+    columns: CASE_COLUMNS,
+    scope: &["c.unit_id", "c.defendant_unit_id"],
+    year: "c.received_year",
+    order: "c.copy_received_date DESC, c.id DESC",
+    text:
+        "(c.case_no LIKE $1 OR c.plaintiff_names LIKE $1 OR c.act_name LIKE $1 OR c.court LIKE $1 \
+           OR c.defendant_unit_id IN (SELECT u.id FROM units u WHERE u.name LIKE $1) \
+           OR c.id IN (SELECT i.case_id FROM lt_instances i WHERE i.case_no LIKE $1))",
+    status: |s| Status::parse(s).map(Status::code),
+};
+
+/// A lawsuit as lists show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseRow {
+    pub id: i64,
+    pub case_no: String,
+    pub court: String,
+    pub copy_received_date: String,
+    pub registered_date: String,
+    pub plaintiff_names: String,
+    pub defendant: String,
+    pub co_defendant: bool,
+    pub act_name: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub level_label: &'static str,
+    pub outcome_label: &'static str,
+    pub first_outcome_label: &'static str,
+    pub first_lost: Option<bool>,
+    pub final_date: Option<String>,
+    /// 败诉 by the final outcome, once final.
+    pub final_lost: Option<bool>,
+    pub next_due: Option<String>,
+    pub deadline_state: &'static str,
+    pub deadline_label: &'static str,
+    pub days_left: Option<i64>,
+    pub days_unit: &'static str,
+    pub version: i64,
+    pub unit_id: i64,
+    pub defendant_unit_id: i64,
+}
+
+fn opt_bool(r: &AnyRow, i: usize) -> Option<bool> {
+    r.get::<Option<i64>, _>(i).map(|v| v == 1)
+}
+
+fn case_row(app: &App, r: &AnyRow) -> CaseRow {
+    let next_due: Option<String> = r.get(9);
+    let next_unit: Option<String> = r.get(10);
+    let (state, left, unit) = deadlines::row_state(
+        app,
+        next_due.as_deref().and_then(|d| d.parse().ok()),
+        next_unit.as_deref(),
+    );
+    let status: String = r.get(7);
+    CaseRow {
+        id: r.get(0),
+        case_no: r.get(1),
+        court: r.get(2),
+        copy_received_date: r.get(3),
+        plaintiff_names: r.get(4),
+        defendant: r.get::<Option<String>, _>(5).unwrap_or_default(),
+        act_name: r.get(6),
+        status_label: Status::parse(&status).map(|s| s.label()).unwrap_or(""),
+        status,
+        level_label: label_of(r.get(8), Level::parse, Level::label),
+        outcome_label: label_of(r.get(12), OutcomeType::parse, OutcomeType::label),
+        final_date: r.get(14),
+        final_lost: opt_bool(r, 15),
+        unit_id: r.get(16),
+        defendant_unit_id: r.get(17),
+        registered_date: r.get(18),
+        co_defendant: r.get::<i64, _>(19) == 1,
+        first_outcome_label: label_of(r.get(20), OutcomeType::parse, OutcomeType::label),
+        first_lost: opt_bool(r, 21),
+        next_due,
+        deadline_state: state.code(),
+        deadline_label: state.label(),
+        days_left: left,
+        days_unit: unit,
+        version: r.get(11),
+    }
+}
+
+pub async fn list(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Page<CaseRow>> {
+    actor.require(Permission::ReadCases)?;
+    let (where_sql, binds) = TABLE.filter(app, actor, q, &indicator_defs(app)).await?;
+    let (rows, total, page, per_page) = TABLE.page(app, &where_sql, &binds, q).await?;
+    let items = rows.iter().map(|r| case_row(app, r)).collect();
+    Ok(Page::new(items, total, page, per_page))
+}
+
+/// One hearing's appearance (出庭情况).
+#[derive(Debug, Clone, Serialize)]
+pub struct AppearanceView {
+    pub hearing_date: String,
+    pub appearance_label: &'static str,
+    pub person: Option<String>,
+    pub post: Option<String>,
+    pub lawyer: Option<String>,
+    pub head_notified: bool,
+    pub excuse_label: &'static str,
+    pub excuse_evidence: Option<String>,
+    /// False for a lawyer alone, nobody, or staff without excuse where the head was notified.
+    pub compliant: bool,
+}
+
+/// An instance (审级) with its hearings and outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstanceView {
+    pub id: i64,
+    pub level_label: &'static str,
+    pub court: String,
+    pub case_no: String,
+    pub registered_date: String,
+    pub head_notified: bool,
+    pub hearings: i64,
+    pub head_appeared: bool,
+    pub compliant: Option<bool>,
+    pub outcome_label: &'static str,
+    pub outcome_date: Option<String>,
+    pub served_date: Option<String>,
+    pub lost: Option<bool>,
+    pub compensation: bool,
+    pub appearances: Vec<AppearanceView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDetail {
+    pub case: CaseRow,
+    pub act_doc_no: Option<String>,
+    pub claim: String,
+    /// The reconsideration case it follows (复议后起诉): (id, 案号).
+    pub reconsideration: Option<(i64, String)>,
+    pub requires_performance: bool,
+    pub performance_days: Option<i64>,
+    pub performed: Option<bool>,
+    pub consequence_label: &'static str,
+    pub instances: Vec<InstanceView>,
+    pub parties: Vec<PartyView>,
+    pub events: Vec<EventView>,
+    pub deadlines: Vec<deadlines::DeadlineView>,
+    pub suggestions: Vec<SuggestionRow>,
+    pub actions: Vec<(String, &'static str)>,
+}
+
+async fn load_case(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<AnyRow> {
+    let sql = format!(
+        "SELECT {CASE_COLUMNS}, c.act_doc_no, c.claim, c.rc_case_id, c.requires_performance, c.performance_days, \
+         c.performed, c.consequence, c.last_event_date, c.outcome_date FROM {} WHERE c.id = $1 AND {}",
+        TABLE.from,
+        actor.scope.sql(TABLE.scope)
+    );
+    sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(AppError::NotFound("案件"))
+}
+
+fn may_write(actor: &Actor, unit_id: i64) -> bool {
+    actor.can(Permission::WriteLitigation) && actor.write_scope.contains(unit_id)
+}
+
+const INSTANCE_COLUMNS: &str = "id, level, court, case_no, registered_date, head_notified, hearings, head_appeared, compliant, \
+     outcome, outcome_date, served_date, lost, compensation, evidence_delay_requested";
+
+async fn instances(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<AnyRow>> {
+    let sql = format!("SELECT {INSTANCE_COLUMNS} FROM lt_instances WHERE case_id = $1 ORDER BY id");
+    Ok(sqlx::query(&sql).bind(id).fetch_all(conn).await?)
+}
+
+pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> {
+    actor.require(Permission::ReadCases)?;
+    let mut conn = app.db.pool.acquire().await?;
+    let r = load_case(&mut conn, actor, id).await?;
+    let case = case_row(app, &r);
+    let writer = may_write(actor, case.unit_id);
+    let parties = cases::party_views(
+        &mut conn,
+        app,
+        actor,
+        "lt_parties",
+        "lt_case",
+        id,
+        &case.case_no,
+        writer,
+    )
+    .await?;
+    let events = cases::load_events(&mut conn, "lt_events", id, |a| {
+        if a == "register" {
+            "登记应诉案件"
+        } else {
+            Action::parse(a).map(|a| a.label()).unwrap_or("")
+        }
+    })
+    .await?;
+    let appearances = sqlx::query(
+        "SELECT instance_id, hearing_date, appearance, person, post, lawyer, head_notified, excuse, excuse_evidence, compliant \
+         FROM lt_appearances WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let instances = instances(&mut conn, id)
+        .await?
+        .iter()
+        .map(|i| {
+            let iid: i64 = i.get(0);
+            InstanceView {
+                id: iid,
+                level_label: label_of(i.get(1), Level::parse, Level::label),
+                court: i.get(2),
+                case_no: i.get(3),
+                registered_date: i.get(4),
+                head_notified: i.get::<i64, _>(5) == 1,
+                hearings: i.get(6),
+                head_appeared: i.get::<i64, _>(7) == 1,
+                compliant: opt_bool(i, 8),
+                outcome_label: label_of(i.get(9), OutcomeType::parse, OutcomeType::label),
+                outcome_date: i.get(10),
+                served_date: i.get(11),
+                lost: opt_bool(i, 12),
+                compensation: i.get::<i64, _>(13) == 1,
+                appearances: appearances
+                    .iter()
+                    .filter(|a| a.get::<i64, _>(0) == iid)
+                    .map(|a| AppearanceView {
+                        hearing_date: a.get(1),
+                        appearance_label: label_of(a.get(2), Appearance::parse, Appearance::label),
+                        person: a.get(3),
+                        post: a.get(4),
+                        lawyer: a.get(5),
+                        head_notified: a.get::<i64, _>(6) == 1,
+                        excuse_label: label_of(a.get(7), lt::Excuse::parse, lt::Excuse::label),
+                        excuse_evidence: a.get(8),
+                        compliant: a.get::<i64, _>(9) == 1,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let ds = deadlines::load(&mut conn, MODULE, id).await?;
+    let deadlines = ds
+        .iter()
+        .map(|d| {
+            let label = DeadlineKind::parse(&d.kind)
+                .map(|k| k.label().to_string())
+                .unwrap_or_else(|_| d.kind.clone());
+            deadlines::view(app, d, &label)
+        })
+        .collect();
+    let rc_id: Option<i64> = r.get(24);
+    let reconsideration = match rc_id {
+        Some(rid) => sqlx::query_scalar::<_, String>("SELECT case_no FROM rc_cases WHERE id = $1")
+            .bind(rid)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|no| (rid, no)),
+        None => None,
+    };
+    let srows = SUGGESTIONS
+        .rows(
+            app,
+            &format!(
+                "c.case_id = {id} AND {}",
+                actor.scope.sql(SUGGESTIONS.scope)
+            ),
+            &[],
+            "",
+        )
+        .await?;
+    let actions = if writer {
+        let status = Status::parse(&case.status)?;
+        allowed_actions(status)
+            .into_iter()
+            .map(|a| (a.code().to_string(), a.label()))
+            .collect()
+    } else {
+        vec![]
+    };
+    Ok(CaseDetail {
+        act_doc_no: r.get(22),
+        claim: r.get(23),
+        reconsideration,
+        requires_performance: r.get::<i64, _>(25) == 1,
+        performance_days: r.get(26),
+        performed: opt_bool(&r, 27),
+        consequence_label: label_of(
+            r.get(28),
+            lt::NonPerformance::parse,
+            lt::NonPerformance::label,
+        ),
+        case,
+        instances,
+        parties,
+        events,
+        deadlines,
+        suggestions: srows.iter().map(|r| suggestion_row(app, r)).collect(),
+        actions,
+    })
+}
+
+fn clock_for(kind: DeadlineKind, days: Option<u32>, start: NaiveDate) -> Clock {
+    let (n, unit, event, basis) = lt::deadline_rule(kind, days);
+    Clock::new(start, event, n, unit, basis)
+}
+
+/// Registers a lawsuit (登记应诉案件) with its first instance. A 复议后起诉 names the
+/// reconsideration case: the lawsuit is linked to it, the organ is co-defendant when it maintained
+/// the act (行诉法 Art 26(2); 行诉解释 Art 22: 驳回复议请求 counts as maintaining), and the
+/// reconsideration case records the suit if it has not yet.
+pub async fn register(app: &App, actor: &Actor, f: &Fields) -> AppResult<(i64, String)> {
+    actor.require(Permission::WriteLitigation)?;
+    let l = Lawsuit::parse(f, app.today())?;
+    let mut tx = app.db.begin().await?;
+    let id = insert_lawsuit(&mut tx, app, actor, &l).await?;
+    tx.commit().await?;
+    Ok((id, l.case_no))
+}
+
+async fn insert_lawsuit(
+    tx: &mut Transaction<'_, Any>,
+    app: &App,
+    actor: &Actor,
+    l: &Lawsuit,
+) -> AppResult<i64> {
+    let defendant: Option<String> = sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
+        .bind(l.defendant_unit_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(defendant) = defendant else {
+        return Err(DomainError::field(
+            "not_found",
+            "defendant_unit_id",
+            "被告不是本行政区划内的单位",
+        )
+        .into());
+    };
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM lt_cases WHERE case_no = $1")
+        .bind(&l.case_no)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if exists.is_some() {
+        return Err(DomainError::field(
+            "duplicate_case_no",
+            "case_no",
+            format!("案号{}已经登记，请勿重复登记", l.case_no),
+        )
+        .into());
+    }
+    let (rc_id, co_defendant) = match &l.rc_case_no {
+        Some(no) => link_reconsideration(tx, app, actor, no, l).await?,
+        None => (None, false),
+    };
+    let now = app.now_text();
+    let received = l.copy_received_date;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO lt_cases (case_no, court, unit_id, defendant_unit_id, co_defendant, rc_case_id, status, level, plaintiff_names, \
+         act_name, act_doc_no, claim, registered_date, copy_received_date, received_year, last_event_date, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14, 1, $16, $16) RETURNING id",
+    )
+    .bind(&l.case_no)
+    .bind(&l.court)
+    .bind(actor.unit_id)
+    .bind(l.defendant_unit_id)
+    .bind(i64::from(co_defendant))
+    .bind(rc_id)
+    .bind(Status::FirstInstance.code())
+    .bind(Level::First.code())
+    .bind(l.plaintiff_names())
+    .bind(&l.act_name)
+    .bind(&l.act_doc_no)
+    .bind(&l.claim)
+    .bind(l.registered_date.to_string())
+    .bind(received.to_string())
+    .bind(i64::from(received.year()))
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await?;
+    insert_instance(
+        tx,
+        id,
+        Level::First,
+        &l.court,
+        &l.case_no,
+        l.registered_date,
+    )
+    .await?;
+    cases::insert_parties(tx, "lt_parties", id, &l.parties).await?;
+    let summary = format!(
+        "{}诉{}{}一案，{}立案，{}收到起诉状副本{}",
+        l.plaintiff_names(),
+        defendant,
+        l.act_name,
+        l.court,
+        format_date_cn(received),
+        if co_defendant {
+            "；复议机关维持原行政行为，为共同被告"
+        } else {
+            ""
+        }
+    );
+    cases::insert_event(
+        tx,
+        app,
+        actor,
+        "lt_events",
+        id,
+        "register",
+        received,
+        json!({"summary": summary}),
+    )
+    .await?;
+    for kind in [DeadlineKind::Defence, DeadlineKind::EvidenceDelayRequest] {
+        deadlines::open(
+            tx,
+            app,
+            MODULE,
+            id,
+            kind.code(),
+            clock_for(kind, None, received),
+        )
+        .await?;
+    }
+    let ds = deadlines::load(tx, MODULE, id).await?;
+    let (next_due, next_unit) = deadlines::next_due(&ds, app)?;
+    sqlx::query("UPDATE lt_cases SET next_due = $1, next_due_unit = $2 WHERE id = $3")
+        .bind(next_due.map(|d| d.to_string()))
+        .bind(next_unit)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    audit::record(
+        tx,
+        app,
+        actor,
+        "create",
+        "lt_case",
+        &id.to_string(),
+        None,
+        Some(
+            json!({"case_no": l.case_no, "court": l.court, "registered_date": l.registered_date,
+                    "copy_received_date": received, "defendant_unit_id": l.defendant_unit_id,
+                    "co_defendant": co_defendant, "rc_case_id": rc_id, "act_name": l.act_name,
+                    "claim": l.claim, "parties": cases::parties_audit(&l.parties)}),
+        ),
+    )
+    .await?;
+    Ok(id)
+}
+
+async fn insert_instance(
+    tx: &mut Transaction<'_, Any>,
+    case_id: i64,
+    level: Level,
+    court: &str,
+    case_no: &str,
+    registered: NaiveDate,
+) -> AppResult<()> {
+    sqlx::query("INSERT INTO lt_instances (case_id, level, court, case_no, registered_date) VALUES ($1, $2, $3, $4, $5)")
+        .bind(case_id)
+        .bind(level.code())
+        .bind(court)
+        .bind(case_no)
+        .bind(registered.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Links a 复议后起诉 to its reconsideration case (which the actor must be able to see) and, when
+/// that case has not recorded the suit and may, records it there too.
+async fn link_reconsideration(
+    tx: &mut Transaction<'_, Any>,
+    app: &App,
+    actor: &Actor,
+    rc_case_no: &str,
+    l: &Lawsuit,
+) -> AppResult<(Option<i64>, bool)> {
+    let sql = format!(
+        "SELECT c.id, c.status, c.decision_type, c.litigation_date, c.version, c.last_event_date FROM rc_cases c \
+         WHERE c.case_no = $1 AND {}",
+        actor.scope.sql(crate::reconsideration::TABLE.scope)
+    );
+    let Some(r) = sqlx::query(&sql)
+        .bind(rc_case_no.trim())
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Err(DomainError::field(
+            "not_found",
+            "rc_case_no",
+            format!("关联行政复议案号“{rc_case_no}”不存在或无权查看"),
+        )
+        .into());
+    };
+    let rc_id: i64 = r.get(0);
+    let status = fazhi_domain::reconsideration::Status::parse(&r.get::<String, _>(1))?;
+    let decision: Option<String> = r.get(2);
+    let maintained = matches!(decision.as_deref(), Some("maintain" | "reject_claim"));
+    let litigation_date: Option<String> = r.get(3);
+    let last: NaiveDate = stored_date(&r.get::<String, _>(5))?;
+    let action = fazhi_domain::reconsideration::Action::RecordLitigation;
+    if litigation_date.is_none()
+        && fazhi_domain::reconsideration::transition(status, action).is_ok()
+        && l.registered_date >= last
+    {
+        let version: i64 = r.get(4);
+        sqlx::query("UPDATE rc_cases SET litigation_date = $1, last_event_date = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+            .bind(l.registered_date.to_string())
+            .bind(app.now_text())
+            .bind(rc_id)
+            .execute(&mut **tx)
+            .await?;
+        let summary = format!(
+            "申请人不服复议决定提起行政诉讼（{}，{}）",
+            l.court, l.case_no
+        );
+        cases::insert_event(
+            tx,
+            app,
+            actor,
+            "rc_events",
+            rc_id,
+            action.code(),
+            l.registered_date,
+            json!({"summary": summary, "case_no": l.case_no}),
+        )
+        .await?;
+        audit::record(
+            tx,
+            app,
+            actor,
+            action.code(),
+            "rc_case",
+            &rc_id.to_string(),
+            Some(json!({"version": version})),
+            Some(json!({"version": version + 1, "litigation_date": l.registered_date, "lawsuit": l.case_no})),
+        )
+        .await?;
+    }
+    Ok((Some(rc_id), maintained))
+}
+
+fn step_summary(step: &Step) -> String {
+    match step {
+        Step::FileDefence { .. } => "向法院提交答辩状及作出行政行为的证据和依据".into(),
+        Step::RequestEvidenceDelay { reason, .. } => {
+            format!("书面申请延期提供证据，理由：{reason}")
+        }
+        Step::GrantEvidenceDelay { .. } => "法院准许延期提供证据，正当事由消除".into(),
+        Step::SubmitLateEvidence { .. } => "补充提交证据".into(),
+        Step::ScheduleHearing {
+            hearing_date,
+            head_notified,
+            ..
+        } => format!(
+            "定于{}开庭{}",
+            format_date_cn(*hearing_date),
+            if *head_notified {
+                "，法院通知行政机关负责人出庭"
+            } else {
+                ""
+            }
+        ),
+        Step::RecordHearing {
+            appearance,
+            person,
+            post,
+            lawyer,
+            ..
+        } => format!(
+            "开庭审理：{}{}{}{}",
+            appearance.label(),
+            person
+                .as_deref()
+                .map(|p| format!("（{p}"))
+                .unwrap_or_default(),
+            match (person, post) {
+                (Some(_), Some(p)) => format!("，{p}）"),
+                (Some(_), None) => "）".into(),
+                _ => String::new(),
+            },
+            lawyer
+                .as_deref()
+                .map(|l| format!("，委托律师{l}"))
+                .unwrap_or_default()
+        ),
+        Step::Judge {
+            outcome, summary, ..
+        } => format!("{}{}", outcome.label(), suffix(summary)),
+        Step::Appeal {
+            by_defendant,
+            court,
+            case_no,
+            ..
+        } => format!(
+            "{}提起上诉，{}立案，案号{}",
+            if *by_defendant { "本机关" } else { "原告" },
+            court,
+            case_no
+        ),
+        Step::Finalize { .. } => "上诉期届满，裁判发生法律效力".into(),
+        Step::Retry { court, case_no, .. } => format!("{court}再审立案，案号{case_no}"),
+        Step::RecordPerformance {
+            performed,
+            consequence,
+            notes,
+            ..
+        } => format!(
+            "{}{}{}",
+            if *performed {
+                "已履行生效裁判"
+            } else {
+                "未履行生效裁判"
+            },
+            if *consequence == lt::NonPerformance::None {
+                String::new()
+            } else {
+                format!("，{}", consequence.label())
+            },
+            suffix(notes)
+        ),
+    }
+}
+
+/// Takes one step in a lawsuit's current instance.
+pub async fn take_step(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    action: &str,
+    f: &Fields,
+    expected_version: Option<i64>,
+) -> AppResult<()> {
+    actor.require(Permission::ReadCases)?;
+    let action = Action::parse(action)?;
+    let mut tx = app.db.begin().await?;
+    let r = load_case(&mut tx, actor, id).await?;
+    let case = case_row(app, &r);
+    if !may_write(actor, case.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    cases::check_version(expected_version, case.version)?;
+    let step = Step::parse(action, f)?;
+    let insts = instances(&mut tx, id).await?;
+    let cur = insts
+        .last()
+        .ok_or_else(|| AppError::Internal("lawsuit without instance".into()))?;
+    let instance_id: i64 = cur.get(0);
+    let status = Status::parse(&case.status)?;
+    let ds = deadlines::load(&mut tx, MODULE, id).await?;
+    let performance_days: Option<i64> = r.get(26);
+    let outcome_date: Option<String> = r.get(30);
+    let facts = CaseFacts {
+        status,
+        level: Level::parse(&cur.get::<String, _>(1))?,
+        registered_date: stored_date(&cur.get::<String, _>(4))?,
+        last_event_date: stored_date(&r.get::<String, _>(29))?,
+        hearings: cur.get(6),
+        outcome_date: outcome_date.as_deref().map(stored_date).transpose()?,
+        outcome: r
+            .get::<Option<String>, _>(12)
+            .and_then(|o| OutcomeType::parse(&o).ok()),
+        outcome_lost: r.get::<i64, _>(13) == 1,
+        evidence_request_due: deadlines::open_due(
+            &ds,
+            DeadlineKind::EvidenceDelayRequest.code(),
+            app,
+        ),
+        evidence_delay_requested: cur.get::<i64, _>(14) == 1,
+        late_evidence_open: ds
+            .iter()
+            .any(|d| d.kind == DeadlineKind::LateEvidence.code() && d.is_open()),
+        performance_days: performance_days.map(|d| d as u32),
+        requires_performance: r.get::<i64, _>(25) == 1,
+        appeal_due: deadlines::open_due(&ds, DeadlineKind::AppealWindow.code(), app),
+    };
+    let rules = &app.config.litigation;
+    let out = apply(&facts, &step, app.today(), rules)?;
+    let ch = &out.changes;
+    let perf_days = ch.performance_days.or(facts.performance_days);
+    let appeal_days = match &step {
+        Step::Judge { outcome, .. } => outcome.appeal_days(),
+        _ => None,
+    };
+    let (next_due, next_unit) =
+        deadlines::apply_effects(&mut tx, app, MODULE, id, ds, &out.effects, |kind, start| {
+            let days = match kind {
+                DeadlineKind::AppealWindow => appeal_days,
+                DeadlineKind::Performance => perf_days,
+                _ => None,
+            };
+            clock_for(kind, days, start)
+        })
+        .await?;
+    let date = step.date();
+    let mut hearing_compliant = None;
+    match &step {
+        Step::RequestEvidenceDelay { .. } => {
+            sqlx::query("UPDATE lt_instances SET evidence_delay_requested = 1 WHERE id = $1")
+                .bind(instance_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Step::ScheduleHearing { head_notified, .. } => {
+            sqlx::query("UPDATE lt_instances SET head_notified = CASE WHEN $1 = 1 THEN 1 ELSE head_notified END WHERE id = $2")
+                .bind(i64::from(*head_notified))
+                .bind(instance_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Step::RecordHearing {
+            appearance,
+            person,
+            post,
+            lawyer,
+            excuse,
+            excuse_evidence,
+            ..
+        } => {
+            let notified: i64 =
+                sqlx::query_scalar("SELECT head_notified FROM lt_instances WHERE id = $1")
+                    .bind(instance_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let ok = appearance_compliant(*appearance, notified == 1, excuse.is_some());
+            hearing_compliant = Some(ok);
+            sqlx::query(
+                "INSERT INTO lt_appearances (case_id, instance_id, hearing_date, appearance, person, post, lawyer, head_notified, excuse, excuse_evidence, compliant) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(id)
+            .bind(instance_id)
+            .bind(date.to_string())
+            .bind(appearance.code())
+            .bind(person)
+            .bind(post)
+            .bind(lawyer)
+            .bind(notified)
+            .bind(excuse.map(|e| e.code()))
+            .bind(excuse_evidence)
+            .bind(i64::from(ok))
+            .execute(&mut *tx)
+            .await?;
+            // One appearance per instance satisfies the duty (出庭规定 Art 7): the instance is
+            // compliant when any of its hearings is.
+            sqlx::query(
+                "UPDATE lt_instances SET hearings = hearings + 1, hearing_year = COALESCE(hearing_year, $1), \
+                 head_appeared = CASE WHEN $2 = 1 THEN 1 ELSE head_appeared END, \
+                 compliant = CASE WHEN $3 = 1 THEN 1 ELSE COALESCE(compliant, 0) END WHERE id = $4",
+            )
+            .bind(i64::from(date.year()))
+            .bind(i64::from(*appearance == Appearance::Head))
+            .bind(i64::from(ok))
+            .bind(instance_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Step::Judge {
+            served_date,
+            compensation,
+            ..
+        } => {
+            let (outcome, _, _, lost) = ch.outcome.expect("a judgment has an outcome");
+            sqlx::query("UPDATE lt_instances SET outcome = $1, outcome_date = $2, served_date = $3, lost = $4, compensation = $5 WHERE id = $6")
+                .bind(outcome.code())
+                .bind(date.to_string())
+                .bind(served_date.to_string())
+                .bind(i64::from(lost))
+                .bind(i64::from(*compensation))
+                .bind(instance_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        _ => {}
+    }
+    if let Some(n) = &ch.new_instance {
+        insert_instance(
+            &mut tx,
+            id,
+            n.level,
+            &n.court,
+            &n.case_no,
+            n.registered_date,
+        )
+        .await?;
+    }
+    let first = ch.outcome.filter(|_| facts.level == Level::First);
+    let consequence = match &step {
+        Step::RecordPerformance { consequence, .. } => Some(consequence.code()),
+        _ => None,
+    };
+    let final_lost = ch
+        .final_date
+        .map(|_| ch.outcome.map(|o| o.3).unwrap_or(facts.outcome_lost));
+    let updated = sqlx::query(
+        "UPDATE lt_cases SET status = $1, level = COALESCE($2, level), outcome = COALESCE($3, outcome), outcome_date = COALESCE($4, outcome_date), \
+         outcome_lost = COALESCE($5, outcome_lost), first_outcome = COALESCE($6, first_outcome), first_year = COALESCE($7, first_year), \
+         first_lost = COALESCE($8, first_lost), final_date = COALESCE($9, final_date), final_year = COALESCE($10, final_year), \
+         final_lost = COALESCE($11, final_lost), requires_performance = COALESCE($12, requires_performance), \
+         performance_days = COALESCE($13, performance_days), performed = COALESCE($14, performed), consequence = COALESCE($15, consequence), \
+         last_event_date = $16, next_due = $17, next_due_unit = $18, version = version + 1, updated_at = $19 WHERE id = $20 AND version = $21",
+    )
+    .bind(out.status.code())
+    .bind(ch.new_instance.as_ref().map(|n| n.level.code()))
+    .bind(ch.outcome.map(|o| o.0.code()))
+    .bind(ch.outcome.map(|o| o.1.to_string()))
+    .bind(ch.outcome.map(|o| i64::from(o.3)))
+    .bind(first.map(|o| o.0.code()))
+    .bind(first.map(|o| i64::from(o.1.year())))
+    .bind(first.map(|o| i64::from(o.3)))
+    .bind(ch.final_date.map(|d| d.to_string()))
+    .bind(ch.final_date.map(|d| i64::from(d.year())))
+    .bind(final_lost.map(i64::from))
+    .bind(ch.requires_performance.map(i64::from))
+    .bind(ch.performance_days.map(i64::from))
+    .bind(ch.performed.map(i64::from))
+    .bind(consequence)
+    .bind(date.to_string())
+    .bind(next_due.map(|d| d.to_string()))
+    .bind(next_unit)
+    .bind(app.now_text())
+    .bind(id)
+    .bind(case.version)
+    .execute(&mut *tx)
+    .await?;
+    cases::updated_once(updated)?;
+    let mut detail = cases::step_detail(&step, step_summary(&step))?;
+    if let Some(ok) = hearing_compliant {
+        detail["compliant"] = json!(ok);
+    }
+    cases::log_step(
+        &mut tx,
+        app,
+        actor,
+        ("lt_events", "lt_case"),
+        id,
+        action.code(),
+        date,
+        (status.code(), out.status.code()),
+        case.version,
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The module's indicators (`indicators.md`, `litigation.*` on lawsuits; `supervision.*` are on
+/// suggestions, see [`suggestion_indicator_defs`]).
+pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
+    let count = |key, label, unit, def, cond: &str| {
+        IndicatorDef::count(key, label, unit, def, CountDef::cases(cond.into()))
+    };
+    let instances = |cond: &str| CountDef {
+        from: "lt_instances i JOIN lt_cases c ON c.id = i.case_id".into(),
+        cond: cond.into(),
+        drilldown: Some(format!(
+            "c.id IN (SELECT i.case_id FROM lt_instances i WHERE {cond})"
+        )),
+    };
+    let final_lost = "c.final_lost = 1 AND c.final_year = {Y}";
+    let first_lost = "c.first_lost = 1 AND c.first_year = {Y}";
+    let (lost_cond, lost_text) = match app.config.litigation.loss_basis {
+        LossBasis::Final => (final_lost, "本期裁判生效且按生效裁判败诉的件数"),
+        LossBasis::FirstInstance => (first_lost, "本期一审裁判且一审败诉的件数"),
+    };
+    let hearings = "i.hearing_year = {Y}";
+    vec![
+        count(
+            "litigation.cases",
+            "行政应诉案件",
+            "件",
+            "本期收到起诉状副本的行政诉讼案件数（按收到日期）",
+            "c.received_year = {Y}",
+        ),
+        count(
+            "litigation.concluded",
+            "审结",
+            "件",
+            "本期裁判发生法律效力的件数（按生效日期）",
+            "c.final_year = {Y}",
+        ),
+        count("litigation.lost", "败诉", "件", lost_text, lost_cond),
+        IndicatorDef::rate(
+            "litigation.loss_rate",
+            "败诉率",
+            "败诉件数 ÷ 行政应诉案件数",
+            "litigation.lost",
+            "litigation.cases",
+        ),
+        count(
+            "litigation.lost_final",
+            "败诉（按生效裁判）",
+            "件",
+            "本期生效且生效裁判认定败诉的件数",
+            final_lost,
+        ),
+        count(
+            "litigation.lost_first_instance",
+            "败诉（按一审裁判）",
+            "件",
+            "本期一审裁判且一审败诉的件数",
+            first_lost,
+        ),
+        IndicatorDef::count(
+            "litigation.hearings",
+            "开庭审理的应诉案件（审级）",
+            "件",
+            "本期开庭审理的案件审级数（一审、二审、再审分别计算）",
+            instances(hearings),
+        ),
+        IndicatorDef::count(
+            "litigation.head_appearances",
+            "负责人出庭应诉",
+            "件",
+            "本期开庭审理且行政机关负责人出庭的案件审级数",
+            instances(&format!("{hearings} AND i.head_appeared = 1")),
+        ),
+        IndicatorDef::rate(
+            "litigation.head_appearance_rate",
+            "出庭应诉率",
+            "负责人出庭的案件（审级）数 ÷ 开庭审理的案件（审级）数",
+            "litigation.head_appearances",
+            "litigation.hearings",
+        ),
+        IndicatorDef::count(
+            "litigation.non_compliant_appearances",
+            "出庭不合规",
+            "件",
+            "本期开庭审理但仅律师出庭、无人出庭或未说明理由的案件审级数",
+            instances(&format!("{hearings} AND i.compliant = 0")),
+        ),
+        count(
+            "litigation.after_reconsideration",
+            "复议后起诉",
+            "件",
+            "本期收到的经行政复议后起诉的案件数",
+            "c.received_year = {Y} AND c.rc_case_id IS NOT NULL",
+        ),
+        count(
+            "litigation.performance_required",
+            "需履行的败诉裁判",
+            "件",
+            "本期生效且需要履行的败诉裁判件数",
+            "c.requires_performance = 1 AND c.final_year = {Y}",
+        ),
+        count(
+            "litigation.performed",
+            "已履行的败诉裁判",
+            "件",
+            "其中已登记履行的件数",
+            "c.requires_performance = 1 AND c.final_year = {Y} AND c.performed = 1",
+        ),
+    ]
+}
+
+pub async fn indicators(
+    app: &App,
+    actor: &Actor,
+    year: i32,
+    unit: Option<i64>,
+    children: bool,
+) -> AppResult<Vec<IndicatorValue>> {
+    TABLE
+        .indicators(app, actor, &indicator_defs(app), year, unit, children)
+        .await
+}
+
+const EXPORT_HEADERS: [&str; 17] = [
+    "案号",
+    "受理法院",
+    "立案日期",
+    "收到起诉状副本日期",
+    "原告",
+    "被告",
+    "复议机关共同被告",
+    "被诉行政行为",
+    "当前审级",
+    "案件状态",
+    "一审结果",
+    "最近裁判结果",
+    "是否败诉（生效裁判）",
+    "生效日期",
+    "最近期限",
+    "期限状态",
+    "剩余天数",
+];
+
+fn yes_no(b: Option<bool>) -> String {
+    match b {
+        Some(true) => "是".into(),
+        Some(false) => "否".into(),
+        None => String::new(),
+    }
+}
+
+/// Exports the filtered list as .xlsx; no personal identity numbers.
+pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8>> {
+    actor.require(Permission::ReadCases)?;
+    let (where_sql, binds) = TABLE.filter(app, actor, q, &indicator_defs(app)).await?;
+    let rows = TABLE.rows(app, &where_sql, &binds, "").await?;
+    let data = rows
+        .iter()
+        .map(|r| {
+            let c = case_row(app, r);
+            vec![
+                c.case_no,
+                c.court,
+                c.registered_date,
+                c.copy_received_date,
+                c.plaintiff_names,
+                c.defendant,
+                yes_no(Some(c.co_defendant)),
+                c.act_name,
+                c.level_label.into(),
+                c.status_label.into(),
+                c.first_outcome_label.into(),
+                c.outcome_label.into(),
+                yes_no(c.final_lost),
+                c.final_date.unwrap_or_default(),
+                c.next_due.unwrap_or_default(),
+                c.deadline_label.into(),
+                c.days_left
+                    .map(|d| format!("{d}{}", c.days_unit))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    cases::export_sheet(
+        app,
+        actor,
+        "lt_case",
+        "行政应诉案件",
+        &EXPORT_HEADERS,
+        q,
+        data,
+    )
+    .await
+}
+
+/// The import template's columns: (header, form field).
+pub const IMPORT_COLUMNS: [(&str, &str); 14] = [
+    ("受理法院", "court"),
+    ("案号", "case_no"),
+    ("立案日期", "registered_date"),
+    ("收到起诉状副本日期", "copy_received_date"),
+    ("被告", "defendant"),
+    ("被诉行政行为", "act_name"),
+    ("行政行为文书号", "act_doc_no"),
+    ("诉讼请求", "claim"),
+    ("原告类别", "plaintiff_kind"),
+    ("原告姓名或名称", "plaintiff_name"),
+    ("原告身份证号码", "plaintiff_id_number"),
+    ("原告统一社会信用代码", "plaintiff_credit_code"),
+    ("原告联系电话", "plaintiff_phone"),
+    ("关联行政复议案号", "rc_case_no"),
+];
+
+const OPTIONAL_COLUMNS: [&str; 5] = [
+    "act_doc_no",
+    "plaintiff_credit_code",
+    "plaintiff_phone",
+    "rc_case_no",
+    "plaintiff_kind",
+];
+
+pub fn import_template() -> AppResult<Vec<u8>> {
+    let headers: Vec<&str> = IMPORT_COLUMNS.iter().map(|c| c.0).collect();
+    let example = [
+        "示例区人民法院",
+        "（2024）示0101行初12号",
+        "2024-09-20",
+        "2024-09-27",
+        "区市场监督管理局",
+        "行政处罚决定",
+        "示市监罚〔2024〕8号",
+        "请求撤销被告作出的行政处罚决定",
+        "自然人",
+        "张三",
+        "11010519491231002X",
+        "",
+        "13800000000",
+        "",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    xlsx::write_table("行政应诉案件导入", &headers, std::iter::once(example))
+}
+
+/// Imports lawsuits from the template. Every row is checked first (including 案号 repeated in
+/// the file); if any is wrong, the errors are returned and nothing is written.
+pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<String>> {
+    actor.require(Permission::WriteLitigation)?;
+    let rows = cases::import_rows(bytes, &IMPORT_COLUMNS, &OPTIONAL_COLUMNS)?;
+    let units = org::all_units(app).await?;
+    let today = app.today();
+    let mut suits: Vec<Lawsuit> = Vec::new();
+    let mut errors = Vec::new();
+    for (row, mut f) in rows {
+        if let Err(e) = cases::resolve_unit(
+            &mut f,
+            &units,
+            "defendant",
+            "defendant_unit_id",
+            row,
+            "被告",
+        ) {
+            errors.push(e);
+            continue;
+        }
+        match Lawsuit::parse(&f, today) {
+            Ok(l) if suits.iter().any(|s| s.case_no == l.case_no) => errors.push(cases::row_error(
+                row,
+                DomainError::field(
+                    "duplicate_case_no",
+                    "case_no",
+                    format!("案号{}在文件中重复", l.case_no),
+                ),
+                &IMPORT_COLUMNS,
+            )),
+            Ok(l) => suits.push(l),
+            Err(e) => errors.push(cases::row_error(row, e, &IMPORT_COLUMNS)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Rows(errors));
+    }
+    if suits.is_empty() {
+        return Err(DomainError::field("empty_file", "file", "导入文件中没有数据行").into());
+    }
+    let mut tx = app.db.begin().await?;
+    for l in &suits {
+        insert_lawsuit(&mut tx, app, actor, l).await?;
+    }
+    let numbers: Vec<String> = suits.into_iter().map(|l| l.case_no).collect();
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "import",
+        "lt_case",
+        "",
+        None,
+        Some(json!({"rows": numbers.len(), "case_nos": numbers})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(numbers)
+}
+
+pub async fn warnings(app: &App, actor: &Actor) -> AppResult<Vec<CaseRow>> {
+    actor.require(Permission::ReadCases)?;
+    let rows = TABLE.warnings(app, actor).await?;
+    Ok(rows.iter().map(|r| case_row(app, r)).collect())
+}
+
+// ---------- 司法建议 / 检察建议 ----------
+
+const SUGGESTION_COLUMNS: &str = "c.id, c.kind, c.issuer, c.doc_no, c.received_date, a.name, c.content, c.status, c.reply_date, \
+     c.rectified_date, c.next_due, c.next_due_unit, c.version, c.unit_id, c.addressee_unit_id, c.case_id, c.reply, c.rectification, c.last_event_date";
+
+/// How suggestions are listed and counted: in the scope of the unit that registered them and of
+/// the unit they are addressed to.
+pub const SUGGESTIONS: Table = Table {
+    table: "lt_suggestions c",
+    from: "lt_suggestions c LEFT JOIN units a ON a.id = c.addressee_unit_id",
+    columns: SUGGESTION_COLUMNS,
+    scope: &["c.unit_id", "c.addressee_unit_id"],
+    year: "c.received_year",
+    order: "c.received_date DESC, c.id DESC",
+    text: "(c.issuer LIKE $1 OR c.doc_no LIKE $1 OR c.content LIKE $1 \
+           OR c.addressee_unit_id IN (SELECT u.id FROM units u WHERE u.name LIKE $1))",
+    status: |s| SuggestionStatus::parse(s).map(SuggestionStatus::code),
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SuggestionRow {
+    pub id: i64,
+    pub kind_label: &'static str,
+    pub issuer: String,
+    pub doc_no: Option<String>,
+    pub received_date: String,
+    pub addressee: String,
+    pub content: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub reply_date: Option<String>,
+    pub rectified_date: Option<String>,
+    pub next_due: Option<String>,
+    pub deadline_state: &'static str,
+    pub deadline_label: &'static str,
+    pub days_left: Option<i64>,
+    pub days_unit: &'static str,
+    pub version: i64,
+    pub unit_id: i64,
+    pub case_id: Option<i64>,
+    pub reply: Option<String>,
+    pub rectification: Option<String>,
+}
+
+fn suggestion_row(app: &App, r: &AnyRow) -> SuggestionRow {
+    let next_due: Option<String> = r.get(10);
+    let next_unit: Option<String> = r.get(11);
+    let (state, left, unit) = deadlines::row_state(
+        app,
+        next_due.as_deref().and_then(|d| d.parse().ok()),
+        next_unit.as_deref(),
+    );
+    let status: String = r.get(7);
+    SuggestionRow {
+        id: r.get(0),
+        kind_label: label_of(r.get(1), SuggestionKind::parse, SuggestionKind::label),
+        issuer: r.get(2),
+        doc_no: r.get(3),
+        received_date: r.get(4),
+        addressee: r.get::<Option<String>, _>(5).unwrap_or_default(),
+        content: r.get(6),
+        status_label: SuggestionStatus::parse(&status)
+            .map(|s| s.label())
+            .unwrap_or(""),
+        status,
+        reply_date: r.get(8),
+        rectified_date: r.get(9),
+        next_due,
+        deadline_state: state.code(),
+        deadline_label: state.label(),
+        days_left: left,
+        days_unit: unit,
+        version: r.get(12),
+        unit_id: r.get(13),
+        case_id: r.get(15),
+        reply: r.get(16),
+        rectification: r.get(17),
+    }
+}
+
+pub async fn list_suggestions(
+    app: &App,
+    actor: &Actor,
+    q: &ListQuery,
+) -> AppResult<Page<SuggestionRow>> {
+    actor.require(Permission::ReadCases)?;
+    let defs = suggestion_indicator_defs();
+    let (where_sql, binds) = SUGGESTIONS.filter(app, actor, q, &defs).await?;
+    let (rows, total, page, per_page) = SUGGESTIONS.page(app, &where_sql, &binds, q).await?;
+    let items = rows.iter().map(|r| suggestion_row(app, r)).collect();
+    Ok(Page::new(items, total, page, per_page))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SuggestionDetail {
+    pub s: SuggestionRow,
+    /// The lawsuit it arose from: (id, 案号).
+    pub lawsuit: Option<(i64, String)>,
+    pub events: Vec<EventView>,
+    pub deadlines: Vec<deadlines::DeadlineView>,
+    pub actions: Vec<(String, &'static str)>,
+}
+
+async fn load_suggestion(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<AnyRow> {
+    let sql = format!(
+        "SELECT {SUGGESTION_COLUMNS} FROM {} WHERE c.id = $1 AND {}",
+        SUGGESTIONS.from,
+        actor.scope.sql(SUGGESTIONS.scope)
+    );
+    sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(AppError::NotFound("建议"))
+}
+
+pub async fn suggestion_detail(app: &App, actor: &Actor, id: i64) -> AppResult<SuggestionDetail> {
+    actor.require(Permission::ReadCases)?;
+    let mut conn = app.db.pool.acquire().await?;
+    let r = load_suggestion(&mut conn, actor, id).await?;
+    let s = suggestion_row(app, &r);
+    let lawsuit = match s.case_id {
+        Some(cid) => sqlx::query_scalar::<_, String>("SELECT case_no FROM lt_cases WHERE id = $1")
+            .bind(cid)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|no| (cid, no)),
+        None => None,
+    };
+    let events = cases::load_events(&mut conn, "lt_suggestion_events", id, |a| {
+        if a == "register" {
+            "登记建议"
+        } else {
+            SuggestionAction::parse(a).map(|a| a.label()).unwrap_or("")
+        }
+    })
+    .await?;
+    let ds = deadlines::load(&mut conn, SUGGESTION_MODULE, id).await?;
+    let deadlines = ds
+        .iter()
+        .map(|d| deadlines::view(app, d, lt::SuggestionDeadline::Reply.label()))
+        .collect();
+    let actions = if may_write(actor, s.unit_id) {
+        let status = SuggestionStatus::parse(&s.status)?;
+        SuggestionAction::ALL
+            .iter()
+            .filter(|a| {
+                matches!(
+                    (status, a),
+                    (SuggestionStatus::Pending, SuggestionAction::Reply)
+                        | (SuggestionStatus::Replied, SuggestionAction::Rectify)
+                )
+            })
+            .map(|a| (a.code().to_string(), a.label()))
+            .collect()
+    } else {
+        vec![]
+    };
+    Ok(SuggestionDetail {
+        s,
+        lawsuit,
+        events,
+        deadlines,
+        actions,
+    })
+}
+
+/// Registers a 司法建议 / 检察建议 received by a unit, and opens its reply deadline.
+pub async fn register_suggestion(app: &App, actor: &Actor, f: &Fields) -> AppResult<i64> {
+    actor.require(Permission::WriteLitigation)?;
+    let s = Suggestion::parse(f, app.today())?;
+    let mut tx = app.db.begin().await?;
+    let addressee: Option<String> = sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
+        .bind(s.unit_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(addressee) = addressee else {
+        return Err(
+            DomainError::field("not_found", "unit_id", "被建议单位不是本行政区划内的单位").into(),
+        );
+    };
+    let case_id = match &s.case_no {
+        Some(no) => {
+            let sql = format!(
+                "SELECT c.id FROM lt_cases c WHERE c.case_no = $1 AND {}",
+                actor.scope.sql(TABLE.scope)
+            );
+            Some(
+                sqlx::query_scalar::<_, i64>(&sql)
+                    .bind(no)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| {
+                        DomainError::field(
+                            "not_found",
+                            "case_no",
+                            format!("关联应诉案号“{no}”不存在或无权查看"),
+                        )
+                    })?,
+            )
+        }
+        None => None,
+    };
+    let (n, unit, event, basis) = s.reply_rule(&app.config.litigation);
+    let clock = Clock::new(s.received_date, event, n, unit, basis);
+    let due = clock.compute(&app.cal)?.due;
+    let now = app.now_text();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO lt_suggestions (unit_id, addressee_unit_id, case_id, kind, issuer, doc_no, received_date, received_year, content, status, \
+         last_event_date, next_due, next_due_unit, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $7, $11, $12, 1, $13, $13) RETURNING id",
+    )
+    .bind(actor.unit_id)
+    .bind(s.unit_id)
+    .bind(case_id)
+    .bind(s.kind.code())
+    .bind(&s.issuer)
+    .bind(&s.doc_no)
+    .bind(s.received_date.to_string())
+    .bind(i64::from(s.received_date.year()))
+    .bind(&s.content)
+    .bind(SuggestionStatus::Pending.code())
+    .bind(due.map(|d| d.to_string()))
+    .bind(clock.unit.code())
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await?;
+    deadlines::open(
+        &mut tx,
+        app,
+        SUGGESTION_MODULE,
+        id,
+        lt::SuggestionDeadline::Reply.code(),
+        clock,
+    )
+    .await?;
+    let summary = format!("{}向{}制发{}", s.issuer, addressee, s.kind.label());
+    cases::insert_event(
+        &mut tx,
+        app,
+        actor,
+        "lt_suggestion_events",
+        id,
+        "register",
+        s.received_date,
+        json!({"summary": summary}),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "create",
+        "lt_suggestion",
+        &id.to_string(),
+        None,
+        Some(serde_json::to_value(&s)?),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records the reply to a suggestion, or its rectification.
+pub async fn suggestion_step(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    action: &str,
+    f: &Fields,
+    expected_version: Option<i64>,
+) -> AppResult<()> {
+    actor.require(Permission::ReadCases)?;
+    let action = SuggestionAction::parse(action)?;
+    let mut tx = app.db.begin().await?;
+    let r = load_suggestion(&mut tx, actor, id).await?;
+    let s = suggestion_row(app, &r);
+    if !may_write(actor, s.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    cases::check_version(expected_version, s.version)?;
+    let step = SuggestionStep::parse(action, f)?;
+    let status = SuggestionStatus::parse(&s.status)?;
+    let last = stored_date(&r.get::<String, _>(18))?;
+    let (to, effects) = step.apply(
+        status,
+        stored_date(&s.received_date)?,
+        Some(last),
+        app.today(),
+    )?;
+    let ds = deadlines::load(&mut tx, SUGGESTION_MODULE, id).await?;
+    // A suggestion's steps only complete its reply deadline; none opens one.
+    let (next_due, next_unit) = deadlines::apply_effects(
+        &mut tx,
+        app,
+        SUGGESTION_MODULE,
+        id,
+        ds,
+        &effects,
+        |_, start| {
+            Clock::new(
+                start,
+                "",
+                0,
+                fazhi_domain::deadline::PeriodUnit::CalendarDays,
+                "",
+            )
+        },
+    )
+    .await?;
+    let (reply, rectified) = match action {
+        SuggestionAction::Reply => (Some(&step), None),
+        SuggestionAction::Rectify => (None, Some(&step)),
+    };
+    let updated = sqlx::query(
+        "UPDATE lt_suggestions SET status = $1, reply_date = COALESCE($2, reply_date), reply = COALESCE($3, reply), \
+         rectified_date = COALESCE($4, rectified_date), rectification = COALESCE($5, rectification), last_event_date = $6, \
+         next_due = $7, next_due_unit = $8, version = version + 1, updated_at = $9 WHERE id = $10 AND version = $11",
+    )
+    .bind(to.code())
+    .bind(reply.map(|s| s.date.to_string()))
+    .bind(reply.map(|s| s.notes.clone()))
+    .bind(rectified.map(|s| s.date.to_string()))
+    .bind(rectified.map(|s| s.notes.clone()))
+    .bind(step.date.to_string())
+    .bind(next_due.map(|d| d.to_string()))
+    .bind(next_unit)
+    .bind(app.now_text())
+    .bind(id)
+    .bind(s.version)
+    .execute(&mut *tx)
+    .await?;
+    cases::updated_once(updated)?;
+    let detail = cases::step_detail(&step, format!("{}：{}", action.label(), step.notes))?;
+    cases::log_step(
+        &mut tx,
+        app,
+        actor,
+        ("lt_suggestion_events", "lt_suggestion"),
+        id,
+        action.code(),
+        step.date,
+        (status.code(), to.code()),
+        s.version,
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `supervision.*` (`indicators.md`): suggestions received in the period and their replies.
+pub fn suggestion_indicator_defs() -> Vec<IndicatorDef> {
+    let count = |key, label, unit, def, cond: &str| {
+        IndicatorDef::count(key, label, unit, def, CountDef::cases(cond.into()))
+    };
+    vec![
+        count(
+            "supervision.suggestions",
+            "收到司法建议、检察建议",
+            "件",
+            "本期收到的司法建议和检察建议件数",
+            "c.received_year = {Y}",
+        ),
+        count(
+            "supervision.judicial_suggestions",
+            "司法建议",
+            "件",
+            "本期收到的司法建议件数",
+            "c.received_year = {Y} AND c.kind = 'judicial'",
+        ),
+        count(
+            "supervision.procuratorial_suggestions",
+            "检察建议",
+            "件",
+            "本期收到的检察建议件数",
+            "c.received_year = {Y} AND c.kind = 'procuratorial'",
+        ),
+        count(
+            "supervision.replied",
+            "已回复",
+            "件",
+            "本期收到且已回复的件数",
+            "c.received_year = {Y} AND c.reply_date IS NOT NULL",
+        ),
+        IndicatorDef::rate(
+            "supervision.reply_rate",
+            "回复率",
+            "已回复件数 ÷ 收到件数",
+            "supervision.replied",
+            "supervision.suggestions",
+        ),
+        count(
+            "supervision.rectified",
+            "已整改",
+            "件",
+            "本期收到且已整改完成的件数",
+            "c.received_year = {Y} AND c.rectified_date IS NOT NULL",
+        ),
+    ]
+}
+
+pub async fn suggestion_indicators(
+    app: &App,
+    actor: &Actor,
+    year: i32,
+    unit: Option<i64>,
+    children: bool,
+) -> AppResult<Vec<IndicatorValue>> {
+    SUGGESTIONS
+        .indicators(
+            app,
+            actor,
+            &suggestion_indicator_defs(),
+            year,
+            unit,
+            children,
+        )
+        .await
+}
+
+pub async fn suggestion_warnings(app: &App, actor: &Actor) -> AppResult<Vec<SuggestionRow>> {
+    actor.require(Permission::ReadCases)?;
+    let rows = SUGGESTIONS.warnings(app, actor).await?;
+    Ok(rows.iter().map(|r| suggestion_row(app, r)).collect())
+}

@@ -1,0 +1,1349 @@
+//! 行政应诉 — responding to administrative litigation under the Administrative Procedure Law
+//! (`legal-rules.md` §2), with the 司法建议 / 检察建议 a unit receives.
+//!
+//! Built on the pattern of [`crate::reconsideration`]: statuses, steps, one transition table
+//! ([`transition`]), the deadlines each step opens or completes ([`apply`], returning shared
+//! [`crate::deadline::Effect`]s), and the outcome types with their configurable 败诉 flag. A case
+//! runs through instances (一审 / 二审 / 再审), each with its own dates, hearings, head-of-agency
+//! appearance and outcome.
+
+use crate::calendar::format_date_cn;
+use crate::deadline::PeriodUnit;
+use crate::error::{optional_text, required_text, DomainError, DomainResult};
+use crate::fields::{get, or_default, parse_bool, parse_date, Fields};
+use crate::party::{Party, PartyRole};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+coded_enum!(
+    /// Where a lawsuit stands.
+    Status, "status", "案件状态" {
+        FirstInstance = "first_instance", "一审审理中";
+        AppealWindow = "appeal_window", "一审已裁判（上诉期内）";
+        Appeal = "appeal", "二审审理中";
+        Retrial = "retrial", "再审审理中";
+        Final = "final", "裁判已生效";
+    }
+);
+
+impl Status {
+    /// A court is hearing the case (an instance without outcome).
+    pub fn is_pending(self) -> bool {
+        matches!(self, Self::FirstInstance | Self::Appeal | Self::Retrial)
+    }
+}
+
+coded_enum!(
+    /// 审级.
+    Level, "level", "审级" {
+        First = "first", "一审";
+        Appeal = "appeal", "二审";
+        Retrial = "retrial", "再审";
+    }
+);
+
+coded_enum!(
+    /// Judgment and ruling types (行诉法 Arts 60, 62, 69–78, 89; `legal-rules.md` §2.3).
+    OutcomeType, "outcome", "裁判结果" {
+        RejectClaim = "reject_claim", "判决驳回诉讼请求";
+        Revoke = "revoke", "判决撤销或部分撤销";
+        OrderDuty = "order_duty", "判决履行法定职责";
+        OrderPayment = "order_payment", "判决履行给付义务";
+        ConfirmIllegal = "confirm_illegal", "判决确认违法";
+        ConfirmVoid = "confirm_void", "判决确认无效";
+        Change = "change", "判决变更";
+        AgreementRemedy = "agreement_remedy", "行政协议判决（继续履行、补救、赔偿或补偿）";
+        UpholdOriginal = "uphold_original", "驳回上诉或再审申请，维持原裁判";
+        NotRegistered = "not_registered", "裁定不予立案";
+        DismissSuit = "dismiss_suit", "裁定驳回起诉";
+        Withdrawn = "withdrawn", "裁定准许撤诉（二审、再审中为撤回上诉或再审申请）";
+        WithdrawnAfterChange = "withdrawn_after_change", "被告改变行政行为后裁定准许撤诉";
+        Mediated = "mediated", "调解结案";
+    }
+);
+
+impl OutcomeType {
+    /// A judgment (判决) after a trial, as opposed to a ruling or mediation.
+    pub fn is_judgment(self) -> bool {
+        matches!(
+            self,
+            Self::RejectClaim
+                | Self::Revoke
+                | Self::OrderDuty
+                | Self::OrderPayment
+                | Self::ConfirmIllegal
+                | Self::ConfirmVoid
+                | Self::Change
+                | Self::AgreementRemedy
+                | Self::UpholdOriginal
+        )
+    }
+
+    /// The appeal window a first-instance outcome opens (行诉法 Art 85): 15 days for a judgment,
+    /// 10 for the appealable rulings; none for withdrawal or mediation.
+    pub fn appeal_days(self) -> Option<u32> {
+        match self {
+            Self::NotRegistered | Self::DismissSuit => Some(10),
+            Self::Withdrawn | Self::WithdrawnAfterChange | Self::Mediated => None,
+            Self::UpholdOriginal => None,
+            _ => Some(15),
+        }
+    }
+
+    /// Whether this outcome is a loss (败诉) under the configured table. 维持原裁判, and a
+    /// withdrawal at the appeal or retrial level (撤回上诉 / 再审申请), leave the previous outcome in
+    /// force and take its loss.
+    pub fn is_loss(self, rules: &Rules, level: Level, previous_lost: bool) -> bool {
+        match self {
+            Self::UpholdOriginal => previous_lost,
+            Self::Withdrawn if level != Level::First => previous_lost,
+            other => rules.lost_outcomes.contains(&other),
+        }
+    }
+}
+
+coded_enum!(
+    /// Who appeared for the agency at a hearing (出庭规定; `legal-rules.md` §2.2).
+    Appearance, "appearance", "出庭情况" {
+        Head = "head", "行政机关负责人出庭";
+        Staff = "staff", "相应的工作人员出庭";
+        LawyerOnly = "lawyer_only", "仅委托律师出庭";
+        Absent = "absent", "无人出庭";
+    }
+);
+
+coded_enum!(
+    /// Why the head could not appear (出庭规定 Arts 8–9).
+    Excuse, "excuse", "负责人不能出庭的理由" {
+        ForceMajeure = "force_majeure", "不可抗力";
+        Accident = "accident", "意外事件";
+        OfficialDuty = "official_duty", "需要履行他人不能代替的公务";
+        Other = "other", "其他正当事由";
+    }
+);
+
+/// Whether an appearance meets the duty of 行诉法 Art 3(3): the head, or — with a documented
+/// excuse when the court asked for the head — the relevant staff. A lawyer alone, or nobody,
+/// never does.
+pub fn appearance_compliant(a: Appearance, head_notified: bool, excused: bool) -> bool {
+    match a {
+        Appearance::Head => true,
+        Appearance::Staff => !head_notified || excused,
+        Appearance::LawyerOnly | Appearance::Absent => false,
+    }
+}
+
+coded_enum!(
+    /// What followed a refusal to perform a judgment (行诉法 Art 96).
+    NonPerformance, "consequence", "不履行的后果" {
+        None = "none", "暂无";
+        Transfer = "transfer", "通知银行划拨";
+        DailyFine = "daily_fine", "对负责人按日处罚款";
+        PublicNotice = "public_notice", "公告拒绝履行情况";
+        JudicialSuggestion = "judicial_suggestion", "向监察机关或上一级行政机关提出司法建议";
+        Detention = "detention", "对直接责任人员予以拘留";
+    }
+);
+
+coded_enum!(
+    /// Deadlines the defendant keeps (`legal-rules.md` §2.1).
+    DeadlineKind, "kind", "期限类型" {
+        Defence = "defence", "提交答辩状及证据期限";
+        EvidenceDelayRequest = "evidence_delay_request", "申请延期提供证据期限";
+        LateEvidence = "late_evidence", "延期提供证据期限";
+        AppealWindow = "appeal_window", "上诉期限";
+        Performance = "performance", "履行判决期限";
+    }
+);
+
+coded_enum!(
+    /// The steps of the response.
+    Action, "action", "办理步骤" {
+        FileDefence = "file_defence", "提交答辩状及证据";
+        RequestEvidenceDelay = "request_evidence_delay", "申请延期提供证据";
+        GrantEvidenceDelay = "grant_evidence_delay", "法院准许延期提供证据";
+        SubmitLateEvidence = "submit_late_evidence", "补充提交证据";
+        ScheduleHearing = "schedule_hearing", "收到开庭传票";
+        RecordHearing = "record_hearing", "登记开庭及出庭情况";
+        Judge = "judge", "登记裁判结果";
+        Appeal = "appeal", "登记上诉";
+        Finalize = "finalize", "登记裁判生效";
+        Retry = "retry", "登记再审";
+        RecordPerformance = "record_performance", "登记履行情况";
+    }
+);
+
+/// The one transition table.
+pub fn transition(from: Status, action: Action) -> DomainResult<Status> {
+    use Action as A;
+    use Status as S;
+    let to = match (from, action) {
+        (
+            s,
+            A::FileDefence
+            | A::RequestEvidenceDelay
+            | A::GrantEvidenceDelay
+            | A::SubmitLateEvidence
+            | A::ScheduleHearing
+            | A::RecordHearing,
+        ) if s.is_pending() => s,
+        // Where a first-instance outcome goes depends on it (see `apply`); AppealWindow here.
+        (S::FirstInstance, A::Judge) => S::AppealWindow,
+        (S::Appeal | S::Retrial, A::Judge) => S::Final,
+        (S::AppealWindow, A::Appeal) => S::Appeal,
+        (S::AppealWindow, A::Finalize) => S::Final,
+        (S::Final, A::Retry) => S::Retrial,
+        (S::Final, A::RecordPerformance) => S::Final,
+        _ => return Err(crate::procedure::illegal_transition(from, action)),
+    };
+    Ok(to)
+}
+
+pub fn allowed_actions(from: Status) -> Vec<Action> {
+    crate::procedure::allowed(Action::ALL, from, transition)
+}
+
+/// Configurable rules (docs/configuration.md). The 败诉 table is common reporting practice, not
+/// statute (`legal-rules.md` §2.3, §13 item 5: UNCONFIRMED).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Rules {
+    /// Outcomes counted as 败诉. Add `withdrawn_after_change` or `mediated` where the province
+    /// counts them.
+    pub lost_outcomes: Vec<OutcomeType>,
+    /// Which outcome `litigation.lost` and `litigation.loss_rate` count: the final one (default)
+    /// or the first instance's. Both are always available as their own keys.
+    pub loss_basis: LossBasis,
+    /// Reply period for a 司法建议 when the court sets none (UNCONFIRMED: courts set it; 30 days
+    /// is common).
+    pub judicial_reply_days: u32,
+    /// Reply period for a 检察建议 in months (《人民检察院检察建议工作规定》: two months).
+    pub procuratorial_reply_months: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LossBasis {
+    #[default]
+    Final,
+    FirstInstance,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        use OutcomeType as O;
+        Self {
+            lost_outcomes: vec![
+                O::Revoke,
+                O::OrderDuty,
+                O::OrderPayment,
+                O::ConfirmIllegal,
+                O::ConfirmVoid,
+                O::Change,
+                O::AgreementRemedy,
+            ],
+            loss_basis: LossBasis::Final,
+            judicial_reply_days: 30,
+            procuratorial_reply_months: 2,
+        }
+    }
+}
+
+/// Period, unit, start event and basis of each deadline. `days` overrides the period where the
+/// court sets it (performance, a granted evidence delay).
+pub fn deadline_rule(
+    kind: DeadlineKind,
+    days: Option<u32>,
+) -> (u32, PeriodUnit, &'static str, &'static str) {
+    use DeadlineKind as K;
+    use PeriodUnit::CalendarDays;
+    match kind {
+        K::Defence => (
+            15,
+            CalendarDays,
+            "收到起诉状副本之日",
+            "《行政诉讼法》第六十七条第一款",
+        ),
+        K::EvidenceDelayRequest => (
+            15,
+            CalendarDays,
+            "收到起诉状副本之日",
+            "《行政诉讼法》第三十六条第一款、《行诉解释》第三十四条",
+        ),
+        K::LateEvidence => (
+            days.unwrap_or(15),
+            CalendarDays,
+            "正当事由消除之日",
+            "《行诉解释》第三十四条",
+        ),
+        K::AppealWindow => (
+            days.unwrap_or(15),
+            CalendarDays,
+            "裁判文书送达之日",
+            "《行政诉讼法》第八十五条",
+        ),
+        K::Performance => (
+            days.unwrap_or(30),
+            CalendarDays,
+            "裁判生效之日",
+            "生效裁判确定的履行期限",
+        ),
+    }
+}
+
+/// A 案号 as courts write it, e.g. （2024）粤5302行初12号: the year in brackets, the character 行
+/// (an administrative case) and 号. Half-width brackets are accepted and normalised.
+pub fn parse_court_case_no(s: &str, field: &str) -> DomainResult<String> {
+    let s = s
+        .trim()
+        .replace('(', "（")
+        .replace(')', "）")
+        .replace(' ', "");
+    if s.is_empty() {
+        return Err(DomainError::required(field, "案号"));
+    }
+    let bad = || {
+        DomainError::field(
+            "invalid_case_no",
+            field,
+            format!("案号“{s}”格式不正确，应为（2024）粤5302行初12号的形式"),
+        )
+    };
+    let rest = s.strip_prefix('（').ok_or_else(bad)?;
+    let (year, rest) = rest.split_once('）').ok_or_else(bad)?;
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    if !rest.contains('行') || !rest.ends_with('号') || s.chars().count() > 40 {
+        return Err(bad());
+    }
+    Ok(s)
+}
+
+/// What a clerk enters for a step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Step {
+    FileDefence {
+        date: NaiveDate,
+    },
+    RequestEvidenceDelay {
+        date: NaiveDate,
+        reason: String,
+    },
+    GrantEvidenceDelay {
+        /// The day the cause ended; the 15 days run from it.
+        date: NaiveDate,
+    },
+    SubmitLateEvidence {
+        date: NaiveDate,
+    },
+    ScheduleHearing {
+        date: NaiveDate,
+        hearing_date: NaiveDate,
+        /// The court notified the head to appear (出庭通知书).
+        head_notified: bool,
+    },
+    RecordHearing {
+        date: NaiveDate,
+        appearance: Appearance,
+        person: Option<String>,
+        post: Option<String>,
+        lawyer: Option<String>,
+        excuse: Option<Excuse>,
+        excuse_evidence: Option<String>,
+    },
+    Judge {
+        /// The date of the judgment or ruling.
+        date: NaiveDate,
+        /// The date it was served on the agency (the appeal window runs from it).
+        served_date: NaiveDate,
+        outcome: OutcomeType,
+        compensation: bool,
+        performance_days: Option<u32>,
+        summary: Option<String>,
+    },
+    Appeal {
+        date: NaiveDate,
+        by_defendant: bool,
+        court: String,
+        case_no: String,
+    },
+    Finalize {
+        date: NaiveDate,
+    },
+    Retry {
+        date: NaiveDate,
+        court: String,
+        case_no: String,
+    },
+    RecordPerformance {
+        date: NaiveDate,
+        performed: bool,
+        consequence: NonPerformance,
+        notes: Option<String>,
+    },
+}
+
+impl Step {
+    pub fn action(&self) -> Action {
+        match self {
+            Self::FileDefence { .. } => Action::FileDefence,
+            Self::RequestEvidenceDelay { .. } => Action::RequestEvidenceDelay,
+            Self::GrantEvidenceDelay { .. } => Action::GrantEvidenceDelay,
+            Self::SubmitLateEvidence { .. } => Action::SubmitLateEvidence,
+            Self::ScheduleHearing { .. } => Action::ScheduleHearing,
+            Self::RecordHearing { .. } => Action::RecordHearing,
+            Self::Judge { .. } => Action::Judge,
+            Self::Appeal { .. } => Action::Appeal,
+            Self::Finalize { .. } => Action::Finalize,
+            Self::Retry { .. } => Action::Retry,
+            Self::RecordPerformance { .. } => Action::RecordPerformance,
+        }
+    }
+
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            Self::FileDefence { date }
+            | Self::RequestEvidenceDelay { date, .. }
+            | Self::GrantEvidenceDelay { date }
+            | Self::SubmitLateEvidence { date }
+            | Self::ScheduleHearing { date, .. }
+            | Self::RecordHearing { date, .. }
+            | Self::Judge { date, .. }
+            | Self::Appeal { date, .. }
+            | Self::Finalize { date }
+            | Self::Retry { date, .. }
+            | Self::RecordPerformance { date, .. } => *date,
+        }
+    }
+
+    pub fn parse(action: Action, f: &Fields) -> DomainResult<Self> {
+        let date = |label: &str| parse_date(get(f, "date"), "date", label);
+        let text = |k: &str, label: &str, max| required_text(get(f, k), k, label, max);
+        let opt = |k: &str, label: &str, max| optional_text(get(f, k), k, label, max);
+        Ok(match action {
+            Action::FileDefence => Self::FileDefence {
+                date: date("提交答辩状日期")?,
+            },
+            Action::RequestEvidenceDelay => Self::RequestEvidenceDelay {
+                date: date("申请日期")?,
+                reason: text("reason", "延期提供证据的正当事由", 500)?,
+            },
+            Action::GrantEvidenceDelay => Self::GrantEvidenceDelay {
+                date: date("正当事由消除日期")?,
+            },
+            Action::SubmitLateEvidence => Self::SubmitLateEvidence {
+                date: date("补充提交证据日期")?,
+            },
+            Action::ScheduleHearing => Self::ScheduleHearing {
+                date: date("收到传票日期")?,
+                hearing_date: parse_date(get(f, "hearing_date"), "hearing_date", "开庭日期")?,
+                head_notified: parse_bool(get(f, "head_notified")),
+            },
+            Action::RecordHearing => {
+                let appearance = Appearance::parse(get(f, "appearance"))?;
+                let excuse = match get(f, "excuse").trim() {
+                    "" => None,
+                    s => Some(Excuse::parse(s)?),
+                };
+                Self::RecordHearing {
+                    date: date("开庭日期")?,
+                    appearance,
+                    person: opt("person", "出庭人员姓名", 50)?,
+                    post: opt("post", "出庭人员职务", 50)?,
+                    lawyer: opt("lawyer", "委托律师", 100)?,
+                    excuse,
+                    excuse_evidence: opt("excuse_evidence", "不能出庭的证明材料", 500)?,
+                }
+            }
+            Action::Judge => {
+                let date = date("裁判日期")?;
+                let served = get(f, "served_date");
+                Self::Judge {
+                    date,
+                    served_date: if served.trim().is_empty() {
+                        date
+                    } else {
+                        parse_date(served, "served_date", "送达日期")?
+                    },
+                    outcome: OutcomeType::parse(get(f, "outcome"))?,
+                    compensation: parse_bool(get(f, "compensation")),
+                    performance_days: parse_days(get(f, "performance_days"))?,
+                    summary: opt("summary", "裁判主要内容", 2000)?,
+                }
+            }
+            Action::Appeal => Self::Appeal {
+                date: date("上诉日期")?,
+                by_defendant: parse_bool(or_default(get(f, "by_defendant"), "0")),
+                court: text("court", "二审法院", 100)?,
+                case_no: parse_court_case_no(get(f, "case_no"), "case_no")?,
+            },
+            Action::Finalize => Self::Finalize {
+                date: date("裁判生效日期")?,
+            },
+            Action::Retry => Self::Retry {
+                date: date("再审立案日期")?,
+                court: text("court", "再审法院", 100)?,
+                case_no: parse_court_case_no(get(f, "case_no"), "case_no")?,
+            },
+            Action::RecordPerformance => Self::RecordPerformance {
+                date: date("登记日期")?,
+                performed: parse_bool(or_default(get(f, "performed"), "1")),
+                consequence: NonPerformance::parse(or_default(get(f, "consequence"), "none"))?,
+                notes: opt("notes", "履行情况", 1000)?,
+            },
+        })
+    }
+}
+
+fn parse_days(s: &str) -> DomainResult<Option<u32>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    match s.parse::<u32>() {
+        Ok(n) if (1..=365).contains(&n) => Ok(Some(n)),
+        _ => Err(DomainError::field(
+            "invalid_number",
+            "performance_days",
+            "履行期限应为1至365的整数（日）",
+        )),
+    }
+}
+
+/// What the procedure needs to know about a case and its current instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFacts {
+    pub status: Status,
+    pub level: Level,
+    /// The current instance's registration (立案) date.
+    pub registered_date: NaiveDate,
+    pub last_event_date: NaiveDate,
+    /// Hearings recorded in the current instance.
+    pub hearings: i64,
+    /// The latest outcome's date, type and loss (for appeals, 维持原裁判 and finality).
+    pub outcome_date: Option<NaiveDate>,
+    pub outcome: Option<OutcomeType>,
+    pub outcome_lost: bool,
+    /// The open defence deadline's due date, if any (the late-evidence request must precede it).
+    pub evidence_request_due: Option<NaiveDate>,
+    pub evidence_delay_requested: bool,
+    pub late_evidence_open: bool,
+    pub performance_days: Option<u32>,
+    pub requires_performance: bool,
+    /// The open appeal window's due date: the outcome takes effect only after it.
+    pub appeal_due: Option<NaiveDate>,
+}
+
+/// A new instance a step opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewInstance {
+    pub level: Level,
+    pub court: String,
+    pub case_no: String,
+    pub registered_date: NaiveDate,
+}
+
+/// What a step changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changes {
+    /// The current instance's outcome: (type, date, served, lost).
+    pub outcome: Option<(OutcomeType, NaiveDate, NaiveDate, bool)>,
+    /// The case's outcome became final on this date.
+    pub final_date: Option<NaiveDate>,
+    pub requires_performance: Option<bool>,
+    pub performance_days: Option<u32>,
+    pub performed: Option<bool>,
+    pub new_instance: Option<NewInstance>,
+    /// A hearing with its appearance compliance.
+    pub hearing: Option<bool>,
+}
+
+pub type Effect = crate::deadline::Effect<DeadlineKind>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: Status,
+    pub changes: Changes,
+    pub effects: Vec<Effect>,
+}
+
+fn err(code: &'static str, field: &str, msg: impl Into<String>) -> DomainError {
+    DomainError::field(code, field, msg)
+}
+
+/// Takes one step: checks it against the status and the case's dates and returns the new status,
+/// the changes and the deadline effects.
+pub fn apply(
+    facts: &CaseFacts,
+    step: &Step,
+    today: NaiveDate,
+    rules: &Rules,
+) -> DomainResult<Outcome> {
+    let mut status = transition(facts.status, step.action())?;
+    let date = step.date();
+    if date > today {
+        return Err(err("date_in_future", "date", "日期不能晚于今天"));
+    }
+    if let Step::Appeal { .. } = step {
+        if let Some(j) = facts.outcome_date.filter(|j| date < *j) {
+            return Err(err(
+                "appeal_before_judgment",
+                "date",
+                format!("上诉日期不能早于一审裁判日期（{}）", format_date_cn(j)),
+            ));
+        }
+    }
+    if date < facts.last_event_date {
+        return Err(err(
+            "date_before_previous_step",
+            "date",
+            format!(
+                "日期不能早于上一办理步骤的日期（{}）",
+                format_date_cn(facts.last_event_date)
+            ),
+        ));
+    }
+    use DeadlineKind as K;
+    let mut ch = Changes::default();
+    let mut fx = Vec::new();
+    match step {
+        Step::FileDefence { date } => {
+            fx.push(Effect::Complete {
+                kind: K::Defence,
+                date: *date,
+            });
+            if !facts.evidence_delay_requested {
+                fx.push(Effect::Complete {
+                    kind: K::EvidenceDelayRequest,
+                    date: *date,
+                });
+            }
+        }
+        Step::RequestEvidenceDelay { date, .. } => {
+            if facts.evidence_delay_requested {
+                return Err(err(
+                    "already_requested",
+                    "action",
+                    "本审级已经申请过延期提供证据",
+                ));
+            }
+            match facts.evidence_request_due {
+                Some(due) if *date <= due => {}
+                Some(due) => {
+                    return Err(err(
+                        "request_out_of_time",
+                        "date",
+                        format!(
+                            "延期提供证据应在收到起诉状副本之日起15日内（{}前）书面申请",
+                            format_date_cn(due)
+                        ),
+                    ))
+                }
+                None => {
+                    return Err(err(
+                        "request_out_of_time",
+                        "action",
+                        "答辩期已结束，不能再申请延期提供证据",
+                    ))
+                }
+            }
+            fx.push(Effect::Complete {
+                kind: K::EvidenceDelayRequest,
+                date: *date,
+            });
+        }
+        Step::GrantEvidenceDelay { date } => {
+            if !facts.evidence_delay_requested {
+                return Err(err("no_request", "action", "尚未登记延期提供证据申请"));
+            }
+            fx.push(Effect::Open {
+                kind: K::LateEvidence,
+                start: *date,
+            });
+        }
+        Step::SubmitLateEvidence { date } => {
+            if !facts.late_evidence_open {
+                return Err(err(
+                    "no_delay_granted",
+                    "action",
+                    "法院尚未准许延期提供证据",
+                ));
+            }
+            fx.push(Effect::Complete {
+                kind: K::LateEvidence,
+                date: *date,
+            });
+        }
+        Step::ScheduleHearing {
+            date, hearing_date, ..
+        } => {
+            if hearing_date < date {
+                return Err(err(
+                    "invalid_date",
+                    "hearing_date",
+                    "开庭日期不能早于收到传票日期",
+                ));
+            }
+        }
+        Step::RecordHearing {
+            appearance,
+            person,
+            post,
+            lawyer,
+            excuse,
+            ..
+        } => {
+            match appearance {
+                Appearance::Head | Appearance::Staff if person.is_none() => {
+                    return Err(DomainError::required("person", "出庭人员姓名"))
+                }
+                Appearance::Head if post.is_none() => {
+                    return Err(DomainError::required("post", "出庭负责人职务"))
+                }
+                Appearance::LawyerOnly if lawyer.is_none() => {
+                    return Err(DomainError::required("lawyer", "出庭律师"))
+                }
+                _ => {}
+            }
+            // Compliance is recorded by the application layer, which knows the notice.
+            ch.hearing = Some(*appearance == Appearance::Head || excuse.is_some());
+        }
+        Step::Judge {
+            date,
+            served_date,
+            outcome,
+            performance_days,
+            ..
+        } => {
+            if served_date < date {
+                return Err(err(
+                    "invalid_date",
+                    "served_date",
+                    "送达日期不能早于裁判日期",
+                ));
+            }
+            if *served_date > today {
+                return Err(err("date_in_future", "served_date", "送达日期不能晚于今天"));
+            }
+            if *date < facts.registered_date {
+                return Err(err(
+                    "date_before_registration",
+                    "date",
+                    format!(
+                        "裁判日期不能早于本审级立案日期（{}）",
+                        format_date_cn(facts.registered_date)
+                    ),
+                ));
+            }
+            if outcome.is_judgment() && facts.level != Level::Appeal && facts.hearings == 0 {
+                return Err(err(
+                    "no_hearing",
+                    "outcome",
+                    format!(
+                        "本案{}尚未登记开庭，不能登记判决；请先登记开庭及出庭情况",
+                        facts.level.label()
+                    ),
+                ));
+            }
+            if *outcome == OutcomeType::UpholdOriginal && facts.level == Level::First {
+                return Err(err(
+                    "invalid_option",
+                    "outcome",
+                    "一审不能作出“维持原裁判”的结果",
+                ));
+            }
+            let lost = outcome.is_loss(rules, facts.level, facts.outcome_lost);
+            ch.outcome = Some((*outcome, *date, *served_date, lost));
+            ch.performance_days = *performance_days;
+            fx.push(Effect::Complete {
+                kind: K::Defence,
+                date: *date,
+            });
+            fx.push(Effect::Complete {
+                kind: K::EvidenceDelayRequest,
+                date: *date,
+            });
+            fx.push(Effect::Complete {
+                kind: K::LateEvidence,
+                date: *date,
+            });
+            let appeal = (facts.level == Level::First)
+                .then(|| outcome.appeal_days())
+                .flatten();
+            match appeal {
+                Some(_) => fx.push(Effect::Open {
+                    kind: K::AppealWindow,
+                    start: *served_date,
+                }),
+                None => {
+                    status = Status::Final;
+                    finalize(&mut ch, &mut fx, *served_date, lost, *performance_days);
+                }
+            }
+        }
+        Step::Appeal {
+            date,
+            court,
+            case_no,
+            ..
+        } => {
+            fx.push(Effect::Complete {
+                kind: K::AppealWindow,
+                date: *date,
+            });
+            ch.new_instance = Some(NewInstance {
+                level: Level::Appeal,
+                court: court.clone(),
+                case_no: case_no.clone(),
+                registered_date: *date,
+            });
+        }
+        Step::Finalize { date } => {
+            if let Some(due) = facts.appeal_due.filter(|due| date <= due) {
+                return Err(err(
+                    "appeal_window_open",
+                    "date",
+                    format!(
+                        "上诉期限至{}届满，届满后方可登记裁判生效",
+                        format_date_cn(due)
+                    ),
+                ));
+            }
+            fx.push(Effect::Complete {
+                kind: K::AppealWindow,
+                date: *date,
+            });
+            finalize(
+                &mut ch,
+                &mut fx,
+                *date,
+                facts.outcome_lost,
+                facts.performance_days,
+            );
+        }
+        Step::Retry {
+            date,
+            court,
+            case_no,
+        } => {
+            fx.push(Effect::Complete {
+                kind: K::Performance,
+                date: *date,
+            });
+            ch.new_instance = Some(NewInstance {
+                level: Level::Retrial,
+                court: court.clone(),
+                case_no: case_no.clone(),
+                registered_date: *date,
+            });
+        }
+        Step::RecordPerformance {
+            date, performed, ..
+        } => {
+            if !facts.requires_performance {
+                return Err(err(
+                    "no_performance_required",
+                    "action",
+                    "该案生效裁判未判决行政机关败诉，无需登记履行情况",
+                ));
+            }
+            ch.performed = Some(*performed);
+            if *performed {
+                fx.push(Effect::Complete {
+                    kind: K::Performance,
+                    date: *date,
+                });
+            }
+        }
+    }
+    Ok(Outcome {
+        status,
+        changes: ch,
+        effects: fx,
+    })
+}
+
+/// The outcome takes effect: a lost case must be performed (within the period the judgment set,
+/// when it set one).
+fn finalize(
+    ch: &mut Changes,
+    fx: &mut Vec<Effect>,
+    date: NaiveDate,
+    lost: bool,
+    performance_days: Option<u32>,
+) {
+    ch.final_date = Some(date);
+    ch.requires_performance = Some(lost);
+    if lost && performance_days.is_some() {
+        fx.push(Effect::Open {
+            kind: DeadlineKind::Performance,
+            start: date,
+        });
+    }
+}
+
+/// A new lawsuit (行政诉讼案件) as registered: the first instance, validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lawsuit {
+    pub court: String,
+    pub case_no: String,
+    pub registered_date: NaiveDate,
+    /// The day the agency received the complaint copy (起诉状副本): the defence period runs from it.
+    pub copy_received_date: NaiveDate,
+    /// The unit that answers (被告).
+    pub defendant_unit_id: i64,
+    pub act_name: String,
+    pub act_doc_no: Option<String>,
+    pub claim: String,
+    /// A 复议后起诉: the reconsideration case number, if any.
+    pub rc_case_no: Option<String>,
+    pub parties: Vec<Party>,
+}
+
+impl Lawsuit {
+    pub fn parse(f: &Fields, today: NaiveDate) -> DomainResult<Self> {
+        let court = required_text(get(f, "court"), "court", "受理法院", 100)?;
+        let case_no = parse_court_case_no(get(f, "case_no"), "case_no")?;
+        let registered_date = parse_date(get(f, "registered_date"), "registered_date", "立案日期")?;
+        let copy_received_date = parse_date(
+            get(f, "copy_received_date"),
+            "copy_received_date",
+            "收到起诉状副本日期",
+        )?;
+        if copy_received_date > today {
+            return Err(err(
+                "date_in_future",
+                "copy_received_date",
+                "收到起诉状副本日期不能晚于今天",
+            ));
+        }
+        if copy_received_date < registered_date {
+            return Err(err(
+                "date_order",
+                "copy_received_date",
+                "收到起诉状副本日期不能早于立案日期",
+            ));
+        }
+        let defendant_unit_id = get(f, "defendant_unit_id")
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| DomainError::required("defendant_unit_id", "被告（应诉单位）"))?;
+        let act_name = required_text(get(f, "act_name"), "act_name", "被诉行政行为", 200)?;
+        let act_doc_no = optional_text(get(f, "act_doc_no"), "act_doc_no", "行政行为文书号", 100)?;
+        let claim = required_text(get(f, "claim"), "claim", "诉讼请求", 2000)?;
+        let rc_case_no = optional_text(get(f, "rc_case_no"), "rc_case_no", "关联行政复议案号", 50)?;
+        let mut parties = Vec::new();
+        parties.extend(Party::parse(PartyRole::Plaintiff, "plaintiff", f, true)?);
+        parties.extend(Party::parse(PartyRole::Plaintiff, "plaintiff2", f, false)?);
+        parties.extend(Party::parse(PartyRole::Agent, "agent", f, false)?);
+        parties.extend(Party::parse(
+            PartyRole::ThirdParty,
+            "third_party",
+            f,
+            false,
+        )?);
+        Ok(Self {
+            court,
+            case_no,
+            registered_date,
+            copy_received_date,
+            defendant_unit_id,
+            act_name,
+            act_doc_no,
+            claim,
+            rc_case_no,
+            parties,
+        })
+    }
+
+    pub fn plaintiff_names(&self) -> String {
+        crate::party::names(&self.parties, PartyRole::Plaintiff)
+    }
+}
+
+coded_enum!(
+    /// 司法建议 (from a court) or 检察建议 (from a procuratorate).
+    SuggestionKind, "kind", "建议类型" {
+        Judicial = "judicial", "司法建议";
+        Procuratorial = "procuratorial", "检察建议";
+    }
+);
+
+coded_enum!(
+    SuggestionStatus, "status", "办理状态" {
+        Pending = "pending", "待回复";
+        Replied = "replied", "已回复";
+        Rectified = "rectified", "已整改";
+    }
+);
+
+coded_enum!(
+    /// The one deadline of a suggestion.
+    SuggestionDeadline, "kind", "期限类型" {
+        Reply = "reply", "回复期限";
+    }
+);
+
+coded_enum!(
+    SuggestionAction, "action", "办理步骤" {
+        Reply = "reply", "登记回复";
+        Rectify = "rectify", "登记整改完成";
+    }
+);
+
+/// A 司法建议 / 检察建议 as registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub kind: SuggestionKind,
+    pub issuer: String,
+    pub doc_no: Option<String>,
+    pub received_date: NaiveDate,
+    /// The unit it is addressed to (被建议单位).
+    pub unit_id: i64,
+    pub content: String,
+    /// The reply period the document sets, in days; else the configured default.
+    pub reply_days: Option<u32>,
+    /// The lawsuit it arose from, by 案号, if any.
+    pub case_no: Option<String>,
+}
+
+impl Suggestion {
+    pub fn parse(f: &Fields, today: NaiveDate) -> DomainResult<Self> {
+        let received_date = parse_date(get(f, "received_date"), "received_date", "收到日期")?;
+        if received_date > today {
+            return Err(err(
+                "date_in_future",
+                "received_date",
+                "收到日期不能晚于今天",
+            ));
+        }
+        let reply_days = match get(f, "reply_days").trim() {
+            "" => None,
+            s => Some(
+                s.parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=365).contains(n))
+                    .ok_or_else(|| {
+                        err(
+                            "invalid_number",
+                            "reply_days",
+                            "回复期限应为1至365的整数（日）",
+                        )
+                    })?,
+            ),
+        };
+        let case_no = match get(f, "case_no").trim() {
+            "" => None,
+            s => Some(parse_court_case_no(s, "case_no")?),
+        };
+        Ok(Self {
+            kind: SuggestionKind::parse(get(f, "kind"))?,
+            issuer: required_text(get(f, "issuer"), "issuer", "制发机关", 100)?,
+            doc_no: optional_text(get(f, "doc_no"), "doc_no", "文书编号", 100)?,
+            received_date,
+            unit_id: get(f, "unit_id")
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| DomainError::required("unit_id", "被建议单位"))?,
+            content: required_text(get(f, "content"), "content", "建议内容", 2000)?,
+            reply_days,
+            case_no,
+        })
+    }
+
+    /// The reply deadline's rule.
+    pub fn reply_rule(&self, rules: &Rules) -> (u32, PeriodUnit, &'static str, &'static str) {
+        match (self.kind, self.reply_days) {
+            (_, Some(n)) => (
+                n,
+                PeriodUnit::CalendarDays,
+                "收到建议书之日",
+                "建议书确定的回复期限",
+            ),
+            (SuggestionKind::Judicial, None) => (
+                rules.judicial_reply_days,
+                PeriodUnit::CalendarDays,
+                "收到司法建议书之日",
+                "法院确定的回复期限（未载明时按配置，默认30日）",
+            ),
+            (SuggestionKind::Procuratorial, None) => (
+                rules.procuratorial_reply_months,
+                PeriodUnit::Months,
+                "收到检察建议书之日",
+                "《人民检察院检察建议工作规定》（书面回复期限两个月）",
+            ),
+        }
+    }
+}
+
+/// A step on a suggestion: the reply, then the rectification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuggestionStep {
+    pub action: SuggestionAction,
+    pub date: NaiveDate,
+    pub notes: String,
+}
+
+impl SuggestionStep {
+    pub fn parse(action: SuggestionAction, f: &Fields) -> DomainResult<Self> {
+        let (date_label, notes_label) = match action {
+            SuggestionAction::Reply => ("回复日期", "回复内容"),
+            SuggestionAction::Rectify => ("整改完成日期", "整改情况"),
+        };
+        Ok(Self {
+            action,
+            date: parse_date(get(f, "date"), "date", date_label)?,
+            notes: required_text(get(f, "notes"), "notes", notes_label, 2000)?,
+        })
+    }
+
+    /// Checks the step against the suggestion's status and dates; returns the new status and
+    /// the reply deadline's effect.
+    pub fn apply(
+        &self,
+        status: SuggestionStatus,
+        received: NaiveDate,
+        last: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> DomainResult<(
+        SuggestionStatus,
+        Vec<crate::deadline::Effect<SuggestionDeadline>>,
+    )> {
+        use SuggestionAction as A;
+        use SuggestionStatus as S;
+        let to = match (status, self.action) {
+            (S::Pending, A::Reply) => S::Replied,
+            (S::Replied, A::Rectify) => S::Rectified,
+            _ => return Err(crate::procedure::illegal_transition(status, self.action)),
+        };
+        if self.date > today {
+            return Err(err("date_in_future", "date", "日期不能晚于今天"));
+        }
+        let floor = last.unwrap_or(received).max(received);
+        if self.date < floor {
+            return Err(err(
+                "date_before_previous_step",
+                "date",
+                format!("日期不能早于{}", format_date_cn(floor)),
+            ));
+        }
+        let effects = match self.action {
+            A::Reply => vec![crate::deadline::Effect::Complete {
+                kind: SuggestionDeadline::Reply,
+                date: self.date,
+            }],
+            A::Rectify => vec![],
+        };
+        Ok((to, effects))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn facts() -> CaseFacts {
+        CaseFacts {
+            status: Status::FirstInstance,
+            level: Level::First,
+            registered_date: d("2024-03-01"),
+            last_event_date: d("2024-03-05"),
+            hearings: 0,
+            outcome_date: None,
+            outcome: None,
+            outcome_lost: false,
+            evidence_request_due: Some(d("2024-03-20")),
+            evidence_delay_requested: false,
+            late_evidence_open: false,
+            performance_days: None,
+            requires_performance: false,
+            appeal_due: None,
+        }
+    }
+
+    fn step(a: Action, pairs: &[(&str, &str)]) -> DomainResult<Step> {
+        let f: Fields = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Step::parse(a, &f)
+    }
+
+    const TODAY: &str = "2024-12-31";
+
+    #[test]
+    fn case_numbers() {
+        assert_eq!(
+            parse_court_case_no("(2024)粤5302行初12号", "case_no").unwrap(),
+            "（2024）粤5302行初12号"
+        );
+        for bad in [
+            "2024粤5302行初12号",
+            "（24）粤行初1号",
+            "（2024）粤5302民初12号",
+            "",
+        ] {
+            assert!(parse_court_case_no(bad, "case_no").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn judgment_needs_a_hearing_at_first_instance_but_not_on_appeal() {
+        let s = step(
+            Action::Judge,
+            &[("date", "2024-06-01"), ("outcome", "revoke")],
+        )
+        .unwrap();
+        let e = apply(&facts(), &s, d(TODAY), &Rules::default()).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("no_hearing", Some("outcome"))
+        );
+        // A ruling needs no hearing.
+        let r = step(
+            Action::Judge,
+            &[("date", "2024-06-01"), ("outcome", "dismiss_suit")],
+        )
+        .unwrap();
+        let o = apply(&facts(), &r, d(TODAY), &Rules::default()).unwrap();
+        assert_eq!(o.status, Status::AppealWindow);
+        assert!(o.effects.contains(&Effect::Open {
+            kind: DeadlineKind::AppealWindow,
+            start: d("2024-06-01")
+        }));
+        // Appeal instances may be decided on the papers (行诉法 Art 86).
+        let appeal = CaseFacts {
+            status: Status::Appeal,
+            level: Level::Appeal,
+            ..facts()
+        };
+        let o = apply(&appeal, &s, d(TODAY), &Rules::default()).unwrap();
+        assert_eq!(o.status, Status::Final);
+        assert_eq!(o.changes.final_date, Some(d("2024-06-01")));
+        assert_eq!(o.changes.requires_performance, Some(true));
+    }
+
+    #[test]
+    fn withdrawal_is_final_at_once_and_not_a_loss_by_default() {
+        let s = step(
+            Action::Judge,
+            &[
+                ("date", "2024-06-01"),
+                ("outcome", "withdrawn_after_change"),
+            ],
+        )
+        .unwrap();
+        let o = apply(&facts(), &s, d(TODAY), &Rules::default()).unwrap();
+        assert_eq!(o.status, Status::Final);
+        assert!(!o.changes.outcome.unwrap().3);
+        let mut rules = Rules::default();
+        rules.lost_outcomes.push(OutcomeType::WithdrawnAfterChange);
+        let o = apply(&facts(), &s, d(TODAY), &rules).unwrap();
+        assert!(o.changes.outcome.unwrap().3, "the table is configurable");
+    }
+
+    #[test]
+    fn appeal_before_judgment_is_refused() {
+        let f = CaseFacts {
+            status: Status::AppealWindow,
+            outcome_date: Some(d("2024-06-01")),
+            last_event_date: d("2024-05-20"),
+            ..facts()
+        };
+        let s = step(
+            Action::Appeal,
+            &[
+                ("date", "2024-05-30"),
+                ("court", "示例市中级人民法院"),
+                ("case_no", "（2024）粤53行终8号"),
+            ],
+        )
+        .unwrap();
+        let e = apply(&f, &s, d(TODAY), &Rules::default()).unwrap_err();
+        assert_eq!(e.code, "appeal_before_judgment");
+    }
+
+    #[test]
+    fn head_appearance_needs_a_named_person() {
+        let e = step(
+            Action::RecordHearing,
+            &[("date", "2024-04-01"), ("appearance", "head")],
+        )
+        .and_then(|s| apply(&facts(), &s, d(TODAY), &Rules::default()))
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("person"));
+        let e = step(
+            Action::RecordHearing,
+            &[
+                ("date", "2024-04-01"),
+                ("appearance", "head"),
+                ("person", "张三"),
+            ],
+        )
+        .and_then(|s| apply(&facts(), &s, d(TODAY), &Rules::default()))
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("post"));
+        assert!(!appearance_compliant(Appearance::LawyerOnly, false, true));
+        assert!(appearance_compliant(Appearance::Staff, false, false));
+        assert!(!appearance_compliant(Appearance::Staff, true, false));
+        assert!(appearance_compliant(Appearance::Staff, true, true));
+    }
+
+    #[test]
+    fn evidence_delay_must_be_asked_within_fifteen_days() {
+        let late = step(
+            Action::RequestEvidenceDelay,
+            &[("date", "2024-03-21"), ("reason", "证据在外地档案馆")],
+        )
+        .unwrap();
+        let e = apply(&facts(), &late, d(TODAY), &Rules::default()).unwrap_err();
+        assert_eq!(e.code, "request_out_of_time");
+        let ok = step(
+            Action::RequestEvidenceDelay,
+            &[("date", "2024-03-20"), ("reason", "证据在外地档案馆")],
+        )
+        .unwrap();
+        assert!(apply(&facts(), &ok, d(TODAY), &Rules::default()).is_ok());
+    }
+
+    #[test]
+    fn uphold_takes_the_upheld_loss_and_performance_opens_on_finality() {
+        let f = CaseFacts {
+            status: Status::Appeal,
+            level: Level::Appeal,
+            outcome_lost: true,
+            ..facts()
+        };
+        let s = step(
+            Action::Judge,
+            &[
+                ("date", "2024-09-01"),
+                ("outcome", "uphold_original"),
+                ("performance_days", "60"),
+            ],
+        )
+        .unwrap();
+        let o = apply(&f, &s, d(TODAY), &Rules::default()).unwrap();
+        assert!(o.changes.outcome.unwrap().3);
+        assert!(o.effects.contains(&Effect::Open {
+            kind: DeadlineKind::Performance,
+            start: d("2024-09-01")
+        }));
+        let first = step(
+            Action::Judge,
+            &[("date", "2024-09-01"), ("outcome", "uphold_original")],
+        )
+        .unwrap();
+        let with_hearing = CaseFacts {
+            hearings: 1,
+            ..facts()
+        };
+        assert!(apply(&with_hearing, &first, d(TODAY), &Rules::default()).is_err());
+    }
+}

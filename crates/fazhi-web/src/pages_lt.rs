@@ -1,0 +1,602 @@
+//! The 行政应诉 pages: lawsuits (list, registration, detail, a form per step, Excel) and the
+//! 司法建议 / 检察建议 a unit receives. Built from the same pieces as the 行政复议 pages.
+
+use crate::api::xlsx_response;
+use crate::pages::{
+    base, field, filter_options, form_errors, hint, import_render, merge, opts, read_upload,
+    render, select, DetailQuery, ImportPage, Module, Page, PageError, PageResult,
+};
+use crate::AppState;
+use axum::extract::{Multipart, Path, Query, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use axum::{Form, Router};
+use fazhi_app::cases::ListQuery;
+use fazhi_app::litigation as lt;
+use fazhi_app::{org, reconsideration as rc, AppError};
+use fazhi_domain::fields::Fields;
+use fazhi_domain::litigation::{
+    Action, Appearance, Excuse, NonPerformance, OutcomeType, Status, SuggestionAction,
+    SuggestionKind, SuggestionStatus,
+};
+use fazhi_domain::org::Permission;
+use fazhi_domain::party::PartyKind;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/lt/cases", get(list))
+        .route("/lt/cases/export.xlsx", get(export))
+        .route("/lt/cases/new", get(new_form).post(new_submit))
+        .route("/lt/cases/{id}", get(detail))
+        .route(
+            "/lt/cases/{id}/steps/{action}",
+            get(step_form).post(step_submit),
+        )
+        .route("/lt/import", get(import_page).post(import_submit))
+        .route("/lt/import/template.xlsx", get(template))
+        .route("/lt/suggestions", get(suggestions))
+        .route(
+            "/lt/suggestions/new",
+            get(suggestion_form).post(suggestion_submit),
+        )
+        .route("/lt/suggestions/{id}", get(suggestion_detail))
+        .route(
+            "/lt/suggestions/{id}/steps/{action}",
+            get(suggestion_step_form).post(suggestion_step_submit),
+        )
+}
+
+const LT: Module = Module {
+    label: "行政应诉",
+    url: "/lt/cases",
+};
+const SUGGESTIONS: Module = Module {
+    label: "司法建议、检察建议",
+    url: "/lt/suggestions",
+};
+
+/// The query string without its page number, for pagination and export links.
+fn base_query(raw: Option<String>) -> String {
+    raw.unwrap_or_default()
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("page="))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn list(
+    State(state): State<AppState>,
+    p: Page,
+    Query(q): Query<ListQuery>,
+    RawQuery(raw): RawQuery,
+) -> PageResult {
+    let page = lt::list(&state.app, &p.0.actor, &q)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    let units = org::all_units(&state.app)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    let indicator_label = lt::indicator_defs(&state.app)
+        .into_iter()
+        .find(|d| d.key == q.indicator)
+        .map(|d| d.label);
+    let ctx = merge(
+        base(&state, &p.0, "lt_cases").await,
+        json!({"page": page, "q": q, "opts": filter_options(&state, &p, &units, Status::ALL),
+               "base_query": base_query(raw), "indicator_label": indicator_label}),
+    );
+    Ok(render(&state, "lt_list.html", ctx))
+}
+
+async fn export(State(state): State<AppState>, p: Page, Query(q): Query<ListQuery>) -> PageResult {
+    let bytes = lt::export(&state.app, &p.0.actor, &q)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    Ok(xlsx_response(
+        bytes,
+        &format!("行政应诉案件_{}.xlsx", state.app.today()),
+    ))
+}
+
+/// Units that can be sued or addressed: the government itself and every unit under it.
+fn unit_options(units: &[org::Unit]) -> Vec<(String, String)> {
+    org::tree_order(units)
+        .into_iter()
+        .map(|(_, u)| (u.id.to_string(), u.name.clone()))
+        .collect()
+}
+
+fn party_fields(prefix: &str, title: &str, required: bool) -> Value {
+    let kinds = opts(PartyKind::ALL, PartyKind::code, PartyKind::label);
+    let f = |s: &str, label: &str| field(&format!("{prefix}_{s}"), label, "text", false);
+    json!({"title": title, "fields": [
+        select(&format!("{prefix}_kind"), "类别", kinds, required),
+        field(&format!("{prefix}_name"), "姓名或名称", "text", required),
+        hint(f("id_number", "身份证号码"), "自然人必填，18位，系统校验末位校验码"),
+        hint(f("credit_code", "统一社会信用代码"), "法人或其他组织必填"),
+        f("phone", "联系电话"),
+    ]})
+}
+
+fn lawsuit_groups(units: &[org::Unit]) -> Value {
+    json!([
+        {"title": "案件信息", "fields": [
+            field("court", "受理法院", "text", true),
+            hint(field("case_no", "案号", "text", true), "如（2024）粤5302行初12号"),
+            field("registered_date", "立案日期", "date", true),
+            hint(field("copy_received_date", "收到起诉状副本日期", "date", true), "答辩期限15日自次日起算（《行政诉讼法》第六十七条）"),
+            select("defendant_unit_id", "被告（应诉单位）", unit_options(units), true),
+            field("act_name", "被诉行政行为", "text", true),
+            field("act_doc_no", "行政行为文书号", "text", false),
+            field("claim", "诉讼请求", "textarea", true),
+            hint(field("rc_case_no", "关联行政复议案号", "text", false), "经行政复议后起诉的填写；复议机关维持原行政行为的，系统登记为共同被告"),
+        ]},
+        party_fields("plaintiff", "原告", true),
+        party_fields("plaintiff2", "第二原告（可选）", false),
+        {"title": "代理人、第三人（可选）", "fields": [
+            field("agent_name", "原告代理人姓名", "text", false),
+            field("third_party_name", "第三人姓名或名称", "text", false),
+            field("third_party_id_number", "第三人身份证号码", "text", false),
+        ]},
+    ])
+}
+
+#[derive(Deserialize, Default)]
+struct NewQuery {
+    /// Prefill from a reconsideration case (复议后起诉).
+    rc: Option<i64>,
+}
+
+async fn lawsuit_form(
+    state: &AppState,
+    p: &Page,
+    values: Value,
+    errors: Option<Value>,
+) -> PageResult {
+    let units = org::all_units(&state.app)
+        .await
+        .map_err(|e| p.err(state, e))?;
+    let ctx = merge(
+        base(state, &p.0, "lt_new").await,
+        json!({"title": "登记行政应诉案件", "groups": lawsuit_groups(&units), "values": values, "errors": errors,
+               "action_url": "/lt/cases/new", "submit": "登记", "module": LT}),
+    );
+    let mut res = render(state, "form.html", ctx);
+    if errors.is_some() {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+async fn new_form(State(state): State<AppState>, p: Page, Query(q): Query<NewQuery>) -> PageResult {
+    p.0.actor
+        .require(Permission::WriteLitigation)
+        .map_err(|e| p.err(&state, e))?;
+    let mut values =
+        json!({"plaintiff_kind": "person", "copy_received_date": state.app.today().to_string()});
+    if let Some(id) = q.rc {
+        // The applicant becomes the plaintiff, the respondent the defendant; identity numbers are
+        // not copied (they are shown in full only to the reconsideration clerk).
+        let d = rc::detail(&state.app, &p.0.actor, id)
+            .await
+            .map_err(|e| p.err(&state, e))?;
+        values["rc_case_no"] = json!(d.case.case_no);
+        values["act_name"] = json!(d.case.act_name);
+        values["act_doc_no"] = json!(d.act_doc_no);
+        values["defendant_unit_id"] = json!(d.case.respondent_unit_id.to_string());
+        values["plaintiff_name"] = json!(d.case.applicant_names.split('、').next());
+    }
+    lawsuit_form(&state, &p, values, None).await
+}
+
+async fn new_submit(State(state): State<AppState>, p: Page, Form(f): Form<Fields>) -> PageResult {
+    p.check_csrf(&state, &f)?;
+    match lt::register(&state.app, &p.0.actor, &f).await {
+        Ok((id, _)) => Ok(Redirect::to(&format!("/lt/cases/{id}?created=1")).into_response()),
+        Err(e @ (AppError::Domain(_) | AppError::Conflict(_))) => {
+            lawsuit_form(&state, &p, json!(f), Some(form_errors(&e))).await
+        }
+        Err(e) => Err(p.err(&state, e)),
+    }
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> PageResult {
+    let d = lt::detail(&state.app, &p.0.actor, id)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    let flash = if q.created.is_some() {
+        Some(json!({"kind": "success", "text": format!("已登记，案号{}", d.case.case_no)}))
+    } else {
+        q.done
+            .as_deref()
+            .and_then(|a| Action::parse(a).ok())
+            .map(|a| json!({"kind": "success", "text": format!("已完成“{}”", a.label())}))
+    };
+    let ctx = merge(
+        base(&state, &p.0, "lt_cases").await,
+        json!({"d": d, "flash": flash}),
+    );
+    Ok(render(&state, "lt_detail.html", ctx))
+}
+
+fn yes_no(name: &str, label: &str, yes: &str, no: &str) -> Value {
+    select(
+        name,
+        label,
+        vec![("1".into(), yes.into()), ("0".into(), no.into())],
+        false,
+    )
+}
+
+fn step_groups(action: Action) -> Value {
+    let date = |label: &str| field("date", label, "date", true);
+    let case_no = || {
+        hint(
+            field("case_no", "案号", "text", true),
+            "如（2024）粤53行终8号",
+        )
+    };
+    let fields = match action {
+        Action::FileDefence => vec![hint(
+            date("提交答辩状日期"),
+            "应在收到起诉状副本之日起15日内提交答辩状及作出行政行为的证据和依据",
+        )],
+        Action::RequestEvidenceDelay => vec![
+            hint(date("申请日期"), "应在收到起诉状副本之日起15日内书面申请"),
+            field("reason", "延期提供证据的正当事由", "textarea", true),
+        ],
+        Action::GrantEvidenceDelay => vec![hint(
+            date("正当事由消除日期"),
+            "自次日起15日内提交证据（《行诉解释》第三十四条）",
+        )],
+        Action::SubmitLateEvidence => vec![date("补充提交证据日期")],
+        Action::ScheduleHearing => vec![
+            date("收到传票日期"),
+            field("hearing_date", "开庭日期", "date", true),
+            yes_no("head_notified", "法院是否通知负责人出庭", "是", "否"),
+        ],
+        Action::RecordHearing => vec![
+            date("开庭日期"),
+            select(
+                "appearance",
+                "出庭情况",
+                opts(Appearance::ALL, Appearance::code, Appearance::label),
+                true,
+            ),
+            hint(
+                field("person", "出庭人员姓名", "text", false),
+                "负责人或工作人员出庭的必填",
+            ),
+            hint(
+                field("post", "出庭人员职务", "text", false),
+                "负责人出庭的必填，如副局长",
+            ),
+            field("lawyer", "委托律师", "text", false),
+            select(
+                "excuse",
+                "负责人不能出庭的理由",
+                opts(Excuse::ALL, Excuse::code, Excuse::label),
+                false,
+            ),
+            field("excuse_evidence", "理由的证明材料", "textarea", false),
+        ],
+        Action::Judge => vec![
+            date("裁判日期"),
+            hint(
+                field("served_date", "送达日期", "date", false),
+                "上诉期限自送达之日起计算；不填写时按裁判日期",
+            ),
+            select(
+                "outcome",
+                "裁判结果",
+                opts(OutcomeType::ALL, OutcomeType::code, OutcomeType::label),
+                true,
+            ),
+            yes_no("compensation", "是否判决行政赔偿", "是", "否"),
+            hint(
+                field(
+                    "performance_days",
+                    "判决确定的履行期限（日）",
+                    "number",
+                    false,
+                ),
+                "败诉且需要履行的，裁判生效后按此期限提醒",
+            ),
+            field("summary", "裁判主要内容", "textarea", false),
+        ],
+        Action::Appeal => vec![
+            date("上诉日期"),
+            yes_no("by_defendant", "上诉人", "本机关上诉", "原告上诉"),
+            field("court", "二审法院", "text", true),
+            case_no(),
+        ],
+        Action::Finalize => vec![hint(
+            date("裁判生效日期"),
+            "上诉期届满未上诉的，裁判发生法律效力",
+        )],
+        Action::Retry => vec![
+            date("再审立案日期"),
+            field("court", "再审法院", "text", true),
+            case_no(),
+        ],
+        Action::RecordPerformance => vec![
+            date("登记日期"),
+            yes_no("performed", "履行情况", "已履行", "未履行"),
+            select(
+                "consequence",
+                "不履行的后果",
+                opts(
+                    NonPerformance::ALL,
+                    NonPerformance::code,
+                    NonPerformance::label,
+                ),
+                false,
+            ),
+            field("notes", "说明", "textarea", false),
+        ],
+    };
+    json!([{"title": action.label(), "fields": fields}])
+}
+
+async fn step_page(
+    state: &AppState,
+    p: &Page,
+    id: i64,
+    action: Action,
+    values: Value,
+    error: Option<AppError>,
+) -> PageResult {
+    let d = lt::detail(&state.app, &p.0.actor, id)
+        .await
+        .map_err(|e| p.err(state, e))?;
+    let status = error
+        .as_ref()
+        .map(crate::api::status_of)
+        .unwrap_or(StatusCode::OK);
+    let ctx = merge(
+        base(state, &p.0, "lt_cases").await,
+        json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups(action), "values": values,
+               "errors": error.as_ref().map(form_errors), "action_url": format!("/lt/cases/{id}/steps/{}", action.code()),
+               "submit": "保存", "case": d.case, "version": d.case.version, "back": format!("/lt/cases/{id}"), "module": LT}),
+    );
+    let mut res = render(state, "form.html", ctx);
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+async fn step_form(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, action)): Path<(i64, String)>,
+) -> PageResult {
+    let action = Action::parse(&action).map_err(|e| p.err(&state, e.into()))?;
+    let values = json!({"date": state.app.today().to_string()});
+    step_page(&state, &p, id, action, values, None).await
+}
+
+async fn step_submit(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    p.check_csrf(&state, &f)?;
+    let act = Action::parse(&action).map_err(|e| p.err(&state, e.into()))?;
+    let version = f.get("version").and_then(|v| v.parse::<i64>().ok());
+    match lt::take_step(&state.app, &p.0.actor, id, act.code(), &f, version).await {
+        Ok(()) => Ok(Redirect::to(&format!("/lt/cases/{id}?done={}", act.code())).into_response()),
+        Err(e @ (AppError::Domain(_) | AppError::Conflict(_))) => {
+            step_page(&state, &p, id, act, json!(f), Some(e)).await
+        }
+        Err(e) => Err(p.err(&state, e)),
+    }
+}
+
+fn lt_import() -> ImportPage {
+    ImportPage {
+        module: LT,
+        nav: "lt_import",
+        heading: "从Excel导入行政应诉案件",
+        action_url: "/lt/import",
+        template_url: "/lt/import/template.xlsx",
+        hint: "日期格式为2024-09-27；案号如（2024）粤5302行初12号；被告须与系统中的单位名称一致；经复议后起诉的填写关联行政复议案号。",
+        columns: lt::IMPORT_COLUMNS.iter().map(|c| c.0).collect(),
+    }
+}
+
+async fn import_page(State(state): State<AppState>, p: Page) -> PageResult {
+    p.0.actor
+        .require(Permission::WriteLitigation)
+        .map_err(|e| p.err(&state, e))?;
+    import_render(&state, &p, &lt_import(), None).await
+}
+
+async fn template(State(state): State<AppState>, p: Page) -> PageResult {
+    let bytes = lt::import_template().map_err(|e| p.err(&state, e))?;
+    Ok(xlsx_response(bytes, "行政应诉案件导入模板.xlsx"))
+}
+
+async fn import_submit(State(state): State<AppState>, p: Page, mp: Multipart) -> PageResult {
+    let result = match read_upload(&state, &p, mp).await? {
+        Ok(bytes) => lt::import(&state.app, &p.0.actor, &bytes).await,
+        Err(e) => Err(e),
+    };
+    import_render(&state, &p, &lt_import(), Some(result)).await
+}
+
+// ---------- 司法建议 / 检察建议 ----------
+
+async fn suggestions(
+    State(state): State<AppState>,
+    p: Page,
+    Query(q): Query<ListQuery>,
+    RawQuery(raw): RawQuery,
+) -> PageResult {
+    let page = lt::list_suggestions(&state.app, &p.0.actor, &q)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    let units = org::all_units(&state.app)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    let indicator_label = lt::suggestion_indicator_defs()
+        .into_iter()
+        .find(|d| d.key == q.indicator)
+        .map(|d| d.label);
+    let ctx = merge(
+        base(&state, &p.0, "lt_suggestions").await,
+        json!({"page": page, "q": q, "opts": filter_options(&state, &p, &units, SuggestionStatus::ALL),
+               "base_query": base_query(raw), "indicator_label": indicator_label}),
+    );
+    Ok(render(&state, "lt_suggestions.html", ctx))
+}
+
+async fn suggestion_page(
+    state: &AppState,
+    p: &Page,
+    values: Value,
+    error: Option<AppError>,
+) -> PageResult {
+    let units = org::all_units(&state.app)
+        .await
+        .map_err(|e| p.err(state, e))?;
+    let groups = json!([{"title": "建议信息", "fields": [
+        select("kind", "建议类型", opts(SuggestionKind::ALL, SuggestionKind::code, SuggestionKind::label), true),
+        field("issuer", "制发机关", "text", true),
+        field("doc_no", "文书编号", "text", false),
+        field("received_date", "收到日期", "date", true),
+        select("unit_id", "被建议单位", unit_options(&units), true),
+        field("content", "建议内容", "textarea", true),
+        hint(field("reply_days", "回复期限（日）", "number", false), "按建议书载明的期限填写；不填写的，司法建议按30日、检察建议按两个月计算"),
+        hint(field("case_no", "关联应诉案号", "text", false), "因行政诉讼案件提出的填写"),
+    ]}]);
+    let status = error
+        .as_ref()
+        .map(crate::api::status_of)
+        .unwrap_or(StatusCode::OK);
+    let ctx = merge(
+        base(state, &p.0, "lt_suggestions").await,
+        json!({"title": "登记司法建议、检察建议", "groups": groups, "values": values, "errors": error.as_ref().map(form_errors),
+               "action_url": "/lt/suggestions/new", "submit": "登记", "module": SUGGESTIONS}),
+    );
+    let mut res = render(state, "form.html", ctx);
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+async fn suggestion_form(State(state): State<AppState>, p: Page) -> PageResult {
+    p.0.actor
+        .require(Permission::WriteLitigation)
+        .map_err(|e| p.err(&state, e))?;
+    let values = json!({"received_date": state.app.today().to_string(), "kind": "judicial"});
+    suggestion_page(&state, &p, values, None).await
+}
+
+async fn suggestion_submit(
+    State(state): State<AppState>,
+    p: Page,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    p.check_csrf(&state, &f)?;
+    match lt::register_suggestion(&state.app, &p.0.actor, &f).await {
+        Ok(id) => Ok(Redirect::to(&format!("/lt/suggestions/{id}?created=1")).into_response()),
+        Err(e @ AppError::Domain(_)) => suggestion_page(&state, &p, json!(f), Some(e)).await,
+        Err(e) => Err(p.err(&state, e)),
+    }
+}
+
+async fn suggestion_detail(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> PageResult {
+    let d = lt::suggestion_detail(&state.app, &p.0.actor, id)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    let flash = if q.created.is_some() {
+        Some(json!({"kind": "success", "text": "已登记"}))
+    } else {
+        q.done
+            .as_deref()
+            .and_then(|a| SuggestionAction::parse(a).ok())
+            .map(|a| json!({"kind": "success", "text": format!("已完成“{}”", a.label())}))
+    };
+    let ctx = merge(
+        base(&state, &p.0, "lt_suggestions").await,
+        json!({"d": d, "flash": flash}),
+    );
+    Ok(render(&state, "lt_suggestion.html", ctx))
+}
+
+async fn suggestion_step_page(
+    state: &AppState,
+    p: &Page,
+    id: i64,
+    action: SuggestionAction,
+    values: Value,
+    error: Option<AppError>,
+) -> PageResult {
+    let d = lt::suggestion_detail(&state.app, &p.0.actor, id)
+        .await
+        .map_err(|e| p.err(state, e))?;
+    let (date, notes) = match action {
+        SuggestionAction::Reply => ("回复日期", "回复内容"),
+        SuggestionAction::Rectify => ("整改完成日期", "整改情况"),
+    };
+    let groups = json!([{"title": action.label(), "fields": [
+        field("date", date, "date", true),
+        field("notes", notes, "textarea", true),
+    ]}]);
+    let status = error
+        .as_ref()
+        .map(crate::api::status_of)
+        .unwrap_or(StatusCode::OK);
+    let case = json!({"case_no": d.s.doc_no.clone().unwrap_or_else(|| d.s.kind_label.to_string()), "status_label": d.s.status_label});
+    let ctx = merge(
+        base(state, &p.0, "lt_suggestions").await,
+        json!({"title": action.label(), "groups": groups, "values": values, "errors": error.as_ref().map(form_errors),
+               "action_url": format!("/lt/suggestions/{id}/steps/{}", action.code()), "submit": "保存",
+               "case": case, "version": d.s.version, "back": format!("/lt/suggestions/{id}"), "module": SUGGESTIONS}),
+    );
+    let mut res = render(state, "form.html", ctx);
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+async fn suggestion_step_form(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, action)): Path<(i64, String)>,
+) -> PageResult {
+    let action = SuggestionAction::parse(&action).map_err(|e| p.err(&state, e.into()))?;
+    let values = json!({"date": state.app.today().to_string()});
+    suggestion_step_page(&state, &p, id, action, values, None).await
+}
+
+async fn suggestion_step_submit(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<Fields>,
+) -> Result<axum::response::Response, PageError> {
+    p.check_csrf(&state, &f)?;
+    let act = SuggestionAction::parse(&action).map_err(|e| p.err(&state, e.into()))?;
+    let version = f.get("version").and_then(|v| v.parse::<i64>().ok());
+    match lt::suggestion_step(&state.app, &p.0.actor, id, act.code(), &f, version).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/lt/suggestions/{id}?done={}", act.code())).into_response())
+        }
+        Err(e @ (AppError::Domain(_) | AppError::Conflict(_))) => {
+            suggestion_step_page(&state, &p, id, act, json!(f), Some(e)).await
+        }
+        Err(e) => Err(p.err(&state, e)),
+    }
+}
