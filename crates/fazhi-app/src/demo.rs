@@ -126,6 +126,46 @@ fn anchor(app: &App) -> NaiveDate {
     app.today().min(limit)
 }
 
+/// Takes a simulated step `$days` after `$date` (which it advances) through `$take`, or returns
+/// from the caller when that would pass `$end` or leave the calendar's years.
+macro_rules! sim_step {
+    ($date:ident, $end:expr, $days:expr, [$($k:expr => $v:expr),*], |$f:ident| $take:expr) => {{
+        let next = $date + Duration::days($days);
+        if next > $end {
+            return Ok(());
+        }
+        $date = next;
+        let $f = fields(&[("date", $date.to_string()) $(, ($k, $v.to_string()))*]);
+        match $take.await {
+            Ok(()) => {}
+            Err(AppError::Domain(e)) if e.code == "calendar_year_missing" => return Ok(()),
+            Err(e) => return Err(e),
+        }
+    }};
+}
+
+/// A made-up person of the jurisdiction: name, a valid 身份证号 (area 449901), a mobile number.
+fn person(rng: &mut StdRng) -> (String, String, String) {
+    let name = format!(
+        "{}{}",
+        SURNAMES[rng.gen_range(0..SURNAMES.len())],
+        GIVEN[rng.gen_range(0..GIVEN.len())]
+    );
+    let birth = NaiveDate::from_ymd_opt(
+        rng.gen_range(1950..2003),
+        rng.gen_range(1..13),
+        rng.gen_range(1..29),
+    )
+    .expect("valid");
+    let body = format!(
+        "449901{}{:03}",
+        birth.format("%Y%m%d"),
+        rng.gen_range(0..1000)
+    );
+    let phone = format!("13{}", rng.gen_range(100_000_000u64..999_999_999));
+    (name, id_number_with_check(&body), phone)
+}
+
 fn fields(pairs: &[(&str, String)]) -> Fields {
     pairs
         .iter()
@@ -246,29 +286,11 @@ fn application_fields(rng: &mut StdRng, received: NaiveDate) -> Fields {
             credit_code_with_check(&format!("9144990{}MA{body}", rng.gen_range(0..10))[..17]),
         );
     } else {
-        let name = format!(
-            "{}{}",
-            SURNAMES[rng.gen_range(0..SURNAMES.len())],
-            GIVEN[rng.gen_range(0..GIVEN.len())]
-        );
-        let birth = NaiveDate::from_ymd_opt(
-            rng.gen_range(1950..2003),
-            rng.gen_range(1..13),
-            rng.gen_range(1..29),
-        )
-        .expect("valid");
-        let body = format!(
-            "449901{}{:03}",
-            birth.format("%Y%m%d"),
-            rng.gen_range(0..1000)
-        );
+        let (name, id, phone) = person(rng);
         f.insert("applicant_kind".into(), "person".into());
         f.insert("applicant_name".into(), name);
-        f.insert("applicant_id_number".into(), id_number_with_check(&body));
-        f.insert(
-            "applicant_phone".into(),
-            format!("13{}", rng.gen_range(100_000_000u64..999_999_999)),
-        );
+        f.insert("applicant_id_number".into(), id);
+        f.insert("applicant_phone".into(), phone);
         if rng.gen_bool(0.2) {
             f.insert(
                 "agent_name".into(),
@@ -291,19 +313,9 @@ async fn progress(
 ) -> AppResult<()> {
     let mut date = received;
     macro_rules! step {
-        ($days:expr, $action:expr, [$($k:expr => $v:expr),* $(,)?]) => {{
-            let next = date + Duration::days($days);
-            if next > end {
-                return Ok(());
-            }
-            date = next;
-            let f = fields(&[("date", date.to_string()) $(, ($k, $v.to_string()))*]);
-            match rc::take_step(app, clerk, id, $action, &f, None).await {
-                Ok(()) => {}
-                Err(AppError::Domain(e)) if e.code == "calendar_year_missing" => return Ok(()),
-                Err(e) => return Err(e),
-            }
-        }};
+        ($days:expr, $action:expr, [$($k:expr => $v:expr),* $(,)?]) => {
+            sim_step!(date, end, $days, [$($k => $v),*], |f| rc::take_step(app, clerk, id, $action, &f, None))
+        };
     }
     let roll: f64 = rng.gen();
     if roll < 0.08 {
@@ -472,32 +484,12 @@ pub async fn generate_lawsuits(app: &App, direct: usize, seed: u64) -> AppResult
 }
 
 fn plaintiff(rng: &mut StdRng) -> Fields {
-    let birth = NaiveDate::from_ymd_opt(
-        rng.gen_range(1950..2003),
-        rng.gen_range(1..13),
-        rng.gen_range(1..29),
-    )
-    .expect("valid");
-    let body = format!(
-        "449901{}{:03}",
-        birth.format("%Y%m%d"),
-        rng.gen_range(0..1000)
-    );
+    let (name, id, phone) = person(rng);
     fields(&[
         ("plaintiff_kind", "person".into()),
-        (
-            "plaintiff_name",
-            format!(
-                "{}{}",
-                SURNAMES[rng.gen_range(0..SURNAMES.len())],
-                GIVEN[rng.gen_range(0..GIVEN.len())]
-            ),
-        ),
-        ("plaintiff_id_number", id_number_with_check(&body)),
-        (
-            "plaintiff_phone",
-            format!("13{}", rng.gen_range(100_000_000u64..999_999_999)),
-        ),
+        ("plaintiff_name", name),
+        ("plaintiff_id_number", id),
+        ("plaintiff_phone", phone),
     ])
 }
 
@@ -513,19 +505,9 @@ async fn progress_lawsuit(
 ) -> AppResult<()> {
     let mut date = copy;
     macro_rules! step {
-        ($days:expr, $action:expr, [$($k:expr => $v:expr),* $(,)?]) => {{
-            let next = date + Duration::days($days);
-            if next > end {
-                return Ok(());
-            }
-            date = next;
-            let f = fields(&[("date", date.to_string()) $(, ($k, $v.to_string()))*]);
-            match crate::litigation::take_step(app, clerk, id, $action, &f, None).await {
-                Ok(()) => {}
-                Err(AppError::Domain(e)) if e.code == "calendar_year_missing" => return Ok(()),
-                Err(e) => return Err(e),
-            }
-        }};
+        ($days:expr, $action:expr, [$($k:expr => $v:expr),* $(,)?]) => {
+            sim_step!(date, end, $days, [$($k => $v),*], |f| crate::litigation::take_step(app, clerk, id, $action, &f, None))
+        };
     }
     step!(rng.gen_range(4..14), "file_defence", []);
     let roll: f64 = rng.gen();

@@ -1045,7 +1045,7 @@ pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8
         .iter()
         .map(|r| {
             let c = case_row(app, r);
-            vec![
+            let mut row = vec![
                 c.case_no,
                 c.court,
                 c.registered_date,
@@ -1060,12 +1060,14 @@ pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8
                 c.outcome_label.into(),
                 yes_no(c.final_lost),
                 c.final_date.unwrap_or_default(),
-                c.next_due.unwrap_or_default(),
-                c.deadline_label.into(),
-                c.days_left
-                    .map(|d| format!("{d}{}", c.days_unit))
-                    .unwrap_or_default(),
-            ]
+            ];
+            row.extend(cases::deadline_cells(
+                c.next_due,
+                c.deadline_label,
+                c.days_left,
+                c.days_unit,
+            ));
+            row
         })
         .collect();
     cases::export_sheet(

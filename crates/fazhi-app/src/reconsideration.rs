@@ -684,7 +684,7 @@ pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8
         .iter()
         .map(|r| {
             let c = case_row(app, r);
-            vec![
+            let mut row = vec![
                 c.case_no,
                 c.received_date,
                 c.applicant_names,
@@ -696,12 +696,14 @@ pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8
                 c.accepted_date.unwrap_or_default(),
                 c.closed_date.unwrap_or_default(),
                 c.decision_label.into(),
-                c.next_due.unwrap_or_default(),
-                c.deadline_label.into(),
-                c.days_left
-                    .map(|d| format!("{d}{}", c.days_unit))
-                    .unwrap_or_default(),
-            ]
+            ];
+            row.extend(cases::deadline_cells(
+                c.next_due,
+                c.deadline_label,
+                c.days_left,
+                c.days_unit,
+            ));
+            row
         })
         .collect();
     cases::export_sheet(

@@ -3,6 +3,7 @@
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 use clap::{Parser, Subcommand, ValueEnum};
+use fazhi_app::litigation as lt;
 use fazhi_app::{
     auth, demo, org, reconsideration as rc, Actor, App, AppError, Config, SystemClock,
 };
@@ -70,8 +71,10 @@ enum Cmd {
         #[arg(long)]
         explain: bool,
     },
-    /// Print the 行政复议 indicators for a year.
+    /// Print a module's indicators for a year.
     Indicators {
+        #[arg(long, value_enum, default_value_t = Module::Reconsideration)]
+        module: Module,
         #[arg(long)]
         year: Option<i32>,
         /// A unit id (with its children).
@@ -80,8 +83,10 @@ enum Cmd {
         #[arg(long, value_enum, default_value_t = OutFormat::Table)]
         format: OutFormat,
     },
-    /// Export the 行政复议 case list to .xlsx.
+    /// Export a module's case list to .xlsx.
     Export {
+        #[arg(long, value_enum, default_value_t = Module::Reconsideration)]
+        module: Module,
         #[arg(long)]
         out: PathBuf,
         #[arg(long, default_value = "")]
@@ -89,8 +94,10 @@ enum Cmd {
         #[arg(long, default_value = "")]
         status: String,
     },
-    /// Import 行政复议 applications from an .xlsx made from the template.
+    /// Import 行政复议 applications or 行政应诉 cases from an .xlsx made from the template.
     Import {
+        #[arg(long, value_enum, default_value_t = Module::Reconsideration)]
+        module: Module,
         file: PathBuf,
         /// Write the template to FILE instead of importing.
         #[arg(long)]
@@ -155,6 +162,15 @@ enum AuditCmd {
 enum ConfigCmd {
     /// Print the commented default configuration.
     Default,
+}
+
+/// The case modules the CLI reads and writes.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Module {
+    /// 行政复议
+    Reconsideration,
+    /// 行政应诉 (with 司法建议 / 检察建议 for indicators)
+    Litigation,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -396,13 +412,27 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Cmd::Indicators { year, unit, format } => {
+        Cmd::Indicators {
+            module,
+            year,
+            unit,
+            format,
+        } => {
             let app = open_app(config, false).await?;
             let actor = cli_actor(&app, "命令行").await?;
             let year = year.unwrap_or_else(|| app.today().year());
-            let values = rc::indicators(&app, &actor, year, unit, true)
-                .await
-                .map_err(show)?;
+            let values = match module {
+                Module::Reconsideration => rc::indicators(&app, &actor, year, unit, true).await,
+                Module::Litigation => {
+                    async {
+                        let mut v = lt::indicators(&app, &actor, year, unit, true).await?;
+                        v.extend(lt::suggestion_indicators(&app, &actor, year, unit, true).await?);
+                        Ok(v)
+                    }
+                    .await
+                }
+            }
+            .map_err(show)?;
             match format {
                 OutFormat::Json => println!("{}", serde_json::to_string_pretty(&values)?),
                 OutFormat::Table => {
@@ -426,26 +456,38 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Cmd::Export { out, year, status } => {
+        Cmd::Export {
+            module,
+            out,
+            year,
+            status,
+        } => {
             let app = open_app(config, false).await?;
             let actor = cli_actor(&app, "命令行 fazhi export").await?;
-            let bytes = rc::export(
-                &app,
-                &actor,
-                &rc::ListQuery {
-                    year,
-                    status,
-                    ..Default::default()
-                },
-            )
-            .await
+            let q = rc::ListQuery {
+                year,
+                status,
+                ..Default::default()
+            };
+            let bytes = match module {
+                Module::Reconsideration => rc::export(&app, &actor, &q).await,
+                Module::Litigation => lt::export(&app, &actor, &q).await,
+            }
             .map_err(show)?;
             std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
             println!("已导出到 {}", out.display());
         }
-        Cmd::Import { file, template } => {
+        Cmd::Import {
+            module,
+            file,
+            template,
+        } => {
             if template {
-                std::fs::write(&file, rc::import_template().map_err(show)?)?;
+                let bytes = match module {
+                    Module::Reconsideration => rc::import_template(),
+                    Module::Litigation => lt::import_template(),
+                };
+                std::fs::write(&file, bytes.map_err(show)?)?;
                 println!("导入模板已写入 {}", file.display());
                 return Ok(());
             }
@@ -457,7 +499,11 @@ async fn run(cli: Cli) -> Result<()> {
                 .await
                 .map_err(show)?
                 .unwrap_or(actor.unit_id);
-            let nos = rc::import(&app, &actor, &bytes).await.map_err(show)?;
+            let nos = match module {
+                Module::Reconsideration => rc::import(&app, &actor, &bytes).await,
+                Module::Litigation => lt::import(&app, &actor, &bytes).await,
+            }
+            .map_err(show)?;
             println!("已导入{}件：{}", nos.len(), nos.join("、"));
         }
         Cmd::Audit {

@@ -227,10 +227,7 @@ async fn list(
     Api(sess, rid): Api,
     Query(q): Query<rc::ListQuery>,
 ) -> ApiResult {
-    let page = rc::list(&s.app, &sess.actor, &q)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok(Json(page).into_response())
+    json_ok(rc::list(&s.app, &sess.actor, &q).await, rid)
 }
 
 async fn register(
@@ -249,10 +246,7 @@ async fn register(
 }
 
 async fn detail(State(s): State<AppState>, Api(sess, rid): Api, Path(id): Path<i64>) -> ApiResult {
-    let d = rc::detail(&s.app, &sess.actor, id)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok(Json(d).into_response())
+    json_ok(rc::detail(&s.app, &sess.actor, id).await, rid)
 }
 
 /// The `version` a step request carries, if any.
@@ -306,6 +300,28 @@ async fn step(
     step_answer(r, current, rid)
 }
 
+/// A use case's value as JSON, or its error.
+fn json_ok<T: serde::Serialize>(r: Result<T, AppError>, rid: RequestId) -> ApiResult {
+    r.map(|v| Json(v).into_response())
+        .map_err(|e| ApiError(e, rid))
+}
+
+/// A workbook as a download, or the error.
+fn xlsx_ok(r: Result<Vec<u8>, AppError>, rid: RequestId, filename: &str) -> ApiResult {
+    r.map(|b| xlsx_response(b, filename))
+        .map_err(|e| ApiError(e, rid))
+}
+
+/// The case numbers an import created (201), or the rows' errors.
+fn imported(r: Result<Vec<String>, AppError>, rid: RequestId) -> ApiResult {
+    let nos = r.map_err(|e| ApiError(e, rid))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"imported": nos.len(), "case_nos": nos})),
+    )
+        .into_response())
+}
+
 pub fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
     let disposition = format!(
         "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
@@ -329,27 +345,20 @@ async fn export(
     Api(sess, rid): Api,
     Query(q): Query<rc::ListQuery>,
 ) -> ApiResult {
-    let bytes = rc::export(&s.app, &sess.actor, &q)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok(xlsx_response(bytes, "行政复议案件.xlsx"))
+    xlsx_ok(
+        rc::export(&s.app, &sess.actor, &q).await,
+        rid,
+        "行政复议案件.xlsx",
+    )
 }
 
 async fn template(Api(_, rid): Api) -> ApiResult {
-    let bytes = rc::import_template().map_err(|e| ApiError(e, rid))?;
-    Ok(xlsx_response(bytes, "行政复议申请导入模板.xlsx"))
+    xlsx_ok(rc::import_template(), rid, "行政复议申请导入模板.xlsx")
 }
 
 /// Imports an .xlsx sent as the raw request body.
 async fn import(State(s): State<AppState>, Api(sess, rid): Api, body: Bytes) -> ApiResult {
-    let nos = rc::import(&s.app, &sess.actor, &body)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"imported": nos.len(), "case_nos": nos})),
-    )
-        .into_response())
+    imported(rc::import(&s.app, &sess.actor, &body).await, rid)
 }
 
 #[derive(Deserialize)]
@@ -412,10 +421,7 @@ async fn indicators(
 }
 
 async fn warnings(State(s): State<AppState>, Api(sess, rid): Api) -> ApiResult {
-    let r = fazhi_app::warnings::all(&s.app, &sess.actor)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok(Json(r).into_response())
+    json_ok(fazhi_app::warnings::all(&s.app, &sess.actor).await, rid)
 }
 
 async fn audit_export(
@@ -423,10 +429,11 @@ async fn audit_export(
     Api(sess, rid): Api,
     Query(q): Query<fazhi_app::audit::AuditQuery>,
 ) -> ApiResult {
-    let bytes = fazhi_app::audit::export(&s.app, &sess.actor, &q)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok(xlsx_response(bytes, "审计日志.xlsx"))
+    xlsx_ok(
+        fazhi_app::audit::export(&s.app, &sess.actor, &q).await,
+        rid,
+        "审计日志.xlsx",
+    )
 }
 
 async fn audit(
@@ -447,10 +454,7 @@ async fn lt_list(
     Api(sess, rid): Api,
     Query(q): Query<rc::ListQuery>,
 ) -> ApiResult {
-    let page = lt::list(&s.app, &sess.actor, &q)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok(Json(page).into_response())
+    json_ok(lt::list(&s.app, &sess.actor, &q).await, rid)
 }
 
 async fn lt_register(
@@ -473,10 +477,7 @@ async fn lt_detail(
     Api(sess, rid): Api,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    let d = lt::detail(&s.app, &sess.actor, id)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok(Json(d).into_response())
+    json_ok(lt::detail(&s.app, &sess.actor, id).await, rid)
 }
 
 async fn lt_step(
@@ -504,26 +505,19 @@ async fn lt_export(
     Api(sess, rid): Api,
     Query(q): Query<rc::ListQuery>,
 ) -> ApiResult {
-    let bytes = lt::export(&s.app, &sess.actor, &q)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok(xlsx_response(bytes, "行政应诉案件.xlsx"))
+    xlsx_ok(
+        lt::export(&s.app, &sess.actor, &q).await,
+        rid,
+        "行政应诉案件.xlsx",
+    )
 }
 
 async fn lt_template(Api(_, rid): Api) -> ApiResult {
-    let bytes = lt::import_template().map_err(|e| ApiError(e, rid))?;
-    Ok(xlsx_response(bytes, "行政应诉案件导入模板.xlsx"))
+    xlsx_ok(lt::import_template(), rid, "行政应诉案件导入模板.xlsx")
 }
 
 async fn lt_import(State(s): State<AppState>, Api(sess, rid): Api, body: Bytes) -> ApiResult {
-    let nos = lt::import(&s.app, &sess.actor, &body)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"imported": nos.len(), "case_nos": nos})),
-    )
-        .into_response())
+    imported(lt::import(&s.app, &sess.actor, &body).await, rid)
 }
 
 /// `litigation.*` and `supervision.*` together.
@@ -548,10 +542,7 @@ async fn sg_list(
     Api(sess, rid): Api,
     Query(q): Query<rc::ListQuery>,
 ) -> ApiResult {
-    let page = lt::list_suggestions(&s.app, &sess.actor, &q)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok(Json(page).into_response())
+    json_ok(lt::list_suggestions(&s.app, &sess.actor, &q).await, rid)
 }
 
 async fn sg_register(
@@ -570,10 +561,7 @@ async fn sg_detail(
     Api(sess, rid): Api,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    let d = lt::suggestion_detail(&s.app, &sess.actor, id)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok(Json(d).into_response())
+    json_ok(lt::suggestion_detail(&s.app, &sess.actor, id).await, rid)
 }
 
 async fn sg_step(

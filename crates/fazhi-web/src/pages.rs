@@ -709,6 +709,21 @@ pub(crate) struct DetailQuery {
     pub(crate) done: Option<String>,
 }
 
+impl DetailQuery {
+    /// The message after a redirect: the record was registered, or a step was taken.
+    pub(crate) fn flash<A: fazhi_domain::Coded>(
+        &self,
+        created: String,
+        parse: fn(&str) -> Result<A, DomainError>,
+    ) -> Option<Value> {
+        if self.created.is_some() {
+            return Some(json!({"kind": "success", "text": created}));
+        }
+        let a = parse(self.done.as_deref()?).ok()?;
+        Some(json!({"kind": "success", "text": format!("已完成“{}”", a.label())}))
+    }
+}
+
 async fn detail(
     State(state): State<AppState>,
     p: Page,
@@ -718,14 +733,7 @@ async fn detail(
     let d = rc::detail(&state.app, &p.0.actor, id)
         .await
         .map_err(|e| p.err(&state, e))?;
-    let flash = if q.created.is_some() {
-        Some(json!({"kind": "success", "text": format!("已登记，案号{}", d.case.case_no)}))
-    } else {
-        q.done
-            .as_deref()
-            .and_then(|a| Action::parse(a).ok())
-            .map(|a| json!({"kind": "success", "text": format!("已完成“{}”", a.label())}))
-    };
+    let flash = q.flash(format!("已登记，案号{}", d.case.case_no), Action::parse);
     let ctx = merge(
         base(&state, &p.0, "rc_cases").await,
         json!({"d": d, "flash": flash}),

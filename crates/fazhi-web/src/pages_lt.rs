@@ -212,14 +212,7 @@ async fn detail(
     let d = lt::detail(&state.app, &p.0.actor, id)
         .await
         .map_err(|e| p.err(&state, e))?;
-    let flash = if q.created.is_some() {
-        Some(json!({"kind": "success", "text": format!("已登记，案号{}", d.case.case_no)}))
-    } else {
-        q.done
-            .as_deref()
-            .and_then(|a| Action::parse(a).ok())
-            .map(|a| json!({"kind": "success", "text": format!("已完成“{}”", a.label())}))
-    };
+    let flash = q.flash(format!("已登记，案号{}", d.case.case_no), Action::parse);
     let ctx = merge(
         base(&state, &p.0, "lt_cases").await,
         json!({"d": d, "flash": flash}),
@@ -521,14 +514,7 @@ async fn suggestion_detail(
     let d = lt::suggestion_detail(&state.app, &p.0.actor, id)
         .await
         .map_err(|e| p.err(&state, e))?;
-    let flash = if q.created.is_some() {
-        Some(json!({"kind": "success", "text": "已登记"}))
-    } else {
-        q.done
-            .as_deref()
-            .and_then(|a| SuggestionAction::parse(a).ok())
-            .map(|a| json!({"kind": "success", "text": format!("已完成“{}”", a.label())}))
-    };
+    let flash = q.flash("已登记".into(), SuggestionAction::parse);
     let ctx = merge(
         base(&state, &p.0, "lt_suggestions").await,
         json!({"d": d, "flash": flash}),
