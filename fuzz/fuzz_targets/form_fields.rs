@@ -1,6 +1,7 @@
-//! The registration form and every step form, from arbitrary field names and values: never a
-//! panic, and every refusal names a field with a stable code and a Chinese message.
+//! The registration forms and every step form of every module, from arbitrary field names and
+//! values: never a panic, and every refusal names a field with a stable code and a Chinese message.
 #![no_main]
+use fazhi_domain::litigation as lt;
 use fazhi_domain::reconsideration::{Action, Application, Fields, Step};
 use libfuzzer_sys::fuzz_target;
 
@@ -37,6 +38,37 @@ const NAMES: &[&str] = &[
     "court",
     "requires_performance",
     "version",
+    "case_no",
+    "registered_date",
+    "copy_received_date",
+    "defendant_unit_id",
+    "claim",
+    "rc_case_no",
+    "plaintiff_kind",
+    "plaintiff_name",
+    "plaintiff_id_number",
+    "plaintiff_credit_code",
+    "plaintiff_phone",
+    "plaintiff2_name",
+    "hearing_date",
+    "head_notified",
+    "appearance",
+    "person",
+    "post",
+    "lawyer",
+    "excuse",
+    "excuse_evidence",
+    "served_date",
+    "outcome",
+    "compensation",
+    "performance_days",
+    "by_defendant",
+    "consequence",
+    "issuer",
+    "doc_no",
+    "unit_id",
+    "content",
+    "reply_days",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -60,6 +92,22 @@ fuzz_target!(|data: &[u8]| {
     for action in Action::ALL {
         if let Err(e) = Step::parse(*action, &f) {
             assert!(!e.code.is_empty() && !e.message.is_empty());
+        }
+    }
+    let results = [
+        lt::Lawsuit::parse(&f, today).map(|_| ()),
+        lt::Suggestion::parse(&f, today).map(|_| ()),
+    ]
+    .into_iter()
+    .chain(lt::Action::ALL.iter().map(|a| lt::Step::parse(*a, &f).map(|_| ())))
+    .chain(
+        lt::SuggestionAction::ALL
+            .iter()
+            .map(|a| lt::SuggestionStep::parse(*a, &f).map(|_| ())),
+    );
+    for r in results {
+        if let Err(e) = r {
+            assert!(!e.code.is_empty() && !e.message.is_empty() && e.field.is_some());
         }
     }
 });

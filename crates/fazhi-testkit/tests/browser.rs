@@ -156,8 +156,18 @@ async fn clerk_registers_and_accepts_a_case_in_a_browser() {
             .await?
             .click()
             .await?;
-        c.wait().for_element(Locator::Id("case-list")).await?;
-        let list = c.find(Locator::Id("case-list")).await?.text().await?;
+        // The list before the search also has `case-list`: poll until the searched page shows
+        // (reading an element of the page being replaced fails, so errors are retried too).
+        let mut list = String::new();
+        for _ in 0..100 {
+            if let Ok(e) = c.find(Locator::Id("case-list")).await {
+                list = e.text().await.unwrap_or_default();
+                if c.current_url().await?.as_str().contains("text=") && list.contains("钱七") {
+                    break;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         assert!(
             list.contains("示例复〔2024〕1号") && list.contains("审理中"),
             "{list}"
