@@ -591,20 +591,6 @@ impl Table {
     }
 }
 
-/// The last three cells of an exported row: nearest due date, its state, days left.
-pub fn deadline_cells(
-    next_due: Option<String>,
-    label: &str,
-    days_left: Option<i64>,
-    unit: &str,
-) -> [String; 3] {
-    [
-        next_due.unwrap_or_default(),
-        label.to_string(),
-        days_left.map(|d| format!("{d}{unit}")).unwrap_or_default(),
-    ]
-}
-
 /// Exports rows as an .xlsx sheet and records the export in the audit log.
 pub async fn export_sheet(
     app: &App,

@@ -192,6 +192,46 @@ pub fn state_of(
     deadline_state(due, done, unit, app.today(), &app.cal, app.config.warning)
 }
 
+/// A case row's nearest deadline as lists, warnings and exports show it (flattened into each
+/// module's row, so the JSON keeps `next_due`, `deadline_state`, … at the row's top level).
+#[derive(Debug, Clone, Serialize)]
+pub struct RowDue {
+    pub next_due: Option<String>,
+    pub deadline_state: &'static str,
+    pub deadline_label: &'static str,
+    pub days_left: Option<i64>,
+    pub days_unit: &'static str,
+}
+
+impl RowDue {
+    /// From the row's `next_due` and `next_due_unit` columns.
+    pub fn of(app: &App, next_due: Option<String>, next_unit: Option<String>) -> Self {
+        let (state, left, unit) = row_state(
+            app,
+            next_due.as_deref().and_then(|d| d.parse().ok()),
+            next_unit.as_deref(),
+        );
+        Self {
+            next_due,
+            deadline_state: state.code(),
+            deadline_label: state.label(),
+            days_left: left,
+            days_unit: unit,
+        }
+    }
+
+    /// The last three cells of an exported row: due date, state, days left.
+    pub fn cells(&self) -> [String; 3] {
+        [
+            self.next_due.clone().unwrap_or_default(),
+            self.deadline_label.to_string(),
+            self.days_left
+                .map(|d| format!("{d}{}", self.days_unit))
+                .unwrap_or_default(),
+        ]
+    }
+}
+
 /// The state of a case's nearest deadline from the columns stored on the case row.
 pub fn row_state(
     app: &App,

@@ -15,7 +15,7 @@ use fazhi_domain::deadline::Clock;
 use fazhi_domain::fields::Fields;
 use fazhi_domain::litigation::{
     self as lt, allowed_actions, appearance_compliant, apply, Action, Appearance, CaseFacts,
-    DeadlineKind, Lawsuit, Level, LossBasis, OutcomeType, Status, Step, Suggestion,
+    DeadlineKind, Lawsuit, Level, LossBasis, NewInstance, OutcomeType, Status, Step, Suggestion,
     SuggestionAction, SuggestionKind, SuggestionStatus, SuggestionStep,
 };
 use fazhi_domain::org::Permission;
@@ -69,11 +69,8 @@ pub struct CaseRow {
     pub final_date: Option<String>,
     /// 败诉 by the final outcome, once final.
     pub final_lost: Option<bool>,
-    pub next_due: Option<String>,
-    pub deadline_state: &'static str,
-    pub deadline_label: &'static str,
-    pub days_left: Option<i64>,
-    pub days_unit: &'static str,
+    #[serde(flatten)]
+    pub due: deadlines::RowDue,
     pub version: i64,
     pub unit_id: i64,
     pub defendant_unit_id: i64,
@@ -84,13 +81,6 @@ fn opt_bool(r: &AnyRow, i: usize) -> Option<bool> {
 }
 
 fn case_row(app: &App, r: &AnyRow) -> CaseRow {
-    let next_due: Option<String> = r.get(9);
-    let next_unit: Option<String> = r.get(10);
-    let (state, left, unit) = deadlines::row_state(
-        app,
-        next_due.as_deref().and_then(|d| d.parse().ok()),
-        next_unit.as_deref(),
-    );
     let status: String = r.get(7);
     CaseRow {
         id: r.get(0),
@@ -112,11 +102,7 @@ fn case_row(app: &App, r: &AnyRow) -> CaseRow {
         co_defendant: r.get::<i64, _>(19) == 1,
         first_outcome_label: label_of(r.get(20), OutcomeType::parse, OutcomeType::label),
         first_lost: opt_bool(r, 21),
-        next_due,
-        deadline_state: state.code(),
-        deadline_label: state.label(),
-        days_left: left,
-        days_unit: unit,
+        due: deadlines::RowDue::of(app, r.get(9), r.get(10)),
         version: r.get(11),
     }
 }
@@ -202,7 +188,7 @@ fn may_write(actor: &Actor, unit_id: i64) -> bool {
 }
 
 const INSTANCE_COLUMNS: &str = "id, level, court, case_no, registered_date, head_notified, hearings, head_appeared, compliant, \
-     outcome, outcome_date, served_date, lost, compensation, evidence_delay_requested";
+     outcome, outcome_date, served_date, lost, compensation, evidence_delay_requested, appealable";
 
 async fn instances(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<AnyRow>> {
     let sql = format!("SELECT {INSTANCE_COLUMNS} FROM lt_instances WHERE case_id = $1 ORDER BY id");
@@ -291,11 +277,14 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         .collect();
     let rc_id: Option<i64> = r.get(24);
     let reconsideration = match rc_id {
-        Some(rid) => sqlx::query_scalar::<_, String>("SELECT case_no FROM rc_cases WHERE id = $1")
-            .bind(rid)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|no| (rid, no)),
+        Some(rid) => sqlx::query_scalar::<_, String>(&format!(
+            "SELECT c.case_no FROM rc_cases c WHERE c.id = $1 AND {}",
+            actor.scope.sql(crate::reconsideration::TABLE.scope)
+        ))
+        .bind(rid)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|no| (rid, no)),
         None => None,
     };
     let srows = SUGGESTIONS
@@ -364,32 +353,22 @@ async fn insert_lawsuit(
     actor: &Actor,
     l: &Lawsuit,
 ) -> AppResult<i64> {
-    let defendant: Option<String> = sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
-        .bind(l.defendant_unit_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let Some(defendant) = defendant else {
-        return Err(DomainError::field(
-            "not_found",
-            "defendant_unit_id",
-            "被告不是本行政区划内的单位",
-        )
-        .into());
-    };
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM lt_cases WHERE case_no = $1")
-        .bind(&l.case_no)
-        .fetch_optional(&mut **tx)
-        .await?;
-    if exists.is_some() {
-        return Err(DomainError::field(
-            "duplicate_case_no",
-            "case_no",
-            format!("案号{}已经登记，请勿重复登记", l.case_no),
-        )
-        .into());
-    }
+    let defendant =
+        org::chosen_unit_name(tx, l.defendant_unit_id, "defendant_unit_id", "被告").await?;
+    check_case_no_free(tx, &l.case_no).await?;
     let (rc_id, co_defendant) = match &l.rc_case_no {
-        Some(no) => link_reconsideration(tx, app, actor, no, l).await?,
+        Some(no) => {
+            let (rc_id, maintained) = crate::reconsideration::link_lawsuit(
+                tx,
+                app,
+                actor,
+                no,
+                l.registered_date,
+                &format!("{}立案，案号{}", l.court, l.case_no),
+            )
+            .await?;
+            (Some(rc_id), maintained)
+        }
         None => (None, false),
     };
     let now = app.now_text();
@@ -417,15 +396,14 @@ async fn insert_lawsuit(
     .bind(&now)
     .fetch_one(&mut **tx)
     .await?;
-    insert_instance(
-        tx,
-        id,
-        Level::First,
-        &l.court,
-        &l.case_no,
-        l.registered_date,
-    )
-    .await?;
+    let first = NewInstance {
+        level: Level::First,
+        appealable: true,
+        court: l.court.clone(),
+        case_no: l.case_no.clone(),
+        registered_date: l.registered_date,
+    };
+    insert_instance(tx, id, &first).await?;
     cases::insert_parties(tx, "lt_parties", id, &l.parties).await?;
     let summary = format!(
         "{}诉{}{}一案，{}立案，{}收到起诉状副本{}",
@@ -492,94 +470,37 @@ async fn insert_lawsuit(
 async fn insert_instance(
     tx: &mut Transaction<'_, Any>,
     case_id: i64,
-    level: Level,
-    court: &str,
-    case_no: &str,
-    registered: NaiveDate,
+    n: &NewInstance,
 ) -> AppResult<()> {
-    sqlx::query("INSERT INTO lt_instances (case_id, level, court, case_no, registered_date) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO lt_instances (case_id, level, appealable, court, case_no, registered_date) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(case_id)
-        .bind(level.code())
-        .bind(court)
-        .bind(case_no)
-        .bind(registered.to_string())
+        .bind(n.level.code())
+        .bind(i64::from(n.appealable))
+        .bind(&n.court)
+        .bind(&n.case_no)
+        .bind(n.registered_date.to_string())
         .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
-/// Links a 复议后起诉 to its reconsideration case (which the actor must be able to see) and, when
-/// that case has not recorded the suit and may, records it there too.
-async fn link_reconsideration(
-    tx: &mut Transaction<'_, Any>,
-    app: &App,
-    actor: &Actor,
-    rc_case_no: &str,
-    l: &Lawsuit,
-) -> AppResult<(Option<i64>, bool)> {
-    let sql = format!(
-        "SELECT c.id, c.status, c.decision_type, c.litigation_date, c.version, c.last_event_date FROM rc_cases c \
-         WHERE c.case_no = $1 AND {}",
-        actor.scope.sql(crate::reconsideration::TABLE.scope)
-    );
-    let Some(r) = sqlx::query(&sql)
-        .bind(rc_case_no.trim())
-        .fetch_optional(&mut **tx)
-        .await?
-    else {
+/// A 案号 names one instance of one lawsuit: refused when any lawsuit or instance has it.
+async fn check_case_no_free(conn: &mut AnyConnection, case_no: &str) -> AppResult<()> {
+    let taken: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM lt_cases WHERE case_no = $1) + (SELECT COUNT(*) FROM lt_instances WHERE case_no = $1)",
+    )
+    .bind(case_no)
+    .fetch_one(conn)
+    .await?;
+    if taken > 0 {
         return Err(DomainError::field(
-            "not_found",
-            "rc_case_no",
-            format!("关联行政复议案号“{rc_case_no}”不存在或无权查看"),
+            "duplicate_case_no",
+            "case_no",
+            format!("案号{case_no}已经登记，请勿重复登记"),
         )
         .into());
-    };
-    let rc_id: i64 = r.get(0);
-    let status = fazhi_domain::reconsideration::Status::parse(&r.get::<String, _>(1))?;
-    let decision: Option<String> = r.get(2);
-    let maintained = matches!(decision.as_deref(), Some("maintain" | "reject_claim"));
-    let litigation_date: Option<String> = r.get(3);
-    let last: NaiveDate = stored_date(&r.get::<String, _>(5))?;
-    let action = fazhi_domain::reconsideration::Action::RecordLitigation;
-    if litigation_date.is_none()
-        && fazhi_domain::reconsideration::transition(status, action).is_ok()
-        && l.registered_date >= last
-    {
-        let version: i64 = r.get(4);
-        sqlx::query("UPDATE rc_cases SET litigation_date = $1, last_event_date = $1, version = version + 1, updated_at = $2 WHERE id = $3")
-            .bind(l.registered_date.to_string())
-            .bind(app.now_text())
-            .bind(rc_id)
-            .execute(&mut **tx)
-            .await?;
-        let summary = format!(
-            "申请人不服复议决定提起行政诉讼（{}，{}）",
-            l.court, l.case_no
-        );
-        cases::insert_event(
-            tx,
-            app,
-            actor,
-            "rc_events",
-            rc_id,
-            action.code(),
-            l.registered_date,
-            json!({"summary": summary, "case_no": l.case_no}),
-        )
-        .await?;
-        audit::record(
-            tx,
-            app,
-            actor,
-            action.code(),
-            "rc_case",
-            &rc_id.to_string(),
-            Some(json!({"version": version})),
-            Some(json!({"version": version + 1, "litigation_date": l.registered_date, "lawsuit": l.case_no})),
-        )
-        .await?;
     }
-    Ok((Some(rc_id), maintained))
+    Ok(())
 }
 
 fn step_summary(step: &Step) -> String {
@@ -641,7 +562,15 @@ fn step_summary(step: &Step) -> String {
             case_no
         ),
         Step::Finalize { .. } => "上诉期届满，裁判发生法律效力".into(),
-        Step::Retry { court, case_no, .. } => format!("{court}再审立案，案号{case_no}"),
+        Step::Remand { court, case_no, .. } => {
+            format!("裁定发回重审，{court}重新审理，案号{case_no}")
+        }
+        Step::Retry {
+            court,
+            case_no,
+            procedure,
+            ..
+        } => format!("{court}再审立案，案号{case_no}，{}", procedure.label()),
         Step::RecordPerformance {
             performed,
             consequence,
@@ -699,15 +628,18 @@ pub async fn take_step(
         last_event_date: stored_date(&r.get::<String, _>(29))?,
         hearings: cur.get(6),
         outcome_date: outcome_date.as_deref().map(stored_date).transpose()?,
-        outcome: r
-            .get::<Option<String>, _>(12)
-            .and_then(|o| OutcomeType::parse(&o).ok()),
         outcome_lost: r.get::<i64, _>(13) == 1,
-        evidence_request_due: deadlines::open_due(
-            &ds,
-            DeadlineKind::EvidenceDelayRequest.code(),
-            app,
-        ),
+        appealable: cur.get::<i64, _>(15) == 1,
+        // The request period is the first instance's, from receipt of the complaint copy; it
+        // runs to its end even when the defence was filed earlier (which completes it).
+        evidence_request_due: if insts.len() == 1 {
+            ds.iter()
+                .rev()
+                .find(|d| d.kind == DeadlineKind::EvidenceDelayRequest.code())
+                .and_then(|d| d.due.or_else(|| d.clock.compute(&app.cal).ok()?.due))
+        } else {
+            None
+        },
         evidence_delay_requested: cur.get::<i64, _>(14) == 1,
         late_evidence_open: ds
             .iter()
@@ -813,18 +745,19 @@ pub async fn take_step(
                 .execute(&mut *tx)
                 .await?;
         }
+        Step::Remand { .. } => {
+            sqlx::query("UPDATE lt_instances SET outcome = $1, outcome_date = $2, served_date = $2, lost = 0 WHERE id = $3")
+                .bind(OutcomeType::Remanded.code())
+                .bind(date.to_string())
+                .bind(instance_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         _ => {}
     }
     if let Some(n) = &ch.new_instance {
-        insert_instance(
-            &mut tx,
-            id,
-            n.level,
-            &n.court,
-            &n.case_no,
-            n.registered_date,
-        )
-        .await?;
+        check_case_no_free(&mut tx, &n.case_no).await?;
+        insert_instance(&mut tx, id, n).await?;
     }
     let first = ch.outcome.filter(|_| facts.level == Level::First);
     let consequence = match &step {
@@ -834,12 +767,15 @@ pub async fn take_step(
     let final_lost = ch
         .final_date
         .map(|_| ch.outcome.map(|o| o.3).unwrap_or(facts.outcome_lost));
+    // A new duty to perform (first finality, or a retrial that now finds a loss) starts unperformed.
+    let reset_performed = ch.requires_performance == Some(true) && !facts.requires_performance;
     let updated = sqlx::query(
         "UPDATE lt_cases SET status = $1, level = COALESCE($2, level), outcome = COALESCE($3, outcome), outcome_date = COALESCE($4, outcome_date), \
          outcome_lost = COALESCE($5, outcome_lost), first_outcome = COALESCE($6, first_outcome), first_year = COALESCE($7, first_year), \
-         first_lost = COALESCE($8, first_lost), final_date = COALESCE($9, final_date), final_year = COALESCE($10, final_year), \
-         final_lost = COALESCE($11, final_lost), requires_performance = COALESCE($12, requires_performance), \
-         performance_days = COALESCE($13, performance_days), performed = COALESCE($14, performed), consequence = COALESCE($15, consequence), \
+         first_lost = COALESCE($8, first_lost), final_date = COALESCE(final_date, $9), final_year = COALESCE(final_year, $10), \
+         final_lost = COALESCE(final_lost, $11), requires_performance = COALESCE($12, requires_performance), \
+         performance_days = COALESCE($13, performance_days), \
+         performed = CASE WHEN $22 = 1 THEN NULL ELSE COALESCE($14, performed) END, consequence = COALESCE($15, consequence), \
          last_event_date = $16, next_due = $17, next_due_unit = $18, version = version + 1, updated_at = $19 WHERE id = $20 AND version = $21",
     )
     .bind(out.status.code())
@@ -863,6 +799,7 @@ pub async fn take_step(
     .bind(app.now_text())
     .bind(id)
     .bind(case.version)
+    .bind(i64::from(reset_performed))
     .execute(&mut *tx)
     .await?;
     cases::updated_once(updated)?;
@@ -906,6 +843,10 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
         LossBasis::Final => (final_lost, "本期裁判生效且按生效裁判败诉的件数"),
         LossBasis::FirstInstance => (first_lost, "本期一审裁判且一审败诉的件数"),
     };
+    let (den_key, den_text) = match app.config.litigation.loss_rate_denominator {
+        lt::LossDenominator::Cases => ("litigation.cases", "败诉件数 ÷ 行政应诉案件数"),
+        lt::LossDenominator::Concluded => ("litigation.concluded", "败诉件数 ÷ 审结件数"),
+    };
     let hearings = "i.hearing_year = {Y}";
     vec![
         count(
@@ -923,13 +864,7 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
             "c.final_year = {Y}",
         ),
         count("litigation.lost", "败诉", "件", lost_text, lost_cond),
-        IndicatorDef::rate(
-            "litigation.loss_rate",
-            "败诉率",
-            "败诉件数 ÷ 行政应诉案件数",
-            "litigation.lost",
-            "litigation.cases",
-        ),
+        IndicatorDef::rate("litigation.loss_rate", "败诉率", den_text, "litigation.lost", den_key),
         count(
             "litigation.lost_final",
             "败诉（按生效裁判）",
@@ -972,6 +907,11 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
             "本期开庭审理但仅律师出庭、无人出庭或未说明理由的案件审级数",
             instances(&format!("{hearings} AND i.compliant = 0")),
         ),
+        IndicatorDef::count("litigation.retrials", "再审", "件", "本期再审立案的案件数", CountDef {
+            from: "lt_instances i JOIN lt_cases c ON c.id = i.case_id".into(),
+            cond: "i.level = 'retrial' AND i.registered_date >= '{Y}-01-01' AND i.registered_date <= '{Y}-12-31'".into(),
+            drilldown: Some("c.id IN (SELECT i.case_id FROM lt_instances i WHERE i.level = 'retrial' AND i.registered_date >= '{Y}-01-01' AND i.registered_date <= '{Y}-12-31')".into()),
+        }),
         count(
             "litigation.after_reconsideration",
             "复议后起诉",
@@ -1061,12 +1001,7 @@ pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8
                 yes_no(c.final_lost),
                 c.final_date.unwrap_or_default(),
             ];
-            row.extend(cases::deadline_cells(
-                c.next_due,
-                c.deadline_label,
-                c.days_left,
-                c.days_unit,
-            ));
+            row.extend(c.due.cells());
             row
         })
         .collect();
@@ -1107,6 +1042,35 @@ const OPTIONAL_COLUMNS: [&str; 5] = [
     "rc_case_no",
     "plaintiff_kind",
 ];
+
+/// What would refuse an imported row at registration, checked first so the error names its row:
+/// a 案号 already registered, or a reconsideration case that is not there.
+async fn import_conflict(app: &App, actor: &Actor, l: &Lawsuit) -> AppResult<Option<DomainError>> {
+    let mut conn = app.db.pool.acquire().await?;
+    match check_case_no_free(&mut conn, &l.case_no).await {
+        Ok(()) => {}
+        Err(AppError::Domain(e)) => return Ok(Some(e)),
+        Err(e) => return Err(e),
+    }
+    if let Some(no) = &l.rc_case_no {
+        let sql = format!(
+            "SELECT COUNT(*) FROM rc_cases c WHERE c.case_no = $1 AND {}",
+            actor.scope.sql(crate::reconsideration::TABLE.scope)
+        );
+        let n: i64 = sqlx::query_scalar(&sql)
+            .bind(no)
+            .fetch_one(&mut *conn)
+            .await?;
+        if n == 0 {
+            return Ok(Some(DomainError::field(
+                "not_found",
+                "rc_case_no",
+                format!("关联行政复议案号“{no}”不存在或无权查看"),
+            )));
+        }
+    }
+    Ok(None)
+}
 
 pub fn import_template() -> AppResult<Vec<u8>> {
     let headers: Vec<&str> = IMPORT_COLUMNS.iter().map(|c| c.0).collect();
@@ -1163,7 +1127,10 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
                 ),
                 &IMPORT_COLUMNS,
             )),
-            Ok(l) => suits.push(l),
+            Ok(l) => match import_conflict(app, actor, &l).await? {
+                Some(e) => errors.push(cases::row_error(row, e, &IMPORT_COLUMNS)),
+                None => suits.push(l),
+            },
             Err(e) => errors.push(cases::row_error(row, e, &IMPORT_COLUMNS)),
         }
     }
@@ -1231,11 +1198,8 @@ pub struct SuggestionRow {
     pub status_label: &'static str,
     pub reply_date: Option<String>,
     pub rectified_date: Option<String>,
-    pub next_due: Option<String>,
-    pub deadline_state: &'static str,
-    pub deadline_label: &'static str,
-    pub days_left: Option<i64>,
-    pub days_unit: &'static str,
+    #[serde(flatten)]
+    pub due: deadlines::RowDue,
     pub version: i64,
     pub unit_id: i64,
     pub case_id: Option<i64>,
@@ -1244,13 +1208,6 @@ pub struct SuggestionRow {
 }
 
 fn suggestion_row(app: &App, r: &AnyRow) -> SuggestionRow {
-    let next_due: Option<String> = r.get(10);
-    let next_unit: Option<String> = r.get(11);
-    let (state, left, unit) = deadlines::row_state(
-        app,
-        next_due.as_deref().and_then(|d| d.parse().ok()),
-        next_unit.as_deref(),
-    );
     let status: String = r.get(7);
     SuggestionRow {
         id: r.get(0),
@@ -1266,11 +1223,7 @@ fn suggestion_row(app: &App, r: &AnyRow) -> SuggestionRow {
         status,
         reply_date: r.get(8),
         rectified_date: r.get(9),
-        next_due,
-        deadline_state: state.code(),
-        deadline_label: state.label(),
-        days_left: left,
-        days_unit: unit,
+        due: deadlines::RowDue::of(app, r.get(10), r.get(11)),
         version: r.get(12),
         unit_id: r.get(13),
         case_id: r.get(15),
@@ -1321,11 +1274,14 @@ pub async fn suggestion_detail(app: &App, actor: &Actor, id: i64) -> AppResult<S
     let r = load_suggestion(&mut conn, actor, id).await?;
     let s = suggestion_row(app, &r);
     let lawsuit = match s.case_id {
-        Some(cid) => sqlx::query_scalar::<_, String>("SELECT case_no FROM lt_cases WHERE id = $1")
-            .bind(cid)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|no| (cid, no)),
+        Some(cid) => sqlx::query_scalar::<_, String>(&format!(
+            "SELECT c.case_no FROM lt_cases c WHERE c.id = $1 AND {}",
+            actor.scope.sql(TABLE.scope)
+        ))
+        .bind(cid)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|no| (cid, no)),
         None => None,
     };
     let events = cases::load_events(&mut conn, "lt_suggestion_events", id, |a| {
@@ -1371,15 +1327,7 @@ pub async fn register_suggestion(app: &App, actor: &Actor, f: &Fields) -> AppRes
     actor.require(Permission::WriteLitigation)?;
     let s = Suggestion::parse(f, app.today())?;
     let mut tx = app.db.begin().await?;
-    let addressee: Option<String> = sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
-        .bind(s.unit_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(addressee) = addressee else {
-        return Err(
-            DomainError::field("not_found", "unit_id", "被建议单位不是本行政区划内的单位").into(),
-        );
-    };
+    let addressee = org::chosen_unit_name(&mut tx, s.unit_id, "unit_id", "被建议单位").await?;
     let case_id = match &s.case_no {
         Some(no) => {
             let sql = format!(

@@ -211,3 +211,25 @@ pub async fn find_unit_by_name(app: &App, name: &str) -> AppResult<Option<i64>> 
         .fetch_optional(&app.db.pool)
         .await?)
 }
+
+/// The name of the unit a form chose, or the error naming the field: a unit of the jurisdiction
+/// is required (`label` says which, e.g. 被申请人).
+pub async fn chosen_unit_name(
+    conn: &mut fazhi_store::AnyConnection,
+    id: i64,
+    field: &str,
+    label: &str,
+) -> AppResult<String> {
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    name.ok_or_else(|| {
+        fazhi_domain::DomainError::field(
+            "not_found",
+            field,
+            format!("{label}不是本行政区划内的单位"),
+        )
+        .into()
+    })
+}

@@ -48,11 +48,8 @@ pub struct CaseRow {
     pub accepted_date: Option<String>,
     pub closed_date: Option<String>,
     pub decision_label: &'static str,
-    pub next_due: Option<String>,
-    pub deadline_state: &'static str,
-    pub deadline_label: &'static str,
-    pub days_left: Option<i64>,
-    pub days_unit: &'static str,
+    #[serde(flatten)]
+    pub due: deadlines::RowDue,
     pub version: i64,
     pub unit_id: i64,
     pub respondent_unit_id: i64,
@@ -60,13 +57,6 @@ pub struct CaseRow {
 
 fn case_row(app: &App, r: &fazhi_store::AnyRow) -> CaseRow {
     let status: String = r.get(6);
-    let next_due: Option<String> = r.get(8);
-    let next_unit: Option<String> = r.get(9);
-    let (state, left, unit) = deadlines::row_state(
-        app,
-        next_due.as_deref().and_then(|d| d.parse().ok()),
-        next_unit.as_deref(),
-    );
     CaseRow {
         id: r.get(0),
         case_no: r.get(1),
@@ -81,11 +71,7 @@ fn case_row(app: &App, r: &fazhi_store::AnyRow) -> CaseRow {
         accepted_date: r.get(12),
         closed_date: r.get(13),
         decision_label: label_of(r.get(14), DecisionType::parse, DecisionType::label),
-        next_due,
-        deadline_state: state.code(),
-        deadline_label: state.label(),
-        days_left: left,
-        days_unit: unit,
+        due: deadlines::RowDue::of(app, r.get(8), r.get(9)),
         version: r.get(10),
         unit_id: r.get(15),
         respondent_unit_id: r.get(16),
@@ -202,14 +188,16 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         vec![]
     };
     let perf: Option<i64> = r.get(23);
-    let lawsuits =
-        sqlx::query("SELECT id, case_no FROM lt_cases WHERE rc_case_id = $1 ORDER BY id")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|l| (l.get(0), l.get(1)))
-            .collect();
+    let lawsuits = sqlx::query(&format!(
+        "SELECT c.id, c.case_no FROM lt_cases c WHERE c.rc_case_id = $1 AND {} ORDER BY c.id",
+        actor.scope.sql(crate::litigation::TABLE.scope)
+    ))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|l| (l.get(0), l.get(1)))
+    .collect();
     Ok(CaseDetail {
         act_doc_no: r.get(17),
         act_date: r.get(18),
@@ -280,18 +268,8 @@ async fn insert_application(
     actor: &Actor,
     a: &Application,
 ) -> AppResult<(i64, String)> {
-    let respondent: Option<String> = sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
-        .bind(a.respondent_unit_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let Some(respondent) = respondent else {
-        return Err(DomainError::field(
-            "not_found",
-            "respondent_unit_id",
-            "被申请人不是本行政区划内的单位",
-        )
-        .into());
-    };
+    let respondent =
+        org::chosen_unit_name(tx, a.respondent_unit_id, "respondent_unit_id", "被申请人").await?;
     let prefix: String = sqlx::query_scalar("SELECT case_prefix FROM jurisdiction WHERE id = 1")
         .fetch_optional(&mut **tx)
         .await?
@@ -371,6 +349,78 @@ fn audit_view(a: &Application, case_no: &str) -> serde_json::Value {
     json!({"case_no": case_no, "received_date": a.received_date, "channel": a.channel.code(),
            "respondent_unit_id": a.respondent_unit_id, "act_name": a.act_name, "act_date": a.act_date,
            "request": a.request, "parties": cases::parties_audit(&a.parties)})
+}
+
+/// Links a lawsuit registered in 行政应诉 (复议后起诉) to the reconsideration case it follows, which
+/// the actor must be able to see. Returns the case's id and whether the organ maintained the act
+/// (it is then co-defendant: 行政诉讼法 Art 26(2); 行诉解释 Art 133 counts 驳回复议请求 as
+/// maintaining). When the actor may also write the case and it has not recorded the suit, the
+/// step 登记复议后起诉 is recorded on it too; otherwise it is left to the reconsideration clerk.
+pub async fn link_lawsuit(
+    tx: &mut Transaction<'_, Any>,
+    app: &App,
+    actor: &Actor,
+    case_no: &str,
+    date: NaiveDate,
+    court: &str,
+) -> AppResult<(i64, bool)> {
+    let sql = format!(
+        "SELECT {CASE_COLUMNS}, c.last_event_date, c.litigation_date FROM {CASE_FROM} WHERE c.case_no = $1 AND {}",
+        actor.scope.sql(TABLE.scope)
+    );
+    let Some(r) = sqlx::query(&sql)
+        .bind(case_no.trim())
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Err(DomainError::field(
+            "not_found",
+            "rc_case_no",
+            format!("关联行政复议案号“{case_no}”不存在或无权查看"),
+        )
+        .into());
+    };
+    let id: i64 = r.get(0);
+    let status = Status::parse(&r.get::<String, _>(6))?;
+    let maintained = matches!(
+        r.get::<Option<String>, _>(14).as_deref(),
+        Some("maintain" | "reject_claim")
+    );
+    let version: i64 = r.get(10);
+    let last = stored_date(&r.get::<String, _>(17))?;
+    let recorded = r.get::<Option<String>, _>(18).is_some();
+    let action = Action::RecordLitigation;
+    if may_write(actor, &r) && !recorded && rc::transition(status, action).is_ok() && date >= last {
+        let updated = sqlx::query(
+            "UPDATE rc_cases SET litigation_date = $1, last_event_date = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
+        )
+        .bind(date.to_string())
+        .bind(app.now_text())
+        .bind(id)
+        .bind(version)
+        .execute(&mut **tx)
+        .await?;
+        cases::updated_once(updated)?;
+        let step = Step::RecordLitigation {
+            date,
+            court: Some(court.to_string()),
+        };
+        let detail = cases::step_detail(&step, step_summary(&step))?;
+        cases::log_step(
+            tx,
+            app,
+            actor,
+            ("rc_events", "rc_case"),
+            id,
+            action.code(),
+            date,
+            (status.code(), status.code()),
+            version,
+            detail,
+        )
+        .await?;
+    }
+    Ok((id, maintained))
 }
 
 /// A one-line summary of a step for the timeline.
@@ -697,12 +747,7 @@ pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8
                 c.closed_date.unwrap_or_default(),
                 c.decision_label.into(),
             ];
-            row.extend(cases::deadline_cells(
-                c.next_due,
-                c.deadline_label,
-                c.days_left,
-                c.days_unit,
-            ));
+            row.extend(c.due.cells());
             row
         })
         .collect();

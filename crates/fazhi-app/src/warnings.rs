@@ -15,11 +15,8 @@ pub struct Warning {
     /// The unit it concerns (被申请人, 被告, 被建议单位).
     pub unit: String,
     pub status_label: &'static str,
-    pub next_due: Option<String>,
-    pub deadline_state: &'static str,
-    pub deadline_label: &'static str,
-    pub days_left: Option<i64>,
-    pub days_unit: &'static str,
+    #[serde(flatten)]
+    pub due: crate::deadlines::RowDue,
 }
 
 pub async fn all(app: &App, actor: &Actor) -> AppResult<Vec<Warning>> {
@@ -34,11 +31,7 @@ pub async fn all(app: &App, actor: &Actor) -> AppResult<Vec<Warning>> {
             parties: c.applicant_names,
             unit: c.respondent,
             status_label: c.status_label,
-            next_due: c.next_due,
-            deadline_state: c.deadline_state,
-            deadline_label: c.deadline_label,
-            days_left: c.days_left,
-            days_unit: c.days_unit,
+            due: c.due,
         })
         .collect();
     out.extend(
@@ -53,11 +46,7 @@ pub async fn all(app: &App, actor: &Actor) -> AppResult<Vec<Warning>> {
                 parties: c.plaintiff_names,
                 unit: c.defendant,
                 status_label: c.status_label,
-                next_due: c.next_due,
-                deadline_state: c.deadline_state,
-                deadline_label: c.deadline_label,
-                days_left: c.days_left,
-                days_unit: c.days_unit,
+                due: c.due,
             }),
     );
     out.extend(
@@ -74,13 +63,9 @@ pub async fn all(app: &App, actor: &Actor) -> AppResult<Vec<Warning>> {
                 parties: s.issuer,
                 unit: s.addressee,
                 status_label: s.status_label,
-                next_due: s.next_due,
-                deadline_state: s.deadline_state,
-                deadline_label: s.deadline_label,
-                days_left: s.days_left,
-                days_unit: s.days_unit,
+                due: s.due,
             }),
     );
-    out.sort_by(|a, b| a.next_due.cmp(&b.next_due));
+    out.sort_by(|a, b| a.due.next_due.cmp(&b.due.next_due));
     Ok(out)
 }

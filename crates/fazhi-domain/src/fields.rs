@@ -44,12 +44,26 @@ pub fn parse_date(s: &str, field: &str, label: &str) -> DomainResult<NaiveDate> 
     })
 }
 
-/// An optional date field: `None` when blank.
-pub fn optional_date(s: &str, field: &str, label: &str) -> DomainResult<Option<NaiveDate>> {
-    if s.trim().is_empty() {
-        Ok(None)
-    } else {
-        parse_date(s, field, label).map(Some)
+/// A record id chosen in a form (a unit, a case): required, an integer.
+pub fn parse_id(f: &Fields, field: &str, label: &str) -> DomainResult<i64> {
+    get(f, field)
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| DomainError::required(field, label))
+}
+
+/// A yes/no choice: blank gives `default`; 1/是/true/on/yes and 0/否/false/off/no are read;
+/// anything else is refused naming the field.
+pub fn parse_yes_no(s: &str, field: &str, label: &str, default: bool) -> DomainResult<bool> {
+    match s.trim() {
+        "" => Ok(default),
+        "1" | "true" | "on" | "yes" | "是" => Ok(true),
+        "0" | "false" | "off" | "no" | "否" => Ok(false),
+        other => Err(DomainError::field(
+            "invalid_option",
+            field,
+            format!("{label}“{other}”无效，应为“是”或“否”"),
+        )),
     }
 }
 

@@ -10,7 +10,7 @@
 use crate::calendar::format_date_cn;
 use crate::deadline::PeriodUnit;
 use crate::error::{optional_text, required_text, DomainError, DomainResult};
-use crate::fields::{get, or_default, parse_bool, parse_date, Fields};
+use crate::fields::{get, or_default, parse_date, parse_id, parse_yes_no, Fields};
 use crate::party::{Party, PartyRole};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -59,6 +59,7 @@ coded_enum!(
         Withdrawn = "withdrawn", "裁定准许撤诉（二审、再审中为撤回上诉或再审申请）";
         WithdrawnAfterChange = "withdrawn_after_change", "被告改变行政行为后裁定准许撤诉";
         Mediated = "mediated", "调解结案";
+        Remanded = "remanded", "发回重审";
     }
 );
 
@@ -85,7 +86,7 @@ impl OutcomeType {
         match self {
             Self::NotRegistered | Self::DismissSuit => Some(10),
             Self::Withdrawn | Self::WithdrawnAfterChange | Self::Mediated => None,
-            Self::UpholdOriginal => None,
+            Self::UpholdOriginal | Self::Remanded => None,
             _ => Some(15),
         }
     }
@@ -101,6 +102,16 @@ impl OutcomeType {
         }
     }
 }
+
+coded_enum!(
+    /// How a retrial is heard (行诉解释 Art 119): by the first-instance court under the
+    /// first-instance procedure (its judgment may be appealed), or under the second-instance
+    /// procedure (final).
+    RetrialProcedure, "procedure", "再审适用程序" {
+        FirstInstance = "first_instance", "按照第一审程序审理（可上诉）";
+        SecondInstance = "second_instance", "按照第二审程序审理（终审）";
+    }
+);
 
 coded_enum!(
     /// Who appeared for the agency at a hearing (出庭规定; `legal-rules.md` §2.2).
@@ -168,6 +179,7 @@ coded_enum!(
         Judge = "judge", "登记裁判结果";
         Appeal = "appeal", "登记上诉";
         Finalize = "finalize", "登记裁判生效";
+        Remand = "remand", "登记发回重审";
         Retry = "retry", "登记再审";
         RecordPerformance = "record_performance", "登记履行情况";
     }
@@ -187,9 +199,9 @@ pub fn transition(from: Status, action: Action) -> DomainResult<Status> {
             | A::ScheduleHearing
             | A::RecordHearing,
         ) if s.is_pending() => s,
-        // Where a first-instance outcome goes depends on it (see `apply`); AppealWindow here.
-        (S::FirstInstance, A::Judge) => S::AppealWindow,
-        (S::Appeal | S::Retrial, A::Judge) => S::Final,
+        // An outcome that may be appealed opens the appeal window; `apply` makes the others final.
+        (s, A::Judge) if s.is_pending() => S::AppealWindow,
+        (S::Appeal | S::Retrial, A::Remand) => S::FirstInstance,
         (S::AppealWindow, A::Appeal) => S::Appeal,
         (S::AppealWindow, A::Finalize) => S::Final,
         (S::Final, A::Retry) => S::Retrial,
@@ -214,11 +226,22 @@ pub struct Rules {
     /// Which outcome `litigation.lost` and `litigation.loss_rate` count: the final one (default)
     /// or the first instance's. Both are always available as their own keys.
     pub loss_basis: LossBasis,
+    /// What 败诉率 divides by: lawsuits received (default; reproduces seed 000's 10/134) or
+    /// lawsuits concluded (a variant seen in reports, `legal-rules.md` §11.1).
+    pub loss_rate_denominator: LossDenominator,
     /// Reply period for a 司法建议 when the court sets none (UNCONFIRMED: courts set it; 30 days
     /// is common).
     pub judicial_reply_days: u32,
     /// Reply period for a 检察建议 in months (《人民检察院检察建议工作规定》: two months).
     pub procuratorial_reply_months: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LossDenominator {
+    #[default]
+    Cases,
+    Concluded,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -243,6 +266,7 @@ impl Default for Rules {
                 O::AgreementRemedy,
             ],
             loss_basis: LossBasis::Final,
+            loss_rate_denominator: LossDenominator::Cases,
             judicial_reply_days: 30,
             procuratorial_reply_months: 2,
         }
@@ -283,7 +307,8 @@ pub fn deadline_rule(
             "《行政诉讼法》第八十五条",
         ),
         K::Performance => (
-            days.unwrap_or(30),
+            // Opened only when the judgment sets its period.
+            days.unwrap_or_default(),
             CalendarDays,
             "裁判生效之日",
             "生效裁判确定的履行期限",
@@ -291,8 +316,9 @@ pub fn deadline_rule(
     }
 }
 
-/// A 案号 as courts write it, e.g. （2024）粤5302行初12号: the year in brackets, the character 行
-/// (an administrative case) and 号. Half-width brackets are accepted and normalised.
+/// A 案号 as courts write it, e.g. （2024）粤5302行初12号: the year in brackets, the court's code,
+/// 行 and the case type (初, 终, 再, 申, 监, 赔初 …), a number and 号. Half-width brackets are
+/// accepted and normalised.
 pub fn parse_court_case_no(s: &str, field: &str) -> DomainResult<String> {
     let s = s
         .trim()
@@ -311,10 +337,15 @@ pub fn parse_court_case_no(s: &str, field: &str) -> DomainResult<String> {
     };
     let rest = s.strip_prefix('（').ok_or_else(bad)?;
     let (year, rest) = rest.split_once('）').ok_or_else(bad)?;
-    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) || s.chars().count() > 40 {
         return Err(bad());
     }
-    if !rest.contains('行') || !rest.ends_with('号') || s.chars().count() > 40 {
+    // After 行: the type (one or more non-digits), then the number, then 号.
+    let body = rest.strip_suffix('号').ok_or_else(bad)?;
+    let (_, after) = body.split_once('行').ok_or_else(bad)?;
+    let digits = after.chars().rev().take_while(char::is_ascii_digit).count();
+    let kind = after.chars().count() - digits;
+    if digits == 0 || kind == 0 || after.chars().take(kind).any(|c| c.is_ascii_digit()) {
         return Err(bad());
     }
     Ok(s)
@@ -372,10 +403,16 @@ pub enum Step {
     Finalize {
         date: NaiveDate,
     },
+    Remand {
+        date: NaiveDate,
+        court: String,
+        case_no: String,
+    },
     Retry {
         date: NaiveDate,
         court: String,
         case_no: String,
+        procedure: RetrialProcedure,
     },
     RecordPerformance {
         date: NaiveDate,
@@ -397,6 +434,7 @@ impl Step {
             Self::Judge { .. } => Action::Judge,
             Self::Appeal { .. } => Action::Appeal,
             Self::Finalize { .. } => Action::Finalize,
+            Self::Remand { .. } => Action::Remand,
             Self::Retry { .. } => Action::Retry,
             Self::RecordPerformance { .. } => Action::RecordPerformance,
         }
@@ -413,6 +451,7 @@ impl Step {
             | Self::Judge { date, .. }
             | Self::Appeal { date, .. }
             | Self::Finalize { date }
+            | Self::Remand { date, .. }
             | Self::Retry { date, .. }
             | Self::RecordPerformance { date, .. } => *date,
         }
@@ -439,7 +478,12 @@ impl Step {
             Action::ScheduleHearing => Self::ScheduleHearing {
                 date: date("收到传票日期")?,
                 hearing_date: parse_date(get(f, "hearing_date"), "hearing_date", "开庭日期")?,
-                head_notified: parse_bool(get(f, "head_notified")),
+                head_notified: parse_yes_no(
+                    get(f, "head_notified"),
+                    "head_notified",
+                    "法院是否通知负责人出庭",
+                    false,
+                )?,
             },
             Action::RecordHearing => {
                 let appearance = Appearance::parse(get(f, "appearance"))?;
@@ -467,29 +511,54 @@ impl Step {
                     } else {
                         parse_date(served, "served_date", "送达日期")?
                     },
-                    outcome: OutcomeType::parse(get(f, "outcome"))?,
-                    compensation: parse_bool(get(f, "compensation")),
+                    outcome: match OutcomeType::parse(get(f, "outcome"))? {
+                        OutcomeType::Remanded => {
+                            return Err(err(
+                                "invalid_option",
+                                "outcome",
+                                "发回重审请使用“登记发回重审”步骤，并填写重审法院和案号",
+                            ))
+                        }
+                        o => o,
+                    },
+                    compensation: parse_yes_no(
+                        get(f, "compensation"),
+                        "compensation",
+                        "是否判决行政赔偿",
+                        false,
+                    )?,
                     performance_days: parse_days(get(f, "performance_days"))?,
                     summary: opt("summary", "裁判主要内容", 2000)?,
                 }
             }
             Action::Appeal => Self::Appeal {
                 date: date("上诉日期")?,
-                by_defendant: parse_bool(or_default(get(f, "by_defendant"), "0")),
+                by_defendant: parse_yes_no(
+                    get(f, "by_defendant"),
+                    "by_defendant",
+                    "上诉人",
+                    false,
+                )?,
                 court: text("court", "二审法院", 100)?,
                 case_no: parse_court_case_no(get(f, "case_no"), "case_no")?,
             },
             Action::Finalize => Self::Finalize {
                 date: date("裁判生效日期")?,
             },
+            Action::Remand => Self::Remand {
+                date: date("发回重审裁定日期")?,
+                court: text("court", "重审法院", 100)?,
+                case_no: parse_court_case_no(get(f, "case_no"), "case_no")?,
+            },
             Action::Retry => Self::Retry {
                 date: date("再审立案日期")?,
                 court: text("court", "再审法院", 100)?,
                 case_no: parse_court_case_no(get(f, "case_no"), "case_no")?,
+                procedure: RetrialProcedure::parse(get(f, "procedure"))?,
             },
             Action::RecordPerformance => Self::RecordPerformance {
                 date: date("登记日期")?,
-                performed: parse_bool(or_default(get(f, "performed"), "1")),
+                performed: parse_yes_no(get(f, "performed"), "performed", "履行情况", true)?,
                 consequence: NonPerformance::parse(or_default(get(f, "consequence"), "none"))?,
                 notes: opt("notes", "履行情况", 1000)?,
             },
@@ -522,11 +591,14 @@ pub struct CaseFacts {
     pub last_event_date: NaiveDate,
     /// Hearings recorded in the current instance.
     pub hearings: i64,
-    /// The latest outcome's date, type and loss (for appeals, 维持原裁判 and finality).
+    /// The latest outcome's date and loss (for appeals, 维持原裁判 and finality).
     pub outcome_date: Option<NaiveDate>,
-    pub outcome: Option<OutcomeType>,
     pub outcome_lost: bool,
-    /// The open defence deadline's due date, if any (the late-evidence request must precede it).
+    /// Whether the current instance's judgment may be appealed (一审, and a retrial heard under
+    /// the first-instance procedure).
+    pub appealable: bool,
+    /// The end of the current instance's period to ask for late evidence (15 days from receipt of
+    /// the complaint copy), if it has one; filing the defence does not end it.
     pub evidence_request_due: Option<NaiveDate>,
     pub evidence_delay_requested: bool,
     pub late_evidence_open: bool,
@@ -540,6 +612,7 @@ pub struct CaseFacts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewInstance {
     pub level: Level,
+    pub appealable: bool,
     pub court: String,
     pub case_no: String,
     pub registered_date: NaiveDate,
@@ -556,8 +629,6 @@ pub struct Changes {
     pub performance_days: Option<u32>,
     pub performed: Option<bool>,
     pub new_instance: Option<NewInstance>,
-    /// A hearing with its appearance compliance.
-    pub hearing: Option<bool>,
 }
 
 pub type Effect = crate::deadline::Effect<DeadlineKind>;
@@ -583,9 +654,6 @@ pub fn apply(
 ) -> DomainResult<Outcome> {
     let mut status = transition(facts.status, step.action())?;
     let date = step.date();
-    if date > today {
-        return Err(err("date_in_future", "date", "日期不能晚于今天"));
-    }
     if let Step::Appeal { .. } = step {
         if let Some(j) = facts.outcome_date.filter(|j| date < *j) {
             return Err(err(
@@ -595,16 +663,7 @@ pub fn apply(
             ));
         }
     }
-    if date < facts.last_event_date {
-        return Err(err(
-            "date_before_previous_step",
-            "date",
-            format!(
-                "日期不能早于上一办理步骤的日期（{}）",
-                format_date_cn(facts.last_event_date)
-            ),
-        ));
-    }
+    crate::procedure::check_step_date(date, today, facts.last_event_date)?;
     use DeadlineKind as K;
     let mut ch = Changes::default();
     let mut fx = Vec::new();
@@ -645,7 +704,7 @@ pub fn apply(
                     return Err(err(
                         "request_out_of_time",
                         "action",
-                        "答辩期已结束，不能再申请延期提供证据",
+                        "本审级没有延期提供证据的申请期限",
                     ))
                 }
             }
@@ -693,23 +752,34 @@ pub fn apply(
             post,
             lawyer,
             excuse,
+            excuse_evidence,
             ..
-        } => {
-            match appearance {
-                Appearance::Head | Appearance::Staff if person.is_none() => {
-                    return Err(DomainError::required("person", "出庭人员姓名"))
-                }
-                Appearance::Head if post.is_none() => {
-                    return Err(DomainError::required("post", "出庭负责人职务"))
-                }
-                Appearance::LawyerOnly if lawyer.is_none() => {
-                    return Err(DomainError::required("lawyer", "出庭律师"))
-                }
-                _ => {}
+        } => match appearance {
+            Appearance::Head | Appearance::Staff if person.is_none() => {
+                return Err(DomainError::required("person", "出庭人员姓名"))
             }
-            // Compliance is recorded by the application layer, which knows the notice.
-            ch.hearing = Some(*appearance == Appearance::Head || excuse.is_some());
-        }
+            Appearance::Head if post.is_none() => {
+                return Err(DomainError::required("post", "出庭负责人职务"))
+            }
+            Appearance::Head if excuse.is_some() => {
+                return Err(err(
+                    "invalid_option",
+                    "excuse",
+                    "负责人已出庭，无需填写不能出庭的理由",
+                ))
+            }
+            Appearance::LawyerOnly if lawyer.is_none() => {
+                return Err(DomainError::required("lawyer", "出庭律师"))
+            }
+            // The excuse must be documented (出庭规定 Art 9; 行诉解释 Art 129(3)).
+            _ if excuse.is_some() && excuse_evidence.is_none() => {
+                return Err(DomainError::required(
+                    "excuse_evidence",
+                    "负责人不能出庭理由的证明材料",
+                ))
+            }
+            _ => {}
+        },
         Step::Judge {
             date,
             served_date,
@@ -737,6 +807,7 @@ pub fn apply(
                     ),
                 ));
             }
+            // A trial judgment needs a hearing; an appeal may be decided on the papers (Art 86).
             if outcome.is_judgment() && facts.level != Level::Appeal && facts.hearings == 0 {
                 return Err(err(
                     "no_hearing",
@@ -769,9 +840,7 @@ pub fn apply(
                 kind: K::LateEvidence,
                 date: *date,
             });
-            let appeal = (facts.level == Level::First)
-                .then(|| outcome.appeal_days())
-                .flatten();
+            let appeal = facts.appealable.then(|| outcome.appeal_days()).flatten();
             match appeal {
                 Some(_) => fx.push(Effect::Open {
                     kind: K::AppealWindow,
@@ -779,7 +848,14 @@ pub fn apply(
                 }),
                 None => {
                     status = Status::Final;
-                    finalize(&mut ch, &mut fx, *served_date, lost, *performance_days);
+                    finalize(
+                        &mut ch,
+                        &mut fx,
+                        facts,
+                        *served_date,
+                        lost,
+                        performance_days.or(facts.performance_days),
+                    );
                 }
             }
         }
@@ -787,14 +863,24 @@ pub fn apply(
             date,
             court,
             case_no,
-            ..
+            by_defendant,
         } => {
+            // The agency's own window runs from its service; a plaintiff served later may
+            // still appeal after it, so only the agency's appeal is held to it.
+            if let Some(due) = facts.appeal_due.filter(|due| *by_defendant && date > due) {
+                return Err(err(
+                    "appeal_out_of_time",
+                    "date",
+                    format!("本机关的上诉期限已于{}届满", format_date_cn(due)),
+                ));
+            }
             fx.push(Effect::Complete {
                 kind: K::AppealWindow,
                 date: *date,
             });
             ch.new_instance = Some(NewInstance {
                 level: Level::Appeal,
+                appealable: false,
                 court: court.clone(),
                 case_no: case_no.clone(),
                 registered_date: *date,
@@ -818,22 +904,41 @@ pub fn apply(
             finalize(
                 &mut ch,
                 &mut fx,
+                facts,
                 *date,
                 facts.outcome_lost,
                 facts.performance_days,
             );
         }
-        Step::Retry {
+        Step::Remand {
             date,
             court,
             case_no,
         } => {
-            fx.push(Effect::Complete {
+            ch.outcome = Some((OutcomeType::Remanded, *date, *date, false));
+            ch.new_instance = Some(NewInstance {
+                level: Level::First,
+                appealable: true,
+                court: court.clone(),
+                case_no: case_no.clone(),
+                registered_date: *date,
+            });
+        }
+        Step::Retry {
+            date,
+            court,
+            case_no,
+            procedure,
+        } => {
+            // A retrial suspends execution of the judgment (行诉解释 Art 118).
+            fx.push(Effect::Pause {
                 kind: K::Performance,
-                date: *date,
+                from: *date,
+                reason: "再审中止执行".into(),
             });
             ch.new_instance = Some(NewInstance {
                 level: Level::Retrial,
+                appealable: *procedure == RetrialProcedure::FirstInstance,
                 court: court.clone(),
                 case_no: case_no.clone(),
                 registered_date: *date,
@@ -866,21 +971,26 @@ pub fn apply(
 }
 
 /// The outcome takes effect: a lost case must be performed (within the period the judgment set,
-/// when it set one).
+/// when it set one). After a retrial, a performance suspended by it resumes, or ends when the
+/// retrial judgment is not a loss.
 fn finalize(
     ch: &mut Changes,
     fx: &mut Vec<Effect>,
+    facts: &CaseFacts,
     date: NaiveDate,
     lost: bool,
     performance_days: Option<u32>,
 ) {
+    let kind = DeadlineKind::Performance;
     ch.final_date = Some(date);
     ch.requires_performance = Some(lost);
-    if lost && performance_days.is_some() {
-        fx.push(Effect::Open {
-            kind: DeadlineKind::Performance,
-            start: date,
-        });
+    if facts.requires_performance {
+        fx.push(Effect::Resume { kind, date });
+        if !lost {
+            fx.push(Effect::Complete { kind, date });
+        }
+    } else if lost && performance_days.is_some() {
+        fx.push(Effect::Open { kind, start: date });
     }
 }
 
@@ -926,10 +1036,7 @@ impl Lawsuit {
                 "收到起诉状副本日期不能早于立案日期",
             ));
         }
-        let defendant_unit_id = get(f, "defendant_unit_id")
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| DomainError::required("defendant_unit_id", "被告（应诉单位）"))?;
+        let defendant_unit_id = parse_id(f, "defendant_unit_id", "被告（应诉单位）")?;
         let act_name = required_text(get(f, "act_name"), "act_name", "被诉行政行为", 200)?;
         let act_doc_no = optional_text(get(f, "act_doc_no"), "act_doc_no", "行政行为文书号", 100)?;
         let claim = required_text(get(f, "claim"), "claim", "诉讼请求", 2000)?;
@@ -1043,10 +1150,7 @@ impl Suggestion {
             issuer: required_text(get(f, "issuer"), "issuer", "制发机关", 100)?,
             doc_no: optional_text(get(f, "doc_no"), "doc_no", "文书编号", 100)?,
             received_date,
-            unit_id: get(f, "unit_id")
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| DomainError::required("unit_id", "被建议单位"))?,
+            unit_id: parse_id(f, "unit_id", "被建议单位")?,
             content: required_text(get(f, "content"), "content", "建议内容", 2000)?,
             reply_days,
             case_no,
@@ -1156,8 +1260,8 @@ mod tests {
             last_event_date: d("2024-03-05"),
             hearings: 0,
             outcome_date: None,
-            outcome: None,
             outcome_lost: false,
+            appealable: true,
             evidence_request_due: Some(d("2024-03-20")),
             evidence_delay_requested: false,
             late_evidence_open: false,
@@ -1221,6 +1325,7 @@ mod tests {
         let appeal = CaseFacts {
             status: Status::Appeal,
             level: Level::Appeal,
+            appealable: false,
             ..facts()
         };
         let o = apply(&appeal, &s, d(TODAY), &Rules::default()).unwrap();
@@ -1317,6 +1422,7 @@ mod tests {
         let f = CaseFacts {
             status: Status::Appeal,
             level: Level::Appeal,
+            appealable: false,
             outcome_lost: true,
             ..facts()
         };
@@ -1345,5 +1451,157 @@ mod tests {
             ..facts()
         };
         assert!(apply(&with_hearing, &first, d(TODAY), &Rules::default()).is_err());
+    }
+
+    #[test]
+    fn stricter_case_numbers_and_yes_no() {
+        for bad in [
+            "（2024）行号",
+            "（2024）粤5302行12号",
+            "（2024）粤5302行初号",
+        ] {
+            assert!(parse_court_case_no(bad, "case_no").is_err(), "{bad}");
+        }
+        assert!(parse_court_case_no("（2024）粤53行赔初3号", "case_no").is_ok());
+        let e = step(
+            Action::ScheduleHearing,
+            &[
+                ("date", "2024-04-01"),
+                ("hearing_date", "2024-04-10"),
+                ("head_notified", "maybe"),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("invalid_option", Some("head_notified"))
+        );
+    }
+
+    #[test]
+    fn an_excuse_needs_its_evidence() {
+        let e = step(
+            Action::RecordHearing,
+            &[
+                ("date", "2024-04-01"),
+                ("appearance", "staff"),
+                ("person", "李四"),
+                ("excuse", "official_duty"),
+            ],
+        )
+        .and_then(|s| apply(&facts(), &s, d(TODAY), &Rules::default()))
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("excuse_evidence"));
+    }
+
+    #[test]
+    fn retrial_under_first_instance_procedure_may_be_appealed_and_suspends_performance() {
+        let final_lost = CaseFacts {
+            status: Status::Final,
+            outcome_lost: true,
+            requires_performance: true,
+            performance_days: Some(30),
+            ..facts()
+        };
+        let retry = step(
+            Action::Retry,
+            &[
+                ("date", "2024-07-01"),
+                ("court", "示例区人民法院"),
+                ("case_no", "（2024）示0101行再1号"),
+                ("procedure", "first_instance"),
+            ],
+        )
+        .unwrap();
+        let o = apply(&final_lost, &retry, d(TODAY), &Rules::default()).unwrap();
+        assert_eq!(o.status, Status::Retrial);
+        assert!(o.changes.new_instance.as_ref().unwrap().appealable);
+        assert!(matches!(
+            o.effects[0],
+            Effect::Pause {
+                kind: DeadlineKind::Performance,
+                ..
+            }
+        ));
+        // The retrial court, hearing it as a first instance, revokes nothing: appealable.
+        let retrial = CaseFacts {
+            status: Status::Retrial,
+            level: Level::Retrial,
+            hearings: 1,
+            last_event_date: d("2024-07-01"),
+            ..final_lost.clone()
+        };
+        let judge = step(
+            Action::Judge,
+            &[("date", "2024-08-01"), ("outcome", "reject_claim")],
+        )
+        .unwrap();
+        let o = apply(&retrial, &judge, d(TODAY), &Rules::default()).unwrap();
+        assert_eq!(o.status, Status::AppealWindow);
+        // Under the second-instance procedure it is final, and the suspended performance ends.
+        let second = CaseFacts {
+            appealable: false,
+            ..retrial
+        };
+        let o = apply(&second, &judge, d(TODAY), &Rules::default()).unwrap();
+        assert_eq!(o.status, Status::Final);
+        assert!(o.effects.iter().any(|e| matches!(
+            e,
+            Effect::Resume {
+                kind: DeadlineKind::Performance,
+                ..
+            }
+        )));
+        assert!(o.effects.iter().any(|e| matches!(
+            e,
+            Effect::Complete {
+                kind: DeadlineKind::Performance,
+                ..
+            }
+        )));
+    }
+
+    #[test]
+    fn remand_returns_to_first_instance_and_agency_appeal_keeps_its_window() {
+        let appeal = CaseFacts {
+            status: Status::Appeal,
+            level: Level::Appeal,
+            appealable: false,
+            ..facts()
+        };
+        let r = step(
+            Action::Remand,
+            &[
+                ("date", "2024-09-01"),
+                ("court", "示例区人民法院"),
+                ("case_no", "（2024）示0101行初30号"),
+            ],
+        )
+        .unwrap();
+        let o = apply(&appeal, &r, d(TODAY), &Rules::default()).unwrap();
+        assert_eq!(o.status, Status::FirstInstance);
+        assert_eq!(o.changes.new_instance.unwrap().level, Level::First);
+        let window = CaseFacts {
+            status: Status::AppealWindow,
+            outcome_date: Some(d("2024-06-01")),
+            appeal_due: Some(d("2024-06-17")),
+            ..facts()
+        };
+        let late = step(
+            Action::Appeal,
+            &[
+                ("date", "2024-06-20"),
+                ("by_defendant", "1"),
+                ("court", "示例市中级人民法院"),
+                ("case_no", "（2024）示01行终9号"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            apply(&window, &late, d(TODAY), &Rules::default())
+                .unwrap_err()
+                .code,
+            "appeal_out_of_time"
+        );
     }
 }

@@ -608,23 +608,7 @@ pub fn apply(
 ) -> DomainResult<Outcome> {
     let status = transition(facts.status, step.action())?;
     let date = step.date();
-    if date > today {
-        return Err(DomainError::field(
-            "date_in_future",
-            "date",
-            "日期不能晚于今天",
-        ));
-    }
-    if date < facts.last_event_date {
-        return Err(DomainError::field(
-            "date_before_previous_step",
-            "date",
-            format!(
-                "日期不能早于上一办理步骤的日期（{}）",
-                crate::calendar::format_date_cn(facts.last_event_date)
-            ),
-        ));
-    }
+    crate::procedure::check_step_date(date, today, facts.last_event_date)?;
     use DeadlineKind as K;
     let mut ch = CaseChanges::default();
     let mut fx = Vec::new();
@@ -933,10 +917,7 @@ impl Application {
             field: Some("channel".into()),
             ..e
         })?;
-        let respondent_unit_id = get(f, "respondent_unit_id")
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| DomainError::required("respondent_unit_id", "被申请人"))?;
+        let respondent_unit_id = crate::fields::parse_id(f, "respondent_unit_id", "被申请人")?;
         let act_name = required_text(get(f, "act_name"), "act_name", "被申请复议的行政行为", 200)?;
         let act_doc_no = optional_text(get(f, "act_doc_no"), "act_doc_no", "行政行为文书号", 100)?;
         let request = required_text(get(f, "request"), "request", "行政复议请求", 2000)?;

@@ -378,7 +378,7 @@ async fn lawsuit_story(backend: Backend) {
         .find(|x| x.kind == "evidence_delay_request")
         .unwrap();
     assert_eq!(delay.due, Some(d("2024-10-08")));
-    assert_eq!(det.case.next_due.as_deref(), Some("2024-10-08"));
+    assert_eq!(det.case.due.next_due.as_deref(), Some("2024-10-08"));
     assert_eq!(det.events.len(), 1);
     // Personal data: full for the handling clerk, masked for the defendant township.
     assert_eq!(det.parties[0].identity, "11010519491231002X");
@@ -388,7 +388,7 @@ async fn lawsuit_story(backend: Backend) {
     );
 
     // Today (2024-12-31) the defence is overdue: the case is on the warning list.
-    assert_eq!(det.case.deadline_state, "overdue");
+    assert_eq!(det.case.due.deadline_state, "overdue");
     let w = lt::warnings(app, &clerk).await.unwrap();
     assert_eq!(w.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
 
@@ -850,14 +850,32 @@ async fn reconsideration_link(backend: Backend) {
         det.events[0].summary
     );
 
-    // The reconsideration case records the suit.
+    // The litigation clerk may not write reconsideration cases: the case lists the lawsuit but
+    // its own record of the suit is left to the reconsideration clerk.
     let rdet = rc::detail(app, &fuyi, rc_id).await.unwrap();
-    assert_eq!(rdet.litigation_date.as_deref(), Some("2024-05-10"));
+    assert_eq!(rdet.litigation_date, None);
     assert!(
         rdet.lawsuits.contains(&(id, no.clone())),
         "{:?}",
         rdet.lawsuits
     );
+    // A clerk who handles both procedures records it there too, in the same transaction.
+    let mut both = clerk.clone();
+    both.roles
+        .push(fazhi_domain::org::Role::ReconsiderationClerk);
+    let mut f2 = lawsuit(
+        app,
+        "（2024）示0101行初31号",
+        "2024-05-10",
+        "2024-05-15",
+        "东山镇人民政府",
+    )
+    .await;
+    f2.insert("rc_case_no".into(), rc_no.clone());
+    lt::register(app, &both, &f2).await.unwrap();
+    let rdet = rc::detail(app, &fuyi, rc_id).await.unwrap();
+    assert_eq!(rdet.litigation_date.as_deref(), Some("2024-05-10"));
+    assert_eq!(rdet.lawsuits.len(), 2);
     let rc_actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE entity = 'rc_case' AND entity_id = $1 \
          AND action <> 'view_personal_data' ORDER BY id",
@@ -875,7 +893,7 @@ async fn reconsideration_link(backend: Backend) {
     let v = lt::indicators(app, &system, 2024, None, true)
         .await
         .unwrap();
-    assert_eq!(count_of(&v, "litigation.after_reconsideration"), Some(1));
+    assert_eq!(count_of(&v, "litigation.after_reconsideration"), Some(2));
     let v = rc::indicators(app, &system, 2024, None, true)
         .await
         .unwrap();
@@ -925,7 +943,7 @@ async fn suggestions(backend: Backend) {
     assert_eq!(det.deadlines[0].count, 2);
     assert_eq!(det.deadlines[0].unit_label, "个月");
     assert_eq!(det.deadlines[0].due, Some(d("2024-05-15")));
-    assert_eq!(det.s.next_due.as_deref(), Some("2024-05-15"));
+    assert_eq!(det.s.due.next_due.as_deref(), Some("2024-05-15"));
 
     // The addressed department sees it; another township does not.
     assert!(lt::suggestion_detail(app, &scj, id).await.is_ok());
@@ -1275,4 +1293,220 @@ async fn finalize_inside_the_appeal_window(backend: Backend) {
 #[tokio::test]
 async fn finalize_inside_the_appeal_window_on_sqlite() {
     finalize_inside_the_appeal_window(Backend::Sqlite).await;
+}
+
+// ---------- 6. late evidence, retrial, remand ----------
+
+/// The less travelled paths, on both backends: a late-evidence request after the defence was
+/// filed (still inside the 15 days), its grant and the evidence; a lost judgment that takes
+/// effect, its performance suspended by a retrial heard as a second instance and ended by the
+/// retrial's dismissal of the claim, the first finality kept for the year's figures; and a
+/// remand that returns a case to a first instance.
+async fn evidence_retrial_and_remand(backend: Backend) {
+    let t = with_org(backend, d("2024-12-31")).await;
+    let app = &t.app;
+    let clerk = auth::actor_by_username(app, "yingsu").await.unwrap();
+    let f = lawsuit(
+        app,
+        "（2024）示0101行初40号",
+        "2024-03-01",
+        "2024-03-04",
+        "东山镇人民政府",
+    )
+    .await;
+    let (id, _) = lt::register(app, &clerk, &f).await.unwrap();
+    step(app, &clerk, id, "file_defence", &[("date", "2024-03-08")]).await;
+    // Receipt 03-04 + 15 days = 03-19: a request on 03-15 is in time although the defence is in.
+    step(
+        app,
+        &clerk,
+        id,
+        "request_evidence_delay",
+        &[
+            ("date", "2024-03-15"),
+            ("reason", "原始执法记录在市档案馆调取中"),
+        ],
+    )
+    .await;
+    step(
+        app,
+        &clerk,
+        id,
+        "grant_evidence_delay",
+        &[("date", "2024-03-25")],
+    )
+    .await;
+    let det = lt::detail(app, &clerk, id).await.unwrap();
+    let late = det
+        .deadlines
+        .iter()
+        .find(|d| d.kind == "late_evidence")
+        .unwrap();
+    assert_eq!(
+        late.due.map(|d| d.to_string()).as_deref(),
+        Some("2024-04-09")
+    );
+    step(
+        app,
+        &clerk,
+        id,
+        "submit_late_evidence",
+        &[("date", "2024-04-03")],
+    )
+    .await;
+    hearing(app, &clerk, id, "2024-04-10", "2024-04-20").await;
+    step(
+        app,
+        &clerk,
+        id,
+        "judge",
+        &[
+            ("date", "2024-05-06"),
+            ("outcome", "revoke"),
+            ("performance_days", "30"),
+        ],
+    )
+    .await;
+    step(app, &clerk, id, "finalize", &[("date", "2024-05-22")]).await;
+    let det = lt::detail(app, &clerk, id).await.unwrap();
+    assert!(det.requires_performance);
+    assert_eq!(det.case.final_date.as_deref(), Some("2024-05-22"));
+    // A retrial under the second-instance procedure suspends the performance.
+    step(
+        app,
+        &clerk,
+        id,
+        "retry",
+        &[
+            ("date", "2024-06-03"),
+            ("court", "示例市中级人民法院"),
+            ("case_no", "（2024）示01行再2号"),
+            ("procedure", "second_instance"),
+        ],
+    )
+    .await;
+    let det = lt::detail(app, &clerk, id).await.unwrap();
+    assert_eq!(det.case.status, "retrial");
+    let perf = det
+        .deadlines
+        .iter()
+        .find(|d| d.kind == "performance")
+        .unwrap();
+    assert_eq!(perf.state, "paused");
+    hearing(app, &clerk, id, "2024-07-01", "2024-07-15").await;
+    step(
+        app,
+        &clerk,
+        id,
+        "judge",
+        &[("date", "2024-08-01"), ("outcome", "reject_claim")],
+    )
+    .await;
+    let det = lt::detail(app, &clerk, id).await.unwrap();
+    assert_eq!(det.case.status, "final", "second-instance procedure: final");
+    assert!(!det.requires_performance, "the retrial found no loss");
+    let perf = det
+        .deadlines
+        .iter()
+        .find(|d| d.kind == "performance")
+        .unwrap();
+    assert_eq!(perf.state, "done");
+    // The year's figures keep the first finality (2024-05-22, lost), and count the retrial.
+    assert_eq!(det.case.final_date.as_deref(), Some("2024-05-22"));
+    let system = Actor::system("测试", 1);
+    let v = lt::indicators(app, &system, 2024, None, true)
+        .await
+        .unwrap();
+    assert_eq!(count_of(&v, "litigation.retrials"), Some(1));
+    assert_eq!(count_of(&v, "litigation.lost_final"), Some(1));
+
+    // Remand: an appeal court sends a case back; it is heard again as a first instance.
+    let f = lawsuit(
+        app,
+        "（2024）示0101行初41号",
+        "2024-03-01",
+        "2024-03-04",
+        "东山镇人民政府",
+    )
+    .await;
+    let (id, _) = lt::register(app, &clerk, &f).await.unwrap();
+    hearing(app, &clerk, id, "2024-04-10", "2024-04-20").await;
+    step(
+        app,
+        &clerk,
+        id,
+        "judge",
+        &[("date", "2024-05-06"), ("outcome", "reject_claim")],
+    )
+    .await;
+    step(
+        app,
+        &clerk,
+        id,
+        "appeal",
+        &[
+            ("date", "2024-05-10"),
+            ("court", "示例市中级人民法院"),
+            ("case_no", "（2024）示01行终5号"),
+        ],
+    )
+    .await;
+    // The remanded first instance needs a 案号 of its own.
+    let e = lt::take_step(
+        app,
+        &clerk,
+        id,
+        "remand",
+        &fields(&[
+            ("date", "2024-07-01"),
+            ("court", "示例区人民法院"),
+            ("case_no", "（2024）示0101行初41号"),
+        ]),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.field()),
+        ("duplicate_case_no", Some("case_no"))
+    );
+    step(
+        app,
+        &clerk,
+        id,
+        "remand",
+        &[
+            ("date", "2024-07-01"),
+            ("court", "示例区人民法院"),
+            ("case_no", "（2024）示0101行初60号"),
+        ],
+    )
+    .await;
+    let det = lt::detail(app, &clerk, id).await.unwrap();
+    assert_eq!(det.case.status, "first_instance");
+    assert_eq!(det.instances.len(), 3);
+    assert_eq!(det.instances[1].outcome_label, "发回重审");
+    assert_eq!(det.instances[2].level_label, "一审");
+    // Its judgment needs a hearing of its own.
+    let e = lt::take_step(
+        app,
+        &clerk,
+        id,
+        "judge",
+        &fields(&[("date", "2024-09-01"), ("outcome", "reject_claim")]),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code(), "no_hearing");
+}
+
+#[tokio::test]
+async fn evidence_retrial_and_remand_on_sqlite() {
+    evidence_retrial_and_remand(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn evidence_retrial_and_remand_on_postgres() {
+    evidence_retrial_and_remand(Backend::Postgres).await;
 }

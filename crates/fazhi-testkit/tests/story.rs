@@ -171,7 +171,7 @@ async fn story(backend: Backend) {
     .unwrap();
     let det = rc::detail(app, &clerk, id).await.unwrap();
     assert_eq!(det.case.status, "suspended");
-    assert_eq!(det.case.deadline_state, "paused");
+    assert_eq!(det.case.due.deadline_state, "paused");
     let paused = rc::list(
         app,
         &clerk,

@@ -17,8 +17,8 @@ use fazhi_app::litigation as lt;
 use fazhi_app::{org, reconsideration as rc, AppError};
 use fazhi_domain::fields::Fields;
 use fazhi_domain::litigation::{
-    Action, Appearance, Excuse, NonPerformance, OutcomeType, Status, SuggestionAction,
-    SuggestionKind, SuggestionStatus,
+    Action, Appearance, Excuse, NonPerformance, OutcomeType, RetrialProcedure, Status,
+    SuggestionAction, SuggestionKind, SuggestionStatus,
 };
 use fazhi_domain::org::Permission;
 use fazhi_domain::party::PartyKind;
@@ -279,7 +279,10 @@ fn step_groups(action: Action) -> Value {
                 opts(Excuse::ALL, Excuse::code, Excuse::label),
                 false,
             ),
-            field("excuse_evidence", "理由的证明材料", "textarea", false),
+            hint(
+                field("excuse_evidence", "理由的证明材料", "textarea", false),
+                "填写不能出庭理由的，须注明经正职负责人签字或加盖印章的书面说明",
+            ),
         ],
         Action::Judge => vec![
             date("裁判日期"),
@@ -290,7 +293,16 @@ fn step_groups(action: Action) -> Value {
             select(
                 "outcome",
                 "裁判结果",
-                opts(OutcomeType::ALL, OutcomeType::code, OutcomeType::label),
+                // 发回重审 is its own step (it needs the new court and 案号).
+                opts(
+                    &OutcomeType::ALL
+                        .iter()
+                        .copied()
+                        .filter(|o| *o != OutcomeType::Remanded)
+                        .collect::<Vec<_>>(),
+                    OutcomeType::code,
+                    OutcomeType::label,
+                ),
                 true,
             ),
             yes_no("compensation", "是否判决行政赔偿", "是", "否"),
@@ -315,10 +327,28 @@ fn step_groups(action: Action) -> Value {
             date("裁判生效日期"),
             "上诉期届满未上诉的，裁判发生法律效力",
         )],
+        Action::Remand => vec![
+            date("发回重审裁定日期"),
+            field("court", "重审法院", "text", true),
+            hint(
+                field("case_no", "重审案号", "text", true),
+                "如（2024）粤5302行初30号",
+            ),
+        ],
         Action::Retry => vec![
             date("再审立案日期"),
             field("court", "再审法院", "text", true),
             case_no(),
+            select(
+                "procedure",
+                "再审适用程序",
+                opts(
+                    RetrialProcedure::ALL,
+                    RetrialProcedure::code,
+                    RetrialProcedure::label,
+                ),
+                true,
+            ),
         ],
         Action::RecordPerformance => vec![
             date("登记日期"),

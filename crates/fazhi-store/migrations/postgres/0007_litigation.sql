@@ -53,6 +53,8 @@ CREATE TABLE lt_instances (
     court TEXT NOT NULL,
     case_no TEXT NOT NULL,
     registered_date TEXT NOT NULL,
+    -- Whether its judgment may be appealed (一审; a retrial heard under the first-instance procedure).
+    appealable BIGINT NOT NULL DEFAULT 1,
     head_notified BIGINT NOT NULL DEFAULT 0,
     evidence_delay_requested BIGINT NOT NULL DEFAULT 0,
     hearings BIGINT NOT NULL DEFAULT 0,
@@ -66,6 +68,8 @@ CREATE TABLE lt_instances (
     compensation BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX lt_instances_case ON lt_instances (case_id);
+CREATE INDEX lt_instances_case_no ON lt_instances (case_no);
+CREATE INDEX lt_instances_level ON lt_instances (level, registered_date);
 CREATE INDEX lt_instances_hearing ON lt_instances (hearing_year, head_appeared, compliant, case_id);
 
 CREATE TABLE lt_appearances (
