@@ -108,7 +108,7 @@ pub async fn seed(app: &App, cases: usize) -> AppResult<bool> {
         .await?;
     }
     generate_cases(app, cases, 2024).await?;
-    generate_lawsuits(app, cases / 4, 2025).await?;
+    generate_lawsuits(app, cases / 4, 2025, true).await?;
     Ok(true)
 }
 
@@ -411,21 +411,30 @@ const HEADS: [(&str, &str); 6] = [
 ];
 
 /// Generates lawsuits: one for every demo reconsideration case taken to court (复议后起诉, linked
-/// to it), and `direct` more brought directly, moved through their instances by the litigation
-/// clerk; and a few 司法建议 / 检察建议. Deterministic for a given seed.
-pub async fn generate_lawsuits(app: &App, direct: usize, seed: u64) -> AppResult<()> {
+/// to it, when `follow_reconsideration`), and `direct` more brought directly, moved through their
+/// instances by the litigation clerk; and a few 司法建议 / 检察建议. Deterministic for a given seed.
+pub async fn generate_lawsuits(
+    app: &App,
+    direct: usize,
+    seed: u64,
+    follow_reconsideration: bool,
+) -> AppResult<()> {
     let clerk = auth::actor_by_username(app, "yingsu").await?;
     let mut rng = StdRng::seed_from_u64(seed);
     let end = anchor(app);
     let units = org::all_units(app).await?;
     // (registered date, fields) of each suit to bring.
     let mut suits: Vec<(NaiveDate, Fields)> = Vec::new();
-    let after_rc = sqlx::query_as::<_, (String, String, String, String, i64)>(
+    let after_rc = if !follow_reconsideration {
+        vec![]
+    } else {
+        sqlx::query_as::<_, (String, String, String, String, i64)>(
         "SELECT case_no, litigation_date, act_name, applicant_names, respondent_unit_id FROM rc_cases \
          WHERE litigation_date IS NOT NULL ORDER BY id",
     )
-    .fetch_all(&app.db.pool)
-    .await?;
+        .fetch_all(&app.db.pool)
+        .await?
+    };
     for (rc_no, date, act, applicants, respondent) in after_rc {
         let registered: NaiveDate = date
             .parse()

@@ -73,7 +73,14 @@ impl AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        Self::Internal(e.to_string())
+        match &e {
+            // Uniqueness is checked before writing; a violation means another request wrote the
+            // same record at the same moment, which the user can resolve by looking again.
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                Self::Conflict("该记录刚被他人同时登记，请刷新页面核对后再操作".into())
+            }
+            _ => Self::Internal(e.to_string()),
+        }
     }
 }
 

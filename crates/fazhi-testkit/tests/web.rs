@@ -658,6 +658,11 @@ async fn litigation_api_and_pages() {
     ] {
         assert_eq!(get(p.clone()).await.0, 200, "{p}");
     }
+    // Every step's form renders (the buttons offer only those the status allows).
+    for a in fazhi_domain::litigation::Action::ALL {
+        let p = format!("/lt/cases/{id}/steps/{}", a.code());
+        assert_eq!(get(p.clone()).await.0, 200, "{p}");
+    }
     let (_, html) = get(format!("/lt/cases/{id}")).await;
     assert!(html.contains("审级与出庭应诉") && html.contains("欧阳九"));
     let (_, html) = get("/indicators?year=2024".into()).await;

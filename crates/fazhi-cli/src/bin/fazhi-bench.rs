@@ -1,12 +1,15 @@
 //! Benchmark: fills a fresh database with N generated 行政复议 cases, then times the year's
 //! indicators, the first page of a filtered case list, a case detail and the .xlsx export of
-//! about 100,000 rows. Prints a Markdown table for docs/performance.md.
+//! about 100,000 rows; with `--lawsuits M`, also M 行政应诉 cases made through the use cases
+//! (registration, defence, hearings, judgments, appeals) and the same measurements on them.
+//! Prints Markdown tables for docs/performance.md.
 //!
 //! cargo run --release -p fazhi-cli --bin fazhi-bench -- --database-url sqlite:///tmp/bench.db --cases 1000000
+//! cargo run --release -p fazhi-cli --bin fazhi-bench -- --database-url sqlite:///tmp/lt.db --cases 0 --lawsuits 20000
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use fazhi_app::{auth, demo, reconsideration as rc, App, Config, FixedClock};
+use fazhi_app::{auth, demo, litigation as lt, reconsideration as rc, App, Config, FixedClock};
 use fazhi_store::Db;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,6 +21,9 @@ struct Args {
     database_url: String,
     #[arg(long, default_value_t = 1_000_000)]
     cases: usize,
+    /// 行政应诉 cases to generate through the use cases (slow: about a dozen steps each).
+    #[arg(long, default_value_t = 0)]
+    lawsuits: usize,
     /// Repetitions per measurement (the median is reported).
     #[arg(long, default_value_t = 5)]
     runs: usize,
@@ -108,6 +114,17 @@ async fn main() -> Result<()> {
             args.cases,
             t.elapsed().as_secs_f64()
         );
+        if args.lawsuits > 0 {
+            let t = Instant::now();
+            demo::generate_lawsuits(&app, args.lawsuits, 11, false)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            eprintln!(
+                "generated {} lawsuits in {:.1} s",
+                args.lawsuits,
+                t.elapsed().as_secs_f64()
+            );
+        }
     }
     // Fresh planner statistics (and on PostgreSQL the visibility map that index-only scans need),
     // as a deployment's autovacuum / `PRAGMA optimize` would have.
@@ -189,6 +206,10 @@ async fn main() -> Result<()> {
         p.items.len(),
         p.total
     );
+    if total == 0 {
+        // Only lawsuits were generated.
+        return litigation(&app, runs, &office).await;
+    }
     let id = total / 2;
     let (d, det) = time(runs, || rc::detail(&app, &clerk, id)).await?;
     println!(
@@ -215,6 +236,95 @@ async fn main() -> Result<()> {
     .total;
     println!(
         "| xlsx export, year=2024 ({rows} rows) | {} | {:.1} MB |",
+        ms(d),
+        bytes.len() as f64 / 1e6
+    );
+    if args.lawsuits > 0 {
+        litigation(&app, runs, &office).await?;
+    }
+    Ok(())
+}
+
+/// The 行政应诉 measurements: indicators, lists for three roles, the overdue list, the warnings
+/// of every module, a detail, the export.
+async fn litigation(app: &App, runs: usize, office: &fazhi_app::Actor) -> Result<()> {
+    let who = |u: &'static str| async move {
+        auth::actor_by_username(app, u)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))
+    };
+    let (clerk, township) = (who("yingsu").await?, who("dongshan").await?);
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lt_cases")
+        .fetch_one(&app.db.pool)
+        .await?;
+    println!();
+    println!("| measurement ({total} lawsuits) | median of {runs} | result |");
+    println!("|---|---|---|");
+    let (d, v) = time(runs, || lt::indicators(app, office, 2025, None, true)).await?;
+    println!(
+        "| litigation indicators 2025 (with 2024) | {} | {} values, cases = {} |",
+        ms(d),
+        v.len(),
+        v[0].display
+    );
+    let (d, v) = time(runs, || {
+        lt::suggestion_indicators(app, office, 2025, None, true)
+    })
+    .await?;
+    println!(
+        "| supervision indicators 2025 | {} | {} values, suggestions = {} |",
+        ms(d),
+        v.len(),
+        v[0].display
+    );
+    let q = rc::ListQuery {
+        year: "2025".into(),
+        status: "final".into(),
+        ..Default::default()
+    };
+    for (name, a) in [
+        ("依法治区办 (all units)", office),
+        ("应诉工作人员 (司法局)", &clerk),
+        ("镇街填报员 (one township)", &township),
+    ] {
+        let (d, p) = time(runs, || lt::list(app, a, &q)).await?;
+        println!(
+            "| list page 1, year=2025 status=final, {name} | {} | {} of {} |",
+            ms(d),
+            p.items.len(),
+            p.total
+        );
+    }
+    let overdue = rc::ListQuery {
+        deadline: "overdue".into(),
+        ..Default::default()
+    };
+    let (d, p) = time(runs, || lt::list(app, office, &overdue)).await?;
+    println!(
+        "| list page 1, deadline=overdue | {} | {} of {} |",
+        ms(d),
+        p.items.len(),
+        p.total
+    );
+    let (d, w) = time(runs, || fazhi_app::warnings::all(app, office)).await?;
+    println!(
+        "| 超期预警, every module | {} | {} entries |",
+        ms(d),
+        w.len()
+    );
+    let (d, det) = time(runs, || lt::detail(app, &clerk, total / 2)).await?;
+    println!(
+        "| lawsuit detail (instances, appearances, deadlines) | {} | {} |",
+        ms(d),
+        det.case.case_no
+    );
+    let year = rc::ListQuery {
+        year: "2025".into(),
+        ..Default::default()
+    };
+    let (d, bytes) = time(runs.min(3), || lt::export(app, office, &year)).await?;
+    println!(
+        "| xlsx export, year=2025 | {} | {:.1} MB |",
         ms(d),
         bytes.len() as f64 / 1e6
     );
