@@ -280,24 +280,46 @@ fn step_answer<T: serde::Serialize>(
     }
 }
 
+/// A step request: takes `action` and `version` from the body, runs the step, and answers with
+/// the record after it (or, on a conflict, the current record).
+async fn step_with<T, FS, FD>(
+    mut f: Fields,
+    rid: RequestId,
+    take: impl FnOnce(String, Fields, Option<i64>) -> FS,
+    detail: impl Fn() -> FD,
+) -> ApiResult
+where
+    T: serde::Serialize,
+    FS: std::future::Future<Output = Result<(), AppError>>,
+    FD: std::future::Future<Output = Result<T, AppError>>,
+{
+    let action = f.remove("action").unwrap_or_default();
+    let version = take_version(&mut f, &rid)?;
+    let r = match take(action, f, version).await {
+        Ok(()) => detail().await,
+        Err(e) => Err(e),
+    };
+    let current = match &r {
+        Err(AppError::Conflict(_)) => detail().await.ok(),
+        _ => None,
+    };
+    step_answer(r, current, rid)
+}
+
 async fn step(
     State(s): State<AppState>,
     Api(sess, rid): Api,
     Path(id): Path<i64>,
-    JsonFields(mut f): JsonFields,
+    JsonFields(f): JsonFields,
 ) -> ApiResult {
-    let action = f.remove("action").unwrap_or_default();
-    let version = take_version(&mut f, &rid)?;
-    let r = async {
-        rc::take_step(&s.app, &sess.actor, id, &action, &f, version).await?;
-        rc::detail(&s.app, &sess.actor, id).await
-    }
-    .await;
-    let current = match &r {
-        Err(AppError::Conflict(_)) => rc::detail(&s.app, &sess.actor, id).await.ok(),
-        _ => None,
-    };
-    step_answer(r, current, rid)
+    let (app, actor) = (&s.app, &sess.actor);
+    step_with(
+        f,
+        rid,
+        |a, f, v| async move { rc::take_step(app, actor, id, &a, &f, v).await },
+        || rc::detail(app, actor, id),
+    )
+    .await
 }
 
 /// A use case's value as JSON, or its error.
@@ -484,20 +506,16 @@ async fn lt_step(
     State(s): State<AppState>,
     Api(sess, rid): Api,
     Path(id): Path<i64>,
-    JsonFields(mut f): JsonFields,
+    JsonFields(f): JsonFields,
 ) -> ApiResult {
-    let action = f.remove("action").unwrap_or_default();
-    let version = take_version(&mut f, &rid)?;
-    let r = async {
-        lt::take_step(&s.app, &sess.actor, id, &action, &f, version).await?;
-        lt::detail(&s.app, &sess.actor, id).await
-    }
-    .await;
-    let current = match &r {
-        Err(AppError::Conflict(_)) => lt::detail(&s.app, &sess.actor, id).await.ok(),
-        _ => None,
-    };
-    step_answer(r, current, rid)
+    let (app, actor) = (&s.app, &sess.actor);
+    step_with(
+        f,
+        rid,
+        |a, f, v| async move { lt::take_step(app, actor, id, &a, &f, v).await },
+        || lt::detail(app, actor, id),
+    )
+    .await
 }
 
 async fn lt_export(
@@ -568,18 +586,14 @@ async fn sg_step(
     State(s): State<AppState>,
     Api(sess, rid): Api,
     Path(id): Path<i64>,
-    JsonFields(mut f): JsonFields,
+    JsonFields(f): JsonFields,
 ) -> ApiResult {
-    let action = f.remove("action").unwrap_or_default();
-    let version = take_version(&mut f, &rid)?;
-    let r = async {
-        lt::suggestion_step(&s.app, &sess.actor, id, &action, &f, version).await?;
-        lt::suggestion_detail(&s.app, &sess.actor, id).await
-    }
-    .await;
-    let current = match &r {
-        Err(AppError::Conflict(_)) => lt::suggestion_detail(&s.app, &sess.actor, id).await.ok(),
-        _ => None,
-    };
-    step_answer(r, current, rid)
+    let (app, actor) = (&s.app, &sess.actor);
+    step_with(
+        f,
+        rid,
+        |a, f, v| async move { lt::suggestion_step(app, actor, id, &a, &f, v).await },
+        || lt::suggestion_detail(app, actor, id),
+    )
+    .await
 }

@@ -667,6 +667,23 @@ pub(crate) fn form_errors(e: &AppError) -> Value {
     }
 }
 
+/// Renders `form.html` (a registration or step form) with the page's context, the errors of a
+/// refused submission beside their fields, and the refusal's status (422, 409).
+pub(crate) async fn form_render(
+    state: &AppState,
+    p: &Page,
+    nav: &str,
+    mut ctx: Value,
+    error: Option<&AppError>,
+) -> PageResult {
+    ctx["errors"] = json!(error.map(form_errors));
+    let mut res = render(state, "form.html", merge(base(state, &p.0, nav).await, ctx));
+    if let Some(e) = error {
+        *res.status_mut() = status_of(e);
+    }
+    Ok(res)
+}
+
 async fn new_form(State(state): State<AppState>, p: Page) -> PageResult {
     p.0.actor
         .require(Permission::WriteReconsideration)
@@ -675,11 +692,8 @@ async fn new_form(State(state): State<AppState>, p: Page) -> PageResult {
         .await
         .map_err(|e| p.err(&state, e))?;
     let values = json!({"received_date": state.app.today().to_string(), "applicant_kind": "person", "channel": "window"});
-    let ctx = merge(
-        base(&state, &p.0, "rc_new").await,
-        json!({"title": "登记行政复议申请", "groups": application_groups(&units), "values": values, "action_url": "/rc/cases/new", "submit": "登记", "module": RC}),
-    );
-    Ok(render(&state, "form.html", ctx))
+    let ctx = json!({"title": "登记行政复议申请", "groups": application_groups(&units), "values": values, "action_url": "/rc/cases/new", "submit": "登记", "module": RC});
+    form_render(&state, &p, "rc_new", ctx, None).await
 }
 
 async fn new_submit(State(state): State<AppState>, p: Page, Form(f): Form<Fields>) -> PageResult {
@@ -690,14 +704,9 @@ async fn new_submit(State(state): State<AppState>, p: Page, Form(f): Form<Fields
             let units = org::all_units(&state.app)
                 .await
                 .map_err(|e| p.err(&state, e))?;
-            let ctx = merge(
-                base(&state, &p.0, "rc_new").await,
-                json!({"title": "登记行政复议申请", "groups": application_groups(&units), "values": f, "errors": form_errors(&e),
-                       "action_url": "/rc/cases/new", "submit": "登记", "module": RC}),
-            );
-            let mut res = render(&state, "form.html", ctx);
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            let ctx = json!({"title": "登记行政复议申请", "groups": application_groups(&units), "values": f,
+                             "action_url": "/rc/cases/new", "submit": "登记", "module": RC});
+            form_render(&state, &p, "rc_new", ctx, Some(&e)).await
         }
         Err(e) => Err(p.err(&state, e)),
     }
@@ -741,23 +750,21 @@ async fn detail(
     Ok(render(&state, "rc_detail.html", ctx))
 }
 
-async fn step_ctx(
+async fn step_page(
     state: &AppState,
     p: &Page,
     id: i64,
     action: Action,
     values: Value,
-    errors: Option<Value>,
-) -> Result<Value, PageError> {
+    error: Option<&AppError>,
+) -> PageResult {
     let d = rc::detail(&state.app, &p.0.actor, id)
         .await
         .map_err(|e| p.err(state, e))?;
-    Ok(merge(
-        base(state, &p.0, "rc_cases").await,
-        json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups(action), "values": values, "errors": errors,
+    let ctx = json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups(action), "values": values,
                "action_url": format!("/rc/cases/{id}/steps/{}", action.code()), "submit": "保存", "case": d.case,
-               "version": d.case.version, "back": format!("/rc/cases/{id}"), "module": RC}),
-    ))
+               "version": d.case.version, "back": format!("/rc/cases/{id}"), "module": RC});
+    form_render(state, p, "rc_cases", ctx, error).await
 }
 
 async fn step_form(
@@ -766,16 +773,8 @@ async fn step_form(
     Path((id, action)): Path<(i64, String)>,
 ) -> PageResult {
     let action = Action::parse(&action).map_err(|e| p.err(&state, e.into()))?;
-    let ctx = step_ctx(
-        &state,
-        &p,
-        id,
-        action,
-        json!({"date": state.app.today().to_string()}),
-        None,
-    )
-    .await?;
-    Ok(render(&state, "form.html", ctx))
+    let values = json!({"date": state.app.today().to_string()});
+    step_page(&state, &p, id, action, values, None).await
 }
 
 async fn step_submit(
@@ -790,11 +789,7 @@ async fn step_submit(
     match rc::take_step(&state.app, &p.0.actor, id, act.code(), &f, version).await {
         Ok(()) => Ok(Redirect::to(&format!("/rc/cases/{id}?done={}", act.code())).into_response()),
         Err(e @ (AppError::Domain(_) | AppError::Conflict(_))) => {
-            let status = status_of(&e);
-            let ctx = step_ctx(&state, &p, id, act, json!(f), Some(form_errors(&e))).await?;
-            let mut res = render(&state, "form.html", ctx);
-            *res.status_mut() = status;
-            Ok(res)
+            step_page(&state, &p, id, act, json!(f), Some(&e)).await
         }
         Err(e) => Err(p.err(&state, e)),
     }

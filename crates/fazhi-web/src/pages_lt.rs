@@ -3,12 +3,11 @@
 
 use crate::api::xlsx_response;
 use crate::pages::{
-    base, field, filter_options, form_errors, hint, import_render, merge, opts, read_upload,
+    base, field, filter_options, form_render, hint, import_render, merge, opts, read_upload,
     render, select, DetailQuery, ImportPage, Module, Page, PageError, PageResult,
 };
 use crate::AppState;
 use axum::extract::{Multipart, Path, Query, RawQuery, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::{Form, Router};
@@ -154,21 +153,14 @@ async fn lawsuit_form(
     state: &AppState,
     p: &Page,
     values: Value,
-    errors: Option<Value>,
+    error: Option<&AppError>,
 ) -> PageResult {
     let units = org::all_units(&state.app)
         .await
         .map_err(|e| p.err(state, e))?;
-    let ctx = merge(
-        base(state, &p.0, "lt_new").await,
-        json!({"title": "登记行政应诉案件", "groups": lawsuit_groups(&units), "values": values, "errors": errors,
-               "action_url": "/lt/cases/new", "submit": "登记", "module": LT}),
-    );
-    let mut res = render(state, "form.html", ctx);
-    if errors.is_some() {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    let ctx = json!({"title": "登记行政应诉案件", "groups": lawsuit_groups(&units), "values": values,
+                     "action_url": "/lt/cases/new", "submit": "登记", "module": LT});
+    form_render(state, p, "lt_new", ctx, error).await
 }
 
 async fn new_form(State(state): State<AppState>, p: Page, Query(q): Query<NewQuery>) -> PageResult {
@@ -197,7 +189,7 @@ async fn new_submit(State(state): State<AppState>, p: Page, Form(f): Form<Fields
     match lt::register(&state.app, &p.0.actor, &f).await {
         Ok((id, _)) => Ok(Redirect::to(&format!("/lt/cases/{id}?created=1")).into_response()),
         Err(e @ (AppError::Domain(_) | AppError::Conflict(_))) => {
-            lawsuit_form(&state, &p, json!(f), Some(form_errors(&e))).await
+            lawsuit_form(&state, &p, json!(f), Some(&e)).await
         }
         Err(e) => Err(p.err(&state, e)),
     }
@@ -380,19 +372,10 @@ async fn step_page(
     let d = lt::detail(&state.app, &p.0.actor, id)
         .await
         .map_err(|e| p.err(state, e))?;
-    let status = error
-        .as_ref()
-        .map(crate::api::status_of)
-        .unwrap_or(StatusCode::OK);
-    let ctx = merge(
-        base(state, &p.0, "lt_cases").await,
-        json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups(action), "values": values,
-               "errors": error.as_ref().map(form_errors), "action_url": format!("/lt/cases/{id}/steps/{}", action.code()),
-               "submit": "保存", "case": d.case, "version": d.case.version, "back": format!("/lt/cases/{id}"), "module": LT}),
-    );
-    let mut res = render(state, "form.html", ctx);
-    *res.status_mut() = status;
-    Ok(res)
+    let ctx = json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups(action), "values": values,
+               "action_url": format!("/lt/cases/{id}/steps/{}", action.code()),
+               "submit": "保存", "case": d.case, "version": d.case.version, "back": format!("/lt/cases/{id}"), "module": LT});
+    form_render(state, p, "lt_cases", ctx, error.as_ref()).await
 }
 
 async fn step_form(
@@ -500,18 +483,9 @@ async fn suggestion_page(
         hint(field("reply_days", "回复期限（日）", "number", false), "按建议书载明的期限填写；不填写的，司法建议按30日、检察建议按两个月计算"),
         hint(field("case_no", "关联应诉案号", "text", false), "因行政诉讼案件提出的填写"),
     ]}]);
-    let status = error
-        .as_ref()
-        .map(crate::api::status_of)
-        .unwrap_or(StatusCode::OK);
-    let ctx = merge(
-        base(state, &p.0, "lt_suggestions").await,
-        json!({"title": "登记司法建议、检察建议", "groups": groups, "values": values, "errors": error.as_ref().map(form_errors),
-               "action_url": "/lt/suggestions/new", "submit": "登记", "module": SUGGESTIONS}),
-    );
-    let mut res = render(state, "form.html", ctx);
-    *res.status_mut() = status;
-    Ok(res)
+    let ctx = json!({"title": "登记司法建议、检察建议", "groups": groups, "values": values,
+               "action_url": "/lt/suggestions/new", "submit": "登记", "module": SUGGESTIONS});
+    form_render(state, p, "lt_suggestions", ctx, error.as_ref()).await
 }
 
 async fn suggestion_form(State(state): State<AppState>, p: Page) -> PageResult {
@@ -571,20 +545,11 @@ async fn suggestion_step_page(
         field("date", date, "date", true),
         field("notes", notes, "textarea", true),
     ]}]);
-    let status = error
-        .as_ref()
-        .map(crate::api::status_of)
-        .unwrap_or(StatusCode::OK);
     let case = json!({"case_no": d.s.doc_no.clone().unwrap_or_else(|| d.s.kind_label.to_string()), "status_label": d.s.status_label});
-    let ctx = merge(
-        base(state, &p.0, "lt_suggestions").await,
-        json!({"title": action.label(), "groups": groups, "values": values, "errors": error.as_ref().map(form_errors),
+    let ctx = json!({"title": action.label(), "groups": groups, "values": values,
                "action_url": format!("/lt/suggestions/{id}/steps/{}", action.code()), "submit": "保存",
-               "case": case, "version": d.s.version, "back": format!("/lt/suggestions/{id}"), "module": SUGGESTIONS}),
-    );
-    let mut res = render(state, "form.html", ctx);
-    *res.status_mut() = status;
-    Ok(res)
+               "case": case, "version": d.s.version, "back": format!("/lt/suggestions/{id}"), "module": SUGGESTIONS});
+    form_render(state, p, "lt_suggestions", ctx, error.as_ref()).await
 }
 
 async fn suggestion_step_form(
