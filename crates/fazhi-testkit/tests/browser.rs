@@ -48,16 +48,14 @@ async fn connect(port: u16) -> fantoccini::Client {
     panic!("could not start a ChromeDriver session: {last:?}");
 }
 
-#[tokio::test]
-async fn clerk_registers_and_accepts_a_case_in_a_browser() {
+/// ChromeDriver on a free port and a session in it.
+async fn browser() -> (Driver, fantoccini::Client) {
     assert!(
         std::path::Path::new("/usr/bin/chromedriver").exists(),
         "chromedriver missing: run the tests with ./scripts/test.sh, which installs chromium and chromium-driver"
     );
-    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
-    let base = spawn(t.app.clone()).await;
     let port = free_port();
-    let _driver = Driver(
+    let driver = Driver(
         Command::new("/usr/bin/chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -65,24 +63,36 @@ async fn clerk_registers_and_accepts_a_case_in_a_browser() {
             .spawn()
             .unwrap(),
     );
-    let c = connect(port).await;
+    (driver, connect(port).await)
+}
+
+/// Logs in through the login page the browser was sent to.
+async fn log_in(c: &fantoccini::Client, user: &str) -> Result<(), fantoccini::error::CmdError> {
+    c.wait()
+        .for_element(Locator::Id("f-username"))
+        .await?
+        .send_keys(user)
+        .await?;
+    c.find(Locator::Id("f-password"))
+        .await?
+        .send_keys(fazhi_app::demo::DEMO_PASSWORD)
+        .await?;
+    c.find(Locator::Css("form[action='/login'] button[type=submit]"))
+        .await?
+        .click()
+        .await
+}
+
+#[tokio::test]
+async fn clerk_registers_and_accepts_a_case_in_a_browser() {
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let base = spawn(t.app.clone()).await;
+    let (_driver, c) = browser().await;
 
     let result = async {
         c.goto(&format!("{base}/rc/cases")).await?;
         // Sent to the login page; log in.
-        c.wait()
-            .for_element(Locator::Id("f-username"))
-            .await?
-            .send_keys("fuyi")
-            .await?;
-        c.find(Locator::Id("f-password"))
-            .await?
-            .send_keys(fazhi_app::demo::DEMO_PASSWORD)
-            .await?;
-        c.find(Locator::Css("form[action='/login'] button[type=submit]"))
-            .await?
-            .click()
-            .await?;
+        log_in(&c, "fuyi").await?;
         c.wait().for_element(Locator::Id("case-list")).await?;
 
         // Register through the form.
@@ -172,6 +182,83 @@ async fn clerk_registers_and_accepts_a_case_in_a_browser() {
             list.contains("示例复〔2024〕1号") && list.contains("审理中"),
             "{list}"
         );
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    c.close().await.ok();
+    result.unwrap();
+}
+
+/// The litigation clerk registers a lawsuit through the form, sees its defence deadline, and
+/// files the defence.
+#[tokio::test]
+async fn litigation_clerk_registers_a_lawsuit_in_a_browser() {
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let base = spawn(t.app.clone()).await;
+    let (_driver, c) = browser().await;
+    let result = async {
+        c.goto(&format!("{base}/lt/cases/new")).await?;
+        log_in(&c, "yingsu").await?;
+        c.wait()
+            .for_element(Locator::Id("f-court"))
+            .await?
+            .send_keys("示例区人民法院")
+            .await?;
+        let type_in = |id: &'static str, text: &'static str| {
+            let c = c.clone();
+            async move { c.find(Locator::Id(id)).await?.send_keys(text).await }
+        };
+        type_in("f-case_no", "(2024)示0101行初88号").await?;
+        for (id, v) in [
+            ("f-registered_date", "2024-12-02"),
+            ("f-copy_received_date", "2024-12-05"),
+        ] {
+            c.execute(
+                &format!("document.getElementById('{id}').value = '{v}'"),
+                vec![],
+            )
+            .await?;
+        }
+        c.find(Locator::Id("f-defendant_unit_id"))
+            .await?
+            .select_by_label("东山镇人民政府")
+            .await?;
+        type_in("f-act_name", "责令限期拆除决定").await?;
+        type_in("f-claim", "撤销责令限期拆除决定").await?;
+        type_in("f-plaintiff_name", "赵六").await?;
+        type_in("f-plaintiff_id_number", "11010519491231002X").await?;
+        c.find(Locator::Css("form button[type=submit].btn-primary"))
+            .await?
+            .click()
+            .await?;
+        let status = c.wait().for_element(Locator::Id("case-status")).await?;
+        assert_eq!(status.text().await?, "一审 · 一审审理中");
+        let title = c.find(Locator::Css("h1.page-title")).await?.text().await?;
+        assert_eq!(title, "（2024）示0101行初88号");
+        let deadlines = c.find(Locator::Id("deadlines")).await?.text().await?;
+        // 12-05 + 15 days = 12-20 (a Friday).
+        assert!(
+            deadlines.contains("提交答辩状及证据期限") && deadlines.contains("2024-12-20"),
+            "{deadlines}"
+        );
+        c.find(Locator::LinkText("提交答辩状及证据"))
+            .await?
+            .click()
+            .await?;
+        let date = c.wait().for_element(Locator::Id("f-date")).await?;
+        date.clear().await?;
+        c.execute(
+            "document.getElementById('f-date').value = '2024-12-16'",
+            vec![],
+        )
+        .await?;
+        c.find(Locator::Css("form button[type=submit].btn-primary"))
+            .await?
+            .click()
+            .await?;
+        c.wait().for_element(Locator::Css(".flash-success")).await?;
+        let deadlines = c.find(Locator::Id("deadlines")).await?.text().await?;
+        assert!(deadlines.contains("已完成"), "{deadlines}");
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;

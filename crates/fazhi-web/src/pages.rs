@@ -336,8 +336,26 @@ async fn home(State(state): State<AppState>, p: Page) -> PageResult {
                 .map(|p| p.total)
             }
         };
+        let lt_count = |q: rc::ListQuery| {
+            let state = state.clone();
+            let a = a.clone();
+            async move {
+                let q = rc::ListQuery {
+                    per_page: Some(1),
+                    ..q
+                };
+                lt::list(&state.app, &a, &q).await.map(|p| p.total)
+            }
+        };
         let r = async {
             Ok::<_, AppError>(json!({
+                "lt": {
+                    "overdue": lt_count(rc::ListQuery { deadline: "overdue".into(), ..Default::default() }).await?,
+                    "warning": lt_count(rc::ListQuery { deadline: "warning".into(), ..Default::default() }).await?,
+                    "first_instance": lt_count(rc::ListQuery { status: "first_instance".into(), ..Default::default() }).await?,
+                    "appeal_window": lt_count(rc::ListQuery { status: "appeal_window".into(), ..Default::default() }).await?,
+                    "this_year": lt_count(rc::ListQuery { year: year.to_string(), ..Default::default() }).await?,
+                },
                 "overdue": count(rc::ListQuery { deadline: "overdue".into(), ..Default::default() }).await?,
                 "warning": count(rc::ListQuery { deadline: "warning".into(), ..Default::default() }).await?,
                 "pending": count(rc::ListQuery { status: "received".into(), ..Default::default() }).await?,
