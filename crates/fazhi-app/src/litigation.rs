@@ -64,6 +64,8 @@ pub struct CaseRow {
     pub status_label: &'static str,
     pub level_label: &'static str,
     pub outcome_label: &'static str,
+    /// Whether the latest outcome is a loss (the effective one once the case is final).
+    pub outcome_lost: bool,
     pub first_outcome_label: &'static str,
     pub first_lost: Option<bool>,
     pub final_date: Option<String>,
@@ -94,6 +96,7 @@ fn case_row(app: &App, r: &AnyRow) -> CaseRow {
         status,
         level_label: label_of(r.get(8), Level::parse, Level::label),
         outcome_label: label_of(r.get(12), OutcomeType::parse, OutcomeType::label),
+        outcome_lost: r.get::<i64, _>(13) == 1,
         final_date: r.get(14),
         final_lost: opt_bool(r, 15),
         unit_id: r.get(16),
@@ -628,6 +631,9 @@ pub async fn take_step(
         last_event_date: stored_date(&r.get::<String, _>(29))?,
         hearings: cur.get(6),
         outcome_date: outcome_date.as_deref().map(stored_date).transpose()?,
+        outcome: r
+            .get::<Option<String>, _>(12)
+            .and_then(|o| OutcomeType::parse(&o).ok()),
         outcome_lost: r.get::<i64, _>(13) == 1,
         appealable: cur.get::<i64, _>(15) == 1,
         // The request period is the first instance's, from receipt of the complaint copy; it
@@ -653,7 +659,7 @@ pub async fn take_step(
     let ch = &out.changes;
     let perf_days = ch.performance_days.or(facts.performance_days);
     let appeal_days = match &step {
-        Step::Judge { outcome, .. } => outcome.appeal_days(),
+        Step::Judge { outcome, .. } => outcome.appeal_window(facts.appealable),
         _ => None,
     };
     let (next_due, next_unit) =
@@ -768,14 +774,14 @@ pub async fn take_step(
         .final_date
         .map(|_| ch.outcome.map(|o| o.3).unwrap_or(facts.outcome_lost));
     // A new duty to perform (first finality, or a retrial that now finds a loss) starts unperformed.
-    let reset_performed = ch.requires_performance == Some(true) && !facts.requires_performance;
+    let reset_performed = ch.new_performance_duty;
     let updated = sqlx::query(
         "UPDATE lt_cases SET status = $1, level = COALESCE($2, level), outcome = COALESCE($3, outcome), outcome_date = COALESCE($4, outcome_date), \
-         outcome_lost = COALESCE($5, outcome_lost), first_outcome = COALESCE($6, first_outcome), first_year = COALESCE($7, first_year), \
-         first_lost = COALESCE($8, first_lost), final_date = COALESCE(final_date, $9), final_year = COALESCE(final_year, $10), \
+         outcome_lost = COALESCE($5, outcome_lost), first_outcome = COALESCE(first_outcome, $6), first_year = COALESCE(first_year, $7), \
+         first_lost = COALESCE(first_lost, $8), final_date = COALESCE(final_date, $9), final_year = COALESCE(final_year, $10), \
          final_lost = COALESCE(final_lost, $11), requires_performance = COALESCE($12, requires_performance), \
          performance_days = COALESCE($13, performance_days), \
-         performed = CASE WHEN $22 = 1 THEN NULL ELSE COALESCE($14, performed) END, consequence = COALESCE($15, consequence), \
+         performed = CASE WHEN $22 = 1 THEN NULL ELSE COALESCE($14, performed) END, consequence = CASE WHEN $22 = 1 THEN NULL ELSE COALESCE($15, consequence) END, \
          last_event_date = $16, next_due = $17, next_due_unit = $18, version = version + 1, updated_at = $19 WHERE id = $20 AND version = $21",
     )
     .bind(out.status.code())
@@ -962,7 +968,7 @@ const EXPORT_HEADERS: [&str; 17] = [
     "一审结果",
     "最近裁判结果",
     "是否败诉（生效裁判）",
-    "生效日期",
+    "首次生效日期",
     "最近期限",
     "期限状态",
     "剩余天数",
@@ -998,7 +1004,7 @@ pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8
                 c.status_label.into(),
                 c.first_outcome_label.into(),
                 c.outcome_label.into(),
-                yes_no(c.final_lost),
+                yes_no((c.status == "final").then_some(c.outcome_lost)),
                 c.final_date.unwrap_or_default(),
             ];
             row.extend(c.due.cells());

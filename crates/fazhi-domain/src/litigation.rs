@@ -19,7 +19,7 @@ coded_enum!(
     /// Where a lawsuit stands.
     Status, "status", "案件状态" {
         FirstInstance = "first_instance", "一审审理中";
-        AppealWindow = "appeal_window", "一审已裁判（上诉期内）";
+        AppealWindow = "appeal_window", "已裁判（上诉期内）";
         Appeal = "appeal", "二审审理中";
         Retrial = "retrial", "再审审理中";
         Final = "final", "裁判已生效";
@@ -80,9 +80,19 @@ impl OutcomeType {
         )
     }
 
-    /// The appeal window a first-instance outcome opens (行诉法 Art 85): 15 days for a judgment,
-    /// 10 for the appealable rulings; none for withdrawal or mediation.
-    pub fn appeal_days(self) -> Option<u32> {
+    /// The appeal window an outcome opens where it may be appealed (`appealable`: a first
+    /// instance, or a retrial heard under the first-instance procedure, 行诉法 Art 85): 15 days for
+    /// a judgment — including a retrial's 维持原判 — and 10 for the appealable rulings; none for
+    /// withdrawal or mediation.
+    pub fn appeal_window(self, appealable: bool) -> Option<u32> {
+        match self {
+            _ if !appealable => None,
+            Self::UpholdOriginal => Some(15),
+            other => other.appeal_days(),
+        }
+    }
+
+    fn appeal_days(self) -> Option<u32> {
         match self {
             Self::NotRegistered | Self::DismissSuit => Some(10),
             Self::Withdrawn | Self::WithdrawnAfterChange | Self::Mediated => None,
@@ -591,8 +601,9 @@ pub struct CaseFacts {
     pub last_event_date: NaiveDate,
     /// Hearings recorded in the current instance.
     pub hearings: i64,
-    /// The latest outcome's date and loss (for appeals, 维持原裁判 and finality).
+    /// The latest outcome: its date, type and loss (for appeals, 维持原裁判 and finality).
     pub outcome_date: Option<NaiveDate>,
+    pub outcome: Option<OutcomeType>,
     pub outcome_lost: bool,
     /// Whether the current instance's judgment may be appealed (一审, and a retrial heard under
     /// the first-instance procedure).
@@ -626,6 +637,8 @@ pub struct Changes {
     /// The case's outcome became final on this date.
     pub final_date: Option<NaiveDate>,
     pub requires_performance: Option<bool>,
+    /// A new duty to perform starts (its record of performance starts empty).
+    pub new_performance_duty: bool,
     pub performance_days: Option<u32>,
     pub performed: Option<bool>,
     pub new_instance: Option<NewInstance>,
@@ -659,7 +672,7 @@ pub fn apply(
             return Err(err(
                 "appeal_before_judgment",
                 "date",
-                format!("上诉日期不能早于一审裁判日期（{}）", format_date_cn(j)),
+                format!("上诉日期不能早于裁判日期（{}）", format_date_cn(j)),
             ));
         }
     }
@@ -840,7 +853,7 @@ pub fn apply(
                 kind: K::LateEvidence,
                 date: *date,
             });
-            let appeal = facts.appealable.then(|| outcome.appeal_days()).flatten();
+            let appeal = outcome.appeal_window(facts.appealable);
             match appeal {
                 Some(_) => fx.push(Effect::Open {
                     kind: K::AppealWindow,
@@ -852,8 +865,7 @@ pub fn apply(
                         &mut ch,
                         &mut fx,
                         facts,
-                        *served_date,
-                        lost,
+                        (*outcome, *served_date, lost),
                         performance_days.or(facts.performance_days),
                     );
                 }
@@ -901,12 +913,12 @@ pub fn apply(
                 kind: K::AppealWindow,
                 date: *date,
             });
+            let outcome = facts.outcome.unwrap_or(OutcomeType::RejectClaim);
             finalize(
                 &mut ch,
                 &mut fx,
                 facts,
-                *date,
-                facts.outcome_lost,
+                (outcome, *date, facts.outcome_lost),
                 facts.performance_days,
             );
         }
@@ -915,6 +927,14 @@ pub fn apply(
             court,
             case_no,
         } => {
+            // A retrial heard by the first-instance court itself cannot send the case back.
+            if facts.level == Level::Retrial && facts.appealable {
+                return Err(err(
+                    "illegal_transition",
+                    "action",
+                    "按照第一审程序审理的再审案件不能发回重审",
+                ));
+            }
             ch.outcome = Some((OutcomeType::Remanded, *date, *date, false));
             ch.new_instance = Some(NewInstance {
                 level: Level::First,
@@ -971,25 +991,32 @@ pub fn apply(
 }
 
 /// The outcome takes effect: a lost case must be performed (within the period the judgment set,
-/// when it set one). After a retrial, a performance suspended by it resumes, or ends when the
-/// retrial judgment is not a loss.
+/// when it set one). After a retrial, the performance it suspended resumes when the outcome leaves
+/// the judgment in force (维持, 撤回再审申请); otherwise that duty ends, and a new loss starts a new
+/// one with its own period.
 fn finalize(
     ch: &mut Changes,
     fx: &mut Vec<Effect>,
     facts: &CaseFacts,
-    date: NaiveDate,
-    lost: bool,
+    (outcome, date, lost): (OutcomeType, NaiveDate, bool),
     performance_days: Option<u32>,
 ) {
     let kind = DeadlineKind::Performance;
     ch.final_date = Some(date);
     ch.requires_performance = Some(lost);
+    let keeps_old = matches!(
+        outcome,
+        OutcomeType::UpholdOriginal | OutcomeType::Withdrawn
+    ) && facts.level != Level::First;
     if facts.requires_performance {
         fx.push(Effect::Resume { kind, date });
-        if !lost {
-            fx.push(Effect::Complete { kind, date });
+        if keeps_old {
+            return;
         }
-    } else if lost && performance_days.is_some() {
+        fx.push(Effect::Complete { kind, date });
+    }
+    ch.new_performance_duty = lost;
+    if lost && performance_days.is_some() {
         fx.push(Effect::Open { kind, start: date });
     }
 }
@@ -1260,6 +1287,7 @@ mod tests {
             last_event_date: d("2024-03-05"),
             hearings: 0,
             outcome_date: None,
+            outcome: None,
             outcome_lost: false,
             appealable: true,
             evidence_request_due: Some(d("2024-03-20")),
@@ -1602,6 +1630,65 @@ mod tests {
                 .unwrap_err()
                 .code,
             "appeal_out_of_time"
+        );
+    }
+
+    #[test]
+    fn a_retrial_as_first_instance_may_be_appealed_even_when_it_upholds_and_cannot_remand() {
+        let retrial = CaseFacts {
+            status: Status::Retrial,
+            level: Level::Retrial,
+            hearings: 1,
+            outcome_lost: true,
+            requires_performance: true,
+            ..facts()
+        };
+        let uphold = step(
+            Action::Judge,
+            &[("date", "2024-08-01"), ("outcome", "uphold_original")],
+        )
+        .unwrap();
+        let o = apply(&retrial, &uphold, d(TODAY), &Rules::default()).unwrap();
+        assert_eq!(o.status, Status::AppealWindow);
+        let remand = step(
+            Action::Remand,
+            &[
+                ("date", "2024-08-01"),
+                ("court", "示例区人民法院"),
+                ("case_no", "（2024）示0101行初31号"),
+            ],
+        )
+        .unwrap();
+        assert!(apply(&retrial, &remand, d(TODAY), &Rules::default()).is_err());
+        // Under the second-instance procedure, a new loss ends the suspended duty and starts its own.
+        let second = CaseFacts {
+            appealable: false,
+            ..retrial
+        };
+        let change = step(
+            Action::Judge,
+            &[
+                ("date", "2024-08-01"),
+                ("outcome", "change"),
+                ("performance_days", "20"),
+            ],
+        )
+        .unwrap();
+        let o = apply(&second, &change, d(TODAY), &Rules::default()).unwrap();
+        assert!(o.changes.new_performance_duty);
+        let kinds: Vec<&str> = o
+            .effects
+            .iter()
+            .map(|e| match e {
+                Effect::Resume { .. } => "resume",
+                Effect::Complete { .. } => "complete",
+                Effect::Open { .. } => "open",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            ["complete", "complete", "complete", "resume", "complete", "open"]
         );
     }
 }

@@ -68,7 +68,9 @@ CREATE TABLE lt_instances (
     compensation INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX lt_instances_case ON lt_instances (case_id);
-CREATE INDEX lt_instances_case_no ON lt_instances (case_no);
+-- A 案号 names one instance; every lawsuit's own number is its first instance's, so this one
+-- index keeps 案号 unique across lawsuits and instances, also under concurrent requests.
+CREATE UNIQUE INDEX lt_instances_case_no ON lt_instances (case_no);
 CREATE INDEX lt_instances_level ON lt_instances (level, registered_date);
 CREATE INDEX lt_instances_hearing ON lt_instances (hearing_year, head_appeared, compliant, case_id);
 
