@@ -31,25 +31,39 @@ login() {
     python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
 }
 
+# Both sessions first: schemathesis's own login requests soon meet the per-address login limit.
+token_rc="$(login fuyi)"
+token_lt="$(login yingsu)"
+
 # Logging out would end the run's own session, so that operation is left out; schemathesis cannot
-# generate .xlsx bodies, so the imports are left to the cargo-fuzz target `xlsx_import`.
-# Run from the temporary folder: schemathesis writes a cache folder where it runs. Each module's
-# operations are run as the clerk who may write them: 行政复议 and the shared ones as `fuyi`,
-# 行政应诉 as `yingsu`; each gets half the time.
+# generate .xlsx bodies, so the imports are left to the cargo-fuzz target `xlsx_import`. Each
+# module's operations are run as the clerk who may write them: 行政复议 and the shared ones as
+# `fuyi`, 行政应诉 as `yingsu`; each gets half the time.
+#
+# What fails the run: a failed check (a 5xx answer) or an internal error in the server's log.
+# schemathesis also reports its own crashes ("Runtime Error": a KeyError or a CPython AST
+# recursion error in its coverage phase, seen with two workers, hence one) with the same exit
+# status; those say nothing about the API, so they are shown as a warning and the run goes on.
 half=$(( (seconds + 1) / 2 ))
 fuzz() {
   # A folder of its own per run: schemathesis keeps a cache where it runs.
-  local dir
+  local dir status=0
   dir="$(mktemp -d -p "$work")"
   (cd "$dir" && "$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/v1/openapi.json" \
     --checks not_a_server_error \
     -H "Authorization: Bearer $1" \
     --exclude-method DELETE \
     --max-time "$half" \
-    --workers 2 "${@:2}")
+    --workers 1 "${@:2}") | tee "$dir/out.txt" || status=$?
+  if [ "$status" != 0 ]; then
+    if grep -qE 'unique failure|FAILURES' "$dir/out.txt"; then
+      return "$status"
+    fi
+    echo "warning: schemathesis stopped with its own errors (no failed check); see above" >&2
+  fi
 }
-fuzz "$(login fuyi)" --exclude-path-regex '^/lt/|/import$'
-fuzz "$(login yingsu)" --include-path-regex '^/lt/' --exclude-path-regex '/import$'
+fuzz "$token_rc" --exclude-path-regex '^/lt/|/import$'
+fuzz "$token_lt" --include-path-regex '^/lt/' --exclude-path-regex '/import$'
 if grep -q '"level":"ERROR"\|internal error' "$work/server.log"; then
   echo "the server logged internal errors:" >&2
   grep 'internal error' "$work/server.log" | head -20 >&2
