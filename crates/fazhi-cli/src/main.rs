@@ -71,8 +71,11 @@ enum Cmd {
         #[arg(long)]
         explain: bool,
     },
-    /// Print a module's indicators for a year.
+    /// Print a module's indicators for a year, or (`--catalogue`) every indicator key.
     Indicators {
+        /// List the indicator catalogue (data/indicators.toml) instead.
+        #[arg(long)]
+        catalogue: bool,
         #[arg(long, value_enum, default_value_t = Module::Reconsideration)]
         module: Module,
         #[arg(long)]
@@ -413,10 +416,30 @@ async fn run(cli: Cli) -> Result<()> {
             }
         }
         Cmd::Indicators {
+            catalogue: true,
+            format,
+            ..
+        } => {
+            let cat = fazhi_domain::catalogue::Catalogue::embedded();
+            match format {
+                OutFormat::Json => println!("{}", serde_json::to_string_pretty(cat)?),
+                OutFormat::Table => {
+                    for e in &cat.entries {
+                        let source = match e.source {
+                            fazhi_domain::catalogue::Source::Computed => "系统计算",
+                            fazhi_domain::catalogue::Source::Filed => "单位填报",
+                        };
+                        println!("{:<42} {:<24} {:<6} {source}", e.key, e.label, e.unit);
+                    }
+                }
+            }
+        }
+        Cmd::Indicators {
             module,
             year,
             unit,
             format,
+            ..
         } => {
             let app = open_app(config, false).await?;
             let actor = cli_actor(&app, "命令行").await?;

@@ -35,6 +35,7 @@ pub trait Coded: Copy + 'static {
 }
 
 pub mod calendar;
+pub mod catalogue;
 pub mod deadline;
 pub mod error;
 pub mod fields;

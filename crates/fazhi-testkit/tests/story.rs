@@ -478,3 +478,44 @@ async fn seed_000_on_sqlite() {
 async fn seed_000_on_postgres() {
     seed_000_sentence(Backend::Postgres).await;
 }
+
+/// Every indicator a module computes is in the catalogue (`data/indicators.toml`) with the same
+/// unit and kind, a rate with the same parts; and every key the catalogue marks as computed is
+/// computed by a module.
+#[tokio::test]
+async fn computed_indicators_match_the_catalogue() {
+    use fazhi_app::indicators::Formula;
+    use fazhi_domain::catalogue::{Catalogue, Kind, Source};
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let app = &t.app;
+    let cat = Catalogue::embedded();
+    let mut defs = rc::indicator_defs(app);
+    defs.extend(fazhi_app::litigation::indicator_defs(app));
+    defs.extend(fazhi_app::litigation::suggestion_indicator_defs());
+    for d in &defs {
+        let e = cat
+            .get(d.key)
+            .unwrap_or_else(|| panic!("{} is not in the catalogue", d.key));
+        assert_eq!(e.unit, d.unit, "{}", d.key);
+        assert_eq!(e.source, Source::Computed, "{}", d.key);
+        match &d.formula {
+            Formula::Rate(n, den) => {
+                assert_eq!(e.kind, Kind::Rate, "{}", d.key);
+                assert_eq!(
+                    (e.numerator.as_deref(), e.denominator.as_deref()),
+                    (Some(*n), Some(*den)),
+                    "{}",
+                    d.key
+                );
+            }
+            Formula::Count(_) => assert_eq!(e.kind, Kind::Count, "{}", d.key),
+        }
+    }
+    for e in cat.entries.iter().filter(|e| e.source == Source::Computed) {
+        assert!(
+            defs.iter().any(|d| d.key == e.key),
+            "{} is marked computed but no module computes it",
+            e.key
+        );
+    }
+}
