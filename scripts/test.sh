@@ -20,6 +20,12 @@ if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; the
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# Each PostgreSQL test creates its own database `fazhi_t_<id>`; drop those of earlier runs, so a
+# long-lived machine does not accumulate them (a test's database stays until the next run, for
+# looking into a failure).
+{ psql -h 127.0.0.1 -U postgres -d test -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'fazhi\_t\_%'" || true; } |
+  while read -r db; do psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS \"$db\"" || true; done
+
 cargo test --workspace --all-targets "$@"
 
 # Fuzz every parser of untrusted input for a bounded time (docs/security.md, "Fuzzing").
