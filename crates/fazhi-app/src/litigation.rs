@@ -376,10 +376,14 @@ async fn insert_lawsuit(
     };
     let now = app.now_text();
     let received = l.copy_received_date;
+    // Both opening deadlines run 15 days from receipt of the copy: the defence's is the nearest.
+    let defence = clock_for(DeadlineKind::Defence, None, received);
+    let next_due = defence.compute(&app.cal)?.due;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO lt_cases (case_no, court, unit_id, defendant_unit_id, co_defendant, rc_case_id, status, level, plaintiff_names, \
-         act_name, act_doc_no, claim, registered_date, copy_received_date, received_year, last_event_date, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14, 1, $16, $16) RETURNING id",
+         act_name, act_doc_no, claim, registered_date, copy_received_date, received_year, last_event_date, next_due, next_due_unit, \
+         version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14, $16, $17, 1, $18, $18) RETURNING id",
     )
     .bind(&l.case_no)
     .bind(&l.court)
@@ -396,6 +400,8 @@ async fn insert_lawsuit(
     .bind(l.registered_date.to_string())
     .bind(received.to_string())
     .bind(i64::from(received.year()))
+    .bind(next_due.map(|d| d.to_string()))
+    .bind(defence.unit.code())
     .bind(&now)
     .fetch_one(&mut **tx)
     .await?;
@@ -443,14 +449,6 @@ async fn insert_lawsuit(
         )
         .await?;
     }
-    let ds = deadlines::load(tx, MODULE, id).await?;
-    let (next_due, next_unit) = deadlines::next_due(&ds, app)?;
-    sqlx::query("UPDATE lt_cases SET next_due = $1, next_due_unit = $2 WHERE id = $3")
-        .bind(next_due.map(|d| d.to_string()))
-        .bind(next_unit)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
     audit::record(
         tx,
         app,
@@ -697,11 +695,7 @@ pub async fn take_step(
             excuse_evidence,
             ..
         } => {
-            let notified: i64 =
-                sqlx::query_scalar("SELECT head_notified FROM lt_instances WHERE id = $1")
-                    .bind(instance_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let notified: i64 = cur.get(5);
             let ok = appearance_compliant(*appearance, notified == 1, excuse.is_some());
             hearing_compliant = Some(ok);
             sqlx::query(

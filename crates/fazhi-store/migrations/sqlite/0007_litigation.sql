@@ -140,6 +140,7 @@ CREATE TABLE lt_suggestions (
 );
 CREATE INDEX lt_suggestions_received ON lt_suggestions (received_year, kind, status, unit_id, addressee_unit_id);
 CREATE INDEX lt_suggestions_next_due ON lt_suggestions (next_due);
+CREATE INDEX lt_suggestions_case ON lt_suggestions (case_id);
 
 CREATE TABLE lt_suggestion_events (
     id INTEGER PRIMARY KEY,
