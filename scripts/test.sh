@@ -20,6 +20,18 @@ if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; the
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# LibreOffice, CJK fonts and poppler for the report tests: the generated DOCX is converted to PDF
+# and its page size, text and fonts are checked (Debian packages).
+REPORT_PACKAGES="libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai poppler-utils"
+missing=""
+for p in $REPORT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+if [ -n "$missing" ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
 # Each PostgreSQL test creates its own database `fazhi_t_<id>`; drop those of earlier runs, so a
 # long-lived machine does not accumulate them (a test's database stays until the next run, for
 # looking into a failure).

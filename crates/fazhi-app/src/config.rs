@@ -24,6 +24,9 @@ pub struct Config {
     pub reconsideration: Rules,
     pub litigation: fazhi_domain::litigation::Rules,
     pub indicators: IndicatorSettings,
+    /// Directory of `.j2` files overriding or adding to the report's data-sentence templates
+    /// (`data/report/sentences/`).
+    pub report_template_dir: Option<PathBuf>,
     pub session: SessionSettings,
     /// Send cookies with `Secure` (when served over TLS behind a proxy).
     pub secure_cookies: bool,
@@ -40,6 +43,7 @@ impl Default for Config {
             reconsideration: Rules::default(),
             litigation: Default::default(),
             indicators: IndicatorSettings::default(),
+            report_template_dir: None,
             session: SessionSettings::default(),
             secure_cookies: false,
         }
@@ -95,6 +99,29 @@ impl Default for SessionSettings {
 }
 
 impl Config {
+    /// The data-sentence templates: the shipped ones and those in `report_template_dir`. Every
+    /// template is compiled here, so a broken one stops the start with its file and line.
+    pub fn load_sentences(&self) -> anyhow::Result<fazhi_report::sentences::Sentences> {
+        let mut overrides = Vec::new();
+        if let Some(dir) = &self.report_template_dir {
+            for entry in std::fs::read_dir(dir)
+                .map_err(|e| anyhow::anyhow!("无法读取报告模板目录 {}：{e}", dir.display()))?
+            {
+                let path = entry?.path();
+                if path.extension().is_some_and(|x| x == "j2") {
+                    let name = path
+                        .file_stem()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned();
+                    overrides.push((name, std::fs::read_to_string(&path)?));
+                }
+            }
+        }
+        fazhi_report::sentences::Sentences::new(overrides)
+            .map_err(|e| anyhow::anyhow!("{}", e.message))
+    }
+
     /// The shipped calendar plus any files in `calendar_dir`, with the configured switches.
     pub fn load_calendar(&self) -> anyhow::Result<HolidayCalendar> {
         let mut files = fazhi_domain::calendar::embedded_files();

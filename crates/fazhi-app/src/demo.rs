@@ -109,6 +109,7 @@ pub async fn seed(app: &App, cases: usize) -> AppResult<bool> {
     }
     generate_cases(app, cases, 2024).await?;
     generate_lawsuits(app, cases / 4, 2025, true).await?;
+    crate::demo_report::seed(app, app.today().year() - 1).await?;
     Ok(true)
 }
 

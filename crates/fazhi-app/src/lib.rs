@@ -8,11 +8,14 @@ pub mod cases;
 pub mod config;
 pub mod deadlines;
 pub mod demo;
+pub mod demo_report;
 pub mod error;
+pub mod filing;
 pub mod indicators;
 pub mod litigation;
 pub mod org;
 pub mod reconsideration;
+pub mod report;
 pub mod security;
 pub mod warnings;
 pub mod xlsx;
@@ -77,14 +80,17 @@ pub struct App {
     pub cal: Arc<HolidayCalendar>,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
+    pub sentences: Arc<fazhi_report::sentences::Sentences>,
 }
 
 impl App {
     pub fn new(db: Db, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let cal = config.load_calendar()?;
+        let sentences = config.load_sentences()?;
         Ok(Self {
             db,
             cal: Arc::new(cal),
+            sentences: Arc::new(sentences),
             config: Arc::new(config),
             clock,
         })

@@ -126,11 +126,38 @@ enum Cmd {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
+    /// The annual report (法治政府建设年度报告).
+    Report {
+        #[command(subcommand)]
+        cmd: ReportCmd,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
         cmd: ConfigCmd,
     },
+}
+
+#[derive(Subcommand)]
+enum ReportCmd {
+    /// Generate the year's report: the latest stored version, or (when the year has none) the
+    /// skeleton with its data sentences. Findings of the check go to standard error.
+    Annual {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Docx)]
+        format: ReportFormat,
+        /// Output file.
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Docx,
+    Html,
+    Md,
 }
 
 #[derive(Subcommand)]
@@ -552,6 +579,41 @@ async fn run(cli: Cli) -> Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Cmd::Report {
+            cmd: ReportCmd::Annual { year, format, out },
+        } => {
+            use fazhi_app::report;
+            let app = open_app(config, false).await?;
+            let actor = cli_actor(&app, "命令行 fazhi report").await?;
+            let format = match format {
+                ReportFormat::Docx => report::Format::Docx,
+                ReportFormat::Html => report::Format::Html,
+                ReportFormat::Md => report::Format::Markdown,
+            };
+            let (bytes, issues) = match report::latest(&app, year).await.map_err(show)? {
+                Some(id) => {
+                    let (bytes, _, issues) = report::export(&app, &actor, id, format)
+                        .await
+                        .map_err(show)?;
+                    (bytes, issues)
+                }
+                None => {
+                    let (_, government, name) = report::root(&app).await.map_err(show)?;
+                    let content =
+                        fazhi_domain::report::ReportContent::skeleton(&name, &government, year);
+                    let settings = fazhi_domain::report::ReportSettings::default();
+                    let g = report::generate_content(&app, year, &content, &settings, None)
+                        .await
+                        .map_err(show)?;
+                    (report::render(&g.document, format).map_err(show)?, g.issues)
+                }
+            };
+            std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
+            for i in &issues {
+                eprintln!("提示：{}：{}", i.kind_label, i.message);
+            }
+            println!("已生成 {}", out.display());
         }
         Cmd::Backup { out } => {
             let app = open_app(config, false).await?;

@@ -39,6 +39,10 @@ pub struct Entry {
     pub numerator: Option<String>,
     #[serde(default)]
     pub denominator: Option<String>,
+    /// For a rate: the numerator may exceed the denominator (it counts records of earlier
+    /// periods too, e.g. cases concluded this year that were received last year).
+    #[serde(default)]
+    pub can_exceed: bool,
     /// For developers: the specification's wording.
     #[serde(default)]
     pub note: String,
@@ -48,6 +52,17 @@ pub struct Entry {
 pub struct Catalogue {
     #[serde(rename = "indicator")]
     pub entries: Vec<Entry>,
+    /// Checks between keys of a filed form.
+    #[serde(rename = "check", default)]
+    pub checks: Vec<Check>,
+}
+
+/// `key` ≤ the sum of `at_most`, for filed values (a statistics round's form).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    pub key: String,
+    pub at_most: Vec<String>,
 }
 
 const EMBEDDED: &str = include_str!("../../../data/indicators.toml");
@@ -103,7 +118,29 @@ impl Catalogue {
                 _ => return Err(bad(&e.key, "不是比率，不应有分子、分母")),
             }
         }
+        for c in &cat.checks {
+            let counts = std::iter::once(&c.key).chain(&c.at_most).all(|k| {
+                cat.get(k)
+                    .is_some_and(|e| matches!(e.kind, Kind::Count | Kind::Amount))
+            });
+            if !counts || c.at_most.is_empty() {
+                return Err(bad(&c.key, "的核对规则应比较目录中的计数指标"));
+            }
+        }
         Ok(cat)
+    }
+
+    /// The keys a form asks for when `key` is chosen: a rate's two parts, any other key itself.
+    pub fn entry_keys(&self, key: &str) -> Vec<String> {
+        match self.get(key) {
+            Some(Entry {
+                kind: Kind::Rate,
+                numerator: Some(n),
+                denominator: Some(d),
+                ..
+            }) => vec![n.clone(), d.clone()],
+            _ => vec![key.to_string()],
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&Entry> {
@@ -126,6 +163,14 @@ mod tests {
         assert_eq!(c.get("legality_review.amount").unwrap().kind, Kind::Amount);
         assert_eq!(c.get("audit.projects").unwrap().source, Source::Filed);
         assert!(c.entries.len() >= 90);
+        assert!(c
+            .checks
+            .iter()
+            .any(|k| k.key == "reconsideration.concluded"));
+        assert_eq!(
+            c.entry_keys("mediation.success_rate"),
+            ["mediation.succeeded", "mediation.disputes_mediated"]
+        );
     }
 
     #[test]
@@ -151,5 +196,10 @@ mod tests {
         }
         let rate = "[[indicator]]\nkey = \"a.rate\"\nlabel = \"率\"\nunit = \"%\"\nkind = \"rate\"\nsource = \"filed\"\nnumerator = \"a.x\"\ndenominator = \"a.y\"\n";
         assert!(Catalogue::parse(rate).is_err(), "parts must exist");
+        let check = format!(
+            "{}\n[[check]]\nkey = \"a.b\"\nat_most = [\"a.c\"]\n",
+            one("a.b", "")
+        );
+        assert!(Catalogue::parse(&check).is_err(), "checked keys must exist");
     }
 }

@@ -39,6 +39,7 @@ pub mod catalogue;
 pub mod deadline;
 pub mod error;
 pub mod fields;
+pub mod filing;
 pub mod ids;
 pub mod litigation;
 pub mod org;
@@ -46,5 +47,6 @@ pub mod party;
 pub mod procedure;
 pub mod rate;
 pub mod reconsideration;
+pub mod report;
 
 pub use error::{DomainError, DomainResult};

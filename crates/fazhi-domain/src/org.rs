@@ -49,6 +49,12 @@ pub enum Permission {
     WriteLitigation,
     /// Read indicators.
     ReadIndicators,
+    /// Fill and submit a unit's statistics form (数据填报), within write scope.
+    FileStatistics,
+    /// Run statistics rounds (open, approve, return) and write the annual report (依法治区办).
+    ManageReport,
+    /// Finalise the annual report (定稿): the office or a leader.
+    ApproveReport,
     /// See the account list (the two administrators).
     ListAccounts,
     /// Create, disable, unlock accounts and reset their passwords; manage units (系统管理员).
@@ -107,8 +113,12 @@ impl Role {
                 matches!(p, ReadCases | WriteReconsideration | ReadIndicators)
             }
             Self::LitigationClerk => matches!(p, ReadCases | WriteLitigation | ReadIndicators),
-            Self::DeptClerk => matches!(p, ReadCases | ReadIndicators),
-            Self::RuleOfLawOffice | Self::Leader => matches!(p, ReadCases | ReadIndicators),
+            Self::DeptClerk => matches!(p, ReadCases | ReadIndicators | FileStatistics),
+            Self::RuleOfLawOffice => matches!(
+                p,
+                ReadCases | ReadIndicators | FileStatistics | ManageReport | ApproveReport
+            ),
+            Self::Leader => matches!(p, ReadCases | ReadIndicators | ApproveReport),
             // 三员分立: the system roles never read case data; the system administrator keeps
             // accounts, the security administrator gives them roles, the audit administrator
             // reads the log.

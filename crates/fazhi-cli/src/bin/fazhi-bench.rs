@@ -27,6 +27,10 @@ struct Args {
     /// Repetitions per measurement (the median is reported).
     #[arg(long, default_value_t = 5)]
     runs: usize,
+    /// Also file a value for every catalogue key (2024 and 2025) in statistics rounds and time
+    /// the annual report: values, sentences, check, and the DOCX, HTML and Markdown.
+    #[arg(long)]
+    report: bool,
     /// Instead of the measurements: print the plan of this SQL and time it (for tuning).
     #[arg(long)]
     query: Option<String>,
@@ -206,6 +210,9 @@ async fn main() -> Result<()> {
         p.items.len(),
         p.total
     );
+    if args.report {
+        report(&app, runs, &office).await?;
+    }
     if total == 0 {
         // Only lawsuits were generated.
         return litigation(&app, runs, &office).await;
@@ -242,6 +249,153 @@ async fn main() -> Result<()> {
     if args.lawsuits > 0 {
         litigation(&app, runs, &office).await?;
     }
+    Ok(())
+}
+
+/// Values for every key of the catalogue that pass a form's checks (a rate's numerator below its
+/// denominator, the catalogue's `[[check]]` rules), varied by key and unit.
+fn every_key(salt: u64) -> fazhi_domain::fields::Fields {
+    use fazhi_domain::catalogue::{Catalogue, Kind};
+    use std::collections::BTreeMap;
+    let cat = Catalogue::embedded();
+    let mut v: BTreeMap<&str, i64> = BTreeMap::new();
+    for e in cat.entries.iter().filter(|e| e.kind != Kind::Rate) {
+        let h = e
+            .key
+            .bytes()
+            .fold(salt, |a, b| a.wrapping_mul(31).wrapping_add(u64::from(b)));
+        v.insert(&e.key, 100 + (h % 900) as i64);
+    }
+    for _ in 0..3 {
+        for e in cat
+            .entries
+            .iter()
+            .filter(|e| e.kind == Kind::Rate && !e.can_exceed)
+        {
+            let (n, d) = (
+                e.numerator.as_deref().unwrap_or(""),
+                e.denominator.as_deref().unwrap_or(""),
+            );
+            let den = v[d];
+            v.insert(n, den * 9 / 10);
+        }
+        for c in &cat.checks {
+            let limit: i64 = c.at_most.iter().map(|k| v[k.as_str()]).sum();
+            if v[c.key.as_str()] > limit {
+                v.insert(&c.key, limit);
+            }
+        }
+    }
+    v.into_iter()
+        .map(|(k, n)| {
+            let kind = cat.get(k).map(|e| e.kind).unwrap_or(Kind::Count);
+            let n = if kind == Kind::Amount {
+                n * 10_000 + 25
+            } else {
+                n
+            };
+            (
+                fazhi_domain::filing::field_name(k),
+                fazhi_domain::filing::format_value(kind, n),
+            )
+        })
+        .collect()
+}
+
+/// Files every key for 2024 and 2025 (three units, approved), then times the 2025 report.
+async fn report(app: &App, runs: usize, office: &fazhi_app::Actor) -> Result<()> {
+    use fazhi_app::{filing, report};
+    let e = |e: fazhi_app::AppError| anyhow::anyhow!("{e:?}");
+    let clerks = [
+        auth::actor_by_username(app, "scj").await.map_err(e)?,
+        auth::actor_by_username(app, "dongshan").await.map_err(e)?,
+        auth::actor_by_username(app, "xihe").await.map_err(e)?,
+    ];
+    let keys: Vec<String> = fazhi_domain::catalogue::Catalogue::embedded()
+        .entries
+        .iter()
+        .map(|e| e.key.clone())
+        .collect();
+    let filed: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM st_rounds WHERE title LIKE '%全部指标%'")
+            .fetch_one(&app.db.pool)
+            .await?;
+    if filed == 0 {
+        for year in [2024, 2025] {
+            let units: Vec<String> = clerks.iter().map(|c| c.unit_id.to_string()).collect();
+            let f: fazhi_domain::fields::Fields = [
+                ("year", year.to_string()),
+                ("title", format!("{year}年度全部指标填报")),
+                ("due_date", "2026-12-31".to_string()),
+                ("keys", keys.join(",")),
+                ("unit_ids", units.join(",")),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+            let round = filing::create_round(app, office, &f).await.map_err(e)?;
+            let forms = filing::round(app, office, round).await.map_err(e)?.forms;
+            for (n, clerk) in clerks.iter().enumerate() {
+                let form = forms
+                    .iter()
+                    .find(|f| f.unit_id == clerk.unit_id)
+                    .context("form")?
+                    .id;
+                let values = every_key(year as u64 * 10 + n as u64);
+                let v = filing::form(app, clerk, form).await.map_err(e)?.version;
+                filing::act(app, clerk, form, "submit", &values, Some(v))
+                    .await
+                    .map_err(e)?;
+                let v = filing::form(app, office, form).await.map_err(e)?.version;
+                filing::act(app, office, form, "approve", &Default::default(), Some(v))
+                    .await
+                    .map_err(e)?;
+            }
+        }
+    }
+    let id = report::latest(app, 2025)
+        .await
+        .map_err(e)?
+        .context("the demo's 2025 report")?;
+    let (d, g) = time(runs, || report::generate(app, office, id)).await?;
+    let g = g.1;
+    let values = g.values.values.keys.len();
+    println!();
+    println!("| measurement (annual report 2025) | median of {runs} | result |");
+    println!("|---|---|---|");
+    println!(
+        "| values (records and filed), sentences, check | {} | {values} keys, {} blocks, {} findings |",
+        ms(d),
+        g.document.blocks.len(),
+        g.issues.len()
+    );
+    let mut sizes = Vec::new();
+    for (name, format) in [
+        ("DOCX (with charts)", report::Format::Docx),
+        ("HTML", report::Format::Html),
+        ("Markdown", report::Format::Markdown),
+    ] {
+        let (d, bytes) = time(runs, || async { report::render(&g.document, format) }).await?;
+        sizes.push(bytes.len());
+        println!(
+            "| render {name} | {} | {:.0} KB |",
+            ms(d),
+            bytes.len() as f64 / 1e3
+        );
+    }
+    let (d, _) = time(runs, || async {
+        let (_, g) = report::generate(app, office, id).await?;
+        for f in [
+            report::Format::Docx,
+            report::Format::Html,
+            report::Format::Markdown,
+        ] {
+            report::render(&g.document, f)?;
+        }
+        Ok(())
+    })
+    .await?;
+    println!("| **whole report, all three formats** | **{}** | |", ms(d));
     Ok(())
 }
 

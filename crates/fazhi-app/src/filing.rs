@@ -1,0 +1,597 @@
+//! Statistics rounds (数据填报): the office opens a round for a year with the keys each unit must
+//! report and a due date; each unit fills its form on the page or offline in an .xlsx template,
+//! saves drafts, submits; the office approves or returns it. Approved values roll up the unit
+//! tree and feed the annual report beside the values computed from records.
+
+use crate::cases::{check_version, updated_once};
+use crate::deadlines::RowDue;
+use crate::{audit, org, xlsx, Actor, App, AppError, AppResult};
+use fazhi_domain::catalogue::{Catalogue, Kind};
+use fazhi_domain::fields::Fields;
+use fazhi_domain::filing::{
+    check_values, entry_keys, field_name, format_value, parse_values, return_comment, transition,
+    FormAction, FormStatus, RoundDraft, RoundStatus,
+};
+use fazhi_domain::org::Permission;
+use fazhi_domain::DomainError;
+use fazhi_store::Row;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+pub const MODULE: &str = "filing";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundRow {
+    pub id: i64,
+    pub year: i32,
+    pub title: String,
+    pub due_date: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub forms: i64,
+    pub submitted: i64,
+    pub approved: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FormRow {
+    pub id: i64,
+    pub round_id: i64,
+    pub round_title: String,
+    pub year: i32,
+    pub unit_id: i64,
+    pub unit: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub submitted_by: Option<String>,
+    pub submitted_at: Option<String>,
+    pub approved_by: Option<String>,
+    pub comment: Option<String>,
+    #[serde(flatten)]
+    pub due: RowDue,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundDetail {
+    pub round: RoundRow,
+    pub note: Option<String>,
+    /// The keys chosen, with their labels (rates included).
+    pub keys: Vec<KeyLabel>,
+    pub forms: Vec<FormRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyLabel {
+    pub key: String,
+    pub label: String,
+    pub unit: String,
+}
+
+/// One line of a form: a key the unit fills, with its value as typed back.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormLine {
+    pub key: String,
+    pub field: String,
+    pub label: String,
+    pub unit: String,
+    pub value: String,
+    /// For a part of a chosen rate: the rate's label (e.g. 调解成功率的分子).
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FormDetail {
+    pub form: FormRow,
+    pub version: i64,
+    pub note: Option<String>,
+    pub lines: Vec<FormLine>,
+    /// Actions the actor may take now.
+    pub actions: Vec<(&'static str, &'static str)>,
+}
+
+fn cat() -> &'static Catalogue {
+    Catalogue::embedded()
+}
+
+fn key_label(k: &str) -> KeyLabel {
+    let e = cat().get(k);
+    KeyLabel {
+        key: k.to_string(),
+        label: e.map(|e| e.label.clone()).unwrap_or_else(|| k.to_string()),
+        unit: e.map(|e| e.unit.clone()).unwrap_or_default(),
+    }
+}
+
+/// Opens a round: one form per unit named, each due on the round's date.
+pub async fn create_round(app: &App, actor: &Actor, f: &Fields) -> AppResult<i64> {
+    actor.require(Permission::ManageReport)?;
+    let r = RoundDraft::parse(f, cat(), app.today())?;
+    let units = org::all_units(app).await?;
+    for u in &r.unit_ids {
+        if !units.iter().any(|x| x.id == *u) || !actor.scope.contains(*u) {
+            return Err(DomainError::field(
+                "invalid_unit",
+                "unit_ids",
+                format!("填报单位（编号{u}）不存在"),
+            )
+            .into());
+        }
+    }
+    let now = app.now_text();
+    let mut tx = app.db.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO st_rounds (year, title, due_date, keys_json, note, status, unit_id, created_by, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id",
+    )
+    .bind(i64::from(r.year))
+    .bind(&r.title)
+    .bind(r.due_date.to_string())
+    .bind(serde_json::to_string(&r.keys).map_err(|e| AppError::Internal(e.to_string()))?)
+    .bind(&r.note)
+    .bind(RoundStatus::Open.code())
+    .bind(actor.unit_id)
+    .bind(actor.user_id)
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await?;
+    for u in &r.unit_ids {
+        sqlx::query(
+            "INSERT INTO st_forms (round_id, unit_id, year, status, due_date, version, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
+        )
+        .bind(id)
+        .bind(*u)
+        .bind(i64::from(r.year))
+        .bind(FormStatus::Pending.code())
+        .bind(r.due_date.to_string())
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "create",
+        "st_round",
+        &id.to_string(),
+        None,
+        Some(serde_json::to_value(&r).map_err(|e| AppError::Internal(e.to_string()))?),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+const FORM_SELECT: &str =
+    "SELECT f.id, f.round_id, r.title, f.year, f.unit_id, u.name, f.status, f.submitted_by, \
+     f.submitted_at, f.approved_by, f.comment, f.due_date, f.version, r.note, r.keys_json \
+     FROM st_forms f JOIN st_rounds r ON r.id = f.round_id JOIN units u ON u.id = f.unit_id";
+
+fn form_row(app: &App, r: &fazhi_store::AnyRow) -> FormRow {
+    let status = FormStatus::parse(&r.get::<String, _>(6)).unwrap_or(FormStatus::Pending);
+    let open = matches!(
+        status,
+        FormStatus::Pending | FormStatus::Draft | FormStatus::Returned
+    );
+    FormRow {
+        id: r.get(0),
+        round_id: r.get(1),
+        round_title: r.get(2),
+        year: r.get::<i64, _>(3) as i32,
+        unit_id: r.get(4),
+        unit: r.get(5),
+        status: status.code(),
+        status_label: status.label(),
+        submitted_by: r.get(7),
+        submitted_at: r.get(8),
+        approved_by: r.get(9),
+        comment: r.get(10),
+        // Only a form still to be filed has a deadline running.
+        due: RowDue::of(
+            app,
+            open.then(|| r.get::<String, _>(11)),
+            open.then(|| "calendar_days".to_string()),
+        ),
+    }
+}
+
+/// Rounds the actor runs (the office) with their progress.
+pub async fn rounds(app: &App, actor: &Actor) -> AppResult<Vec<RoundRow>> {
+    actor.require(Permission::ManageReport)?;
+    let rows = sqlx::query(
+        "SELECT r.id, r.year, r.title, r.due_date, r.status, \
+         (SELECT COUNT(*) FROM st_forms f WHERE f.round_id = r.id), \
+         (SELECT COUNT(*) FROM st_forms f WHERE f.round_id = r.id AND f.status IN ('submitted', 'approved')), \
+         (SELECT COUNT(*) FROM st_forms f WHERE f.round_id = r.id AND f.status = 'approved') \
+         FROM st_rounds r ORDER BY r.year DESC, r.id DESC",
+    )
+    .fetch_all(&app.db.pool)
+    .await?;
+    Ok(rows.iter().map(round_row).collect())
+}
+
+fn round_row(r: &fazhi_store::AnyRow) -> RoundRow {
+    let status = RoundStatus::parse(&r.get::<String, _>(4)).unwrap_or(RoundStatus::Open);
+    RoundRow {
+        id: r.get(0),
+        year: r.get::<i64, _>(1) as i32,
+        title: r.get(2),
+        due_date: r.get(3),
+        status: status.code(),
+        status_label: status.label(),
+        forms: r.get(5),
+        submitted: r.get(6),
+        approved: r.get(7),
+    }
+}
+
+pub async fn round(app: &App, actor: &Actor, id: i64) -> AppResult<RoundDetail> {
+    actor.require(Permission::ManageReport)?;
+    let r = sqlx::query(
+        "SELECT r.id, r.year, r.title, r.due_date, r.status, \
+         (SELECT COUNT(*) FROM st_forms f WHERE f.round_id = r.id), \
+         (SELECT COUNT(*) FROM st_forms f WHERE f.round_id = r.id AND f.status IN ('submitted', 'approved')), \
+         (SELECT COUNT(*) FROM st_forms f WHERE f.round_id = r.id AND f.status = 'approved'), r.note, r.keys_json \
+         FROM st_rounds r WHERE r.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&app.db.pool)
+    .await?
+    .ok_or(AppError::NotFound("填报轮次"))?;
+    let keys: Vec<String> = serde_json::from_str(&r.get::<String, _>(9)).unwrap_or_default();
+    let forms = sqlx::query(&format!(
+        "{FORM_SELECT} WHERE f.round_id = $1 ORDER BY f.unit_id"
+    ))
+    .bind(id)
+    .fetch_all(&app.db.pool)
+    .await?;
+    Ok(RoundDetail {
+        round: round_row(&r),
+        note: r.get(8),
+        keys: keys.iter().map(|k| key_label(k)).collect(),
+        forms: forms.iter().map(|f| form_row(app, f)).collect(),
+    })
+}
+
+/// The forms of the actor's units (a clerk's to-do list), newest round first.
+pub async fn my_forms(app: &App, actor: &Actor) -> AppResult<Vec<FormRow>> {
+    actor.require(Permission::FileStatistics)?;
+    let rows = sqlx::query(&format!(
+        "{FORM_SELECT} WHERE {} ORDER BY f.year DESC, f.id DESC",
+        actor.write_scope.sql(&["f.unit_id"])
+    ))
+    .fetch_all(&app.db.pool)
+    .await?;
+    Ok(rows.iter().map(|r| form_row(app, r)).collect())
+}
+
+/// Whether the actor may see the form: the office, or a clerk of its unit (or above it).
+fn may_see(actor: &Actor, unit_id: i64) -> bool {
+    actor.can(Permission::ManageReport)
+        || (actor.can(Permission::FileStatistics) && actor.write_scope.contains(unit_id))
+}
+
+pub async fn form(app: &App, actor: &Actor, id: i64) -> AppResult<FormDetail> {
+    let r = sqlx::query(&format!("{FORM_SELECT} WHERE f.id = $1"))
+        .bind(id)
+        .fetch_optional(&app.db.pool)
+        .await?
+        .ok_or(AppError::NotFound("填报表"))?;
+    let row = form_row(app, &r);
+    if !may_see(actor, row.unit_id) {
+        return Err(AppError::NotFound("填报表"));
+    }
+    let chosen: Vec<String> = serde_json::from_str(&r.get::<String, _>(14)).unwrap_or_default();
+    let values = load_values(app, id).await?;
+    let status = FormStatus::parse(row.status)?;
+    let lines = entry_keys(cat(), &chosen)
+        .into_iter()
+        .map(|k| {
+            let e = cat().get(&k);
+            let kind = e.map(|e| e.kind).unwrap_or(Kind::Count);
+            let note = cat()
+                .entries
+                .iter()
+                .filter(|r| chosen.contains(&r.key))
+                .find_map(|r| {
+                    if r.numerator.as_deref() == Some(&k) {
+                        Some(format!("{}的分子", r.label))
+                    } else if r.denominator.as_deref() == Some(&k) {
+                        Some(format!("{}的分母", r.label))
+                    } else {
+                        None
+                    }
+                })
+                .unwrap_or_default();
+            FormLine {
+                field: field_name(&k),
+                label: e.map(|e| e.label.clone()).unwrap_or_else(|| k.clone()),
+                unit: e.map(|e| e.unit.clone()).unwrap_or_default(),
+                value: values
+                    .get(&k)
+                    .map(|v| format_value(kind, *v))
+                    .unwrap_or_default(),
+                note,
+                key: k,
+            }
+        })
+        .collect();
+    let mut actions = Vec::new();
+    for a in FormAction::ALL {
+        let allowed = match a {
+            FormAction::Save | FormAction::Submit => {
+                actor.can(Permission::FileStatistics) && actor.write_scope.contains(row.unit_id)
+            }
+            FormAction::Approve | FormAction::Return => actor.can(Permission::ManageReport),
+        };
+        if allowed && transition(status, *a).is_ok() {
+            actions.push((a.code(), a.label()));
+        }
+    }
+    Ok(FormDetail {
+        version: r.get(12),
+        note: r.get(13),
+        form: row,
+        lines,
+        actions,
+    })
+}
+
+async fn load_values(app: &App, form_id: i64) -> AppResult<BTreeMap<String, i64>> {
+    let rows = sqlx::query("SELECT key, value FROM st_values WHERE form_id = $1")
+        .bind(form_id)
+        .fetch_all(&app.db.pool)
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Saves, submits, approves or returns a form. Save and submit take the values (`v.KEY`);
+/// submit needs every line filled (0 where there is nothing); return needs a comment.
+pub async fn act(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    action: &str,
+    f: &Fields,
+    expected_version: Option<i64>,
+) -> AppResult<()> {
+    let d = form(app, actor, id).await?;
+    let action = FormAction::parse(action)?;
+    let needed = match action {
+        FormAction::Save | FormAction::Submit => Permission::FileStatistics,
+        FormAction::Approve | FormAction::Return => Permission::ManageReport,
+    };
+    actor.require(needed)?;
+    if needed == Permission::FileStatistics && !actor.write_scope.contains(d.form.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    check_version(expected_version, d.version)?;
+    let round_open: String = sqlx::query_scalar("SELECT status FROM st_rounds WHERE id = $1")
+        .bind(d.form.round_id)
+        .fetch_one(&app.db.pool)
+        .await?;
+    if round_open != RoundStatus::Open.code() {
+        return Err(
+            DomainError::field("round_closed", "status", "本轮填报已结束，不能再修改").into(),
+        );
+    }
+    let from = FormStatus::parse(d.form.status)?;
+    let to = transition(from, action)?;
+    let keys: Vec<String> = d.lines.iter().map(|l| l.key.clone()).collect();
+    let before = load_values(app, id).await?;
+    let (values, comment) = match action {
+        FormAction::Save | FormAction::Submit => {
+            let v = parse_values(cat(), &keys, f)?;
+            if action == FormAction::Submit {
+                if let Some(l) = d.lines.iter().find(|l| !v.contains_key(&l.key)) {
+                    return Err(DomainError::field(
+                        "required",
+                        l.field.clone(),
+                        format!("“{}”未填写（没有的请填0）", l.label),
+                    )
+                    .into());
+                }
+            }
+            check_values(cat(), &v)?;
+            (Some(v), None)
+        }
+        FormAction::Return => (None, Some(return_comment(f)?)),
+        FormAction::Approve => (None, None),
+    };
+    let now = app.now_text();
+    let who = format!("{}（{}）", actor.display_name, actor.unit_name);
+    let mut tx = app.db.begin().await?;
+    let sql = match action {
+        FormAction::Save => "UPDATE st_forms SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
+        FormAction::Submit => "UPDATE st_forms SET status = $1, version = version + 1, updated_at = $2, submitted_by = $5, submitted_at = $2, comment = NULL WHERE id = $3 AND version = $4",
+        FormAction::Approve => "UPDATE st_forms SET status = $1, version = version + 1, updated_at = $2, approved_by = $5, approved_at = $2 WHERE id = $3 AND version = $4",
+        FormAction::Return => "UPDATE st_forms SET status = $1, version = version + 1, updated_at = $2, comment = $6, approved_by = NULL, approved_at = NULL WHERE id = $3 AND version = $4",
+    };
+    let r = sqlx::query(sql)
+        .bind(to.code())
+        .bind(&now)
+        .bind(id)
+        .bind(d.version)
+        .bind(&who)
+        .bind(&comment)
+        .execute(&mut *tx)
+        .await?;
+    updated_once(r)?;
+    if let Some(v) = &values {
+        sqlx::query("DELETE FROM st_values WHERE form_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for (k, val) in v {
+            sqlx::query("INSERT INTO st_values (form_id, key, value) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(k)
+                .bind(*val)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        action.code(),
+        "st_form",
+        &id.to_string(),
+        Some(json!({"status": from.code(), "values": before})),
+        Some(json!({"status": to.code(), "values": values, "comment": comment})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends a round: no form changes after it (the values approved so far stay in use).
+pub async fn close_round(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
+    actor.require(Permission::ManageReport)?;
+    let mut tx = app.db.begin().await?;
+    let r = sqlx::query("UPDATE st_rounds SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND status = $4")
+        .bind(RoundStatus::Closed.code())
+        .bind(app.now_text())
+        .bind(id)
+        .bind(RoundStatus::Open.code())
+        .execute(&mut *tx)
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(AppError::NotFound("填报中的轮次"));
+    }
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "close",
+        "st_round",
+        &id.to_string(),
+        None,
+        Some(json!({"status": "closed"})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+const TEMPLATE_HEADERS: [&str; 5] = ["指标键", "指标", "单位", "数值", "说明"];
+
+/// The form as an .xlsx to fill offline: one row per line, the value column to fill.
+pub async fn template(app: &App, actor: &Actor, id: i64) -> AppResult<Vec<u8>> {
+    let d = form(app, actor, id).await?;
+    let rows = d
+        .lines
+        .into_iter()
+        .map(|l| vec![l.key, l.label, l.unit, l.value, l.note]);
+    xlsx::write_table("数据填报", &TEMPLATE_HEADERS, rows)
+}
+
+/// Reads a filled template back and saves it as a draft (the clerk then checks and submits on
+/// the page). Rows are matched by 指标键; an unknown key or a bad value names its row.
+pub async fn upload(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppResult<()> {
+    let d = form(app, actor, id).await?;
+    let (headers, rows) = xlsx::read_table(bytes)?;
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(kc), Some(vc)) = (col("指标键"), col("数值")) else {
+        return Err(DomainError::field(
+            "invalid_template",
+            "file",
+            "上传的文件缺少“指标键”或“数值”列，请使用本表下载的模板",
+        )
+        .into());
+    };
+    let mut f = Fields::new();
+    for (n, r) in rows.iter().enumerate() {
+        let key = r.get(kc).map(|s| s.trim()).unwrap_or("");
+        if key.is_empty() {
+            continue;
+        }
+        if !d.lines.iter().any(|l| l.key == key) {
+            return Err(DomainError::field(
+                "unknown_indicator",
+                "file",
+                format!("第{}行的指标键“{key}”不属于本表", n + 2),
+            )
+            .into());
+        }
+        f.insert(field_name(key), r.get(vc).cloned().unwrap_or_default());
+    }
+    act(app, actor, id, FormAction::Save.code(), &f, Some(d.version))
+        .await
+        .map_err(|e| match e {
+            AppError::Domain(mut de) => {
+                de.message = format!("模板中{}", de.message);
+                AppError::Domain(de)
+            }
+            other => other,
+        })
+}
+
+/// A filed value for a key and year, summed over approved forms of the units given, with where
+/// it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct FiledValue {
+    pub value: i64,
+    /// (form id, unit name, approved by)
+    pub forms: Vec<(i64, String, String)>,
+}
+
+/// Approved values of `year` from forms of the units given (a subtree), by key.
+pub async fn filed_values(
+    app: &App,
+    year: i32,
+    units: &[i64],
+) -> AppResult<BTreeMap<String, FiledValue>> {
+    if units.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let list = units
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let rows = sqlx::query(&format!(
+        "SELECT v.key, v.value, f.id, u.name, f.approved_by FROM st_values v JOIN st_forms f ON f.id = v.form_id \
+         JOIN units u ON u.id = f.unit_id WHERE f.year = $1 AND f.status = 'approved' AND f.unit_id IN ({list}) ORDER BY f.id"
+    ))
+    .bind(i64::from(year))
+    .fetch_all(&app.db.pool)
+    .await?;
+    let mut out: BTreeMap<String, FiledValue> = BTreeMap::new();
+    for r in rows {
+        let e = out.entry(r.get(0)).or_insert(FiledValue {
+            value: 0,
+            forms: vec![],
+        });
+        e.value += r.get::<i64, _>(1);
+        e.forms.push((
+            r.get(2),
+            r.get(3),
+            r.get::<Option<String>, _>(4).unwrap_or_default(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Forms still to be filed, for the 超期预警 page: the office sees all, a clerk his units'.
+pub async fn warnings(app: &App, actor: &Actor) -> AppResult<Vec<FormRow>> {
+    let scope = if actor.can(Permission::ManageReport) {
+        "1 = 1".to_string()
+    } else if actor.can(Permission::FileStatistics) {
+        actor.write_scope.sql(&["f.unit_id"])
+    } else {
+        return Ok(vec![]);
+    };
+    let rows = sqlx::query(&format!(
+        "{FORM_SELECT} WHERE {scope} AND f.status IN ('pending', 'draft', 'returned') AND r.status = 'open' ORDER BY f.due_date"
+    ))
+    .fetch_all(&app.db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| form_row(app, r))
+        .filter(|f| f.due.deadline_state != "normal")
+        .collect())
+}

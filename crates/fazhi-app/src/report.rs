@@ -1,0 +1,995 @@
+//! The annual report (法治政府建设年度报告): one per jurisdiction and year, in versions. The office
+//! writes the narrative around data tokens; the generator fills the figures from the indicators,
+//! each with its source: computed from records where the module holds records for the year,
+//! otherwise filed in a statistics round (数据填报), the filed value shown beside a computed one
+//! and a difference flagged. 草稿 → 审核 → 定稿 → 已发布; a published version never changes, a
+//! correction is the next version with a change note.
+
+use crate::cases::{check_version, updated_once};
+use crate::indicators::{compute, IndicatorDef, IndicatorValue};
+use crate::{
+    audit, filing, litigation as lt, org, reconsideration as rc, Actor, App, AppError, AppResult,
+};
+use chrono::NaiveDate;
+use fazhi_domain::catalogue::{Catalogue, Kind};
+use fazhi_domain::fields::{get, parse_date, Fields};
+use fazhi_domain::org::Permission;
+use fazhi_domain::report::{
+    change_note, due_dates, segments, transition, ReportAction, ReportContent, ReportSettings,
+    ReportStatus, Segment, PARTS,
+};
+use fazhi_domain::DomainError;
+use fazhi_report::model::{Block, Chart, Document, Inline, Meta, Series};
+use fazhi_report::sentences::{KeyValue, Num, Values, NO_DATA};
+use fazhi_store::Row;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+pub const MODULE: &str = "report";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportRow {
+    pub id: i64,
+    pub year: i32,
+    pub version_no: i64,
+    pub title: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub published_date: Option<String>,
+    pub change_note: Option<String>,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportDetail {
+    pub report: ReportRow,
+    pub version: i64,
+    pub content: ReportContent,
+    pub settings: ReportSettings,
+    pub editable: bool,
+    pub actions: Vec<(&'static str, &'static str)>,
+    /// Whether a correction (the next version) may be started.
+    pub correctable: bool,
+    pub versions: Vec<ReportRow>,
+}
+
+/// One finding of the check before 定稿.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Issue {
+    /// empty_part | no_source | parts_disagree | filed_differs
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub message: String,
+    /// Where to look: a drill-down or the form.
+    pub href: Option<String>,
+}
+
+fn may_read(actor: &Actor) -> AppResult<()> {
+    if actor.can(Permission::ManageReport) || actor.can(Permission::ApproveReport) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+const SELECT: &str = "SELECT id, year, version_no, status, content_json, settings_json, change_note, published_date, version, updated_at, unit_id FROM rp_reports";
+
+fn row(r: &fazhi_store::AnyRow) -> AppResult<(ReportRow, ReportContent, ReportSettings, i64)> {
+    let status = ReportStatus::parse(&r.get::<String, _>(3))?;
+    let content: ReportContent = serde_json::from_str(&r.get::<String, _>(4))
+        .map_err(|e| AppError::Internal(format!("report content: {e}")))?;
+    let settings: ReportSettings = serde_json::from_str(&r.get::<String, _>(5)).unwrap_or_default();
+    Ok((
+        ReportRow {
+            id: r.get(0),
+            year: r.get::<i64, _>(1) as i32,
+            version_no: r.get(2),
+            title: content.title.clone(),
+            status: status.code(),
+            status_label: status.label(),
+            published_date: r.get(7),
+            change_note: r.get(6),
+            updated_at: r.get(9),
+        },
+        content,
+        settings,
+        r.get(8),
+    ))
+}
+
+/// The root unit (the government) and the jurisdiction's name.
+pub async fn root(app: &App) -> AppResult<(i64, String, String)> {
+    let j = org::jurisdiction(app)
+        .await?
+        .ok_or_else(|| AppError::Internal("jurisdiction not initialised".into()))?;
+    let r = sqlx::query("SELECT id, name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+        .fetch_one(&app.db.pool)
+        .await?;
+    Ok((r.get(0), r.get(1), j.name))
+}
+
+/// 全区, 全县, 全市, 全州 … from the jurisdiction's name.
+pub fn scope_word(name: &str) -> String {
+    let last = name.chars().last().unwrap_or('区');
+    format!("全{last}")
+}
+
+pub async fn list(app: &App, actor: &Actor) -> AppResult<Vec<ReportRow>> {
+    may_read(actor)?;
+    let rows = sqlx::query(&format!("{SELECT} ORDER BY year DESC, version_no DESC"))
+        .fetch_all(&app.db.pool)
+        .await?;
+    rows.iter().map(|r| row(r).map(|x| x.0)).collect()
+}
+
+/// Starts the report of a year: the skeleton with the five parts and the data tokens.
+pub async fn create(app: &App, actor: &Actor, f: &Fields) -> AppResult<i64> {
+    actor.require(Permission::ManageReport)?;
+    let year = crate::cases::parse_year(get(f, "year"))?
+        .ok_or_else(|| DomainError::required("year", "报告年度"))?;
+    let (unit, government, name) = root(app).await?;
+    let exists: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM rp_reports WHERE unit_id = $1 AND year = $2")
+            .bind(unit)
+            .bind(i64::from(year))
+            .fetch_one(&app.db.pool)
+            .await?;
+    if exists > 0 {
+        return Err(DomainError::field(
+            "duplicate",
+            "year",
+            format!("{year}年度报告已存在，请在原报告上修改"),
+        )
+        .into());
+    }
+    let content = ReportContent::skeleton(&name, &government, year);
+    insert(
+        app,
+        actor,
+        unit,
+        year,
+        1,
+        &content,
+        &ReportSettings::default(),
+        None,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    app: &App,
+    actor: &Actor,
+    unit: i64,
+    year: i32,
+    version_no: i64,
+    content: &ReportContent,
+    settings: &ReportSettings,
+    note: Option<&str>,
+) -> AppResult<i64> {
+    let now = app.now_text();
+    let text = |v: &dyn erased::Ser| v.json();
+    let mut tx = app.db.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO rp_reports (unit_id, year, version_no, status, content_json, settings_json, change_note, created_by, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id",
+    )
+    .bind(unit)
+    .bind(i64::from(year))
+    .bind(version_no)
+    .bind(ReportStatus::Draft.code())
+    .bind(text(content))
+    .bind(text(settings))
+    .bind(note)
+    .bind(actor.user_id)
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "create",
+        "rp_report",
+        &id.to_string(),
+        None,
+        Some(json!({"year": year, "version_no": version_no, "change_note": note})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Serialising our own plain structs cannot fail; this keeps the call sites short.
+mod erased {
+    pub trait Ser {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).unwrap_or_default()
+        }
+    }
+}
+use erased::Ser;
+
+pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<ReportDetail> {
+    may_read(actor)?;
+    let r = sqlx::query(&format!("{SELECT} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&app.db.pool)
+        .await?
+        .ok_or(AppError::NotFound("年度报告"))?;
+    let unit: i64 = r.get(10);
+    let (report, content, settings, version) = row(&r)?;
+    let status = ReportStatus::parse(report.status)?;
+    let versions = sqlx::query(&format!(
+        "{SELECT} WHERE unit_id = $1 AND year = $2 ORDER BY version_no"
+    ))
+    .bind(unit)
+    .bind(i64::from(report.year))
+    .fetch_all(&app.db.pool)
+    .await?
+    .iter()
+    .map(|r| row(r).map(|x| x.0))
+    .collect::<AppResult<Vec<_>>>()?;
+    let latest = versions.last().map(|v| v.id) == Some(id);
+    let actions = ReportAction::ALL
+        .iter()
+        .filter(|a| transition(status, **a).is_ok() && actor.can(needs(**a)))
+        .map(|a| (a.code(), a.label()))
+        .collect();
+    Ok(ReportDetail {
+        editable: status.editable() && actor.can(Permission::ManageReport),
+        correctable: status == ReportStatus::Published
+            && latest
+            && actor.can(Permission::ManageReport),
+        report,
+        version,
+        content,
+        settings,
+        actions,
+        versions,
+    })
+}
+
+fn needs(a: ReportAction) -> Permission {
+    match a {
+        ReportAction::Finalise => Permission::ApproveReport,
+        _ => Permission::ManageReport,
+    }
+}
+
+/// Saves the narrative, the particulars and the settings (草稿 and 审核 only).
+pub async fn save(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    f: &Fields,
+    expected: Option<i64>,
+) -> AppResult<()> {
+    actor.require(Permission::ManageReport)?;
+    let d = detail(app, actor, id).await?;
+    check_version(expected, d.version)?;
+    if !ReportStatus::parse(d.report.status)?.editable() {
+        return Err(DomainError::field(
+            "not_editable",
+            "status",
+            format!(
+                "报告当前为“{}”，不能修改；已发布的报告请通过“更正”生成新版本",
+                d.report.status_label
+            ),
+        )
+        .into());
+    }
+    let content = ReportContent::parse(f, d.report.year)?;
+    let settings = ReportSettings::parse(f)?;
+    // Every token must name a template or a catalogue key, so a typo is caught when saved.
+    for (field, text) in content.texts() {
+        for seg in segments(text) {
+            let bad = match seg {
+                Segment::Data(n) if !app.sentences.has(n) => Some(format!("数据句模板“{n}”不存在")),
+                Segment::Figure(k) | Segment::Change(k)
+                    if Catalogue::embedded().get(k).is_none() =>
+                {
+                    Some(format!("指标“{k}”不在指标目录中"))
+                }
+                _ => None,
+            };
+            if let Some(m) = bad {
+                return Err(DomainError::field("invalid_token", field, m).into());
+            }
+        }
+    }
+    let mut tx = app.db.begin().await?;
+    let r = sqlx::query(
+        "UPDATE rp_reports SET content_json = $1, settings_json = $2, version = version + 1, updated_at = $3 \
+         WHERE id = $4 AND version = $5 AND status IN ('draft', 'review')",
+    )
+    .bind(content.json())
+    .bind(settings.json())
+    .bind(app.now_text())
+    .bind(id)
+    .bind(d.version)
+    .execute(&mut *tx)
+    .await?;
+    updated_once(r)?;
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "update",
+        "rp_report",
+        &id.to_string(),
+        Some(json!({"content": d.content, "settings": d.settings})),
+        Some(json!({"content": content, "settings": settings})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves the report: 提交审核, 退回修改, 定稿 (refused while a required part is empty), 发布 (with
+/// the publication date, default today).
+pub async fn step(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    action: &str,
+    f: &Fields,
+    expected: Option<i64>,
+) -> AppResult<()> {
+    let action = ReportAction::parse(action)?;
+    actor.require(needs(action))?;
+    let d = detail(app, actor, id).await?;
+    check_version(expected, d.version)?;
+    let from = ReportStatus::parse(d.report.status)?;
+    let to = transition(from, action)?;
+    if action == ReportAction::Finalise {
+        let empty = d.content.empty_parts();
+        if !empty.is_empty() {
+            return Err(DomainError::field(
+                "required_part_empty",
+                "content",
+                format!("以下部分尚未填写，不能定稿：{}", empty.join("、")),
+            )
+            .into());
+        }
+    }
+    let published = if action == ReportAction::Publish {
+        Some(match get(f, "published_date").trim() {
+            "" => app.today(),
+            s => {
+                let date = parse_date(s, "published_date", "发布日期")?;
+                if date > app.today() {
+                    return Err(DomainError::field(
+                        "date_in_future",
+                        "published_date",
+                        "发布日期不能晚于今天",
+                    )
+                    .into());
+                }
+                date
+            }
+        })
+    } else {
+        None
+    };
+    let mut tx = app.db.begin().await?;
+    let r = sqlx::query(
+        "UPDATE rp_reports SET status = $1, published_date = COALESCE($2, published_date), version = version + 1, updated_at = $3 \
+         WHERE id = $4 AND version = $5 AND status = $6",
+    )
+    .bind(to.code())
+    .bind(published.map(|d| d.to_string()))
+    .bind(app.now_text())
+    .bind(id)
+    .bind(d.version)
+    .bind(from.code())
+    .execute(&mut *tx)
+    .await?;
+    updated_once(r)?;
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        action.code(),
+        "rp_report",
+        &id.to_string(),
+        Some(json!({"status": from.code()})),
+        Some(json!({"status": to.code(), "published_date": published})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Starts a correction of a published version: the next version, a draft with the same text,
+/// carrying the change note. The published version stays as it is.
+pub async fn correct(app: &App, actor: &Actor, id: i64, f: &Fields) -> AppResult<i64> {
+    actor.require(Permission::ManageReport)?;
+    let d = detail(app, actor, id).await?;
+    if !d.correctable {
+        return Err(
+            DomainError::field("not_correctable", "status", "只能更正最新的已发布版本").into(),
+        );
+    }
+    let note = change_note(f)?;
+    let (unit, ..) = root(app).await?;
+    insert(
+        app,
+        actor,
+        unit,
+        d.report.year,
+        d.report.version_no + 1,
+        &d.content,
+        &d.settings,
+        Some(&note),
+    )
+    .await
+}
+
+/// Where a module's computed indicators come from, and where its drill-down lists live.
+struct ModuleSource {
+    label: &'static str,
+    table: &'static str,
+    list_url: &'static str,
+    defs: Vec<IndicatorDef>,
+}
+
+fn modules(app: &App) -> Vec<ModuleSource> {
+    vec![
+        ModuleSource {
+            label: "行政复议案件记录",
+            table: rc::TABLE.table,
+            list_url: "/rc/cases",
+            defs: rc::indicator_defs(app),
+        },
+        ModuleSource {
+            label: "行政应诉案件记录",
+            table: lt::TABLE.table,
+            list_url: "/lt/cases",
+            defs: lt::indicator_defs(app),
+        },
+        ModuleSource {
+            label: "司法建议、检察建议记录",
+            table: lt::SUGGESTIONS.table,
+            list_url: "/lt/suggestions",
+            defs: lt::suggestion_indicator_defs(),
+        },
+    ]
+}
+
+/// Every value the report may print for `year`, with the filed values beside the computed ones.
+pub struct ReportValues {
+    pub values: Arc<Values>,
+    /// Filed values of keys that records also give this year, for the check: (key, computed, filed).
+    pub differences: Vec<(String, Num, Num, Option<String>)>,
+    /// Filed rate parts that disagree (numerator > denominator) — forms check this, but values
+    /// summed from several forms are checked again.
+    pub disagreeing: Vec<String>,
+}
+
+fn num(v: &IndicatorValue, last: bool) -> Num {
+    let f = if last { &v.previous } else { &v.value };
+    match f.count {
+        Some(c) => Num::Count(c),
+        None => Num::Rate(f.numerator.unwrap_or(0), f.denominator.unwrap_or(0)),
+    }
+}
+
+/// Gathers the values of `year` and `year - 1` for the whole jurisdiction.
+pub async fn values(app: &App, year: i32, settings: &ReportSettings) -> AppResult<ReportValues> {
+    let cat = Catalogue::embedded();
+    let (_, _, name) = root(app).await?;
+    let units: Vec<i64> = org::all_units(app).await?.iter().map(|u| u.id).collect();
+    let filed_this = filing::filed_values(app, year, &units).await?;
+    let filed_last = filing::filed_values(app, year - 1, &units).await?;
+    let mut keys: BTreeMap<String, KeyValue> = BTreeMap::new();
+    let mut computed_this: BTreeMap<String, Num> = BTreeMap::new();
+    for m in modules(app) {
+        let vals = compute(app, m.table, &m.defs, "1 = 1", year).await?;
+        // A module "holds" a year when any of its counts is non-zero then; a year before the
+        // module was used falls back to the filed value.
+        let holds = |last: bool| {
+            vals.iter().any(|v| {
+                let f = if last { &v.previous } else { &v.value };
+                f.count.is_some_and(|c| c > 0)
+            })
+        };
+        let (this_ok, last_ok) = (holds(false), holds(true));
+        for v in &vals {
+            let href = |y: i32| {
+                let k = v.parts.first().copied().unwrap_or(v.key);
+                format!("{}?indicator={k}&year={y}", m.list_url)
+            };
+            let kv = keys.entry(v.key.to_string()).or_default();
+            if this_ok {
+                kv.this = Some(num(v, false));
+                kv.href = Some(href(year));
+                kv.source = Some(format!("系统计算：{}（{}）", m.label, v.definition));
+                computed_this.insert(v.key.to_string(), num(v, false));
+            }
+            if last_ok {
+                kv.last = Some(num(v, true));
+                kv.last_href = Some(href(year - 1));
+            }
+        }
+    }
+    let filed_num = |map: &BTreeMap<String, filing::FiledValue>, key: &str| -> Option<Num> {
+        let e = cat.get(key)?;
+        match e.kind {
+            Kind::Count => map.get(key).map(|v| Num::Count(v.value)),
+            Kind::Amount => map.get(key).map(|v| Num::Amount(v.value)),
+            Kind::Rate => {
+                let n = map.get(e.numerator.as_deref()?)?;
+                let d = map.get(e.denominator.as_deref()?)?;
+                Some(Num::Rate(n.value, d.value))
+            }
+        }
+    };
+    let form_of =
+        |map: &BTreeMap<String, filing::FiledValue>, key: &str| -> Option<(String, String)> {
+            let e = cat.get(key)?;
+            let k = e.numerator.as_deref().unwrap_or(key);
+            let v = map.get(k)?;
+            let (id, unit, by) = v.forms.first()?;
+            let more = if v.forms.len() > 1 {
+                format!("等{}份报表", v.forms.len())
+            } else {
+                String::new()
+            };
+            Some((
+                format!("/filing/forms/{id}"),
+                format!("单位填报：{unit}{more}（{by}审核通过）"),
+            ))
+        };
+    let mut differences = Vec::new();
+    let mut disagreeing = Vec::new();
+    for e in &cat.entries {
+        let kv = keys.entry(e.key.clone()).or_default();
+        let this = filed_num(&filed_this, &e.key);
+        if kv.this.is_none() {
+            if let Some(n) = this {
+                kv.this = Some(n);
+                if let Some((href, source)) = form_of(&filed_this, &e.key) {
+                    kv.href = Some(href);
+                    kv.source = Some(source);
+                }
+            }
+        } else if let (Some(c), Some(f)) = (computed_this.get(&e.key), this) {
+            if *c != f {
+                differences.push((
+                    e.key.clone(),
+                    *c,
+                    f,
+                    form_of(&filed_this, &e.key).map(|x| x.0),
+                ));
+            }
+        }
+        if kv.last.is_none() {
+            if let Some(n) = filed_num(&filed_last, &e.key) {
+                kv.last = Some(n);
+                kv.last_href = form_of(&filed_last, &e.key).map(|x| x.0);
+            }
+        }
+        if let (Some(Num::Rate(a, b)), false) = (kv.this, e.can_exceed) {
+            if a > b {
+                disagreeing.push(e.key.clone());
+            }
+        }
+        if kv.this.is_none() && kv.last.is_none() {
+            keys.remove(&e.key);
+        }
+    }
+    Ok(ReportValues {
+        values: Arc::new(Values {
+            year,
+            scope: scope_word(&name),
+            percent: settings.percent,
+            keys,
+        }),
+        differences,
+        disagreeing,
+    })
+}
+
+const CN_NUM: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+fn cn(n: usize) -> String {
+    CN_NUM
+        .get(n)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| (n + 1).to_string())
+}
+
+/// Builds the document: narrative with its tokens replaced, a chart after each data block whose
+/// counts have both years.
+pub fn document(
+    app: &App,
+    content: &ReportContent,
+    settings: &ReportSettings,
+    rv: &ReportValues,
+    published: Option<NaiveDate>,
+) -> AppResult<Document> {
+    let v = &rv.values;
+    let mut blocks = Vec::new();
+    let mut charts = 0usize;
+    let text_blocks = |text: &str, blocks: &mut Vec<Block>, charts: &mut usize| -> AppResult<()> {
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let mut current: Vec<Inline> = Vec::new();
+            for seg in segments(line) {
+                match seg {
+                    Segment::Text(t) | Segment::Bad(t) => current.push(Inline::Text {
+                        text: t.to_string(),
+                    }),
+                    Segment::Figure(k) => current.extend(app.sentences.figure(k, v)?),
+                    Segment::Change(k) => current.extend(app.sentences.change(k, v)?),
+                    Segment::Data(name) => {
+                        let paras = app.sentences.render(name, v)?;
+                        let n = paras.len();
+                        for (i, p) in paras.into_iter().enumerate() {
+                            current.extend(p);
+                            // the block's last paragraph continues with the text after the token
+                            if i + 1 < n {
+                                blocks.push(Block::Paragraph {
+                                    inlines: std::mem::take(&mut current),
+                                });
+                            }
+                        }
+                        if settings.charts {
+                            if let Some(c) = chart_of(&current, blocks, v, *charts + 1) {
+                                if !current.is_empty() {
+                                    blocks.push(Block::Paragraph {
+                                        inlines: std::mem::take(&mut current),
+                                    });
+                                }
+                                *charts += 1;
+                                blocks.push(Block::Chart { chart: c });
+                            }
+                        }
+                    }
+                }
+            }
+            if !current.is_empty() {
+                blocks.push(Block::Paragraph { inlines: current });
+            }
+        }
+        Ok(())
+    };
+    text_blocks(&content.intro, &mut blocks, &mut charts)?;
+    for (i, part) in content.parts.iter().enumerate() {
+        blocks.push(Block::Heading {
+            level: 1,
+            text: format!("{}、{}", cn(i), part.title()),
+        });
+        text_blocks(&part.text, &mut blocks, &mut charts)?;
+        for (j, s) in part.sections.iter().enumerate() {
+            blocks.push(Block::Heading {
+                level: 2,
+                text: format!("（{}）{}", cn(j), s.title),
+            });
+            text_blocks(&s.text, &mut blocks, &mut charts)?;
+        }
+    }
+    let government = content.issuer.clone();
+    Ok(Document {
+        title: content.title.clone(),
+        meta: Meta {
+            index_no: content.index_no.clone(),
+            publisher: government.clone(),
+            doc_no: content.doc_no.clone(),
+            written: content.written,
+            published,
+        },
+        blocks,
+        issuer: government,
+        date: content.written.or(published).unwrap_or_else(|| app.today()),
+    })
+}
+
+/// A year-over-year chart of the counts just written (in `current` and the paragraphs since the
+/// last heading or chart) that have both years; when their units differ, the unit with the most
+/// such counts is drawn.
+fn chart_of(current: &[Inline], blocks: &[Block], v: &Values, n: usize) -> Option<Chart> {
+    let cat = Catalogue::embedded();
+    let start = blocks
+        .iter()
+        .rposition(|b| matches!(b, Block::Heading { .. } | Block::Chart { .. }))
+        .map_or(0, |i| i + 1);
+    let mut keys: Vec<&str> = Vec::new();
+    let paragraphs = blocks[start..].iter().filter_map(|b| match b {
+        Block::Paragraph { inlines } => Some(inlines.as_slice()),
+        _ => None,
+    });
+    for inlines in paragraphs.chain(std::iter::once(current)) {
+        for i in inlines {
+            if let Inline::Figure { key, .. } = i {
+                if !keys.contains(&key.as_str()) {
+                    keys.push(key);
+                }
+            }
+        }
+    }
+    // (label, unit, last, this) of the counts with both years
+    let bars: Vec<(String, &str, f64, f64)> = keys
+        .iter()
+        .filter_map(|k| {
+            let e = cat.get(k).filter(|e| e.kind == Kind::Count)?;
+            match (v.keys.get(*k)?.this, v.keys.get(*k)?.last) {
+                (Some(Num::Count(a)), Some(Num::Count(b))) => Some((
+                    e.label.split(" / ").next().unwrap_or(&e.label).to_string(),
+                    e.unit.as_str(),
+                    b as f64,
+                    a as f64,
+                )),
+                _ => None,
+            }
+        })
+        .collect();
+    let unit = bars.iter().map(|b| b.1).max_by_key(|u| {
+        (
+            bars.iter().filter(|b| b.1 == *u).count(),
+            std::cmp::Reverse(bars.iter().position(|b| b.1 == *u)),
+        )
+    })?;
+    let chosen: Vec<_> = bars.iter().filter(|b| b.1 == unit).collect();
+    Some(Chart {
+        title: format!("图{n} 主要指标同比"),
+        unit: unit.to_string(),
+        categories: chosen.iter().map(|b| b.0.clone()).collect(),
+        series: vec![
+            Series {
+                name: format!("{}年", v.year - 1),
+                values: chosen.iter().map(|b| b.2).collect(),
+            },
+            Series {
+                name: format!("{}年", v.year),
+                values: chosen.iter().map(|b| b.3).collect(),
+            },
+        ],
+    })
+}
+
+/// The check before 定稿: empty required parts, figures without a value or source, rates whose
+/// parts disagree, filed values that differ from the computed ones.
+pub fn check(content: &ReportContent, doc: &Document, rv: &ReportValues) -> Vec<Issue> {
+    let cat = Catalogue::embedded();
+    let label = |k: &str| {
+        cat.get(k)
+            .map(|e| e.label.clone())
+            .unwrap_or_else(|| k.to_string())
+    };
+    let mut out: Vec<Issue> = content
+        .empty_parts()
+        .into_iter()
+        .map(|p| Issue {
+            kind: "empty_part",
+            kind_label: "必备部分为空",
+            message: format!("“{p}”尚未填写"),
+            href: None,
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    for b in &doc.blocks {
+        if let Block::Paragraph { inlines } = b {
+            for i in inlines {
+                if let Inline::Figure {
+                    key, text, href, ..
+                } = i
+                {
+                    if (text == NO_DATA || href.is_none()) && seen.insert(key.clone()) {
+                        out.push(Issue {
+                            kind: "no_source",
+                            kind_label: "数据无来源",
+                            message: format!(
+                                "“{}”（{key}）没有系统计算值，也没有审核通过的填报值",
+                                label(key)
+                            ),
+                            href: None,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for k in &rv.disagreeing {
+        out.push(Issue {
+            kind: "parts_disagree",
+            kind_label: "比率分子分母不一致",
+            message: format!("“{}”的分子大于分母", label(k)),
+            href: rv.values.keys.get(k).and_then(|v| v.href.clone()),
+        });
+    }
+    let shown = |_: &str, n: &Num| match n {
+        Num::Rate(a, b) => format!("{a}/{b}"),
+        Num::Count(c) => c.to_string(),
+        Num::Amount(a) => fazhi_domain::filing::format_value(Kind::Amount, *a),
+    };
+    for (k, c, f, href) in &rv.differences {
+        out.push(Issue {
+            kind: "filed_differs",
+            kind_label: "填报值与系统计算值不一致",
+            message: format!(
+                "“{}”系统计算为{}，单位填报为{}；报告采用系统计算值",
+                label(k),
+                shown(k, c),
+                shown(k, f)
+            ),
+            href: href.clone(),
+        });
+    }
+    out
+}
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Docx,
+    Html,
+    Markdown,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> AppResult<Self> {
+        match s.trim() {
+            "docx" => Ok(Self::Docx),
+            "html" => Ok(Self::Html),
+            "md" | "markdown" => Ok(Self::Markdown),
+            other => Err(DomainError::invalid_option("format", "导出格式", other).into()),
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Docx => "docx",
+            Self::Html => "html",
+            Self::Markdown => "md",
+        }
+    }
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Self::Html => "text/html; charset=utf-8",
+            Self::Markdown => "text/markdown; charset=utf-8",
+        }
+    }
+}
+
+/// A generated report: the document, the check, and the values it drew on.
+pub struct Generated {
+    pub document: Document,
+    pub issues: Vec<Issue>,
+    pub values: ReportValues,
+}
+
+/// Generates a stored version.
+pub async fn generate(app: &App, actor: &Actor, id: i64) -> AppResult<(ReportDetail, Generated)> {
+    let d = detail(app, actor, id).await?;
+    let published = d
+        .report
+        .published_date
+        .as_deref()
+        .and_then(|s| s.parse().ok());
+    let g = generate_content(app, d.report.year, &d.content, &d.settings, published).await?;
+    Ok((d, g))
+}
+
+/// Generates from content (a stored version, or the skeleton for `fazhi report annual` when a
+/// year has no report yet).
+pub async fn generate_content(
+    app: &App,
+    year: i32,
+    content: &ReportContent,
+    settings: &ReportSettings,
+    published: Option<NaiveDate>,
+) -> AppResult<Generated> {
+    let rv = values(app, year, settings).await?;
+    let document = document(app, content, settings, &rv, published)?;
+    let issues = check(content, &document, &rv);
+    Ok(Generated {
+        document,
+        issues,
+        values: rv,
+    })
+}
+
+/// Renders a document in a format.
+pub fn render(doc: &Document, format: Format) -> AppResult<Vec<u8>> {
+    let err = |e: fazhi_report::ReportError| AppError::Internal(format!("render: {e}"));
+    Ok(match format {
+        Format::Docx => {
+            fazhi_report::docx::render(doc, &fazhi_report::docx::DocxOptions::default())
+                .map_err(err)?
+        }
+        Format::Html => fazhi_report::html::render(doc, fazhi_report::html::HtmlMode::Public)
+            .map_err(err)?
+            .into_bytes(),
+        Format::Markdown => fazhi_report::markdown::render(doc).into_bytes(),
+    })
+}
+
+/// Exports a stored version (audited), returning the bytes, a file name and the check's findings.
+pub async fn export(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    format: Format,
+) -> AppResult<(Vec<u8>, String, Vec<Issue>)> {
+    let (d, g) = generate(app, actor, id).await?;
+    let bytes = render(&g.document, format)?;
+    let mut tx = app.db.begin().await?;
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "export",
+        "rp_report",
+        &id.to_string(),
+        None,
+        Some(json!({"format": format.extension()})),
+    )
+    .await?;
+    tx.commit().await?;
+    let name = format!(
+        "{}（第{}版）.{}",
+        d.content.title,
+        d.report.version_no,
+        format.extension()
+    );
+    Ok((bytes, name, g.issues))
+}
+
+/// The latest version of a year, if any.
+pub async fn latest(app: &App, year: i32) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM rp_reports WHERE year = $1 ORDER BY version_no DESC LIMIT 1",
+    )
+    .bind(i64::from(year))
+    .fetch_optional(&app.db.pool)
+    .await?)
+}
+
+/// The report's own deadlines for the 超期预警 page: the report of last year not yet published
+/// when 1 March / 1 April approach. (url, title, due date, what is due)
+pub async fn warnings(
+    app: &App,
+    actor: &Actor,
+) -> AppResult<Vec<(String, String, NaiveDate, &'static str)>> {
+    if !(actor.can(Permission::ManageReport) || actor.can(Permission::ApproveReport)) {
+        return Ok(vec![]);
+    }
+    let today = app.today();
+    let year = chrono::Datelike::year(&today) - 1;
+    let published: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM rp_reports WHERE year = $1 AND status = 'published'",
+    )
+    .bind(i64::from(year))
+    .fetch_one(&app.db.pool)
+    .await?;
+    if published > 0 {
+        return Ok(vec![]);
+    }
+    let id = latest(app, year).await?;
+    let url = id
+        .map(|i| format!("/reports/{i}"))
+        .unwrap_or_else(|| "/reports".into());
+    Ok(due_dates(year)
+        .into_iter()
+        .filter(|(_, due)| (*due - today).num_days() <= 30)
+        .map(|(what, due)| {
+            (
+                url.clone(),
+                format!("{year}年法治政府建设年度报告"),
+                due,
+                what,
+            )
+        })
+        .collect())
+}
+
+/// The five parts (key, title) for pages.
+pub fn parts() -> &'static [(&'static str, &'static str)] {
+    &PARTS
+}

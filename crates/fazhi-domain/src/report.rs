@@ -1,0 +1,450 @@
+//! The annual report (法治政府建设年度报告): its parts as the 督察工作规定 requires them
+//! (`legal-rules.md` §9), its lifecycle 草稿 → 审核 → 定稿 → 已发布, and the narrative users
+//! write, in which data tokens (【数据:reconsideration】, 【指标:KEY】, 【同比:KEY】) stand where the
+//! generator puts the figures, so text can be edited around them without losing the link.
+
+use crate::error::{optional_text, required_text, DomainError, DomainResult};
+use crate::fields::{get, Fields};
+use crate::procedure::illegal_transition;
+use crate::rate::{PercentFormat, Rounding};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+coded_enum!(
+    /// Where a report version is in its lifecycle.
+    ReportStatus, "status", "报告状态" {
+        Draft = "draft", "草稿";
+        Review = "review", "审核";
+        Final = "final", "定稿";
+        Published = "published", "已发布";
+    }
+);
+
+coded_enum!(
+    ReportAction, "action", "操作" {
+        SubmitForReview = "submit", "提交审核";
+        ReturnToDraft = "return", "退回修改";
+        Finalise = "finalise", "定稿";
+        Publish = "publish", "发布";
+    }
+);
+
+/// The status a report moves to. A published version never changes; a correction is a new
+/// version (see [`ReportContent`] and the app's `correct`).
+pub fn transition(from: ReportStatus, action: ReportAction) -> DomainResult<ReportStatus> {
+    use ReportAction as A;
+    use ReportStatus as S;
+    match (from, action) {
+        (S::Draft, A::SubmitForReview) => Ok(S::Review),
+        (S::Review | S::Final, A::ReturnToDraft) => Ok(S::Draft),
+        (S::Review, A::Finalise) => Ok(S::Final),
+        (S::Final, A::Publish) => Ok(S::Published),
+        _ => Err(illegal_transition(from, action)),
+    }
+}
+
+impl ReportStatus {
+    /// Whether the text may still be edited.
+    pub fn editable(self) -> bool {
+        matches!(self, Self::Draft | Self::Review)
+    }
+}
+
+/// The five parts of the report, in order (督察工作规定 第二十四条 as quoted in §9).
+pub const PARTS: [(&str, &str); 5] = [
+    ("measures", "主要举措和成效"),
+    ("shortcomings", "存在的不足和原因"),
+    (
+        "responsibility",
+        "党政主要负责人履行推进法治建设第一责任人职责情况",
+    ),
+    ("next_year", "下一年度主要安排"),
+    ("other", "其他需要报告的情况"),
+];
+
+/// A sub-section of a part (the seeds divide 主要举措和成效 by domain).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    pub title: String,
+    /// Paragraphs separated by line breaks; may hold data tokens.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    /// One of [`PARTS`].
+    pub key: String,
+    /// Text before the sections (or the whole part when it has none).
+    pub text: String,
+    pub sections: Vec<Section>,
+}
+
+impl Part {
+    pub fn title(&self) -> &'static str {
+        PARTS
+            .iter()
+            .find(|(k, _)| *k == self.key)
+            .map(|(_, t)| *t)
+            .unwrap_or("")
+    }
+    pub fn is_empty(&self) -> bool {
+        self.text.trim().is_empty() && self.sections.iter().all(|s| s.text.trim().is_empty())
+    }
+}
+
+/// What users write: the introduction, the five parts, and the document's particulars.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportContent {
+    pub title: String,
+    pub intro: String,
+    pub parts: Vec<Part>,
+    /// 落款: the issuing body.
+    pub issuer: String,
+    /// 成文日期
+    pub written: Option<NaiveDate>,
+    /// 索引号
+    pub index_no: Option<String>,
+    /// 文号
+    pub doc_no: Option<String>,
+}
+
+/// How figures are printed (`indicators.md`: decimals and rounding are report settings) and
+/// whether the charts are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReportSettings {
+    pub percent: PercentFormat,
+    pub charts: bool,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        Self {
+            percent: PercentFormat::default(),
+            charts: true,
+        }
+    }
+}
+
+impl ReportSettings {
+    pub fn parse(f: &Fields) -> DomainResult<Self> {
+        let decimals = match get(f, "decimals").trim() {
+            "" => 2,
+            s => s.parse::<u32>().ok().filter(|d| *d <= 4).ok_or_else(|| {
+                DomainError::field("invalid_decimals", "decimals", "百分比小数位数应为0至4")
+            })?,
+        };
+        let rounding = match get(f, "rounding").trim() {
+            "" | "half_up" | "四舍五入" => Rounding::HalfUp,
+            "truncate" | "截尾" => Rounding::Truncate,
+            other => return Err(DomainError::invalid_option("rounding", "舍入方式", other)),
+        };
+        Ok(Self {
+            percent: PercentFormat { decimals, rounding },
+            charts: !matches!(get(f, "charts").trim(), "0" | "false" | "否"),
+        })
+    }
+}
+
+/// The longest narrative a field takes (a whole part of a long report).
+const MAX_TEXT: usize = 60_000;
+
+impl ReportContent {
+    /// The skeleton of a new report: the five parts, part one divided by domain with the data
+    /// tokens in place, for users to write around.
+    pub fn skeleton(jurisdiction: &str, issuer: &str, year: i32) -> Self {
+        let part = |key: &str, text: &str, sections: Vec<Section>| Part {
+            key: key.into(),
+            text: text.into(),
+            sections,
+        };
+        let sec = |title: &str, text: &str| Section {
+            title: title.into(),
+            text: text.into(),
+        };
+        Self {
+            title: format!("{jurisdiction}{year}年法治政府建设年度报告"),
+            intro: String::new(),
+            parts: vec![
+                part(
+                    "measures",
+                    "",
+                    vec![
+                        sec(
+                            "推进行政复议和行政应诉工作",
+                            "【数据:reconsideration】\n【数据:litigation】",
+                        ),
+                        sec("严格规范公正文明执法", "【数据:enforcement】"),
+                        sec("依法预防化解矛盾纠纷", "【数据:mediation】"),
+                        sec("加强规范性文件和合法性审查", "【数据:legality_review】"),
+                    ],
+                ),
+                part("shortcomings", "", vec![]),
+                part("responsibility", "", vec![]),
+                part("next_year", "", vec![]),
+                part("other", "", vec![]),
+            ],
+            issuer: issuer.into(),
+            written: None,
+            index_no: None,
+            doc_no: None,
+        }
+    }
+
+    /// Reads an edited report from its form: `title`, `intro`, `issuer`, `written`, `index_no`,
+    /// `doc_no`, and per part `part.KEY.text`, `part.KEY.N.title`, `part.KEY.N.text` (sections
+    /// numbered from 0; a section with an empty title and text is dropped).
+    pub fn parse(f: &Fields, year: i32) -> DomainResult<Self> {
+        let mut parts = Vec::new();
+        for (key, label) in PARTS {
+            let text = optional_text(
+                get(f, &format!("part.{key}.text")),
+                &format!("part.{key}.text"),
+                label,
+                MAX_TEXT,
+            )?
+            .unwrap_or_default();
+            let mut sections = Vec::new();
+            for n in 0..50 {
+                let (tf, xf) = (
+                    format!("part.{key}.{n}.title"),
+                    format!("part.{key}.{n}.text"),
+                );
+                if !f.contains_key(&tf) && !f.contains_key(&xf) {
+                    continue;
+                }
+                let title = optional_text(get(f, &tf), &tf, &format!("{label}的小标题"), 200)?
+                    .unwrap_or_default();
+                let text = optional_text(get(f, &xf), &xf, &format!("{label}的正文"), MAX_TEXT)?
+                    .unwrap_or_default();
+                if title.is_empty() && text.is_empty() {
+                    continue;
+                }
+                if title.is_empty() {
+                    return Err(DomainError::required(&tf, &format!("{label}的小标题")));
+                }
+                sections.push(Section { title, text });
+            }
+            parts.push(Part {
+                key: key.into(),
+                text,
+                sections,
+            });
+        }
+        let written = match get(f, "written").trim() {
+            "" => None,
+            s => Some(crate::fields::parse_date(s, "written", "成文日期")?),
+        };
+        if let Some(w) = written {
+            if w.year() < year {
+                return Err(DomainError::field(
+                    "invalid_date",
+                    "written",
+                    format!("成文日期应在报告年度（{year}年）之后"),
+                ));
+            }
+        }
+        let c = Self {
+            title: required_text(get(f, "title"), "title", "报告标题", 100)?,
+            intro: optional_text(get(f, "intro"), "intro", "导语", MAX_TEXT)?.unwrap_or_default(),
+            parts,
+            issuer: required_text(get(f, "issuer"), "issuer", "落款单位", 100)?,
+            written,
+            index_no: optional_text(get(f, "index_no"), "index_no", "索引号", 100)?,
+            doc_no: optional_text(get(f, "doc_no"), "doc_no", "文号", 100)?,
+        };
+        c.check_tokens()?;
+        Ok(c)
+    }
+
+    /// Every text of the report with the field it came from.
+    pub fn texts(&self) -> Vec<(String, &str)> {
+        let mut out = vec![("intro".to_string(), self.intro.as_str())];
+        for p in &self.parts {
+            out.push((format!("part.{}.text", p.key), p.text.as_str()));
+            for (n, s) in p.sections.iter().enumerate() {
+                out.push((format!("part.{}.{n}.text", p.key), s.text.as_str()));
+            }
+        }
+        out
+    }
+
+    /// Refuses a malformed token (an unclosed 【 or an unknown kind), naming the field.
+    pub fn check_tokens(&self) -> DomainResult<()> {
+        for (field, text) in self.texts() {
+            for seg in segments(text) {
+                if let Segment::Bad(t) = seg {
+                    return Err(DomainError::field(
+                        "invalid_token",
+                        field,
+                        format!("数据标记“{t}”无法识别，应为【数据:名称】、【指标:指标键】或【同比:指标键】"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The parts that are required and empty (all five are required; a part with nothing to
+    /// report says so, e.g. 无。).
+    pub fn empty_parts(&self) -> Vec<&'static str> {
+        PARTS
+            .iter()
+            .filter(|(k, _)| {
+                self.parts
+                    .iter()
+                    .find(|p| p.key == *k)
+                    .is_none_or(Part::is_empty)
+            })
+            .map(|(_, t)| *t)
+            .collect()
+    }
+}
+
+/// A piece of narrative: text, or a token the generator replaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment<'a> {
+    Text(&'a str),
+    /// 【数据:NAME】: the sentences of template NAME.
+    Data(&'a str),
+    /// 【指标:KEY】: one figure.
+    Figure(&'a str),
+    /// 【同比:KEY】: the change against last year.
+    Change(&'a str),
+    /// A 【 that starts no valid token.
+    Bad(&'a str),
+}
+
+/// Splits narrative into text and tokens. A token is `【kind:name】` with an ASCII name.
+pub fn segments(text: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('【') {
+        if start > 0 {
+            out.push(Segment::Text(&rest[..start]));
+        }
+        let after = &rest[start..];
+        let Some(end) = after.find('】') else {
+            out.push(Segment::Bad(after));
+            return out;
+        };
+        let token = &after[..end + '】'.len_utf8()];
+        let inner = &token['【'.len_utf8()..end];
+        let seg = inner
+            .split_once([':', '：'])
+            .filter(|(_, name)| {
+                !name.is_empty()
+                    && name.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.'
+                    })
+            })
+            .and_then(|(kind, name)| match kind {
+                "数据" => Some(Segment::Data(name)),
+                "指标" => Some(Segment::Figure(name)),
+                "同比" => Some(Segment::Change(name)),
+                _ => None,
+            });
+        // A 【 used as an ordinary bracket (【注】) is text; only a token-shaped one is refused.
+        match seg {
+            Some(s) => out.push(s),
+            None if inner.starts_with("数据")
+                || inner.starts_with("指标")
+                || inner.starts_with("同比") =>
+            {
+                out.push(Segment::Bad(token))
+            }
+            None => out.push(Segment::Text(token)),
+        }
+        rest = &after[token.len()..];
+    }
+    if !rest.is_empty() {
+        out.push(Segment::Text(rest));
+    }
+    out
+}
+
+/// The note a correction of a published version must carry.
+pub fn change_note(f: &Fields) -> DomainResult<String> {
+    required_text(get(f, "change_note"), "change_note", "更正说明", 2000)
+}
+
+/// The report's own due dates for `year` (`legal-rules.md` §9): departments report to the
+/// government before 1 March, publication before 1 April of the next year. "Before" is read as
+/// "by the end of the previous day".
+pub fn due_dates(year: i32) -> [(&'static str, NaiveDate); 2] {
+    let d = |m, day| NaiveDate::from_ymd_opt(year + 1, m, day).expect("valid date");
+    [
+        (
+            "部门向本级政府报送年度报告",
+            d(3, 1).pred_opt().expect("valid date"),
+        ),
+        (
+            "向社会公开发布年度报告",
+            d(4, 1).pred_opt().expect("valid date"),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_found_and_bad_ones_named() {
+        let s = segments("全区【数据:reconsideration】另有【指标:mediation.success_rate】。【注】");
+        assert_eq!(
+            s,
+            [
+                Segment::Text("全区"),
+                Segment::Data("reconsideration"),
+                Segment::Text("另有"),
+                Segment::Figure("mediation.success_rate"),
+                Segment::Text("。"),
+                Segment::Text("【注】"),
+            ]
+        );
+        assert_eq!(segments("【数据：x】"), [Segment::Data("x")]);
+        assert!(matches!(segments("【数据:复议】")[0], Segment::Bad(_)));
+        assert!(matches!(segments("文字【指标:a.b")[1], Segment::Bad(_)));
+    }
+
+    #[test]
+    fn the_lifecycle_never_reopens_a_published_version() {
+        use ReportAction as A;
+        use ReportStatus as S;
+        let mut s = S::Draft;
+        for a in [A::SubmitForReview, A::Finalise, A::Publish] {
+            s = transition(s, a).unwrap();
+        }
+        assert_eq!(s, S::Published);
+        for a in ReportAction::ALL {
+            assert!(transition(S::Published, *a).is_err());
+        }
+        assert!(!S::Published.editable());
+        assert!(transition(S::Draft, A::Finalise).is_err());
+    }
+
+    #[test]
+    fn a_new_report_names_the_empty_parts() {
+        let c = ReportContent::skeleton("云城区", "云浮市云城区人民政府", 2024);
+        assert_eq!(c.title, "云城区2024年法治政府建设年度报告");
+        // part one holds tokens only; the other four are empty
+        assert_eq!(c.empty_parts().len(), 4);
+        assert!(c.check_tokens().is_ok());
+    }
+
+    #[test]
+    fn settings_take_decimals_and_rounding() {
+        let f: Fields = [("decimals", "2"), ("rounding", "truncate")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let s = ReportSettings::parse(&f).unwrap();
+        assert_eq!(s.percent.rounding, Rounding::Truncate);
+        let f: Fields = [("decimals".to_string(), "9".to_string())].into();
+        assert_eq!(
+            ReportSettings::parse(&f).unwrap_err().field.as_deref(),
+            Some("decimals")
+        );
+    }
+}
