@@ -27,6 +27,9 @@ pub struct Config {
     /// Directory of `.j2` files overriding or adding to the report's data-sentence templates
     /// (`data/report/sentences/`).
     pub report_template_dir: Option<PathBuf>,
+    /// Fonts the DOCX names: `standard` (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312, as installed
+    /// on office PCs) or `free` (Noto Serif/Sans CJK SC, AR PL UKai CN) where those are missing.
+    pub report_docx_fonts: fazhi_report::docx::FontNaming,
     pub session: SessionSettings,
     /// Send cookies with `Secure` (when served over TLS behind a proxy).
     pub secure_cookies: bool,
@@ -44,6 +47,7 @@ impl Default for Config {
             litigation: Default::default(),
             indicators: IndicatorSettings::default(),
             report_template_dir: None,
+            report_docx_fonts: Default::default(),
             session: SessionSettings::default(),
             secure_cookies: false,
         }
@@ -144,5 +148,59 @@ impl Config {
             files.extend(extra);
         }
         Ok(HolidayCalendar::from_files(files, self.calendar)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_administrators_templates_override_the_shipped_ones_and_errors_name_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mediation.j2"),
+            "全年化解纠纷{{ fig(\"mediation.disputes_mediated\") }}件。\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "not a template").unwrap();
+        let config = Config {
+            report_template_dir: Some(dir.path().to_path_buf()),
+            ..Config::default()
+        };
+        let s = config.load_sentences().unwrap();
+        assert!(s.has("mediation") && s.has("reconsideration"));
+        let values = std::sync::Arc::new(fazhi_report::sentences::Values {
+            year: 2024,
+            scope: "全区".into(),
+            percent: Default::default(),
+            keys: [(
+                "mediation.disputes_mediated".to_string(),
+                fazhi_report::sentences::KeyValue {
+                    this: Some(fazhi_report::sentences::Num::Count(2265)),
+                    ..Default::default()
+                },
+            )]
+            .into(),
+        });
+        let text: String = s.render("mediation", &values).unwrap()[0]
+            .iter()
+            .map(|i| i.text().to_string())
+            .collect();
+        assert_eq!(text, "全年化解纠纷2265件。");
+        // A broken template stops the start, naming its file and line.
+        std::fs::write(dir.path().join("extra.j2"), "第一行\n第二行{% if %}\n").unwrap();
+        let e = config.load_sentences().unwrap_err().to_string();
+        assert!(e.contains("extra.j2") && e.contains("第2行"), "{e}");
+        // So does a missing directory.
+        let missing = Config {
+            report_template_dir: Some(dir.path().join("nowhere")),
+            ..Config::default()
+        };
+        assert!(missing
+            .load_sentences()
+            .unwrap_err()
+            .to_string()
+            .contains("nowhere"));
     }
 }

@@ -59,6 +59,18 @@ pub struct RoundDetail {
     /// The keys chosen, with their labels (rates included).
     pub keys: Vec<KeyLabel>,
     pub forms: Vec<FormRow>,
+    /// The approved forms' values summed (the roll-up of the units' figures), per entry key.
+    pub totals: Vec<Total>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Total {
+    pub key: String,
+    pub label: String,
+    pub unit: String,
+    pub value: String,
+    /// Forms whose values are in the sum.
+    pub forms: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -227,7 +239,9 @@ fn round_row(r: &fazhi_store::AnyRow) -> RoundRow {
 }
 
 pub async fn round(app: &App, actor: &Actor, id: i64) -> AppResult<RoundDetail> {
-    actor.require(Permission::ManageReport)?;
+    if !actor.can(Permission::ApproveReport) {
+        actor.require(Permission::ManageReport)?;
+    }
     let r = sqlx::query(
         "SELECT r.id, r.year, r.title, r.due_date, r.status, \
          (SELECT COUNT(*) FROM st_forms f WHERE f.round_id = r.id), \
@@ -246,11 +260,42 @@ pub async fn round(app: &App, actor: &Actor, id: i64) -> AppResult<RoundDetail> 
     .bind(id)
     .fetch_all(&app.db.pool)
     .await?;
+    let sums = sqlx::query(
+        "SELECT v.key, CAST(SUM(v.value) AS BIGINT), COUNT(*) FROM st_values v JOIN st_forms f ON f.id = v.form_id \
+         WHERE f.round_id = $1 AND f.status = 'approved' GROUP BY v.key",
+    )
+    .bind(id)
+    .fetch_all(&app.db.pool)
+    .await?;
+    let sums: BTreeMap<String, (i64, i64)> = sums
+        .iter()
+        .map(|r| (r.get(0), (r.get(1), r.get(2))))
+        .collect();
+    let totals = entry_keys(cat(), &keys)
+        .into_iter()
+        .map(|k| {
+            let l = key_label(&k);
+            let kind = cat().get(&k).map(|e| e.kind).unwrap_or(Kind::Count);
+            let (value, forms) = sums.get(&k).copied().unwrap_or((0, 0));
+            Total {
+                value: if forms > 0 {
+                    format_value(kind, value)
+                } else {
+                    String::new()
+                },
+                forms,
+                key: k,
+                label: l.label,
+                unit: l.unit,
+            }
+        })
+        .collect();
     Ok(RoundDetail {
         round: round_row(&r),
         note: r.get(8),
         keys: keys.iter().map(|k| key_label(k)).collect(),
         forms: forms.iter().map(|f| form_row(app, f)).collect(),
+        totals,
     })
 }
 
@@ -266,9 +311,11 @@ pub async fn my_forms(app: &App, actor: &Actor) -> AppResult<Vec<FormRow>> {
     Ok(rows.iter().map(|r| form_row(app, r)).collect())
 }
 
-/// Whether the actor may see the form: the office, or a clerk of its unit (or above it).
+/// Whether the actor may see the form: the office and the leaders (who read the report's
+/// drill-down), or a clerk of its unit (or above it).
 fn may_see(actor: &Actor, unit_id: i64) -> bool {
     actor.can(Permission::ManageReport)
+        || actor.can(Permission::ApproveReport)
         || (actor.can(Permission::FileStatistics) && actor.write_scope.contains(unit_id))
 }
 
@@ -508,6 +555,14 @@ pub async fn upload(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppResul
         if key.is_empty() {
             continue;
         }
+        if cat().get(key).is_some_and(|e| e.kind == Kind::Rate) {
+            // A percentage typed against the rate itself: say how to file it.
+            if let Err(mut e) = fazhi_domain::filing::parse_value(cat(), key, "0") {
+                e.field = Some("file".into());
+                e.message = format!("第{}行：{}", n + 2, e.message);
+                return Err(e.into());
+            }
+        }
         if !d.lines.iter().any(|l| l.key == key) {
             return Err(DomainError::field(
                 "unknown_indicator",
@@ -534,11 +589,62 @@ pub async fn upload(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppResul
 #[derive(Debug, Clone, Serialize)]
 pub struct FiledValue {
     pub value: i64,
-    /// (form id, unit name, approved by)
-    pub forms: Vec<(i64, String, String)>,
+    /// The forms in the sum.
+    pub forms: Vec<FiledBy>,
 }
 
-/// Approved values of `year` from forms of the units given (a subtree), by key.
+#[derive(Debug, Clone, Serialize)]
+pub struct FiledBy {
+    pub form_id: i64,
+    pub round_id: i64,
+    pub unit: String,
+    pub approved_by: String,
+    pub value: i64,
+}
+
+impl FiledValue {
+    /// The forms that hold the value: those that filed a non-zero number, or all when every one
+    /// filed 0 (a figure of 0 still leads to the forms that said so).
+    fn holding(&self) -> Vec<&FiledBy> {
+        let nonzero: Vec<&FiledBy> = self.forms.iter().filter(|f| f.value != 0).collect();
+        if nonzero.is_empty() {
+            self.forms.iter().collect()
+        } else {
+            nonzero
+        }
+    }
+
+    /// Where the figure leads: the one form that holds it, or the round's summary when several
+    /// units' forms of one round add up to it.
+    pub fn href(&self) -> Option<String> {
+        match self.holding().as_slice() {
+            [] => None,
+            [one] => Some(format!("/filing/forms/{}", one.form_id)),
+            [first, rest @ ..] if rest.iter().all(|f| f.round_id == first.round_id) => {
+                Some(format!("/filing/rounds/{}", first.round_id))
+            }
+            [first, ..] => Some(format!("/filing/forms/{}", first.form_id)),
+        }
+    }
+
+    /// The source as a reader sees it: 单位填报：东山镇人民政府等2个单位（孙丽审核通过）.
+    pub fn source(&self) -> String {
+        match self.holding().as_slice() {
+            [] => "单位填报".into(),
+            [one] => format!("单位填报：{}（{}审核通过）", one.unit, one.approved_by),
+            [first, rest @ ..] => format!(
+                "单位填报：{}等{}个单位（{}审核通过）",
+                first.unit,
+                rest.len() + 1,
+                first.approved_by
+            ),
+        }
+    }
+}
+
+/// Approved values of `year` from forms of the units given (a subtree), by key. When a unit was
+/// asked for a key in more than one round of the year (a supplementary round), its latest
+/// approved value counts, once.
 pub async fn filed_values(
     app: &App,
     year: i32,
@@ -553,24 +659,35 @@ pub async fn filed_values(
         .collect::<Vec<_>>()
         .join(",");
     let rows = sqlx::query(&format!(
-        "SELECT v.key, v.value, f.id, u.name, f.approved_by FROM st_values v JOIN st_forms f ON f.id = v.form_id \
-         JOIN units u ON u.id = f.unit_id WHERE f.year = $1 AND f.status = 'approved' AND f.unit_id IN ({list}) ORDER BY f.id"
+        "SELECT v.key, v.value, f.id, f.round_id, f.unit_id, u.name, f.approved_by FROM st_values v \
+         JOIN st_forms f ON f.id = v.form_id JOIN units u ON u.id = f.unit_id \
+         WHERE f.year = $1 AND f.status = 'approved' AND f.unit_id IN ({list}) ORDER BY f.round_id, f.id"
     ))
     .bind(i64::from(year))
     .fetch_all(&app.db.pool)
     .await?;
-    let mut out: BTreeMap<String, FiledValue> = BTreeMap::new();
+    // (key, unit) → the latest round's value
+    let mut latest: BTreeMap<(String, i64), FiledBy> = BTreeMap::new();
     for r in rows {
-        let e = out.entry(r.get(0)).or_insert(FiledValue {
+        latest.insert(
+            (r.get(0), r.get(4)),
+            FiledBy {
+                value: r.get(1),
+                form_id: r.get(2),
+                round_id: r.get(3),
+                unit: r.get(5),
+                approved_by: r.get::<Option<String>, _>(6).unwrap_or_default(),
+            },
+        );
+    }
+    let mut out: BTreeMap<String, FiledValue> = BTreeMap::new();
+    for ((key, _), by) in latest {
+        let e = out.entry(key).or_insert(FiledValue {
             value: 0,
             forms: vec![],
         });
-        e.value += r.get::<i64, _>(1);
-        e.forms.push((
-            r.get(2),
-            r.get(3),
-            r.get::<Option<String>, _>(4).unwrap_or_default(),
-        ));
+        e.value += by.value;
+        e.forms.push(by);
     }
     Ok(out)
 }

@@ -533,18 +533,8 @@ pub async fn values(app: &App, year: i32, settings: &ReportSettings) -> AppResul
     let form_of =
         |map: &BTreeMap<String, filing::FiledValue>, key: &str| -> Option<(String, String)> {
             let e = cat.get(key)?;
-            let k = e.numerator.as_deref().unwrap_or(key);
-            let v = map.get(k)?;
-            let (id, unit, by) = v.forms.first()?;
-            let more = if v.forms.len() > 1 {
-                format!("等{}份报表", v.forms.len())
-            } else {
-                String::new()
-            };
-            Some((
-                format!("/filing/forms/{id}"),
-                format!("单位填报：{unit}{more}（{by}审核通过）"),
-            ))
+            let v = map.get(e.numerator.as_deref().unwrap_or(key))?;
+            Some((v.href()?, v.source()))
         };
     let mut differences = Vec::new();
     let mut disagreeing = Vec::new();
@@ -895,14 +885,28 @@ pub async fn generate_content(
     })
 }
 
-/// Renders a document in a format.
+/// Renders a document in a format with the configured DOCX fonts.
+pub fn render_for(app: &App, doc: &Document, format: Format) -> AppResult<Vec<u8>> {
+    render_with(
+        doc,
+        format,
+        &fazhi_report::docx::DocxOptions::with_naming(app.config.report_docx_fonts),
+    )
+}
+
+/// Renders a document in a format, the DOCX naming the standard's fonts.
 pub fn render(doc: &Document, format: Format) -> AppResult<Vec<u8>> {
+    render_with(doc, format, &fazhi_report::docx::DocxOptions::default())
+}
+
+fn render_with(
+    doc: &Document,
+    format: Format,
+    docx: &fazhi_report::docx::DocxOptions,
+) -> AppResult<Vec<u8>> {
     let err = |e: fazhi_report::ReportError| AppError::Internal(format!("render: {e}"));
     Ok(match format {
-        Format::Docx => {
-            fazhi_report::docx::render(doc, &fazhi_report::docx::DocxOptions::default())
-                .map_err(err)?
-        }
+        Format::Docx => fazhi_report::docx::render(doc, docx).map_err(err)?,
         Format::Html => fazhi_report::html::render(doc, fazhi_report::html::HtmlMode::Public)
             .map_err(err)?
             .into_bytes(),
@@ -918,7 +922,7 @@ pub async fn export(
     format: Format,
 ) -> AppResult<(Vec<u8>, String, Vec<Issue>)> {
     let (d, g) = generate(app, actor, id).await?;
-    let bytes = render(&g.document, format)?;
+    let bytes = render_for(app, &g.document, format)?;
     let mut tx = app.db.begin().await?;
     audit::record(
         &mut tx,

@@ -606,7 +606,10 @@ async fn run(cli: Cli) -> Result<()> {
                     let g = report::generate_content(&app, year, &content, &settings, None)
                         .await
                         .map_err(show)?;
-                    (report::render(&g.document, format).map_err(show)?, g.issues)
+                    (
+                        report::render_for(&app, &g.document, format).map_err(show)?,
+                        g.issues,
+                    )
                 }
             };
             std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;

@@ -321,6 +321,9 @@ async fn report(app: &App, runs: usize, office: &fazhi_app::Actor) -> Result<()>
             .fetch_one(&app.db.pool)
             .await?;
     if filed == 0 {
+        if report::latest(app, 2025).await.map_err(e)?.is_none() {
+            fazhi_app::demo_report::seed(app, 2025).await.map_err(e)?;
+        }
         for year in [2024, 2025] {
             let units: Vec<String> = clerks.iter().map(|c| c.unit_id.to_string()).collect();
             let f: fazhi_domain::fields::Fields = [
