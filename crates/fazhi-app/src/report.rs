@@ -480,6 +480,15 @@ fn num(v: &IndicatorValue, last: bool) -> Num {
     }
 }
 
+/// A number as the check and the sources print it: 94, 86/94, 231.64.
+fn v_text(n: Num) -> String {
+    match n {
+        Num::Rate(a, b) => format!("{a}/{b}"),
+        Num::Count(c) => c.to_string(),
+        Num::Amount(a) => fazhi_domain::filing::format_value(Kind::Amount, a),
+    }
+}
+
 /// Gathers the values of `year` and `year - 1` for the whole jurisdiction.
 pub async fn values(app: &App, year: i32, settings: &ReportSettings) -> AppResult<ReportValues> {
     let cat = Catalogue::embedded();
@@ -550,6 +559,11 @@ pub async fn values(app: &App, year: i32, settings: &ReportSettings) -> AppResul
                 }
             }
         } else if let (Some(c), Some(f)) = (computed_this.get(&e.key), this) {
+            // The filed value is shown beside the computed one (on hover in the internal view).
+            let filed_text = v_text(f);
+            if let Some(src) = kv.source.as_mut() {
+                src.push_str(&format!("；单位填报值：{filed_text}"));
+            }
             if *c != f {
                 differences.push((
                     e.key.clone(),
@@ -793,11 +807,6 @@ pub fn check(content: &ReportContent, doc: &Document, rv: &ReportValues) -> Vec<
             href: rv.values.keys.get(k).and_then(|v| v.href.clone()),
         });
     }
-    let shown = |_: &str, n: &Num| match n {
-        Num::Rate(a, b) => format!("{a}/{b}"),
-        Num::Count(c) => c.to_string(),
-        Num::Amount(a) => fazhi_domain::filing::format_value(Kind::Amount, *a),
-    };
     for (k, c, f, href) in &rv.differences {
         out.push(Issue {
             kind: "filed_differs",
@@ -805,8 +814,8 @@ pub fn check(content: &ReportContent, doc: &Document, rv: &ReportValues) -> Vec<
             message: format!(
                 "“{}”系统计算为{}，单位填报为{}；报告采用系统计算值",
                 label(k),
-                shown(k, c),
-                shown(k, f)
+                v_text(*c),
+                v_text(*f)
             ),
             href: href.clone(),
         });

@@ -236,11 +236,12 @@ impl ReportContent {
             s => Some(crate::fields::parse_date(s, "written", "成文日期")?),
         };
         if let Some(w) = written {
-            if w.year() < year {
+            // The report is written in the year after the one it reports on (by 1 April), or late.
+            if w.year() < year || w.year() > year + 2 {
                 return Err(DomainError::field(
                     "invalid_date",
                     "written",
-                    format!("成文日期应在报告年度（{year}年）之后"),
+                    format!("成文日期应在{year}年至{}年之间", year + 2),
                 ));
             }
         }

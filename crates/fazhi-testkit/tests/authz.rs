@@ -28,8 +28,10 @@ fn every_route_declares_its_rule() {
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).expect("router source");
     let mut found = routes_in(&read("pages.rs"), "");
     found.extend(routes_in(&read("pages_lt.rs"), ""));
+    found.extend(routes_in(&read("pages_report.rs"), ""));
     found.extend(routes_in(&read("lib.rs"), ""));
     found.extend(routes_in(&read("api.rs"), "/api/v1"));
+    found.extend(routes_in(&read("api_report.rs"), "/api/v1"));
     assert!(found.len() > 20, "{found:?}");
     for path in &found {
         assert!(
@@ -65,6 +67,9 @@ struct Outsider {
 async fn outsiders_get_nothing_on_any_route() {
     let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
     let app = t.app.clone();
+    // The demo's statistics rounds (2022, 2023, filed by 市场监管局, 东山镇, 西河镇) and its 2023
+    // annual report.
+    fazhi_app::demo_report::seed(&app, 2023).await.unwrap();
     let unit = |name: &'static str| {
         let app = app.clone();
         async move { org::find_unit_by_name(&app, name).await.unwrap().unwrap() }
@@ -175,6 +180,8 @@ async fn outsiders_get_nothing_on_any_route() {
         "13900002222".to_string(),
         "（2024）示0101司建秘1号".to_string(),
         "建议书机密内容".to_string(),
+        // The demo annual report's narrative (read by the office and the leaders only).
+        "综合查一次".to_string(),
     ];
     // The versions of the three records: no outsider's call may change any of them.
     let version = || async {
@@ -195,6 +202,41 @@ async fn outsiders_get_nothing_on_any_route() {
     };
     let v0 = version().await;
     assert_eq!(v0, 3, "each record at its first version");
+    // The demo's statistics forms and annual report: 东山镇's form (the clerks of the other
+    // units may not see it), a round, and the report (none of the outsiders may read it).
+    let form_id: i64 =
+        sqlx::query_scalar("SELECT id FROM st_forms WHERE unit_id = $1 ORDER BY id DESC LIMIT 1")
+            .bind(dongshan)
+            .fetch_one(&t.app.db.pool)
+            .await
+            .unwrap();
+    let round_id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM st_rounds")
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    let report_id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM rp_reports")
+        .fetch_one(&t.app.db.pool)
+        .await
+        .unwrap();
+    // Every version of every form, round and report, and their counts: nothing may change.
+    let reporting = || async {
+        let mut out = vec![];
+        for table in ["st_forms", "st_rounds", "st_values", "rp_reports"] {
+            let sum = if table == "st_values" {
+                "SUM(value)"
+            } else {
+                "SUM(version)"
+            };
+            let n: (i64, i64) =
+                sqlx::query_as(&format!("SELECT COUNT(*), COALESCE({sum}, 0) FROM {table}"))
+                    .fetch_one(&t.app.db.pool)
+                    .await
+                    .unwrap();
+            out.push(n);
+        }
+        out
+    };
+    let r0 = reporting().await;
 
     let mut outsiders = vec![];
     for username in ["scj", "xihe", "xihe_fy", "sysadmin", "secadmin", "auditor"] {
@@ -224,13 +266,20 @@ async fn outsiders_get_nothing_on_any_route() {
                 (lt_id, "file_defence")
             } else if pattern.contains("/lt/suggestions") {
                 (sg_id, "reply")
+            } else if pattern.contains("/filing/forms") {
+                (form_id, "save")
+            } else if pattern.contains("/filing/rounds") {
+                (round_id, "close")
+            } else if pattern.contains("/reports") {
+                (report_id, "submit")
             } else {
                 (id, "accept")
             };
             let path = pattern
                 .replace("{id}", &rid.to_string())
                 .replace("{action}", action)
-                .replace("{op}", "disable");
+                .replace("{op}", "disable")
+                .replace("{format}", "docx");
             let api = path.starts_with("/api/");
             let queries: Vec<String> = match (*method, rule) {
                 // Each list is drilled down by its own module's indicator and searched for its
@@ -270,7 +319,21 @@ async fn outsiders_get_nothing_on_any_route() {
                         format!("{}={}", fazhi_web::SESSION_COOKIE, o.token),
                     )
                 };
-                if *method == "POST" && path.ends_with("/import") {
+                if *method == "POST" && path.ends_with("/upload") {
+                    // A filled statistics template: 东山镇's form as its own clerk would send it.
+                    let dongshan_clerk = auth::actor_by_username(&app, "dongshan").await.unwrap();
+                    let template = fazhi_app::filing::template(&app, &dongshan_clerk, form_id)
+                        .await
+                        .unwrap();
+                    req = req.multipart(
+                        reqwest::multipart::Form::new()
+                            .text("csrf_token", o.csrf.clone())
+                            .part(
+                                "file",
+                                reqwest::multipart::Part::bytes(template).file_name("填报.xlsx"),
+                            ),
+                    );
+                } else if *method == "POST" && path.ends_with("/import") {
                     let template = if path.contains("/lt/") {
                         fazhi_app::litigation::import_template().unwrap()
                     } else {
@@ -291,13 +354,18 @@ async fn outsiders_get_nothing_on_any_route() {
                     };
                 } else if *method == "POST" {
                     req = if api {
-                        req.json(&json!({"action": action, "date": "2024-09-30", "notes": "x", "version": 1}))
+                        req.json(&json!({"action": action, "date": "2024-09-30", "notes": "x", "version": 1,
+                            "year": "2024", "comment": "x", "change_note": "x", "v.mediation.succeeded": "1"}))
                     } else {
                         req.form(&[
                             ("csrf_token", o.csrf.as_str()),
                             ("date", "2024-09-30"),
                             ("notes", "x"),
                             ("version", "1"),
+                            ("year", "2024"),
+                            ("comment", "x"),
+                            ("change_note", "x"),
+                            ("v.mediation.succeeded", "1"),
                         ])
                     };
                 }
@@ -346,6 +414,11 @@ async fn outsiders_get_nothing_on_any_route() {
     assert!(checked > 250, "{checked}");
     // Nothing was written by any of it.
     assert_eq!(version().await, v0);
+    assert_eq!(
+        reporting().await,
+        r0,
+        "statistics forms, rounds and reports unchanged"
+    );
     for table in ["rc_cases", "lt_cases", "lt_suggestions"] {
         let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&t.app.db.pool)

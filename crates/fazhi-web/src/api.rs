@@ -126,7 +126,7 @@ impl FromRequest<AppState> for JsonFields {
     }
 }
 
-type ApiResult = Result<Response, ApiError>;
+pub(crate) type ApiResult = Result<Response, ApiError>;
 
 async fn openapi() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
@@ -250,7 +250,7 @@ async fn detail(State(s): State<AppState>, Api(sess, rid): Api, Path(id): Path<i
 }
 
 /// The `version` a step request carries, if any.
-fn take_version(f: &mut Fields, rid: &RequestId) -> Result<Option<i64>, ApiError> {
+pub(crate) fn take_version(f: &mut Fields, rid: &RequestId) -> Result<Option<i64>, ApiError> {
     match f.remove("version").filter(|v| !v.is_empty()) {
         Some(v) => Ok(Some(v.parse::<i64>().map_err(|_| {
             ApiError(
@@ -264,7 +264,7 @@ fn take_version(f: &mut Fields, rid: &RequestId) -> Result<Option<i64>, ApiError
 
 /// A step's answer: the record after it, or on a conflict (409) the current record, so the
 /// client can show what changed.
-fn step_answer<T: serde::Serialize>(
+pub(crate) fn step_answer<T: serde::Serialize>(
     r: Result<T, AppError>,
     current: Option<T>,
     rid: RequestId,
@@ -323,7 +323,7 @@ async fn step(
 }
 
 /// A use case's value as JSON, or its error.
-fn json_ok<T: serde::Serialize>(r: Result<T, AppError>, rid: RequestId) -> ApiResult {
+pub(crate) fn json_ok<T: serde::Serialize>(r: Result<T, AppError>, rid: RequestId) -> ApiResult {
     r.map(|v| Json(v).into_response())
         .map_err(|e| ApiError(e, rid))
 }

@@ -3,9 +3,11 @@
 //! HTTP here, in one place.
 
 mod api;
+mod api_report;
 mod auth;
 mod pages;
 mod pages_lt;
+mod pages_report;
 mod templates;
 
 use axum::body::Body;
@@ -91,6 +93,30 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("POST", "/lt/suggestions/{id}/steps/{action}", WriteScoped),
         ("GET", "/warnings", ReadScoped),
         ("GET", "/indicators", ReadScoped),
+        // 数据填报: the office runs rounds; a unit's clerk sees and changes his units' forms only.
+        ("GET", "/filing", Needs(P::FileStatistics)),
+        ("POST", "/filing/rounds", Needs(P::ManageReport)),
+        ("GET", "/filing/rounds/{id}", Needs(P::ManageReport)),
+        ("POST", "/filing/rounds/{id}/close", Needs(P::ManageReport)),
+        ("GET", "/filing/forms/{id}", ReadScoped),
+        ("GET", "/filing/forms/{id}/template.xlsx", ReadScoped),
+        ("POST", "/filing/forms/{id}/upload", WriteScoped),
+        ("POST", "/filing/forms/{id}/{action}", WriteScoped),
+        // 年度报告: read by the office and the leaders, written by the office.
+        ("GET", "/reports", Needs(P::ApproveReport)),
+        ("POST", "/reports", Needs(P::ManageReport)),
+        ("GET", "/reports/{id}", Needs(P::ApproveReport)),
+        ("GET", "/reports/{id}/edit", Needs(P::ManageReport)),
+        ("POST", "/reports/{id}/edit", Needs(P::ManageReport)),
+        (
+            "POST",
+            "/reports/{id}/steps/{action}",
+            Needs(P::ApproveReport),
+        ),
+        ("POST", "/reports/{id}/correct", Needs(P::ManageReport)),
+        ("GET", "/reports/{id}/export.docx", Needs(P::ApproveReport)),
+        ("GET", "/reports/{id}/export.html", Needs(P::ApproveReport)),
+        ("GET", "/reports/{id}/export.md", Needs(P::ApproveReport)),
         ("GET", "/audit", Needs(P::ReadAudit)),
         ("GET", "/audit/export.xlsx", Needs(P::ReadAudit)),
         ("GET", "/admin/users", Needs(P::ListAccounts)),
@@ -129,6 +155,31 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/api/v1/warnings", ReadScoped),
         ("GET", "/api/v1/audit", Needs(P::ReadAudit)),
         ("GET", "/api/v1/audit.xlsx", Needs(P::ReadAudit)),
+        ("GET", "/api/v1/filing/rounds", Needs(P::ManageReport)),
+        ("POST", "/api/v1/filing/rounds", Needs(P::ManageReport)),
+        ("GET", "/api/v1/filing/rounds/{id}", Needs(P::ManageReport)),
+        ("GET", "/api/v1/filing/forms", Needs(P::FileStatistics)),
+        ("GET", "/api/v1/filing/forms/{id}", ReadScoped),
+        ("POST", "/api/v1/filing/forms/{id}/{action}", WriteScoped),
+        ("GET", "/api/v1/reports", Needs(P::ApproveReport)),
+        ("POST", "/api/v1/reports", Needs(P::ManageReport)),
+        ("GET", "/api/v1/reports/{id}", Needs(P::ApproveReport)),
+        ("POST", "/api/v1/reports/{id}", Needs(P::ManageReport)),
+        (
+            "POST",
+            "/api/v1/reports/{id}/correct",
+            Needs(P::ManageReport),
+        ),
+        (
+            "POST",
+            "/api/v1/reports/{id}/{action}",
+            Needs(P::ApproveReport),
+        ),
+        (
+            "GET",
+            "/api/v1/reports/{id}/export/{format}",
+            Needs(P::ApproveReport),
+        ),
     ]
 };
 
@@ -146,7 +197,8 @@ pub fn router(app: App) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(pages_lt::routes())
-        .nest("/api/v1", api::routes())
+        .merge(pages_report::routes())
+        .nest("/api/v1", api::routes().merge(api_report::routes()))
         .route("/static/app.css", get(css))
         .fallback(not_found)
         .layer(middleware::from_fn(request_context))

@@ -138,6 +138,9 @@ pub(crate) async fn base(state: &AppState, s: &Session, nav: &str) -> Value {
             "manage_accounts": a.can(Permission::ManageAccounts),
             "assign_roles": a.can(Permission::AssignRoles),
             "manage_security": a.can(Permission::ManageSecurity),
+            "file_statistics": a.can(Permission::FileStatistics),
+            "manage_report": a.can(Permission::ManageReport),
+            "approve_report": a.can(Permission::ApproveReport),
         },
         "jurisdiction": j,
         "csrf_token": s.csrf,
@@ -943,12 +946,18 @@ async fn warnings(State(state): State<AppState>, p: Page) -> PageResult {
     let items = fazhi_app::warnings::all(&state.app, &p.0.actor)
         .await
         .map_err(|e| p.err(&state, e))?;
+    // The statistics forms still to be filed and the annual report's due dates.
+    let others = crate::pages_report::warning_rows(&state, &p.0.actor)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    let a = &p.0.actor;
+    let reporting = a.can(Permission::FileStatistics) || a.can(Permission::ApproveReport);
     Ok(render(
         &state,
         "warnings.html",
         merge(
             base(&state, &p.0, "warnings").await,
-            json!({"items": items}),
+            json!({"items": items, "others": others, "reporting": reporting}),
         ),
     ))
 }

@@ -39,6 +39,15 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("audit.html", include_str!("../templates/audit.html")),
     ("users.html", include_str!("../templates/users.html")),
     ("calendar.html", include_str!("../templates/calendar.html")),
+    ("st_home.html", include_str!("../templates/st_home.html")),
+    ("st_round.html", include_str!("../templates/st_round.html")),
+    ("st_form.html", include_str!("../templates/st_form.html")),
+    ("rp_list.html", include_str!("../templates/rp_list.html")),
+    (
+        "rp_detail.html",
+        include_str!("../templates/rp_detail.html"),
+    ),
+    ("rp_edit.html", include_str!("../templates/rp_edit.html")),
 ];
 
 pub fn environment() -> Environment<'static> {
