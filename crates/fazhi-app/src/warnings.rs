@@ -69,3 +69,61 @@ pub async fn all(app: &App, actor: &Actor) -> AppResult<Vec<Warning>> {
     out.sort_by(|a, b| a.due.next_due.cmp(&b.due.next_due));
     Ok(out)
 }
+
+/// A statistics form still to be filed, or the annual report's own due date, near or past.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportingWarning {
+    pub url: String,
+    pub title: String,
+    /// 数据填报, or what the report's date is for (部门向本级政府报送年度报告 …).
+    pub what: &'static str,
+    pub unit: String,
+    pub status_label: &'static str,
+    #[serde(flatten)]
+    pub due: crate::deadlines::RowDue,
+}
+
+/// The forms of statistics rounds still to be filed (the office sees all, a clerk his units')
+/// and last year's report while it is unpublished within 30 days of its due dates.
+pub async fn reporting(app: &App, actor: &Actor) -> AppResult<Vec<ReportingWarning>> {
+    use fazhi_domain::deadline::DeadlineState;
+    actor.require(fazhi_domain::org::Permission::ReadCases)?;
+    let mut out: Vec<ReportingWarning> = crate::filing::warnings(app, actor)
+        .await?
+        .into_iter()
+        .map(|f| ReportingWarning {
+            url: format!("/filing/forms/{}", f.id),
+            title: f.round_title,
+            what: "数据填报",
+            unit: f.unit,
+            status_label: f.status_label,
+            due: f.due,
+        })
+        .collect();
+    let today = app.today();
+    for (url, title, due, what) in crate::report::warnings(app, actor).await? {
+        // The report's dates are announced a month ahead, longer than the cases' window.
+        let left = (due - today).num_days();
+        let state = if left < 0 {
+            DeadlineState::Overdue
+        } else {
+            DeadlineState::Warning
+        };
+        out.push(ReportingWarning {
+            url,
+            title,
+            what,
+            unit: String::new(),
+            status_label: "尚未发布",
+            due: crate::deadlines::RowDue {
+                next_due: Some(due.to_string()),
+                deadline_state: state.code(),
+                deadline_label: state.label(),
+                days_left: Some(left),
+                days_unit: "日",
+            },
+        });
+    }
+    out.sort_by(|a, b| a.due.next_due.cmp(&b.due.next_due));
+    Ok(out)
+}

@@ -67,6 +67,15 @@ async fn story(backend: Backend) {
         g.issues
     );
 
+    // Unpublished on 10 February: the departments' date (before 1 March) is announced on the
+    // 超期预警 page, the publication date (before 1 April) not yet (more than 30 days away).
+    let warned = fazhi_app::warnings::reporting(app, &office).await.unwrap();
+    let dates: Vec<(&str, Option<&str>)> = warned
+        .iter()
+        .map(|w| (w.what, w.due.next_due.as_deref()))
+        .collect();
+    assert_eq!(dates, [("部门向本级政府报送年度报告", Some("2025-02-28"))]);
+
     // 草稿 → 审核 → 定稿 → 已发布, then the published version refuses edits.
     for action in ["submit", "finalise", "publish"] {
         let v = report::detail(app, &office, id).await.unwrap().version;

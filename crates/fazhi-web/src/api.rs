@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/lt/suggestions/{id}", get(sg_detail))
         .route("/lt/suggestions/{id}/steps", post(sg_step))
         .route("/warnings", get(warnings))
+        .route("/warnings/reporting", get(reporting_warnings))
         .route("/audit", get(audit))
         .route("/audit.xlsx", get(audit_export))
 }
@@ -444,6 +445,13 @@ async fn indicators(
 
 async fn warnings(State(s): State<AppState>, Api(sess, rid): Api) -> ApiResult {
     json_ok(fazhi_app::warnings::all(&s.app, &sess.actor).await, rid)
+}
+
+async fn reporting_warnings(State(s): State<AppState>, Api(sess, rid): Api) -> ApiResult {
+    json_ok(
+        fazhi_app::warnings::reporting(&s.app, &sess.actor).await,
+        rid,
+    )
 }
 
 async fn audit_export(

@@ -153,6 +153,7 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/api/v1/lt/suggestions/{id}", ReadScoped),
         ("POST", "/api/v1/lt/suggestions/{id}/steps", WriteScoped),
         ("GET", "/api/v1/warnings", ReadScoped),
+        ("GET", "/api/v1/warnings/reporting", ReadScoped),
         ("GET", "/api/v1/audit", Needs(P::ReadAudit)),
         ("GET", "/api/v1/audit.xlsx", Needs(P::ReadAudit)),
         ("GET", "/api/v1/filing/rounds", Needs(P::ManageReport)),

@@ -947,7 +947,7 @@ async fn warnings(State(state): State<AppState>, p: Page) -> PageResult {
         .await
         .map_err(|e| p.err(&state, e))?;
     // The statistics forms still to be filed and the annual report's due dates.
-    let others = crate::pages_report::warning_rows(&state, &p.0.actor)
+    let others = fazhi_app::warnings::reporting(&state.app, &p.0.actor)
         .await
         .map_err(|e| p.err(&state, e))?;
     let a = &p.0.actor;

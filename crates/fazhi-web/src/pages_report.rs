@@ -589,34 +589,3 @@ async fn export_html(State(state): State<AppState>, p: Page, Path(id): Path<i64>
 async fn export_md(State(state): State<AppState>, p: Page, Path(id): Path<i64>) -> PageResult {
     export(&state, &p, id, report::Format::Markdown).await
 }
-
-/// The statistics forms still to be filed and the report's own due dates, for the 超期预警 page.
-pub(crate) async fn warning_rows(
-    state: &AppState,
-    actor: &fazhi_app::Actor,
-) -> Result<Value, AppError> {
-    use fazhi_domain::deadline::DeadlineState;
-    let forms = filing::warnings(&state.app, actor).await?;
-    let today = state.app.today();
-    let mut rows: Vec<Value> = forms
-        .into_iter()
-        .map(|f| {
-            json!({"url": format!("/filing/forms/{}", f.id), "title": f.round_title, "what": "数据填报",
-                   "unit": f.unit, "status_label": f.status_label, "due": f.due.next_due,
-                   "deadline_state": f.due.deadline_state, "deadline_label": f.due.deadline_label,
-                   "days_left": f.due.days_left, "days_unit": f.due.days_unit})
-        })
-        .collect();
-    for (url, title, due, what) in report::warnings(&state.app, actor).await? {
-        let left = (due - today).num_days();
-        let s = if left < 0 {
-            DeadlineState::Overdue
-        } else {
-            DeadlineState::Warning
-        };
-        rows.push(json!({"url": url, "title": title, "what": what, "unit": "", "status_label": "尚未发布",
-                         "due": due.to_string(), "deadline_state": s.code(), "deadline_label": s.label(),
-                         "days_left": left, "days_unit": "日"}));
-    }
-    Ok(json!(rows))
-}
