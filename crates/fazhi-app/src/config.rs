@@ -30,6 +30,10 @@ pub struct Config {
     /// Fonts the DOCX names: `standard` (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312, as installed
     /// on office PCs) or `free` (Noto Serif/Sans CJK SC, AR PL UKai CN) where those are missing.
     pub report_docx_fonts: fazhi_report::docx::FontNaming,
+    /// When each module's records started (`reconsideration`, `litigation`, `supervision`): a
+    /// year from then on is computed from records; before, the report takes filed values.
+    /// Without an entry, the module's first record marks the start.
+    pub report_records_from: std::collections::BTreeMap<String, chrono::NaiveDate>,
     pub session: SessionSettings,
     /// Send cookies with `Secure` (when served over TLS behind a proxy).
     pub secure_cookies: bool,
@@ -48,6 +52,7 @@ impl Default for Config {
             indicators: IndicatorSettings::default(),
             report_template_dir: None,
             report_docx_fonts: Default::default(),
+            report_records_from: Default::default(),
             session: SessionSettings::default(),
             secure_cookies: false,
         }

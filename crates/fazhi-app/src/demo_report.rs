@@ -48,6 +48,7 @@ const FILED: &[(&str, [i64; 3], [i64; 3])] = &[
 const FILED_BEFORE_PLATFORM: &[(&str, i64)] = &[
     ("reconsideration.applications", 341),
     ("reconsideration.concluded", 322),
+    ("reconsideration.carried_over", 12),
     ("litigation.cases", 88),
 ];
 

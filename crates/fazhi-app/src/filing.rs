@@ -414,14 +414,35 @@ pub async fn act(
         return Err(AppError::Forbidden);
     }
     check_version(expected_version, d.version)?;
-    let round_open: String = sqlx::query_scalar("SELECT status FROM st_rounds WHERE id = $1")
+    let round_closed = || {
+        AppError::from(DomainError::field(
+            "round_closed",
+            "status",
+            "本轮填报已结束，不能再修改",
+        ))
+    };
+    let round_status: String = sqlx::query_scalar("SELECT status FROM st_rounds WHERE id = $1")
         .bind(d.form.round_id)
         .fetch_one(&app.db.pool)
         .await?;
-    if round_open != RoundStatus::Open.code() {
-        return Err(
-            DomainError::field("round_closed", "status", "本轮填报已结束，不能再修改").into(),
-        );
+    if round_status != RoundStatus::Open.code() {
+        return Err(round_closed());
+    }
+    // 审核 by someone other than who submitted (the office also files for its own unit).
+    if action == FormAction::Approve {
+        let submitter: Option<i64> =
+            sqlx::query_scalar("SELECT submitted_by_id FROM st_forms WHERE id = $1")
+                .bind(id)
+                .fetch_one(&app.db.pool)
+                .await?;
+        if submitter.is_some() && submitter == actor.user_id {
+            return Err(DomainError::field(
+                "self_approval",
+                "action",
+                "不能审核自己提交的报表，请由其他工作人员审核",
+            )
+            .into());
+        }
     }
     let from = FormStatus::parse(d.form.status)?;
     let to = transition(from, action)?;
@@ -449,21 +470,41 @@ pub async fn act(
     let now = app.now_text();
     let who = format!("{}（{}）", actor.display_name, actor.unit_name);
     let mut tx = app.db.begin().await?;
-    let sql = match action {
-        FormAction::Save => "UPDATE st_forms SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
-        FormAction::Submit => "UPDATE st_forms SET status = $1, version = version + 1, updated_at = $2, submitted_by = $5, submitted_at = $2, comment = NULL WHERE id = $3 AND version = $4",
-        FormAction::Approve => "UPDATE st_forms SET status = $1, version = version + 1, updated_at = $2, approved_by = $5, approved_at = $2 WHERE id = $3 AND version = $4",
-        FormAction::Return => "UPDATE st_forms SET status = $1, version = version + 1, updated_at = $2, comment = $6, approved_by = NULL, approved_at = NULL WHERE id = $3 AND version = $4",
+    let set = match action {
+        FormAction::Save => "",
+        FormAction::Submit => {
+            ", submitted_by = $5, submitted_by_id = $7, submitted_at = $2, comment = NULL"
+        }
+        FormAction::Approve => ", approved_by = $5, approved_at = $2",
+        FormAction::Return => ", comment = $6, approved_by = NULL, approved_at = NULL",
     };
-    let r = sqlx::query(sql)
+    // The round's state is checked again in the UPDATE itself, so a close that commits in
+    // between wins.
+    let sql = format!(
+        "UPDATE st_forms SET status = $1, version = version + 1, updated_at = $2{set} \
+         WHERE id = $3 AND version = $4 \
+         AND EXISTS (SELECT 1 FROM st_rounds r WHERE r.id = st_forms.round_id AND r.status = 'open')"
+    );
+    let r = sqlx::query(&sql)
         .bind(to.code())
         .bind(&now)
         .bind(id)
         .bind(d.version)
         .bind(&who)
         .bind(&comment)
+        .bind(actor.user_id)
         .execute(&mut *tx)
         .await?;
+    if r.rows_affected() == 0 {
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM st_rounds WHERE id = $1")
+                .bind(d.form.round_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if status.as_deref() != Some(RoundStatus::Open.code()) {
+            return Err(round_closed());
+        }
+    }
     updated_once(r)?;
     if let Some(v) = &values {
         sqlx::query("DELETE FROM st_values WHERE form_id = $1")
@@ -692,9 +733,10 @@ pub async fn filed_values(
     Ok(out)
 }
 
-/// Forms still to be filed, for the 超期预警 page: the office sees all, a clerk his units'.
+/// Forms still to be filed, for the 超期预警 page: the office and the leaders see all, a clerk
+/// his units'.
 pub async fn warnings(app: &App, actor: &Actor) -> AppResult<Vec<FormRow>> {
-    let scope = if actor.can(Permission::ManageReport) {
+    let scope = if actor.can(Permission::ManageReport) || actor.can(Permission::ApproveReport) {
         "1 = 1".to_string()
     } else if actor.can(Permission::FileStatistics) {
         actor.write_scope.sql(&["f.unit_id"])

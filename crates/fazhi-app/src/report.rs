@@ -377,9 +377,21 @@ pub async fn step(
     } else {
         None
     };
+    // What is published is kept as published: the document is generated now and stored with the
+    // status, and every later view or export renders this snapshot, whatever records or filed
+    // values change afterwards.
+    let snapshot = match published {
+        Some(date) => {
+            let g =
+                generate_content(app, d.report.year, &d.content, &d.settings, Some(date)).await?;
+            Some(g.document.json())
+        }
+        None => None,
+    };
     let mut tx = app.db.begin().await?;
     let r = sqlx::query(
-        "UPDATE rp_reports SET status = $1, published_date = COALESCE($2, published_date), version = version + 1, updated_at = $3 \
+        "UPDATE rp_reports SET status = $1, published_date = COALESCE($2, published_date), \
+         document_json = COALESCE($7, document_json), version = version + 1, updated_at = $3 \
          WHERE id = $4 AND version = $5 AND status = $6",
     )
     .bind(to.code())
@@ -388,6 +400,7 @@ pub async fn step(
     .bind(id)
     .bind(d.version)
     .bind(from.code())
+    .bind(snapshot)
     .execute(&mut *tx)
     .await?;
     updated_once(r)?;
@@ -433,7 +446,11 @@ pub async fn correct(app: &App, actor: &Actor, id: i64, f: &Fields) -> AppResult
 
 /// Where a module's computed indicators come from, and where its drill-down lists live.
 struct ModuleSource {
+    /// The module's name in `report_records_from`.
+    key: &'static str,
     label: &'static str,
+    /// The date of its first record.
+    first: &'static str,
     table: &'static str,
     list_url: &'static str,
     defs: Vec<IndicatorDef>,
@@ -442,18 +459,24 @@ struct ModuleSource {
 fn modules(app: &App) -> Vec<ModuleSource> {
     vec![
         ModuleSource {
+            key: "reconsideration",
+            first: "SELECT MIN(received_date) FROM rc_cases",
             label: "行政复议案件记录",
             table: rc::TABLE.table,
             list_url: "/rc/cases",
             defs: rc::indicator_defs(app),
         },
         ModuleSource {
+            key: "litigation",
+            first: "SELECT MIN(copy_received_date) FROM lt_cases",
             label: "行政应诉案件记录",
             table: lt::TABLE.table,
             list_url: "/lt/cases",
             defs: lt::indicator_defs(app),
         },
         ModuleSource {
+            key: "supervision",
+            first: "SELECT MIN(received_date) FROM lt_suggestions",
             label: "司法建议、检察建议记录",
             table: lt::SUGGESTIONS.table,
             list_url: "/lt/suggestions",
@@ -462,11 +485,34 @@ fn modules(app: &App) -> Vec<ModuleSource> {
     ]
 }
 
+/// How much of a year a module's records cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coverage {
+    /// Records from the year's first month on: the computed value is the year's.
+    Full,
+    /// Records start later in the year: a filed value, where there is one, is preferred.
+    Partial(NaiveDate),
+    None,
+}
+
+fn coverage(from: Option<NaiveDate>, year: i32) -> Coverage {
+    let jan31 = NaiveDate::from_ymd_opt(year, 1, 31).expect("valid date");
+    match from {
+        Some(f) if f <= jan31 => Coverage::Full,
+        Some(f) if chrono::Datelike::year(&f) == year => Coverage::Partial(f),
+        _ => Coverage::None,
+    }
+}
+
 /// Every value the report may print for `year`, with the filed values beside the computed ones.
 pub struct ReportValues {
     pub values: Arc<Values>,
-    /// Filed values of keys that records also give this year, for the check: (key, computed, filed).
-    pub differences: Vec<(String, Num, Num, Option<String>)>,
+    /// Filed values of keys that records also give, for the check:
+    /// (key, year, computed, filed, the form).
+    pub differences: Vec<(String, i32, Num, Num, Option<String>)>,
+    /// Computed values of a year the module's records cover only from a date on (no filed value
+    /// to use instead): (module label, year, first record).
+    pub partial: Vec<(&'static str, i32, NaiveDate)>,
     /// Filed rate parts that disagree (numerator > denominator) — forms check this, but values
     /// summed from several forms are checked again.
     pub disagreeing: Vec<String>,
@@ -496,37 +542,6 @@ pub async fn values(app: &App, year: i32, settings: &ReportSettings) -> AppResul
     let units: Vec<i64> = org::all_units(app).await?.iter().map(|u| u.id).collect();
     let filed_this = filing::filed_values(app, year, &units).await?;
     let filed_last = filing::filed_values(app, year - 1, &units).await?;
-    let mut keys: BTreeMap<String, KeyValue> = BTreeMap::new();
-    let mut computed_this: BTreeMap<String, Num> = BTreeMap::new();
-    for m in modules(app) {
-        let vals = compute(app, m.table, &m.defs, "1 = 1", year).await?;
-        // A module "holds" a year when any of its counts is non-zero then; a year before the
-        // module was used falls back to the filed value.
-        let holds = |last: bool| {
-            vals.iter().any(|v| {
-                let f = if last { &v.previous } else { &v.value };
-                f.count.is_some_and(|c| c > 0)
-            })
-        };
-        let (this_ok, last_ok) = (holds(false), holds(true));
-        for v in &vals {
-            let href = |y: i32| {
-                let k = v.parts.first().copied().unwrap_or(v.key);
-                format!("{}?indicator={k}&year={y}", m.list_url)
-            };
-            let kv = keys.entry(v.key.to_string()).or_default();
-            if this_ok {
-                kv.this = Some(num(v, false));
-                kv.href = Some(href(year));
-                kv.source = Some(format!("系统计算：{}（{}）", m.label, v.definition));
-                computed_this.insert(v.key.to_string(), num(v, false));
-            }
-            if last_ok {
-                kv.last = Some(num(v, true));
-                kv.last_href = Some(href(year - 1));
-            }
-        }
-    }
     let filed_num = |map: &BTreeMap<String, filing::FiledValue>, key: &str| -> Option<Num> {
         let e = cat.get(key)?;
         match e.kind {
@@ -539,6 +554,57 @@ pub async fn values(app: &App, year: i32, settings: &ReportSettings) -> AppResul
             }
         }
     };
+    let mut keys: BTreeMap<String, KeyValue> = BTreeMap::new();
+    // (key, year) → the computed value, where records cover the year
+    let mut computed: BTreeMap<(String, i32), Num> = BTreeMap::new();
+    let mut partial = Vec::new();
+    for m in modules(app) {
+        // Records cover a year from the configured start of the module's use, or else from its
+        // first record. A year covered from its start is computed; a year covered only from a
+        // later date (go-live in May) takes the filed value where units filed one.
+        let first: Option<String> = sqlx::query_scalar(m.first).fetch_one(&app.db.pool).await?;
+        let from = app
+            .config
+            .report_records_from
+            .get(m.key)
+            .copied()
+            .or_else(|| first.and_then(|d| d.parse().ok()));
+        let vals = compute(app, m.table, &m.defs, "1 = 1", year).await?;
+        for (y, last) in [(year, false), (year - 1, true)] {
+            let cov = coverage(from, y);
+            if cov == Coverage::None {
+                continue;
+            }
+            let filed = if last { &filed_last } else { &filed_this };
+            let mut used_partial = false;
+            for v in &vals {
+                let n = num(v, last);
+                if let Coverage::Partial(_) = cov {
+                    // Part of last year is no base for a 同比: only a filed figure is. Part of
+                    // this year is printed when nothing was filed, and the check says so.
+                    if last || filed_num(filed, v.key).is_some() {
+                        continue;
+                    }
+                    used_partial = true;
+                }
+                computed.insert((v.key.to_string(), y), n);
+                let k = v.parts.first().copied().unwrap_or(v.key);
+                let href = format!("{}?indicator={k}&year={y}", m.list_url);
+                let kv = keys.entry(v.key.to_string()).or_default();
+                if last {
+                    kv.last = Some(n);
+                    kv.last_href = Some(href);
+                } else {
+                    kv.this = Some(n);
+                    kv.href = Some(href);
+                    kv.source = Some(format!("系统计算：{}（{}）", m.label, v.definition));
+                }
+            }
+            if let (Coverage::Partial(f), true) = (cov, used_partial) {
+                partial.push((m.label, y, f));
+            }
+        }
+    }
     let form_of =
         |map: &BTreeMap<String, filing::FiledValue>, key: &str| -> Option<(String, String)> {
             let e = cat.get(key)?;
@@ -549,34 +615,34 @@ pub async fn values(app: &App, year: i32, settings: &ReportSettings) -> AppResul
     let mut disagreeing = Vec::new();
     for e in &cat.entries {
         let kv = keys.entry(e.key.clone()).or_default();
-        let this = filed_num(&filed_this, &e.key);
-        if kv.this.is_none() {
-            if let Some(n) = this {
-                kv.this = Some(n);
-                if let Some((href, source)) = form_of(&filed_this, &e.key) {
-                    kv.href = Some(href);
-                    kv.source = Some(source);
+        for (y, filed) in [(year, &filed_this), (year - 1, &filed_last)] {
+            let Some(f) = filed_num(filed, &e.key) else {
+                continue;
+            };
+            match computed.get(&(e.key.clone(), y)) {
+                Some(c) => {
+                    if y == year {
+                        // The filed value is shown beside the computed one (on hover).
+                        if let Some(src) = kv.source.as_mut() {
+                            src.push_str(&format!("；单位填报值：{}", v_text(f)));
+                        }
+                    }
+                    if *c != f {
+                        let href = form_of(filed, &e.key).map(|x| x.0);
+                        differences.push((e.key.clone(), y, *c, f, href));
+                    }
                 }
-            }
-        } else if let (Some(c), Some(f)) = (computed_this.get(&e.key), this) {
-            // The filed value is shown beside the computed one (on hover in the internal view).
-            let filed_text = v_text(f);
-            if let Some(src) = kv.source.as_mut() {
-                src.push_str(&format!("；单位填报值：{filed_text}"));
-            }
-            if *c != f {
-                differences.push((
-                    e.key.clone(),
-                    *c,
-                    f,
-                    form_of(&filed_this, &e.key).map(|x| x.0),
-                ));
-            }
-        }
-        if kv.last.is_none() {
-            if let Some(n) = filed_num(&filed_last, &e.key) {
-                kv.last = Some(n);
-                kv.last_href = form_of(&filed_last, &e.key).map(|x| x.0);
+                None if y == year => {
+                    kv.this = Some(f);
+                    if let Some((href, source)) = form_of(filed, &e.key) {
+                        kv.href = Some(href);
+                        kv.source = Some(source);
+                    }
+                }
+                None => {
+                    kv.last = Some(f);
+                    kv.last_href = form_of(filed, &e.key).map(|x| x.0);
+                }
             }
         }
         if let (Some(Num::Rate(a, b)), false) = (kv.this, e.can_exceed) {
@@ -596,17 +662,13 @@ pub async fn values(app: &App, year: i32, settings: &ReportSettings) -> AppResul
             keys,
         }),
         differences,
+        partial,
         disagreeing,
     })
 }
 
-const CN_NUM: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
-
 fn cn(n: usize) -> String {
-    CN_NUM
-        .get(n)
-        .map(|s| s.to_string())
-        .unwrap_or_else(|| (n + 1).to_string())
+    fazhi_domain::report::numeral(n as u32 + 1)
 }
 
 /// Builds the document: narrative with its tokens replaced, a chart after each data block whose
@@ -785,13 +847,19 @@ pub fn check(content: &ReportContent, doc: &Document, rv: &ReportValues) -> Vec<
                 } = i
                 {
                     if (text == NO_DATA || href.is_none()) && seen.insert(key.clone()) {
+                        let has_this = rv.values.keys.get(key).is_some_and(|v| v.this.is_some());
+                        let message = if has_this {
+                            format!("“{}”（{key}）上年没有数据，无法计算同比", label(key))
+                        } else {
+                            format!(
+                                "“{}”（{key}）没有系统计算值，也没有审核通过的填报值",
+                                label(key)
+                            )
+                        };
                         out.push(Issue {
                             kind: "no_source",
                             kind_label: "数据无来源",
-                            message: format!(
-                                "“{}”（{key}）没有系统计算值，也没有审核通过的填报值",
-                                label(key)
-                            ),
+                            message,
                             href: None,
                         });
                     }
@@ -807,17 +875,28 @@ pub fn check(content: &ReportContent, doc: &Document, rv: &ReportValues) -> Vec<
             href: rv.values.keys.get(k).and_then(|v| v.href.clone()),
         });
     }
-    for (k, c, f, href) in &rv.differences {
+    for (k, y, c, f, href) in &rv.differences {
         out.push(Issue {
             kind: "filed_differs",
             kind_label: "填报值与系统计算值不一致",
             message: format!(
-                "“{}”系统计算为{}，单位填报为{}；报告采用系统计算值",
+                "“{}”{y}年系统计算为{}，单位填报为{}；报告采用系统计算值",
                 label(k),
                 v_text(*c),
                 v_text(*f)
             ),
             href: href.clone(),
+        });
+    }
+    for (module, y, from) in &rv.partial {
+        out.push(Issue {
+            kind: "partial_year",
+            kind_label: "系统数据不完整",
+            message: format!(
+                "{module}自{}起录入，{y}年的系统计算值不是全年数据；请在数据填报中补报该年全年数据，或在配置 report_records_from 中写明启用日期",
+                fazhi_domain::calendar::format_date_cn(*from)
+            ),
+            href: None,
         });
     }
     out
@@ -866,6 +945,36 @@ pub struct Generated {
 /// Generates a stored version.
 pub async fn generate(app: &App, actor: &Actor, id: i64) -> AppResult<(ReportDetail, Generated)> {
     let d = detail(app, actor, id).await?;
+    if d.report.status == ReportStatus::Published.code() {
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT document_json FROM rp_reports WHERE id = $1")
+                .bind(id)
+                .fetch_one(&app.db.pool)
+                .await?;
+        let document: Document = stored
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .ok_or_else(|| AppError::Internal(format!("published report {id} has no document")))?;
+        let values = ReportValues {
+            values: Arc::new(Values {
+                year: d.report.year,
+                scope: String::new(),
+                percent: d.settings.percent,
+                keys: BTreeMap::new(),
+            }),
+            differences: vec![],
+            partial: vec![],
+            disagreeing: vec![],
+        };
+        return Ok((
+            d,
+            Generated {
+                document,
+                issues: vec![],
+                values,
+            },
+        ));
+    }
     let published = d
         .report
         .published_date

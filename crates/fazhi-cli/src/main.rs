@@ -593,9 +593,11 @@ async fn run(cli: Cli) -> Result<()> {
             };
             let (bytes, issues) = match report::latest(&app, year).await.map_err(show)? {
                 Some(id) => {
-                    let (bytes, _, issues) = report::export(&app, &actor, id, format)
+                    let (bytes, name, issues) = report::export(&app, &actor, id, format)
                         .await
                         .map_err(show)?;
+                    let d = report::detail(&app, &actor, id).await.map_err(show)?;
+                    eprintln!("{name}：{}", d.report.status_label);
                     (bytes, issues)
                 }
                 None => {

@@ -136,13 +136,14 @@ impl RoundDraft {
                 format!("填报指标“{k}”不在指标目录中"),
             ));
         }
-        let mut unit_ids = Vec::new();
+        let mut ids = BTreeSet::new();
         for u in choices(f, "unit_ids") {
             let id = u.parse::<i64>().ok().filter(|i| *i > 0).ok_or_else(|| {
                 DomainError::field("invalid_id", "unit_ids", format!("填报单位“{u}”无效"))
             })?;
-            unit_ids.push(id);
+            ids.insert(id);
         }
+        let unit_ids: Vec<i64> = ids.into_iter().collect();
         if unit_ids.is_empty() {
             return Err(DomainError::required("unit_ids", "填报单位"));
         }
@@ -157,9 +158,18 @@ impl RoundDraft {
     }
 }
 
-/// The keys a form asks for, in catalogue order: the chosen keys, a rate replaced by its parts.
+/// The keys a form asks for, in catalogue order: the chosen keys, a rate replaced by its parts,
+/// and the keys a chosen key is checked against (so that 审结 ≤ 收到 + 上年结转 can be checked,
+/// the form asks for 上年结转 too).
 pub fn entry_keys(cat: &Catalogue, chosen: &[String]) -> Vec<String> {
-    let wanted: BTreeSet<String> = chosen.iter().flat_map(|k| cat.entry_keys(k)).collect();
+    let mut wanted: BTreeSet<String> = chosen.iter().flat_map(|k| cat.entry_keys(k)).collect();
+    let checked: Vec<String> = cat
+        .checks
+        .iter()
+        .filter(|c| wanted.contains(&c.key))
+        .flat_map(|c| c.at_most.iter().cloned())
+        .collect();
+    wanted.extend(checked);
     cat.entries
         .iter()
         .filter(|e| wanted.contains(&e.key))

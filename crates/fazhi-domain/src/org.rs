@@ -53,7 +53,7 @@ pub enum Permission {
     FileStatistics,
     /// Run statistics rounds (open, approve, return) and write the annual report (依法治区办).
     ManageReport,
-    /// Finalise the annual report (定稿): the office or a leader.
+    /// Finalise the annual report (定稿): a leader.
     ApproveReport,
     /// See the account list (the two administrators).
     ListAccounts,
@@ -114,9 +114,10 @@ impl Role {
             }
             Self::LitigationClerk => matches!(p, ReadCases | WriteLitigation | ReadIndicators),
             Self::DeptClerk => matches!(p, ReadCases | ReadIndicators | FileStatistics),
+            // The office writes the report; a leader finalises it (定稿), never the same person.
             Self::RuleOfLawOffice => matches!(
                 p,
-                ReadCases | ReadIndicators | FileStatistics | ManageReport | ApproveReport
+                ReadCases | ReadIndicators | FileStatistics | ManageReport
             ),
             Self::Leader => matches!(p, ReadCases | ReadIndicators | ApproveReport),
             // 三员分立: the system roles never read case data; the system administrator keeps

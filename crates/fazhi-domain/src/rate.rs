@@ -35,13 +35,18 @@ impl Default for PercentFormat {
 /// `num / den` as a percentage string without the % sign, e.g. "91.49". `None` when `den == 0`
 /// (a rate over nothing is "not applicable", never 0% or 100%) or an input is negative.
 pub fn percent(num: i64, den: i64, fmt: PercentFormat) -> Option<String> {
+    percent_wide(i128::from(num), i128::from(den), fmt)
+}
+
+/// [`percent`] of 128-bit parts (products of two counts, as a change of rates has).
+fn percent_wide(num: i128, den: i128, fmt: PercentFormat) -> Option<String> {
     if den <= 0 || num < 0 {
         return None;
     }
     let scale = 10i128.pow(fmt.decimals);
-    let (n, d) = (i128::from(num) * 100 * scale, i128::from(den));
+    let (n, d) = (num.checked_mul(100 * scale)?, den);
     let scaled = match fmt.rounding {
-        Rounding::HalfUp => (2 * n + d) / (2 * d),
+        Rounding::HalfUp => n.checked_mul(2)?.checked_add(d)? / (2 * d),
         Rounding::Truncate => n / d,
     };
     let int = scaled / scale;
@@ -98,9 +103,16 @@ pub fn point_change(this: (i64, i64), last: (i64, i64), fmt: PercentFormat) -> O
         return None;
     }
     // this.0/this.1 - last.0/last.1 = (this.0*last.1 - last.0*this.1) / (this.1*last.1)
-    let num = this.0 * last.1 - last.0 * this.1;
-    let den = this.1 * last.1;
-    let mag = percent(num.abs(), den, fmt)?;
+    // In 128 bits: filed counts go up to 10^12, so the products overflow 64.
+    let (a, b, c, d) = (
+        i128::from(this.0),
+        i128::from(this.1),
+        i128::from(last.0),
+        i128::from(last.1),
+    );
+    let num = a * d - c * b;
+    let den = b * d;
+    let mag = percent_wide(num.abs(), den, fmt)?;
     Some(match num.signum() {
         1 => format!("上升{mag}个百分点"),
         -1 => format!("下降{mag}个百分点"),
@@ -153,5 +165,12 @@ mod tests {
             point_change((1, 2), (1, 4), D).as_deref(),
             Some("上升25.00个百分点")
         );
+        // Filed parts up to 10^12: the cross products need more than 64 bits.
+        let big = 1_000_000_000_000;
+        assert_eq!(
+            point_change((big - 1, big), (big / 2, big), D).as_deref(),
+            Some("上升50.00个百分点")
+        );
+        assert_eq!(percent(big, big, D).as_deref(), Some("100.00"));
     }
 }

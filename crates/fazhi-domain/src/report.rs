@@ -205,6 +205,15 @@ impl ReportContent {
             )?
             .unwrap_or_default();
             let mut sections = Vec::new();
+            if f.contains_key(&format!("part.{key}.50.title"))
+                || f.contains_key(&format!("part.{key}.50.text"))
+            {
+                return Err(DomainError::field(
+                    "too_many_sections",
+                    format!("part.{key}.50.title"),
+                    format!("{label}最多可分50个小标题"),
+                ));
+            }
             for n in 0..50 {
                 let (tf, xf) = (
                     format!("part.{key}.{n}.title"),
@@ -254,8 +263,40 @@ impl ReportContent {
             index_no: optional_text(get(f, "index_no"), "index_no", "索引号", 100)?,
             doc_no: optional_text(get(f, "doc_no"), "doc_no", "文号", 100)?,
         };
+        c.check_characters()?;
         c.check_tokens()?;
         Ok(c)
+    }
+
+    /// Refuses control characters (other than tab and line breaks) anywhere in the report: a
+    /// vertical tab pasted from Word would make the DOCX unreadable.
+    fn check_characters(&self) -> DomainResult<()> {
+        let mut fields: Vec<(String, &str)> = self.texts();
+        fields.push(("title".into(), &self.title));
+        fields.push(("issuer".into(), &self.issuer));
+        for (k, v) in [("index_no", &self.index_no), ("doc_no", &self.doc_no)] {
+            if let Some(v) = v {
+                fields.push((k.into(), v));
+            }
+        }
+        for p in &self.parts {
+            for (n, s) in p.sections.iter().enumerate() {
+                fields.push((format!("part.{}.{n}.title", p.key), &s.title));
+            }
+        }
+        for (field, text) in fields {
+            if text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            {
+                return Err(DomainError::field(
+                    "invalid_text",
+                    field,
+                    "内容含有无法打印的控制字符（可能是从其他文档粘贴带入的），请删除后重新保存",
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Every text of the report with the field it came from.
@@ -364,6 +405,18 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
     out
 }
 
+/// A heading number in Chinese, 1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 35 → 三十五 (up to 99).
+pub fn numeral(n: u32) -> String {
+    const D: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0 => "零".into(),
+        1..=9 => D[n as usize].into(),
+        10..=19 => format!("十{}", D[(n % 10) as usize]),
+        20..=99 => format!("{}十{}", D[(n / 10) as usize], D[(n % 10) as usize]),
+        _ => n.to_string(),
+    }
+}
+
 /// The note a correction of a published version must carry.
 pub fn change_note(f: &Fields) -> DomainResult<String> {
     required_text(get(f, "change_note"), "change_note", "更正说明", 2000)
@@ -432,6 +485,41 @@ mod tests {
         // part one holds tokens only; the other four are empty
         assert_eq!(c.empty_parts().len(), 4);
         assert!(c.check_tokens().is_ok());
+    }
+
+    #[test]
+    fn heading_numerals() {
+        let got: Vec<String> = [1, 5, 10, 11, 19, 20, 21, 50]
+            .into_iter()
+            .map(numeral)
+            .collect();
+        assert_eq!(
+            got,
+            ["一", "五", "十", "十一", "十九", "二十", "二十一", "五十"]
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused_with_their_field() {
+        let c = ReportContent::skeleton("云城区", "云浮市云城区人民政府", 2024);
+        let mut f: Fields = Fields::new();
+        f.insert("title".into(), c.title.clone());
+        f.insert("issuer".into(), c.issuer.clone());
+        f.insert("part.other.text".into(), "无。\r\n\t其他".into());
+        assert!(ReportContent::parse(&f, 2024).is_ok());
+        f.insert("part.shortcomings.text".into(), "一是\u{0B}二是".into());
+        let e = ReportContent::parse(&f, 2024).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("invalid_text", Some("part.shortcomings.text"))
+        );
+        f.remove("part.shortcomings.text");
+        f.insert("part.measures.0.title".into(), "执法\u{01}".into());
+        f.insert("part.measures.0.text".into(), "正文".into());
+        assert_eq!(
+            ReportContent::parse(&f, 2024).unwrap_err().field.as_deref(),
+            Some("part.measures.0.title")
+        );
     }
 
     #[test]

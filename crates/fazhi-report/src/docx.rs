@@ -320,6 +320,12 @@ fn run_fonts(name: &str) -> RunFonts {
 }
 
 fn text_run(text: &str, font: &str, size: usize, bold: bool) -> Run {
+    // XML 1.0 cannot hold control characters other than tab and line breaks, and docx-rs does
+    // not escape them: a stray one (pasted from elsewhere) would make the file unreadable.
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
     let run = Run::new().fonts(run_fonts(font)).size(size).add_text(text);
     if bold {
         run.bold()

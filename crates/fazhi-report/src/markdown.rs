@@ -51,7 +51,7 @@ pub fn render(doc: &Document) -> String {
 
     // Two trailing spaces: a hard line break between the issuer and the date.
     let date = doc.date.format("%Y年%-m月%-d日");
-    let _ = writeln!(out, "{}  \n{date}", inline(&doc.issuer));
+    let _ = writeln!(out, "{}  \n{date}", paragraph(&doc.issuer));
     out
 }
 

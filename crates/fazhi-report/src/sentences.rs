@@ -200,11 +200,39 @@ impl Sentences {
         for (name, src) in overrides {
             sources.insert(name, src);
         }
-        for (name, src) in sources {
-            env.add_template_owned(name.clone(), src)
-                .map_err(|e| template_error(&name, &e))?;
+        for (name, src) in &sources {
+            env.add_template_owned(name.clone(), src.clone())
+                .map_err(|e| template_error(name, &e))?;
         }
-        Ok(Self { env })
+        let s = Self { env };
+        // A trial run with a value for every key in both years, so that every `has()` branch is
+        // taken: an unknown variable, function or key is found now, not in a user's report.
+        let trial = Arc::new(Values {
+            year: 2024,
+            scope: "全区".into(),
+            percent: PercentFormat::default(),
+            keys: Catalogue::embedded()
+                .entries
+                .iter()
+                .map(|e| {
+                    let n = match e.kind {
+                        Kind::Count => Num::Count(2),
+                        Kind::Amount => Num::Amount(20_000),
+                        Kind::Rate => Num::Rate(1, 2),
+                    };
+                    let kv = KeyValue {
+                        this: Some(n),
+                        last: Some(n),
+                        ..Default::default()
+                    };
+                    (e.key.clone(), kv)
+                })
+                .collect(),
+        });
+        for name in sources.keys() {
+            s.render(name, &trial)?;
+        }
+        Ok(s)
     }
 
     pub fn names(&self) -> Vec<String> {
@@ -479,17 +507,23 @@ mod tests {
             "{}",
             e.message
         );
-        let s =
-            Sentences::new(vec![("mine".into(), "一\n二{{ no_such_variable }}".into())]).unwrap();
-        let e = s.render("mine", &values(&[])).unwrap_err();
+        // Unknown names are found when the templates are loaded, by a trial run in which every
+        // `has()` branch is taken.
+        let e = Sentences::new(vec![(
+            "mine".into(),
+            "一\n{% if has(\"mediation.succeeded\") %}二{{ no_such_variable }}{% endif %}".into(),
+        )])
+        .unwrap_err();
         assert!(
             e.message.contains("mine.j2") && e.message.contains("第2行"),
             "{}",
             e.message
         );
-        let s = Sentences::new(vec![("mine".into(), "{{ fig(\"no.such\") }}".into())]).unwrap();
-        let e = s.render("mine", &values(&[])).unwrap_err();
+        let e = Sentences::new(vec![("mine".into(), "{{ fig(\"no.such\") }}".into())]).unwrap_err();
         assert!(e.message.contains("no.such"), "{}", e.message);
+        let e =
+            Sentences::new(vec![("mine".into(), "{{ no_such_function() }}".into())]).unwrap_err();
+        assert_eq!(e.code, "invalid_template");
     }
 
     #[test]

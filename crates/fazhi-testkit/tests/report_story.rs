@@ -14,6 +14,15 @@ fn fields(pairs: &[(&str, &str)]) -> Fields {
         .collect()
 }
 
+async fn text_of(app: &fazhi_app::App, who: &fazhi_app::Actor, id: i64) -> String {
+    report::generate(app, who, id)
+        .await
+        .unwrap()
+        .1
+        .document
+        .plain_text()
+}
+
 async fn story(backend: Backend) {
     let t = with_org(backend, d("2025-02-10")).await;
     let app = &t.app;
@@ -76,10 +85,20 @@ async fn story(backend: Backend) {
         .collect();
     assert_eq!(dates, [("部门向本级政府报送年度报告", Some("2025-02-28"))]);
 
-    // 草稿 → 审核 → 定稿 → 已发布, then the published version refuses edits.
-    for action in ["submit", "finalise", "publish"] {
-        let v = report::detail(app, &office, id).await.unwrap().version;
-        report::step(app, &office, id, action, &Fields::new(), Some(v))
+    // 草稿 → 审核 → 定稿 → 已发布: the office submits and publishes, a leader finalises (the
+    // office may not finalise its own draft), then the published version refuses edits.
+    let leader = auth::actor_by_username(app, "leader").await.unwrap();
+    let v = report::detail(app, &office, id).await.unwrap().version;
+    report::step(app, &office, id, "submit", &Fields::new(), Some(v))
+        .await
+        .unwrap();
+    assert!(matches!(
+        report::step(app, &office, id, "finalise", &Fields::new(), None).await,
+        Err(AppError::Forbidden)
+    ));
+    for (who, action) in [(&leader, "finalise"), (&office, "publish")] {
+        let v = report::detail(app, who, id).await.unwrap().version;
+        report::step(app, who, id, action, &Fields::new(), Some(v))
             .await
             .unwrap_or_else(|e| panic!("{action}: {e:?}"));
     }
@@ -122,6 +141,72 @@ async fn story(backend: Backend) {
         report::correct(app, &office, id, &fields(&[("change_note", "再次更正")])).await,
         Err(AppError::Domain(e)) if e.code == "not_correctable"
     ));
+    // A supplementary round changes the market regulator's 2024 inspections (1688 → 1765): the
+    // draft correction says so, the published version still says what was published.
+    let scj = auth::actor_by_username(app, "scj").await.unwrap();
+    let round = filing::create_round(
+        app,
+        &office,
+        &fields(&[
+            ("year", "2024"),
+            ("title", "2024年度行政检查补报"),
+            ("due_date", "2025-02-20"),
+            ("keys", "enforcement.inspections"),
+            ("unit_ids", &scj.unit_id.to_string()),
+        ]),
+    )
+    .await
+    .unwrap();
+    let form = filing::round(app, &office, round).await.unwrap().forms[0].id;
+    filing::act(
+        app,
+        &scj,
+        form,
+        "submit",
+        &fields(&[("v.enforcement.inspections", "1765")]),
+        None,
+    )
+    .await
+    .unwrap();
+    filing::act(app, &office, form, "approve", &Fields::new(), None)
+        .await
+        .unwrap();
+    // The office files for its own unit too, but never approves what it submitted itself.
+    let own = filing::create_round(
+        app,
+        &office,
+        &fields(&[
+            ("year", "2024"),
+            ("title", "2024年度会前学法"),
+            ("due_date", "2025-02-20"),
+            ("keys", "training.law_study_sessions"),
+            ("unit_ids", &office.unit_id.to_string()),
+        ]),
+    )
+    .await
+    .unwrap();
+    let own = filing::round(app, &office, own).await.unwrap().forms[0].id;
+    let sessions = fields(&[("v.training.law_study_sessions", "2")]);
+    filing::act(app, &office, own, "submit", &sessions, None)
+        .await
+        .unwrap();
+    let e = filing::act(app, &office, own, "approve", &Fields::new(), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "self_approval");
+    assert_eq!(
+        filing::form(app, &office, own).await.unwrap().form.status,
+        "submitted"
+    );
+    assert!(text_of(app, &office, v2)
+        .await
+        .contains("涉企行政检查3000家次"));
+    let v1 = text_of(app, &office, id).await;
+    assert!(
+        v1.contains("涉企行政检查2923家次") && !v1.contains("3000家次"),
+        "{v1}"
+    );
+
     // All three formats render.
     for f in [
         report::Format::Docx,
@@ -141,4 +226,123 @@ async fn rounds_and_report_on_sqlite() {
 #[tokio::test]
 async fn rounds_and_report_on_postgres() {
     story(Backend::Postgres).await;
+}
+
+/// A module's records cover a year only from its first month on: the year the platform went live
+/// in December takes the filed full-year figure, not the one December case.
+#[tokio::test]
+async fn a_year_the_records_cover_in_part_takes_the_filed_figure() {
+    let t = with_org(Backend::Sqlite, d("2025-02-10")).await;
+    let app = &t.app;
+    let office = auth::actor_by_username(app, "fzb").await.unwrap();
+    let clerk = auth::actor_by_username(app, "fuyi").await.unwrap();
+    let respondent = fazhi_app::org::find_unit_by_name(app, "区市场监督管理局")
+        .await
+        .unwrap()
+        .unwrap()
+        .to_string();
+    let register = |date: &'static str| {
+        let mut f = fields(&[
+            ("received_date", date),
+            ("channel", "window"),
+            ("act_name", "行政处罚决定"),
+            ("act_date", "2023-10-09"),
+            ("request", "撤销行政处罚决定"),
+            ("applicant_name", "张三"),
+            ("applicant_id_number", "11010519491231002X"),
+        ]);
+        f.insert("respondent_unit_id".into(), respondent.clone());
+        f
+    };
+    fazhi_app::reconsideration::register(app, &clerk, &register("2023-12-20"))
+        .await
+        .unwrap();
+    for day in 1..=10 {
+        let date: &'static str = Box::leak(format!("2024-03-{day:02}").into_boxed_str());
+        fazhi_app::reconsideration::register(app, &clerk, &register(date))
+            .await
+            .unwrap();
+    }
+    // 2023's full-year figure, filed by the 司法局 before the platform.
+    let sfj = fazhi_app::org::find_unit_by_name(app, "区司法局")
+        .await
+        .unwrap()
+        .unwrap();
+    let round = filing::create_round(
+        app,
+        &office,
+        &fields(&[
+            ("year", "2023"),
+            ("title", "2023年度行政复议数据补录"),
+            ("due_date", "2025-02-20"),
+            ("keys", "reconsideration.applications"),
+            ("unit_ids", &sfj.to_string()),
+        ]),
+    )
+    .await
+    .unwrap();
+    let form = filing::round(app, &office, round).await.unwrap().forms[0].id;
+    // The demo's 司法局 has no statistics clerk: the system actor files, the office approves.
+    let system = fazhi_app::Actor::system("测试", sfj);
+    filing::act(
+        app,
+        &system,
+        form,
+        "submit",
+        &fields(&[("v.reconsideration.applications", "341")]),
+        None,
+    )
+    .await
+    .unwrap();
+    filing::act(app, &office, form, "approve", &Fields::new(), None)
+        .await
+        .unwrap();
+    let id = report::create(app, &office, &fields(&[("year", "2024")]))
+        .await
+        .unwrap();
+    let (_, g) = report::generate(app, &office, id).await.unwrap();
+    let text = g.document.plain_text();
+    assert!(
+        text.contains("收到行政复议申请10件（比2023年同期下降97.07%）"),
+        "{text}"
+    );
+    // Last year's other figures (accepted, concluded …) are not taken from December alone.
+    assert!(
+        !text.contains("2023年同期增长") && !text.contains("新增"),
+        "{text}"
+    );
+    assert!(
+        g.issues.iter().all(|i| i.kind != "partial_year"),
+        "{:?}",
+        g.issues
+    );
+    // The report of 2023 itself has the filed applications, and its other figures come from the
+    // one December case: the check says that year's records are incomplete.
+    let d2 = report::generate_content(
+        app,
+        2023,
+        &fazhi_domain::report::ReportContent::skeleton("示例区", "示例区人民政府", 2023),
+        &Default::default(),
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(d2.document.plain_text().contains("收到行政复议申请341件"));
+    assert!(
+        d2.issues
+            .iter()
+            .any(|i| i.kind == "partial_year" && i.message.contains("2023年12月20日")),
+        "{:?}",
+        d2.issues
+    );
+    let before = report::generate_content(
+        app,
+        2022,
+        &fazhi_domain::report::ReportContent::skeleton("示例区", "示例区人民政府", 2022),
+        &Default::default(),
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(before.issues.iter().all(|i| i.kind != "partial_year"));
 }

@@ -26,6 +26,7 @@ CREATE TABLE st_forms (
     status TEXT NOT NULL,
     comment TEXT,
     submitted_by TEXT,
+    submitted_by_id BIGINT REFERENCES users(id),
     submitted_at TEXT,
     approved_by TEXT,
     approved_at TEXT,
@@ -54,6 +55,9 @@ CREATE TABLE rp_reports (
     settings_json TEXT NOT NULL,
     change_note TEXT,
     published_date TEXT,
+    -- The document as published (JSON of fazhi_report::model::Document): a published version is
+    -- rendered from it, never recomputed from records that may have changed since.
+    document_json TEXT,
     created_by BIGINT REFERENCES users(id),
     version BIGINT NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL,
