@@ -296,7 +296,20 @@ where
 {
     let action = f.remove("action").unwrap_or_default();
     let version = take_version(&mut f, &rid)?;
-    let r = match take(action, f, version).await {
+    answer_with(take(action, f, version).await, rid, detail).await
+}
+
+/// Answers a write with the record after it, or on a conflict (409) with the current record.
+pub(crate) async fn answer_with<T, FD>(
+    r: Result<(), AppError>,
+    rid: RequestId,
+    detail: impl Fn() -> FD,
+) -> ApiResult
+where
+    T: serde::Serialize,
+    FD: std::future::Future<Output = Result<T, AppError>>,
+{
+    let r = match r {
         Ok(()) => detail().await,
         Err(e) => Err(e),
     };

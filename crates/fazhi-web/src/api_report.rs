@@ -2,7 +2,7 @@
 //! `/api/v1`, with the same conventions as the case API: fields as a JSON object of scalars, the
 //! `version` for optimistic locking (409 with the current record), errors with a stable code.
 
-use crate::api::{json_ok, step_answer, take_version, Api, ApiError, ApiResult, JsonFields};
+use crate::api::{answer_with, json_ok, take_version, Api, ApiError, ApiResult, JsonFields};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -114,15 +114,8 @@ async fn form_act(
     let (app, actor) = (&s.app, &sess.actor);
     may_file(actor).map_err(|e| ApiError(e, rid.clone()))?;
     let version = take_version(&mut f, &rid)?;
-    let r = match filing::act(app, actor, id, &action, &f, version).await {
-        Ok(()) => filing::form(app, actor, id).await,
-        Err(e) => Err(e),
-    };
-    let current = match &r {
-        Err(AppError::Conflict(_)) => filing::form(app, actor, id).await.ok(),
-        _ => None,
-    };
-    step_answer(r, current, rid)
+    let r = filing::act(app, actor, id, &action, &f, version).await;
+    answer_with(r, rid, || filing::form(app, actor, id)).await
 }
 
 // ---------- 年度报告 ----------
@@ -171,15 +164,8 @@ async fn report_save(
     let actor = &sess.actor;
     may_read_reports(actor).map_err(|e| ApiError(e, rid.clone()))?;
     let version = take_version(&mut f, &rid)?;
-    let r = match report::save(&s.app, actor, id, &f, version).await {
-        Ok(()) => report_view(&s, actor, id).await,
-        Err(e) => Err(e),
-    };
-    let current = match &r {
-        Err(AppError::Conflict(_)) => report_view(&s, actor, id).await.ok(),
-        _ => None,
-    };
-    step_answer(r, current, rid)
+    let r = report::save(&s.app, actor, id, &f, version).await;
+    answer_with(r, rid, || report_view(&s, actor, id)).await
 }
 
 /// submit, return, finalise, publish (`published_date`, default today).
@@ -192,15 +178,8 @@ async fn report_step(
     let actor = &sess.actor;
     may_read_reports(actor).map_err(|e| ApiError(e, rid.clone()))?;
     let version = take_version(&mut f, &rid)?;
-    let r = match report::step(&s.app, actor, id, &action, &f, version).await {
-        Ok(()) => report_view(&s, actor, id).await,
-        Err(e) => Err(e),
-    };
-    let current = match &r {
-        Err(AppError::Conflict(_)) => report_view(&s, actor, id).await.ok(),
-        _ => None,
-    };
-    step_answer(r, current, rid)
+    let r = report::step(&s.app, actor, id, &action, &f, version).await;
+    answer_with(r, rid, || report_view(&s, actor, id)).await
 }
 
 /// Starts a correction of the published version (`change_note`): the next version, a draft.

@@ -698,7 +698,19 @@ pub(crate) async fn form_render(
     error: Option<&AppError>,
 ) -> PageResult {
     ctx["errors"] = json!(error.map(form_errors));
-    let mut res = render(state, "form.html", merge(base(state, &p.0, nav).await, ctx));
+    page_render(state, p, "form.html", nav, ctx, error).await
+}
+
+/// Renders a page template in the layout; a refused input answers with its error's status.
+pub(crate) async fn page_render(
+    state: &AppState,
+    p: &Page,
+    template: &str,
+    nav: &str,
+    ctx: Value,
+    error: Option<&AppError>,
+) -> PageResult {
+    let mut res = render(state, template, merge(base(state, &p.0, nav).await, ctx));
     if let Some(e) = error {
         *res.status_mut() = status_of(e);
     }

@@ -3,9 +3,9 @@
 //! the edit form, the lifecycle, corrections and downloads). Built from the same pieces as the
 //! case pages: a refused form is shown again with the values kept and the error beside its field.
 
-use crate::api::{status_of, xlsx_response};
+use crate::api::xlsx_response;
 use crate::api_report::{download, may_file, may_read_reports};
-use crate::pages::{base, form_errors, merge, read_upload, render, Page, PageResult};
+use crate::pages::{base, form_errors, merge, page_render, read_upload, render, Page, PageResult};
 use crate::AppState;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
@@ -162,15 +162,7 @@ async fn filing_render(
             .map_err(|e| p.err(state, e))?;
         ctx["forms"] = json!(forms);
     }
-    let mut res = render(
-        state,
-        "st_home.html",
-        merge(base(state, &p.0, "filing").await, ctx),
-    );
-    if let Some(e) = error {
-        *res.status_mut() = status_of(e);
-    }
-    Ok(res)
+    page_render(state, p, "st_home.html", "filing", ctx, error).await
 }
 
 async fn round_create(State(state): State<AppState>, p: Page, Form(f): Form<Fields>) -> PageResult {
@@ -258,15 +250,7 @@ async fn form_render(
                      "can_approve": has("approve"), "can_return": has("return"), "comment": comment,
                      "errors": error.map(form_errors), "flash": flash,
                      "office": p.0.actor.can(Permission::ManageReport)});
-    let mut res = render(
-        state,
-        "st_form.html",
-        merge(base(state, &p.0, "filing").await, ctx),
-    );
-    if let Some(e) = error {
-        *res.status_mut() = status_of(e);
-    }
-    Ok(res)
+    page_render(state, p, "st_form.html", "filing", ctx, error).await
 }
 
 async fn form_page(
@@ -360,15 +344,7 @@ async fn reports_render(
         .unwrap_or_else(|| json!({"year": year}));
     let ctx = json!({"items": list, "values": values, "errors": error.map(form_errors),
                      "can_manage": p.0.actor.can(Permission::ManageReport)});
-    let mut res = render(
-        state,
-        "rp_list.html",
-        merge(base(state, &p.0, "reports").await, ctx),
-    );
-    if let Some(e) = error {
-        *res.status_mut() = status_of(e);
-    }
-    Ok(res)
+    page_render(state, p, "rp_list.html", "reports", ctx, error).await
 }
 
 async fn report_create(
@@ -407,15 +383,7 @@ async fn detail_render(
     let ctx = json!({"d": d, "issues": g.issues, "body": body, "flash": flash, "values": values,
                      "errors": error.map(form_errors),
                      "can_manage": p.0.actor.can(Permission::ManageReport)});
-    let mut res = render(
-        state,
-        "rp_detail.html",
-        merge(base(state, &p.0, "reports").await, ctx),
-    );
-    if let Some(e) = error {
-        *res.status_mut() = status_of(e);
-    }
-    Ok(res)
+    page_render(state, p, "rp_detail.html", "reports", ctx, error).await
 }
 
 async fn report_detail(
@@ -541,15 +509,7 @@ async fn edit_render(
     };
     let ctx = json!({"d": d, "values": values, "parts": edit_parts(&values), "errors": error.map(form_errors),
                      "flash": flash, "sentence_names": names, "keys": keys});
-    let mut res = render(
-        state,
-        "rp_edit.html",
-        merge(base(state, &p.0, "reports").await, ctx),
-    );
-    if let Some(e) = error {
-        *res.status_mut() = status_of(e);
-    }
-    Ok(res)
+    page_render(state, p, "rp_edit.html", "reports", ctx, error).await
 }
 
 async fn report_edit(State(state): State<AppState>, p: Page, Path(id): Path<i64>) -> PageResult {
