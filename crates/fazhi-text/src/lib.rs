@@ -1,0 +1,6 @@
+//! The report analyzer (报告分析): reads published 法治政府建设年度报告 — simplified or traditional
+//! script, full-width digits, page debris — and finds their figures, with character offsets into
+//! the original text. Text in, findings out: no files, no network, no database.
+
+pub mod normalize;
+pub mod number;

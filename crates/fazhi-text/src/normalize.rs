@@ -1,0 +1,306 @@
+//! Text normalisation: traditional → simplified script, full-width digits and letters → ASCII,
+//! invisible characters dropped — while remembering, for every character of the result, which
+//! character of the original it came from, so that every finding can quote the original text.
+//!
+//! What is folded and what is kept:
+//! - Traditional characters become simplified (OpenCC `t2s` tables, see [`converter`]).
+//! - Full-width digits `０-９`, letters `Ａ-Ｚ ａ-ｚ`, `％` and `．` become ASCII: numbers must read
+//!   the same whichever width the page used.
+//! - Every other Chinese punctuation mark (，。：；（）、“”《》) is kept as printed: it carries the
+//!   sentence and outline structure the later stages read, and `，` inside a number is ambiguous
+//!   (`1，234` is more often a list than a thousands separator), so folding it here would guess.
+//! - Zero-width characters, the byte-order mark and soft hyphens are dropped: web pages scatter them
+//!   inside numbers and words.
+//!
+//! Offsets are CHARACTER offsets (not bytes) on both sides, as the findings report them.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use ferrous_opencc::{config::BuiltinConfig, OpenCC};
+
+/// The normalised text and the way back to the original.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized {
+    /// Simplified script, ASCII digits/letters/`%`/`.`, invisible characters removed.
+    pub text: String,
+    /// `map[i]` is the original character offset of normalised character `i`; one extra entry at
+    /// the end holds the original length, so that end offsets map too.
+    map: Vec<usize>,
+}
+
+/// Which script a text is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Script {
+    Simplified,
+    Traditional,
+    Mixed,
+}
+
+impl Normalized {
+    /// Number of characters in the normalised text.
+    pub fn len_chars(&self) -> usize {
+        self.map.len() - 1
+    }
+
+    /// Maps the character range `start..end` of the normalised text to the character range of the
+    /// original it came from. Out-of-range or reversed input is clamped rather than panicking:
+    /// the callers compute offsets from untrusted text.
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let last = self.map.len() - 1;
+        let s = start.min(last);
+        let e = end.clamp(s, last);
+        // An empty range maps to the position of its start.
+        if s == e {
+            return (self.map[s], self.map[s]);
+        }
+        // The end is exclusive: take the original position of the last included character, plus
+        // one, so dropped invisible characters after the range are not pulled in.
+        (self.map[s], self.map[e - 1] + 1)
+    }
+}
+
+/// The traditional → simplified converter.
+///
+/// Crate choice: `ferrous-opencc` — pure Rust, Apache-2.0 (the workspace's licence), carries the
+/// OpenCC dictionaries and compiles them into the binary at build time, so it needs no files or
+/// network at run time; with only the `t2s-conversion` feature it builds just the t2s tables.
+/// `zhconv` (also OpenCC/MediaWiki data) is GPL-2.0-or-later, which would bind the whole platform,
+/// and `fast2s` is unmaintained since 2022.
+fn converter() -> Option<&'static OpenCC> {
+    static CONVERTER: OnceLock<Option<OpenCC>> = OnceLock::new();
+    CONVERTER
+        .get_or_init(|| OpenCC::from_config(BuiltinConfig::T2s).ok())
+        .as_ref()
+}
+
+/// Converts one segment to simplified script keeping exactly one output character per input
+/// character. Phrase conversion is tried first (it chooses better among one-to-many characters,
+/// e.g. 乾淨 → 干净 but 乾隆 stays); when it changed the length, the segment is converted
+/// character by character so the offset map stays exact.
+fn to_simplified(segment: &str, cache: &mut HashMap<char, char>, out: &mut Vec<char>) {
+    let Some(cc) = converter() else {
+        out.extend(segment.chars());
+        return;
+    };
+    let converted = cc.convert(segment);
+    if converted.chars().count() == segment.chars().count() {
+        out.extend(converted.chars());
+        return;
+    }
+    for c in segment.chars() {
+        out.push(simplify_char(cc, c, cache));
+    }
+}
+
+/// One character through the converter; a multi-character result (never expected from the
+/// character table) keeps the original.
+fn simplify_char(cc: &OpenCC, c: char, cache: &mut HashMap<char, char>) -> char {
+    if c.is_ascii() {
+        return c;
+    }
+    *cache.entry(c).or_insert_with(|| {
+        let mut buf = [0u8; 4];
+        let s = cc.convert(c.encode_utf8(&mut buf));
+        let mut it = s.chars();
+        match (it.next(), it.next()) {
+            (Some(x), None) => x,
+            _ => c,
+        }
+    })
+}
+
+/// Characters removed entirely: invisible on the page, harmful inside numbers and words.
+fn is_dropped(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+/// Full-width ASCII look-alikes that are folded (digits, letters, `％`, `．`); others are kept.
+fn fold_width(c: char) -> char {
+    match c {
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '％' | '．' => {
+            // The full-width forms block is the ASCII block shifted by 0xFEE0.
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
+        _ => c,
+    }
+}
+
+/// Normalises `original` (see the module documentation for what changes).
+pub fn normalize(original: &str) -> Normalized {
+    let mut text = String::with_capacity(original.len());
+    let mut map = Vec::with_capacity(original.len() / 2 + 1);
+    let mut cache = HashMap::new();
+    let mut converted = Vec::new();
+    let mut offset = 0usize; // original character offset of the current segment's start
+
+    // Segments are lines: the converter's phrase matching never needs to cross a line, and a
+    // length change found in one line only costs that line the character-by-character path.
+    for segment in original.split_inclusive('\n') {
+        converted.clear();
+        to_simplified(segment, &mut cache, &mut converted);
+        for (i, (orig, conv)) in segment.chars().zip(converted.iter()).enumerate() {
+            if is_dropped(orig) {
+                continue;
+            }
+            text.push(fold_width(*conv));
+            map.push(offset + i);
+        }
+        offset += segment.chars().count();
+    }
+    map.push(offset);
+    Normalized { text, map }
+}
+
+/// Tells whether `original` is written in simplified or traditional script, or a mix.
+///
+/// Counts the Han characters the converter changes (traditional forms) against the occurrences of
+/// their simplified images elsewhere in the same text (the same characters printed in simplified
+/// form). Some simplified images are also ordinary traditional characters (於 → 于, 後 → 后), so a
+/// small share of them in a traditional text is tolerated.
+pub fn script(original: &str) -> Script {
+    let Some(cc) = converter() else {
+        return Script::Simplified;
+    };
+    let mut cache = HashMap::new();
+    let mut traditional = 0usize;
+    let mut images: HashMap<char, usize> = HashMap::new();
+    let mut counts: HashMap<char, usize> = HashMap::new();
+    for c in original.chars().filter(|c| !c.is_ascii()) {
+        let s = simplify_char(cc, c, &mut cache);
+        if s != c {
+            traditional += 1;
+            images.entry(s).or_insert(0);
+        } else {
+            *counts.entry(c).or_insert(0) += 1;
+        }
+    }
+    let simplified: usize = images.keys().filter_map(|k| counts.get(k)).sum();
+    if traditional == 0 {
+        return Script::Simplified;
+    }
+    let share = traditional as f64 / (traditional + simplified) as f64;
+    if share >= 0.9 {
+        Script::Traditional
+    } else if share <= 0.1 {
+        Script::Simplified
+    } else {
+        Script::Mixed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const SEED_004: &str = include_str!("../tests/seeds/004_97256ae8d542b572.txt");
+
+    #[test]
+    fn traditional_sentence_from_seed_004() {
+        let n = normalize("佛山市高明區人民政府關于2019年度法治政府建設工作的報告");
+        assert_eq!(
+            n.text,
+            "佛山市高明区人民政府关于2019年度法治政府建设工作的报告"
+        );
+        let n = normalize("目前,我區共受理行政復議案件52件,辦結44件;");
+        assert_eq!(n.text, "目前,我区共受理行政复议案件52件,办结44件;");
+    }
+
+    #[test]
+    fn full_width_digits_fold() {
+        let n = normalize("共办理案件１２３件，占９９．５１％，ＡＢｃ");
+        assert_eq!(n.text, "共办理案件123件，占99.51%，ABc");
+    }
+
+    #[test]
+    fn invisible_characters_are_dropped_and_mapped() {
+        let original = "共\u{200B}1\u{FEFF}2件";
+        let n = normalize(original);
+        assert_eq!(n.text, "共12件");
+        // "12" in the normalised text is characters 1..3; in the original it spans 2..5.
+        assert_eq!(n.original_range(1, 3), (2, 5));
+        assert_eq!(n.original_range(0, 4), (0, 6));
+        assert_eq!(n.original_range(4, 4), (6, 6));
+        // Out of range is clamped, not a panic.
+        assert_eq!(n.original_range(9, 2), (6, 6));
+    }
+
+    #[test]
+    fn seed_004_round_trips_and_is_traditional() {
+        let n = normalize(SEED_004);
+        let orig: Vec<char> = SEED_004.chars().collect();
+        assert_eq!(n.len_chars(), orig.len());
+        // Every line maps back to the original line it came from.
+        let norm: Vec<char> = n.text.chars().collect();
+        let mut i = 0;
+        while i < norm.len() {
+            let j = (i + 37).min(norm.len());
+            let (a, b) = n.original_range(i, j);
+            let back: String = orig[a..b].iter().collect();
+            let expect: String = norm[i..j].iter().collect();
+            assert_eq!(normalize(&back).text, expect);
+            i = j;
+        }
+        assert!(n.text.contains("佛山市高明区人民政府关于2019年度"));
+        assert_eq!(script(SEED_004), Script::Traditional);
+    }
+
+    #[test]
+    fn simplified_seeds_are_simplified() {
+        for s in [
+            include_str!("../tests/seeds/000_99d96b77785f0d3b.txt"),
+            include_str!("../tests/seeds/001_c0351d6103819b41.txt"),
+            include_str!("../tests/seeds/002_9592a4b759554a40.txt"),
+            include_str!("../tests/seeds/003_499b972e7ec7675e.txt"),
+        ] {
+            assert_eq!(script(s), Script::Simplified);
+        }
+        let half = "法治政府建設工作的報告。法治政府建设工作的报告。";
+        assert_eq!(script(half), Script::Mixed);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// For random substrings of seed 004 (with noise spliced in), the original range of a
+        /// normalised substring normalises back to that same substring.
+        #[test]
+        fn offsets_round_trip(start in 0usize..4000, len in 0usize..200, noise in 0usize..4) {
+            let noisy: String = SEED_004
+                .chars()
+                .take(4200)
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    let extra = match (i + noise) % 29 {
+                        0 => Some('\u{200B}'),
+                        7 => Some('３'),
+                        _ => None,
+                    };
+                    std::iter::once(c).chain(extra)
+                })
+                .collect();
+            let n = normalize(&noisy);
+            let norm: Vec<char> = n.text.chars().collect();
+            let orig: Vec<char> = noisy.chars().collect();
+            let s = start.min(norm.len());
+            let e = (s + len).min(norm.len());
+            let (a, b) = n.original_range(s, e);
+            prop_assert!(a <= b && b <= orig.len());
+            let back: String = orig[a..b].iter().collect();
+            let expect: String = norm[s..e].iter().collect();
+            prop_assert_eq!(normalize(&back).text, expect);
+        }
+
+        #[test]
+        fn never_panics(s in any::<String>(), a in 0usize..100, b in 0usize..100) {
+            let n = normalize(&s);
+            let _ = n.original_range(a, b);
+            let _ = script(&s);
+        }
+    }
+}
