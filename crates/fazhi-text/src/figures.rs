@@ -1,0 +1,469 @@
+//! Figures: every quantitative statement of a report (收到行政复议申请94件, 审结率91.49%,
+//! 同比缩减24.23%), with the indicator key when the vocabulary knows the label, the year it refers
+//! to, whether it is a year-over-year change, and the clause it was read from.
+//!
+//! How: the text is normalised ([`crate::normalize`]); at every place where a number starts, the
+//! number reader ([`crate::number::parse_quantity`]) is tried; a number without a measure word
+//! (dates, 文号, codes, phone numbers) is not a figure. The label is the text before the number back
+//! to the previous clause boundary or figure; when that names nothing, the words after the unit
+//! (`58个检查事项`). Nothing is invented: the quote is always the original text at the offsets.
+
+use crate::normalize::{normalize, Normalized};
+use crate::number::{parse_quantity, parse_year, Decimal, Qualifier};
+use crate::vocabulary::{key_for, topic};
+
+/// Increase or decrease, for a year-over-year change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Increase,
+    Decrease,
+}
+
+/// One quantitative statement.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Figure {
+    /// The indicator key (`indicators.md`) when the label matches the vocabulary.
+    pub key: Option<String>,
+    /// The label as printed (normalised script), trimmed of verbs such as 共 / 累计 / 达 / 为.
+    pub label: String,
+    pub value: Decimal,
+    pub unit: String,
+    pub qualifier: Qualifier,
+    /// The year the figure refers to: the report year unless the text says otherwise
+    /// (2023年同期3858家次 → 2023).
+    pub year: Option<i32>,
+    /// A year-over-year change (同比增长 x%), not a level or a rate.
+    pub change: bool,
+    pub direction: Option<Direction>,
+    /// The clause containing the number, exactly as in the original text at `start..end`.
+    pub quote: String,
+    /// Character offsets into the ORIGINAL text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Characters that end a clause. `、` ends a label (`A、B、C` lists) but not a quote; `（` opens an
+/// aside (`94件（比2023年同期增长14.63%）`), so the aside's figure gets its own label.
+fn is_clause_end(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。' | '；' | '：' | '！' | '？' | ',' | ';' | ':' | '!' | '?' | '\n' | '\r'
+    )
+}
+
+fn is_label_end(c: char) -> bool {
+    is_clause_end(c) || matches!(c, '、' | '（' | '）' | '“' | '”')
+}
+
+/// Sentence ends: a figure inherits the key of the previous figure only within a sentence.
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '；' | ';' | '\n' | '\r')
+}
+
+fn is_chinese_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '两'
+            | '零'
+            | '〇'
+            | '百'
+            | '千'
+    )
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+fn is_number_char(c: char) -> bool {
+    c.is_ascii_digit() || is_chinese_numeral(c) || c == '.' || c == '万' || c == '亿'
+}
+
+/// Qualifier words that may precede a number; parse_quantity reads them when started there.
+const PREFIXES: &[&str] = &[
+    "将近", "接近", "大约", "超过", "不到", "不足", "近", "约", "逾", "超",
+];
+
+/// Words trimmed from the start of a label: they say how the count was made, not what it counts.
+const LEAD_TRIM: &[&str] = &[
+    "其中", "共计", "累计", "全年", "共", "已", "并", "同时", "和", "及",
+];
+/// Words trimmed from the end of a label (between the label and its number).
+const TAIL_TRIM: &[&str] = &[
+    "分别为",
+    "分别达",
+    "均为",
+    "均达",
+    "达到",
+    "共计",
+    "累计",
+    "共",
+    "达",
+    "为",
+    "是",
+    "了",
+    "的",
+    "有",
+    "已",
+];
+
+/// Change verbs and the direction they state.
+const CHANGE_VERBS: &[(&str, Direction)] = &[
+    ("增长", Direction::Increase),
+    ("增加", Direction::Increase),
+    ("提升", Direction::Increase),
+    ("提高", Direction::Increase),
+    ("上升", Direction::Increase),
+    ("下降", Direction::Decrease),
+    ("缩减", Direction::Decrease),
+    ("减少", Direction::Decrease),
+    ("降低", Direction::Decrease),
+];
+
+fn trim_label(mut s: &str) -> &str {
+    loop {
+        let before = s;
+        s = s.trim();
+        for w in LEAD_TRIM {
+            if let Some(rest) = s.strip_prefix(w) {
+                s = rest;
+            }
+        }
+        for w in TAIL_TRIM {
+            if let Some(rest) = s.strip_suffix(w) {
+                s = rest;
+            }
+        }
+        if s == before {
+            return s;
+        }
+    }
+}
+
+/// The normalised text as characters, with a way to slice it.
+struct Text {
+    chars: Vec<char>,
+}
+
+impl Text {
+    fn slice(&self, a: usize, b: usize) -> String {
+        let b = b.min(self.chars.len());
+        let a = a.min(b);
+        self.chars[a..b].iter().collect()
+    }
+}
+
+/// A number found in the text, before keys are assigned.
+struct Hit {
+    /// Normalised character offsets of the number (qualifier and unit included).
+    num_start: usize,
+    num_end: usize,
+    value: Decimal,
+    unit: String,
+    qualifier: Qualifier,
+}
+
+/// Finds the numbers that carry a measure word, skipping those inside 《》 titles and 〔〕 文号
+/// and ordinals (第3).
+fn scan(text: &Text, s: &str) -> Vec<Hit> {
+    // Byte offset of every character, to hand parse_quantity a &str starting anywhere.
+    let byte_of: Vec<usize> = s.char_indices().map(|(b, _)| b).collect();
+    let chars = &text.chars;
+    let mut hits = Vec::new();
+    let mut title_depth = 0usize;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '《' | '〔' | '[' | '【' => title_depth += 1,
+            '》' | '〕' | ']' | '】' => title_depth = title_depth.saturating_sub(1),
+            // Unbalanced brackets (page debris such as 【字号:) must not hide the rest: a title
+            // never spans a sentence.
+            '。' | '\n' | '\r' => title_depth = 0,
+            _ => {}
+        }
+        let starts_number = (c.is_ascii_digit() || is_chinese_numeral(c))
+            && !(i > 0 && is_number_char(chars[i - 1]))
+            // 一 inside a word (统一, 进一步, 查一次) is not a count: 综合查一次事项200项.
+            && !(c == '一'
+                && i > 0
+                && is_han(chars[i - 1])
+                && !chars.get(i + 1).copied().is_some_and(is_chinese_numeral));
+        if !starts_number || title_depth > 0 || (i > 0 && chars[i - 1] == '第') {
+            i += 1;
+            continue;
+        }
+        // Start at a qualifier word when one stands right before the number.
+        let start = PREFIXES
+            .iter()
+            .map(|p| p.chars().count())
+            .find(|&n| {
+                i >= n && {
+                    let w: String = chars[i - n..i].iter().collect();
+                    PREFIXES.contains(&w.as_str())
+                }
+            })
+            .map_or(i, |n| i - n);
+        let (from, parsed) = match parse_quantity(&s[byte_of[start]..]) {
+            Some((q, used)) if start + used > i => (start, Some((q, used))),
+            _ => (i, parse_quantity(&s[byte_of[i]..])),
+        };
+        match parsed {
+            Some((q, used)) if !q.unit.is_empty() => {
+                hits.push(Hit {
+                    num_start: from,
+                    num_end: from + used,
+                    value: q.value,
+                    unit: q.unit,
+                    qualifier: q.qualifier,
+                });
+                i = from + used;
+            }
+            _ => {
+                // Skip the rest of this digit run (a year, a code, a phone number).
+                i += 1;
+                while i < chars.len() && is_number_char(chars[i]) {
+                    i += 1;
+                }
+            }
+        }
+    }
+    hits
+}
+
+/// Every quantitative statement in `original`; `report_year` is the year the report is about.
+pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
+    let norm: Normalized = normalize(original);
+    let text = Text {
+        chars: norm.text.chars().collect(),
+    };
+    let orig_chars: Vec<char> = original.chars().collect();
+    let hits = scan(&text, &norm.text);
+    let chars = &text.chars;
+
+    let mut out: Vec<Figure> = Vec::new();
+    // End of the previous number and the index in `out` of its first figure.
+    let mut prev: Option<(usize, usize)> = None;
+    for hit in &hits {
+        let floor = prev.map_or(0, |(end, _)| end);
+        // Label: back to a label boundary or the previous figure.
+        let mut ls = hit.num_start;
+        while ls > floor && !is_label_end(chars[ls - 1]) {
+            ls -= 1;
+        }
+        let raw_label = text.slice(ls, hit.num_start);
+        let label = trim_label(&raw_label).to_owned();
+        // The longer label across 、 (lists of rates sharing one number, 人大建议、政协提案).
+        let mut ms = hit.num_start;
+        while ms > floor && !is_clause_end(chars[ms - 1]) && !matches!(chars[ms - 1], '（' | '）')
+        {
+            ms -= 1;
+        }
+        let mid_label = trim_label(&text.slice(ms, hit.num_start)).to_owned();
+        // Words after the unit, for number-first phrasing (58个检查事项).
+        let mut ae = hit.num_end;
+        while ae < chars.len() && ae < hit.num_end + 24 && !is_label_end(chars[ae]) {
+            if chars[ae].is_ascii_digit() {
+                break;
+            }
+            ae += 1;
+        }
+        let after = text.slice(hit.num_end, ae);
+        let mut mae = ae;
+        while mae < chars.len() && mae < hit.num_end + 24 && !is_clause_end(chars[mae]) {
+            mae += 1;
+        }
+        let mid_after = text.slice(hit.num_end, mae);
+
+        // Change: a percentage after 同比增长 / 比…下降.
+        let mut change = false;
+        let mut direction = None;
+        if hit.unit == "%" || hit.unit == "个百分点" {
+            let l = label.as_str();
+            if let Some((_, d)) = CHANGE_VERBS.iter().find(|(v, _)| l.ends_with(v)) {
+                if l.contains('比') || l.contains('较') {
+                    change = true;
+                    direction = Some(*d);
+                }
+            }
+        }
+        // Year: the report year, unless the label names a past period (2023年同期).
+        let mut year = report_year;
+        if !change && label.contains("同期") {
+            let lc: Vec<char> = label.chars().collect();
+            if let Some(y) = (0..lc.len()).find_map(|k| {
+                let rest: String = lc[k..].iter().collect();
+                parse_year(&rest).map(|(y, _)| y)
+            }) {
+                year = Some(y);
+            } else if label.contains("上年") || label.contains("去年") {
+                year = report_year.map(|y| y - 1);
+            }
+        }
+
+        let context_start = hit.num_start.saturating_sub(300);
+        let topic = topic(&text.slice(context_start, hit.num_start));
+        let mut key = if mid_label.contains("人大") && mid_label.contains("政协") && hit.unit != "%"
+        {
+            Some("suggestions.handled")
+        } else {
+            key_for(&label, &hit.unit, topic, change)
+        };
+        let mut shown_label = label.clone();
+        if key.is_none() && label.is_empty() {
+            if mid_after.contains("人大") && mid_after.contains("政协") {
+                key = Some("suggestions.handled");
+            } else {
+                key = key_for(&after, &hit.unit, topic, change);
+            }
+            shown_label = after.trim().to_owned();
+        } else if key.is_none() {
+            key = key_for(&after, &hit.unit, topic, change)
+                .or_else(|| key_for(&mid_label, &hit.unit, topic, change));
+        }
+        // A figure that only restates the previous one's period, change or a second value
+        // (…，2023年同期3858家次 / ，同比下降6.74% / 100%和99.1%) inherits its key.
+        let same_sentence = prev.is_some_and(|(end, _)| {
+            !chars[end.min(hit.num_start)..hit.num_start]
+                .iter()
+                .any(|&c| is_sentence_end(c))
+        });
+        let restates = change || year != report_year || label.is_empty() || label.contains("同期");
+        if key.is_none() && restates && same_sentence {
+            if let Some((_, idx)) = prev {
+                key = out.get(idx).and_then(|f| f.key.as_deref()).and_then(|k| {
+                    crate::vocabulary::RULES
+                        .iter()
+                        .find(|r| r.key == k)
+                        .map(|r| r.key)
+                });
+            }
+        }
+
+        // Quote: the clause containing the number.
+        let mut qs = hit.num_start;
+        while qs > 0 && hit.num_start - qs < 80 && !is_clause_end(chars[qs - 1]) {
+            qs -= 1;
+        }
+        let mut qe = hit.num_end;
+        while qe < chars.len() && qe - hit.num_end < 80 && !is_clause_end(chars[qe]) {
+            qe += 1;
+        }
+        let (start, end) = norm.original_range(qs, qe);
+        let quote: String = orig_chars[start.min(orig_chars.len())..end.min(orig_chars.len())]
+            .iter()
+            .collect();
+
+        // One number, several rates: 办复率和满意度均为100%, 办结率、函复率、满意率100%.
+        let mut labels: Vec<(Option<&'static str>, String)> = Vec::new();
+        if hit.unit == "%" && !change {
+            let parts: Vec<&str> = mid_label
+                .split(['、', '和', '及'])
+                .map(trim_label)
+                .filter(|p| !p.is_empty())
+                .collect();
+            if parts.len() >= 2 && parts.iter().all(|p| p.ends_with('率') || p.ends_with('度')) {
+                for p in parts {
+                    labels.push((key_for(p, &hit.unit, topic, false), p.to_owned()));
+                }
+            }
+        }
+        if labels.is_empty() {
+            labels.push((key, shown_label));
+        }
+        let first = out.len();
+        for (k, l) in labels {
+            out.push(Figure {
+                key: k.map(str::to_owned),
+                label: l,
+                value: hit.value,
+                unit: hit.unit.clone(),
+                qualifier: hit.qualifier,
+                year,
+                change,
+                direction,
+                quote: quote.clone(),
+                start,
+                end,
+            });
+        }
+        prev = Some((hit.num_end, first));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find<'a>(fs: &'a [Figure], value: &str) -> &'a Figure {
+        fs.iter()
+            .find(|f| f.value.to_string() == value)
+            .unwrap_or_else(|| panic!("{value} not found in {fs:#?}"))
+    }
+
+    #[test]
+    fn reads_counts_rates_and_changes() {
+        let t = "收到行政复议申请94件（比2023年同期增长14.63%），已审结86件，审结率91.49%。";
+        let fs = figures(t, Some(2024));
+        let a = find(&fs, "94");
+        assert_eq!(a.key.as_deref(), Some("reconsideration.applications"));
+        let c = find(&fs, "14.63");
+        assert!(c.change);
+        assert_eq!(c.direction, Some(Direction::Increase));
+        assert_eq!(c.year, Some(2024));
+        assert_eq!(c.key.as_deref(), Some("reconsideration.applications"));
+        assert_eq!(
+            find(&fs, "86").key.as_deref(),
+            Some("reconsideration.concluded")
+        );
+        assert_eq!(
+            find(&fs, "91.49").key.as_deref(),
+            Some("reconsideration.conclusion_rate")
+        );
+        for f in &fs {
+            let q: String = t.chars().skip(f.start).take(f.end - f.start).collect();
+            assert_eq!(q, f.quote);
+        }
+    }
+
+    #[test]
+    fn past_period_and_dates() {
+        let t = "2024年1月，开展行政检查企业2923家次，2023年同期3858家次，检查次数同比缩减24.23%。";
+        let fs = figures(t, Some(2024));
+        assert_eq!(fs.len(), 3, "{fs:#?}");
+        assert_eq!(find(&fs, "3858").year, Some(2023));
+        assert_eq!(
+            find(&fs, "3858").key.as_deref(),
+            Some("enforcement.inspections")
+        );
+        let c = find(&fs, "24.23");
+        assert!(c.change);
+        assert_eq!(c.direction, Some(Direction::Decrease));
+    }
+
+    #[test]
+    fn titles_and_document_numbers_are_not_figures() {
+        let t = "印发《2024年十件实事》（云府〔2024〕3号），电话12345678。";
+        assert!(figures(t, Some(2024)).is_empty());
+    }
+
+    #[test]
+    fn quotes_map_back_to_traditional_text() {
+        let t = "共受理行政復議案件５２件，辦結44件。";
+        let fs = figures(t, Some(2019));
+        let f = find(&fs, "52");
+        assert_eq!(f.key.as_deref(), Some("reconsideration.applications"));
+        assert_eq!(f.quote, "共受理行政復議案件５２件");
+    }
+}
