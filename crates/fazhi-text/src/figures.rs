@@ -241,6 +241,17 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
     hits
 }
 
+/// 人大建议、政协提案 counted together: no label fragment names it, the pair does.
+const HANDLED: &str = "suggestions.handled";
+
+/// Position of `key`'s first rule in the vocabulary table: lower is more specific.
+fn rank(key: &str) -> usize {
+    crate::vocabulary::RULES
+        .iter()
+        .position(|r| r.key == key)
+        .unwrap_or(usize::MAX)
+}
+
 /// Every quantitative statement in `original`; `report_year` is the year the report is about.
 pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
     let norm: Normalized = normalize(original);
@@ -315,18 +326,24 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
         let topic = topic(&text.slice(context_start, hit.num_start));
         let mut key = if mid_label.contains("人大") && mid_label.contains("政协") && hit.unit != "%"
         {
-            Some("suggestions.handled")
+            Some(HANDLED)
         } else {
             key_for(&label, &hit.unit, topic, change)
         };
         let mut shown_label = label.clone();
         if key.is_none() && label.is_empty() {
             if mid_after.contains("人大") && mid_after.contains("政协") {
-                key = Some("suggestions.handled");
+                key = Some(HANDLED);
             } else {
                 key = key_for(&after, &hit.unit, topic, change);
             }
             shown_label = after.trim().to_owned();
+        } else if let Some(wider) = key_for(&mid_label, &hit.unit, topic, change)
+            .filter(|w| key != Some(HANDLED) && rank(w) < key.map_or(usize::MAX, rank))
+        {
+            // The label across 、 names a more specific rule than its last part:
+            // 备案审查县市、州级部门行政规范性文件27件 is a review count, not an issue count.
+            key = Some(wider);
         } else if key.is_none() {
             key = key_for(&after, &hit.unit, topic, change)
                 .or_else(|| key_for(&mid_label, &hit.unit, topic, change));
@@ -364,11 +381,12 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
             .iter()
             .collect();
 
-        // One number, several rates: 办复率和满意度均为100%, 办结率、函复率、满意率100%.
+        // One number, several rates: 办复率和满意度均为100%, 办结率、函复率、满意及基本满意率100%
+        // (not split at 及, which joins the words of one rate).
         let mut labels: Vec<(Option<&'static str>, String)> = Vec::new();
         if hit.unit == "%" && !change {
             let parts: Vec<&str> = mid_label
-                .split(['、', '和', '及'])
+                .split(['、', '和'])
                 .map(trim_label)
                 .filter(|p| !p.is_empty())
                 .collect();

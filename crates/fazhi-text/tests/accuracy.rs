@@ -31,9 +31,10 @@ struct Expected {
     alt_keys: Vec<String>,
 }
 
-/// The floor is the recall the implementation reached when it was set, rounded down: 250/253 =
-/// 0.988 overall (the target in issue 6 is 0.95). Raise it as extraction improves; never lower it.
-const RECALL_FLOOR: f64 = 0.98;
+/// The floor is the recall the implementation reached when it was set, rounded down: 253/253 =
+/// 1.0 overall (the target in issue 6 is 0.95). The vocabulary was tuned on these same seeds, so
+/// this measures coverage of the annotated phrasing, not accuracy on unseen reports.
+const RECALL_FLOOR: f64 = 1.0;
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
