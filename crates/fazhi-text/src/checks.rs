@@ -229,32 +229,42 @@ fn rate_check(figures: &[Figure], i: usize, catalogue: &Catalogue) -> Option<Che
         key.is_some() && figures[*j].key.as_deref() == key.as_deref()
     };
     let module = entry.key.split('.').next().unwrap_or_default();
-    // The numerator: the catalogue's key, else the count immediately before the rate unless that
-    // names another count of the same module (办结19件 is no 纠错 count).
+    let of_module = |j: &usize| {
+        figures[*j]
+            .key
+            .as_deref()
+            .is_some_and(|key| key.split('.').next() == Some(module))
+    };
+    // The numerator: the catalogue's key, else the count immediately before the rate when it has
+    // no key (a keyed count is what its key says: 办结19件 is no 纠错 count).
     let num = near
         .iter()
         .copied()
         .find(|j| has_key(j, &entry.numerator))
-        .or_else(|| {
-            let &j = near.first()?;
-            let other_of_module = figures[j]
-                .key
-                .as_deref()
-                .is_some_and(|key| key.split('.').next() == Some(module));
-            (!other_of_module).then_some(j)
-        });
-    // The denominator: the catalogue's key, else the count immediately before the numerator
-    // (before the rate when the numerator is not printed).
-    let den = near
+        .or_else(|| near.first().copied().filter(|&j| figures[j].key.is_none()));
+    // The denominator: the catalogue's key, else the counts of the rate's module nearby, the one
+    // immediately before the numerator first; never below the numerator unless the catalogue
+    // says the rate can exceed 100%.
+    let fits = |j: &usize| {
+        Some(*j) != num
+            && (entry.can_exceed
+                || num.is_none_or(|n| figures[n].value.as_f64() <= figures[*j].value.as_f64()))
+    };
+    let den_by_key = near
         .iter()
         .copied()
-        .find(|j| has_key(j, &entry.denominator) && Some(*j) != num)
-        .or_else(|| {
-            let from = num.map_or(i, |n| n);
-            near.iter().copied().find(|&j| j < from)
-        })?;
-    let others = near.iter().copied().filter(|&j| Some(j) != num && j != den);
-    let dens: Vec<usize> = std::iter::once(den).chain(others).collect();
+        .find(|j| has_key(j, &entry.denominator) && fits(j));
+    let from = num.unwrap_or(i);
+    let mut others: Vec<usize> = near
+        .iter()
+        .copied()
+        .filter(|j| Some(*j) != den_by_key && of_module(j) && fits(j))
+        .collect();
+    // The one immediately before the numerator first.
+    others.sort_by_key(|&j| (j > from, std::cmp::Reverse(j)));
+    let dens: Vec<usize> = den_by_key.into_iter().chain(others).collect();
+    // 100% with its population not printed (出庭应诉78件，出庭应诉率100%): nothing to compare.
+    let full = f.value == Decimal::from_int(100) && den_by_key.is_none();
 
     let Some(num) = num else {
         return implied_numerator(f, k, figures, &dens);
@@ -289,6 +299,9 @@ fn rate_check(figures: &[Figure], i: usize, catalogue: &Catalogue) -> Option<Che
         }
     }
     let (d, verdict) = first?;
+    if full && verdict == Verdict::Unexplained {
+        return None;
+    }
     Some(check(
         f,
         CheckKind::Rate,
