@@ -2,6 +2,7 @@
 //! script, full-width digits, page debris — and finds their figures, with character offsets into
 //! the original text. Text in, findings out: no files, no network, no database.
 
+pub mod checks;
 pub mod facts;
 pub mod figures;
 pub mod normalize;
