@@ -131,6 +131,14 @@ enum Cmd {
         #[command(subcommand)]
         cmd: ReportCmd,
     },
+    /// Analyse published annual reports (.txt, .html; UTF-8 or GB18030): facts, outline,
+    /// figures and checks. (The .xlsx output is not implemented yet.)
+    Analyze {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = OutFormat::Table)]
+        format: OutFormat,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -306,9 +314,90 @@ async fn main() {
     }
 }
 
+/// Reads a report: UTF-8 (with or without BOM), else GB18030; an empty or binary file is refused;
+/// .html/.htm pages are reduced to their text.
+fn read_report(path: &std::path::Path) -> Result<String> {
+    let name = path.display();
+    let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {name}"))?;
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        bail!("文件 {name} 为空，没有可分析的文字");
+    }
+    if bytes.contains(&0) {
+        bail!("文件 {name} 不是文本文件（含二进制内容），请提供 .txt 或 .html 格式的报告");
+    }
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
+        Err(_) => {
+            let (t, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
+            if had_errors {
+                bail!("文件 {name} 既不是 UTF-8 也不是 GB18030 编码的文本，无法读取");
+            }
+            t.into_owned()
+        }
+    };
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    Ok(match ext.as_deref() {
+        Some("html" | "htm") => fazhi_text::html_text(&text),
+        _ => text,
+    })
+}
+
+fn analyze(files: &[PathBuf], format: OutFormat) -> Result<()> {
+    let mut results = Vec::new();
+    for path in files {
+        let text = read_report(path)?;
+        results.push((path, fazhi_text::analyze(&text)));
+    }
+    match format {
+        OutFormat::Json => {
+            let mut objects = Vec::new();
+            for (path, a) in &results {
+                let mut v = serde_json::to_value(a)?;
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("file".into(), path.display().to_string().into());
+                }
+                objects.push(v);
+            }
+            let out = if objects.len() == 1 {
+                objects.pop().unwrap_or_default()
+            } else {
+                serde_json::Value::Array(objects)
+            };
+            println!("{}", serde_json::to_string_pretty(&out)?);
+        }
+        OutFormat::Table => {
+            for (path, a) in &results {
+                println!(
+                    "{}\t{}\t{}",
+                    path.display(),
+                    a.title.as_deref().unwrap_or("（无标题）"),
+                    a.year.map_or("—".to_string(), |y| format!("{y}年"))
+                );
+                for f in &a.figures {
+                    println!(
+                        "  {:<40} {:>14} {:>6}  {}",
+                        f.key.as_deref().unwrap_or(&f.label),
+                        format!("{}{}", f.value, f.unit),
+                        f.year.map_or("—".to_string(), |y| y.to_string()),
+                        f.quote
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn run(cli: Cli) -> Result<()> {
+    if let Cmd::Analyze { files, format } = &cli.cmd {
+        return analyze(files, *format);
+    }
     let config = load_config(&cli)?;
     match cli.cmd {
+        Cmd::Analyze { files, format } => analyze(&files, format)?,
         Cmd::Config {
             cmd: ConfigCmd::Default,
         } => print!("{}", fazhi_app::config::EXAMPLE_TOML),

@@ -2,9 +2,12 @@
 //! script, full-width digits, page debris — and finds their figures, with character offsets into
 //! the original text. Text in, findings out: no files, no network, no database.
 
+pub mod analysis;
 pub mod checks;
 pub mod facts;
 pub mod figures;
 pub mod normalize;
 pub mod number;
 pub mod vocabulary;
+
+pub use analysis::{analyze, html_text, Analysis};

@@ -1,0 +1,163 @@
+//! `fazhi analyze`: the built binary on a seed report, an empty file and a GB18030 file.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn fazhi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fazhi"))
+        .args(args)
+        .env_remove("FAZHI_CONFIG")
+        .output()
+        .expect("run fazhi")
+}
+
+fn seed() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fazhi-text/tests/seeds/000_99d96b77785f0d3b.txt")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+/// A decimal as printed: the value may be a JSON number or a decimal string.
+fn num(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn seed_000_as_json() {
+    let path = seed();
+    let v = json(&fazhi(&[
+        "analyze",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["title"], "云城区2024年法治政府建设年度报告");
+    assert_eq!(v["year"], 2024);
+    assert!(v["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("000_99d96b77785f0d3b.txt"));
+    let figures = v["figures"].as_array().unwrap();
+    assert!(figures
+        .iter()
+        .any(|f| f["key"] == "reconsideration.applications" && num(&f["value"]) == "94"));
+    for f in figures {
+        for field in [
+            "label",
+            "unit",
+            "qualifier",
+            "year",
+            "scope",
+            "quote",
+            "start",
+            "end",
+        ] {
+            assert!(f.get(field).is_some(), "figure lacks {field}");
+        }
+    }
+    let checks = v["checks"].as_array().unwrap();
+    assert!(checks
+        .iter()
+        .any(|c| num(&c["printed"]) == "13.73" && c["verdict"] == "unexplained"));
+    assert!(v["sections"].as_array().is_some_and(|s| !s.is_empty()));
+    assert!(v["missing_parts"].is_array());
+
+    // Two files: an array of objects.
+    let v = json(&fazhi(&[
+        "analyze",
+        path.to_str().unwrap(),
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn seed_000_as_table() {
+    let path = seed();
+    let out = fazhi(&["analyze", path.to_str().unwrap()]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("云城区2024年法治政府建设年度报告"));
+    assert!(text.contains("reconsideration.applications"));
+}
+
+#[test]
+fn empty_and_binary_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("空.txt");
+    std::fs::write(&empty, b"").unwrap();
+    let out = fazhi(&["analyze", empty.to_str().unwrap(), "--format", "json"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("为空") && err.contains("空.txt"), "{err}");
+
+    let binary = dir.path().join("b.txt");
+    std::fs::write(&binary, b"PK\x03\x04\x00\x00abc").unwrap();
+    let out = fazhi(&["analyze", binary.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("不是文本文件") && err.contains("b.txt"),
+        "{err}"
+    );
+}
+
+#[test]
+fn gb18030_file_is_read() {
+    let sentence = "2024年，全区共收到行政复议申请94件。";
+    let (bytes, _, errors) = encoding_rs::GB18030.encode(sentence);
+    assert!(!errors);
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gb.txt");
+    std::fs::write(&path, &bytes).unwrap();
+    let v = json(&fazhi(&[
+        "analyze",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    let figures = v["figures"].as_array().unwrap();
+    assert!(
+        figures
+            .iter()
+            .any(|f| num(&f["value"]) == "94"
+                && f["quote"].as_str().unwrap().contains("行政复议申请")),
+        "{v}"
+    );
+}
+
+#[test]
+fn html_file_is_stripped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.html");
+    std::fs::write(
+        &path,
+        "<html><script>var x = 1;</script><body><p>2024年，全区共收到行政复议申请94件。</p></body></html>",
+    )
+    .unwrap();
+    let v = json(&fazhi(&[
+        "analyze",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    let figures = v["figures"].as_array().unwrap();
+    assert!(figures.iter().any(|f| num(&f["value"]) == "94"), "{v}");
+    assert!(figures
+        .iter()
+        .all(|f| !f["quote"].as_str().unwrap().contains("var")));
+}
