@@ -16,7 +16,7 @@ use fazhi_domain::fields::{get, parse_date, Fields};
 use fazhi_domain::org::Permission;
 use fazhi_domain::report::{
     change_note, due_dates, segments, transition, ReportAction, ReportContent, ReportSettings,
-    ReportStatus, Segment, PARTS,
+    ReportStatus, Segment,
 };
 use fazhi_domain::DomainError;
 use fazhi_report::model::{Block, Chart, Document, Inline, Meta, Series};
@@ -170,7 +170,6 @@ async fn insert(
     note: Option<&str>,
 ) -> AppResult<i64> {
     let now = app.now_text();
-    let text = |v: &dyn erased::Ser| v.json();
     let mut tx = app.db.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO rp_reports (unit_id, year, version_no, status, content_json, settings_json, change_note, created_by, version, created_at, updated_at) \
@@ -180,8 +179,8 @@ async fn insert(
     .bind(i64::from(year))
     .bind(version_no)
     .bind(ReportStatus::Draft.code())
-    .bind(text(content))
-    .bind(text(settings))
+    .bind(to_json(content))
+    .bind(to_json(settings))
     .bind(note)
     .bind(actor.user_id)
     .bind(&now)
@@ -202,18 +201,10 @@ async fn insert(
     Ok(id)
 }
 
-/// Serialising our own plain structs cannot fail; this keeps the call sites short.
-mod erased {
-    pub trait Ser {
-        fn json(&self) -> String;
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn json(&self) -> String {
-            serde_json::to_string(self).unwrap_or_default()
-        }
-    }
+/// Our own plain structs as stored JSON (serialising them cannot fail).
+fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
 }
-use erased::Ser;
 
 pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<ReportDetail> {
     may_read(actor)?;
@@ -308,8 +299,8 @@ pub async fn save(
         "UPDATE rp_reports SET content_json = $1, settings_json = $2, version = version + 1, updated_at = $3 \
          WHERE id = $4 AND version = $5 AND status IN ('draft', 'review')",
     )
-    .bind(content.json())
-    .bind(settings.json())
+    .bind(to_json(&content))
+    .bind(to_json(&settings))
     .bind(app.now_text())
     .bind(id)
     .bind(d.version)
@@ -384,7 +375,7 @@ pub async fn step(
         Some(date) => {
             let g =
                 generate_content(app, d.report.year, &d.content, &d.settings, Some(date)).await?;
-            Some(g.document.json())
+            Some(to_json(&g.document))
         }
         None => None,
     };
@@ -1109,9 +1100,4 @@ pub async fn warnings(
             )
         })
         .collect())
-}
-
-/// The five parts (key, title) for pages.
-pub fn parts() -> &'static [(&'static str, &'static str)] {
-    &PARTS
 }

@@ -454,7 +454,7 @@ fn edit_values(d: &report::ReportDetail) -> Fields {
 /// The five parts as the edit form shows them: the part's text, its sections as the fields
 /// hold them, and two empty sections to add.
 fn edit_parts(f: &Fields) -> Value {
-    report::parts()
+    fazhi_domain::report::PARTS
         .iter()
         .map(|(key, title)| {
             let mut ns: Vec<usize> = (0..48)
