@@ -38,6 +38,9 @@ fi
 { psql -h 127.0.0.1 -U postgres -d test -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'fazhi\_t\_%'" || true; } |
   while read -r db; do psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS \"$db\"" || true; done
 
+# Free disk, printed so that a run that fails for lack of space says so up front.
+df -h . | tail -n 1 | awk '{print "disk: " $4 " free of " $2}'
+
 cargo test --workspace --all-targets "$@"
 
 # Fuzz every parser of untrusted input for a bounded time (docs/security.md, "Fuzzing").
