@@ -2,6 +2,7 @@
 //! and unit scope, runs the domain rule, and writes the record with its audit entry in one
 //! transaction.
 
+pub mod analysis;
 pub mod audit;
 pub mod auth;
 pub mod cases;

@@ -9,45 +9,86 @@ use std::io::Cursor;
 /// Largest upload we read (also enforced by the web layer's body limit).
 pub const MAX_UPLOAD: usize = 10 * 1024 * 1024;
 
+/// A cell of a written sheet: text, or a number Excel can sum and chart.
+#[derive(Debug, Clone, PartialEq)]
+pub enum XCell {
+    Text(String),
+    Number(f64),
+}
+
+impl From<String> for XCell {
+    fn from(s: String) -> Self {
+        XCell::Text(s)
+    }
+}
+
+/// One sheet to write: its name, header row and rows.
+pub struct Sheet<'a> {
+    pub name: &'a str,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<XCell>>,
+}
+
 /// Writes one sheet: a bold header row, then the rows, with columns sized to their content.
 pub fn write_table(
     sheet: &str,
     headers: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> AppResult<Vec<u8>> {
+    write_sheets(&[Sheet {
+        name: sheet,
+        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        rows: rows
+            .map(|r| r.into_iter().map(XCell::from).collect())
+            .collect(),
+    }])
+}
+
+/// Writes a workbook of several sheets, each as [`write_table`] writes one.
+pub fn write_sheets(sheets: &[Sheet]) -> AppResult<Vec<u8>> {
     let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
     let err = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("xlsx: {e}"));
-    ws.set_name(sheet).map_err(err)?;
     let bold = Format::new()
         .set_bold()
         .set_background_color("#E8EFF8")
         .set_border(rust_xlsxwriter::FormatBorder::Thin);
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count() * 2 + 2).collect();
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_with_format(0, c as u16, *h, &bold).map_err(err)?;
-    }
-    for (r, row) in rows.enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            if !v.is_empty() {
-                ws.write(r as u32 + 1, c as u16, v).map_err(err)?;
+    let width = |v: &str| {
+        v.chars()
+            .map(|ch| if ch.is_ascii() { 1 } else { 2 })
+            .sum::<usize>()
+            + 2
+    };
+    for sheet in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet.name).map_err(err)?;
+        let mut widths: Vec<usize> = sheet.headers.iter().map(|h| width(h)).collect();
+        for (c, h) in sheet.headers.iter().enumerate() {
+            ws.write_with_format(0, c as u16, h, &bold).map_err(err)?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, v) in row.iter().enumerate() {
+                let shown = match v {
+                    XCell::Text(t) if t.is_empty() => continue,
+                    XCell::Text(t) => {
+                        ws.write(r, c as u16, t).map_err(err)?;
+                        width(t)
+                    }
+                    XCell::Number(n) => {
+                        ws.write(r, c as u16, *n).map_err(err)?;
+                        width(&n.to_string())
+                    }
+                };
                 if let Some(w) = widths.get_mut(c) {
-                    *w = (*w)
-                        .max(
-                            v.chars()
-                                .map(|ch| if ch.is_ascii() { 1 } else { 2 })
-                                .sum::<usize>()
-                                + 2,
-                        )
-                        .min(60);
+                    *w = (*w).max(shown).min(60);
                 }
             }
         }
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, *w as f64).map_err(err)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(err)?;
     }
-    for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, *w as f64).map_err(err)?;
-    }
-    ws.set_freeze_panes(1, 0).map_err(err)?;
     wb.save_to_buffer().map_err(err)
 }
 

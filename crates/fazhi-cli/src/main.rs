@@ -131,13 +131,19 @@ enum Cmd {
         #[command(subcommand)]
         cmd: ReportCmd,
     },
-    /// Analyse published annual reports (.txt, .html; UTF-8 or GB18030): facts, outline,
-    /// figures and checks. (The .xlsx output is not implemented yet.)
+    /// Analyse published annual reports (.txt, .html, .docx; UTF-8, UTF-16 or GB18030): facts,
+    /// outline, figures and checks; `--compare` puts the places side by side.
     Analyze {
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = OutFormat::Table)]
-        format: OutFormat,
+        #[arg(long, value_enum, default_value_t = AnalyzeFormat::Table)]
+        format: AnalyzeFormat,
+        /// Print places × indicators and write the workbook (to --out, else 报告对比.xlsx).
+        #[arg(long)]
+        compare: bool,
+        /// Output file of the workbook (required with --format xlsx).
+        #[arg(short = 'o', long = "out")]
+        out: Option<PathBuf>,
     },
     /// Configuration helpers.
     Config {
@@ -209,6 +215,13 @@ enum Module {
     Reconsideration,
     /// 行政应诉 (with 司法建议 / 检察建议 for indicators)
     Litigation,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AnalyzeFormat {
+    Table,
+    Json,
+    Xlsx,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -314,50 +327,60 @@ async fn main() {
     }
 }
 
-/// Reads a report: UTF-8 (with or without BOM), else GB18030; an empty or binary file is refused;
-/// .html/.htm pages are reduced to their text.
+/// Reads a report file (.txt, .html, .docx) as text; an empty, binary or undecodable file is
+/// refused with a message naming it.
 fn read_report(path: &std::path::Path) -> Result<String> {
-    let name = path.display();
+    let name = path.display().to_string();
     let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {name}"))?;
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        bail!("文件 {name} 为空，没有可分析的文字");
-    }
-    if bytes.contains(&0) {
-        bail!("文件 {name} 不是文本文件（含二进制内容），请提供 .txt 或 .html 格式的报告");
-    }
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
-        Err(_) => {
-            let (t, _, had_errors) = encoding_rs::GB18030.decode(&bytes);
-            if had_errors {
-                bail!("文件 {name} 既不是 UTF-8 也不是 GB18030 编码的文本，无法读取");
-            }
-            t.into_owned()
-        }
-    };
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase());
-    Ok(match ext.as_deref() {
-        Some("html" | "htm") => fazhi_text::html_text(&text),
-        _ => text,
-    })
+    fazhi_text::read_document(&name, &bytes)
+        .map(|d| d.text)
+        .map_err(|e| anyhow::anyhow!(e.message(&name)))
 }
 
-fn analyze(files: &[PathBuf], format: OutFormat) -> Result<()> {
+fn analyze(
+    files: &[PathBuf],
+    format: AnalyzeFormat,
+    compare: bool,
+    out: Option<&std::path::Path>,
+) -> Result<()> {
     let mut results = Vec::new();
     for path in files {
         let text = read_report(path)?;
-        results.push((path, fazhi_text::analyze(&text)));
+        results.push((path.display().to_string(), fazhi_text::analyze(&text)));
+    }
+    let workbook_to = match (format, compare, out) {
+        (AnalyzeFormat::Xlsx, _, None) => bail!("--format xlsx 需要用 -o 指定输出文件"),
+        (AnalyzeFormat::Xlsx, _, Some(p)) | (_, true, Some(p)) => Some(p.to_path_buf()),
+        (_, true, None) => Some(PathBuf::from("报告对比.xlsx")),
+        _ => None,
+    };
+    if compare {
+        let named: Vec<(&str, &fazhi_text::Analysis)> =
+            results.iter().map(|(n, a)| (n.as_str(), a)).collect();
+        let c = fazhi_text::compare::compare(&named);
+        print!("{:<40}\t{}", "指标键", "指标");
+        for p in &c.places {
+            print!("\t{}", p.heading());
+        }
+        println!();
+        for r in &c.rows {
+            print!("{:<40}\t{}", r.key, r.label);
+            for cell in &r.cells {
+                match cell {
+                    Some(cell) => print!("\t{}{}", cell.value, cell.unit),
+                    None => print!("\t—"),
+                }
+            }
+            println!();
+        }
     }
     match format {
-        OutFormat::Json => {
+        AnalyzeFormat::Json => {
             let mut objects = Vec::new();
-            for (path, a) in &results {
+            for (name, a) in &results {
                 let mut v = serde_json::to_value(a)?;
                 if let Some(o) = v.as_object_mut() {
-                    o.insert("file".into(), path.display().to_string().into());
+                    o.insert("file".into(), name.clone().into());
                 }
                 objects.push(v);
             }
@@ -368,11 +391,11 @@ fn analyze(files: &[PathBuf], format: OutFormat) -> Result<()> {
             };
             println!("{}", serde_json::to_string_pretty(&out)?);
         }
-        OutFormat::Table => {
-            for (path, a) in &results {
+        AnalyzeFormat::Table if !compare => {
+            for (name, a) in &results {
                 println!(
                     "{}\t{}\t{}",
-                    path.display(),
+                    name,
                     a.title.as_deref().unwrap_or("（无标题）"),
                     a.year.map_or("—".to_string(), |y| format!("{y}年"))
                 );
@@ -387,17 +410,34 @@ fn analyze(files: &[PathBuf], format: OutFormat) -> Result<()> {
                 }
             }
         }
+        AnalyzeFormat::Table | AnalyzeFormat::Xlsx => {}
+    }
+    if let Some(path) = workbook_to {
+        let bytes = fazhi_app::analysis::workbook(&results).map_err(show)?;
+        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+        eprintln!("已写入 {}", path.display());
     }
     Ok(())
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    if let Cmd::Analyze { files, format } = &cli.cmd {
-        return analyze(files, *format);
+    if let Cmd::Analyze {
+        files,
+        format,
+        compare,
+        out,
+    } = &cli.cmd
+    {
+        return analyze(files, *format, *compare, out.as_deref());
     }
     let config = load_config(&cli)?;
     match cli.cmd {
-        Cmd::Analyze { files, format } => analyze(&files, format)?,
+        Cmd::Analyze {
+            files,
+            format,
+            compare,
+            out,
+        } => analyze(&files, format, compare, out.as_deref())?,
         Cmd::Config {
             cmd: ConfigCmd::Default,
         } => print!("{}", fazhi_app::config::EXAMPLE_TOML),

@@ -105,7 +105,7 @@ fn empty_and_binary_files_are_refused() {
     assert!(err.contains("为空") && err.contains("空.txt"), "{err}");
 
     let binary = dir.path().join("b.txt");
-    std::fs::write(&binary, b"PK\x03\x04\x00\x00abc").unwrap();
+    std::fs::write(&binary, b"\x7fELF\x02\x01\x01\x00\x00abc").unwrap();
     let out = fazhi(&["analyze", binary.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -113,6 +113,65 @@ fn empty_and_binary_files_are_refused() {
         err.contains("不是文本文件") && err.contains("b.txt"),
         "{err}"
     );
+
+    let docx = dir.path().join("坏.docx");
+    std::fs::write(&docx, b"PK\x03\x04\x00\x00abc").unwrap();
+    let out = fazhi(&["analyze", docx.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("不是有效的 .docx") && err.contains("坏.docx"),
+        "{err}"
+    );
+}
+
+#[test]
+fn compare_prints_places_and_writes_the_workbook() {
+    use calamine::{Reader, Xlsx};
+    let seeds = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fazhi-text/tests/seeds");
+    let a = seeds.join("000_99d96b77785f0d3b.txt");
+    let b = seeds.join("002_9592a4b759554a40.txt");
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("对比.xlsx");
+    let out = fazhi(&[
+        "analyze",
+        "--compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("云城区（2024年）"), "{header}");
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("reconsideration.applications"))
+        .expect("applications row");
+    assert!(row.contains("\t94件"), "{row}");
+
+    let mut wb: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let cmp = wb.worksheet_range("对比").unwrap();
+    let head: Vec<String> = cmp
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(head.iter().any(|h| h == "云城区（2024年）"), "{head:?}");
+    let figures = wb.worksheet_range("数字").unwrap();
+    assert!(figures.rows().count() > 100);
+
+    // --format xlsx without -o is refused.
+    let out = fazhi(&["analyze", a.to_str().unwrap(), "--format", "xlsx"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-o"));
 }
 
 #[test]

@@ -18,6 +18,10 @@ pub struct Analysis {
     pub year: Option<i32>,
     pub published: Option<String>,
     pub doc_no: Option<String>,
+    /// The issuing body, 索引号 and 成文日期 (`YYYY-MM-DD`).
+    pub issuer: Option<String>,
+    pub index_no: Option<String>,
+    pub written: Option<String>,
     pub script: Script,
     pub sections: Vec<SectionOut>,
     pub missing_parts: Vec<Part>,
@@ -90,6 +94,9 @@ pub fn analyze(text: &str) -> Analysis {
         year: f.year,
         published: f.published,
         doc_no: f.doc_no,
+        issuer: f.issuer,
+        index_no: f.index_no,
+        written: f.written,
         script: f.script,
         sections: outline
             .into_iter()

@@ -4,10 +4,14 @@
 
 pub mod analysis;
 pub mod checks;
+pub mod compare;
 pub mod facts;
 pub mod figures;
+pub mod input;
+mod labels;
 pub mod normalize;
 pub mod number;
 pub mod vocabulary;
 
 pub use analysis::{analyze, html_text, Analysis};
+pub use input::{read_document, Document, InputError};
