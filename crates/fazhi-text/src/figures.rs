@@ -33,6 +33,10 @@ pub struct Figure {
     /// The year the figure refers to: the report year unless the text says otherwise
     /// (2023年同期3858家次 → 2023).
     pub year: Option<i32>,
+    /// The territorial or organisational scope the figure is stated for, as printed (全区, 区政府,
+    /// 全州各级, 各乡镇(街道) …): the nearest scope phrase before the number in its sentence, else
+    /// the scope its paragraph opens with; `None` when the text names none.
+    pub scope: Option<String>,
     /// A year-over-year change (同比增长 x%), not a level or a rate.
     pub change: bool,
     pub direction: Option<Direction>,
@@ -408,6 +412,7 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
                 unit: hit.unit.clone(),
                 qualifier: hit.qualifier,
                 year,
+                scope: None,
                 change,
                 direction,
                 quote: quote.clone(),

@@ -126,6 +126,7 @@ fn fig(key: &str, value: &str, unit: &str, start: usize) -> Figure {
         unit: unit.to_owned(),
         qualifier: Qualifier::Exact,
         year: Some(2024),
+        scope: None,
         change: false,
         direction: None,
         end: start + quote.chars().count(),
