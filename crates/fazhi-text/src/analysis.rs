@@ -33,7 +33,9 @@ pub struct SectionOut {
     pub part: Option<Part>,
 }
 
-/// A figure; `value` is a decimal string (exact), `scope` is not determined yet (always null).
+/// A figure; `value` is a decimal string (exact); `scope` is the territory or body it is stated
+/// for as printed (全区, 区政府, 各乡镇(街道) …, normalised script), null when the text names none
+/// (see [`crate::scope`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FigureOut {
     pub key: Option<String>,
@@ -109,7 +111,7 @@ pub fn analyze(text: &str) -> Analysis {
                 unit: g.unit,
                 qualifier: g.qualifier,
                 year: g.year,
-                scope: None,
+                scope: g.scope,
                 change: g.change,
                 quote: g.quote,
                 start: g.start,

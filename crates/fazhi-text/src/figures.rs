@@ -265,6 +265,7 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
     let orig_chars: Vec<char> = original.chars().collect();
     let hits = scan(&text, &norm.text);
     let chars = &text.chars;
+    let scopes = crate::scope::scope_spans(chars);
 
     let mut out: Vec<Figure> = Vec::new();
     // End of the previous number and the index in `out` of its first figure.
@@ -403,6 +404,8 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
         if labels.is_empty() {
             labels.push((key, shown_label));
         }
+        let scope =
+            crate::scope::scope_for(chars, &scopes, hit.num_start).map(|(a, b)| text.slice(a, b));
         let first = out.len();
         for (k, l) in labels {
             out.push(Figure {
@@ -412,7 +415,7 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
                 unit: hit.unit.clone(),
                 qualifier: hit.qualifier,
                 year,
-                scope: None,
+                scope: scope.clone(),
                 change,
                 direction,
                 quote: quote.clone(),

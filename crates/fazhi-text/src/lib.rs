@@ -8,6 +8,7 @@ pub mod facts;
 pub mod figures;
 pub mod normalize;
 pub mod number;
+pub mod scope;
 pub mod vocabulary;
 
 pub use analysis::{analyze, html_text, Analysis};

@@ -40,6 +40,9 @@ struct Figure {
     /// Other keys a careful reader could defensibly assign ("" = no key).
     #[serde(default)]
     alt_keys: Vec<String>,
+    /// The scope the figure is stated for, simplified script ("" = none printed).
+    #[serde(default)]
+    scope: Option<String>,
 }
 
 fn manifest_dir() -> PathBuf {
@@ -169,8 +172,16 @@ fn fixtures_are_consistent_with_their_seeds_and_the_catalogue() {
             problems.push(format!("{name}: only {} figures", fx.figures.len()));
         }
 
+        let simplified = fazhi_text::normalize::normalize(&seed).text;
         for (i, f) in fx.figures.iter().enumerate() {
             let at = format!("{name} figure {i} ({:?})", f.quote);
+            if let Some(scope) = f.scope.as_deref().filter(|s| !s.is_empty()) {
+                if !simplified.contains(scope) {
+                    problems.push(format!(
+                        "{at}: scope {scope:?} is not in the (simplified) text"
+                    ));
+                }
+            }
             let count = seed.matches(f.quote.as_str()).count();
             if count != 1 {
                 problems.push(format!("{at}: quote occurs {count} times in the seed"));
