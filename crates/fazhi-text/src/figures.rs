@@ -185,17 +185,28 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
     let chars = &text.chars;
     let mut hits = Vec::new();
     let mut title_depth = 0usize;
+    // Inside “…”: a Chinese numeral there is part of a name or slogan (“三项制度”, “一件事”,
+    // “六支队伍”), not a count.
+    let mut in_quotes = false;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         match c {
             '《' | '〔' | '[' | '【' => title_depth += 1,
             '》' | '〕' | ']' | '】' => title_depth = title_depth.saturating_sub(1),
+            '“' => in_quotes = true,
+            '”' => in_quotes = false,
             // Unbalanced brackets (page debris such as 【字号:) must not hide the rest: a title
             // never spans a sentence.
-            '。' | '\n' | '\r' => title_depth = 0,
+            '。' | '\n' | '\r' => {
+                title_depth = 0;
+                in_quotes = false;
+            }
             _ => {}
         }
+        // A name, or 一批 (“a batch of”, not a count of batches).
+        let not_a_count =
+            (in_quotes && is_chinese_numeral(c)) || (c == '一' && chars.get(i + 1) == Some(&'批'));
         let starts_number = (c.is_ascii_digit() || is_chinese_numeral(c))
             && !(i > 0 && is_number_char(chars[i - 1]))
             // 一 inside a word (统一, 进一步, 查一次) is not a count: 综合查一次事项200项.
@@ -203,7 +214,7 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
                 && i > 0
                 && is_han(chars[i - 1])
                 && !chars.get(i + 1).copied().is_some_and(is_chinese_numeral));
-        if !starts_number || title_depth > 0 || (i > 0 && chars[i - 1] == '第') {
+        if !starts_number || not_a_count || title_depth > 0 || (i > 0 && chars[i - 1] == '第') {
             i += 1;
             continue;
         }
@@ -247,6 +258,11 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
 
 /// 人大建议、政协提案 counted together: no label fragment names it, the pair does.
 const HANDLED: &str = "suggestions.handled";
+
+/// 人大建议、政协提案 (not 向人大、政协报告): both bodies and what they submit.
+fn names_suggestions(s: &str) -> bool {
+    s.contains("人大") && s.contains("政协") && (s.contains("建议") || s.contains("提案"))
+}
 
 /// Position of `key`'s first rule in the vocabulary table: lower is more specific.
 fn rank(key: &str) -> usize {
@@ -329,15 +345,14 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
 
         let context_start = hit.num_start.saturating_sub(300);
         let topic = topic(&text.slice(context_start, hit.num_start));
-        let mut key = if mid_label.contains("人大") && mid_label.contains("政协") && hit.unit != "%"
-        {
+        let mut key = if names_suggestions(&mid_label) && hit.unit != "%" {
             Some(HANDLED)
         } else {
             key_for(&label, &hit.unit, topic, change)
         };
         let mut shown_label = label.clone();
         if key.is_none() && label.is_empty() {
-            if mid_after.contains("人大") && mid_after.contains("政协") {
+            if names_suggestions(&mid_after) {
                 key = Some(HANDLED);
             } else {
                 key = key_for(&after, &hit.unit, topic, change);
@@ -482,6 +497,14 @@ mod tests {
     fn titles_and_document_numbers_are_not_figures() {
         let t = "印发《2024年十件实事》（云府〔2024〕3号），电话12345678。";
         assert!(figures(t, Some(2024)).is_empty());
+    }
+
+    #[test]
+    fn names_in_quotes_and_indefinite_articles_are_not_figures() {
+        let t = "认真落实行政执法“三项制度”，推进“一件事一次办”，一批突出问题得到整治，“24小时”自助站2个。";
+        let fs = figures(t, Some(2024));
+        let values: Vec<String> = fs.iter().map(|f| f.value.to_string()).collect();
+        assert_eq!(values, ["24", "2"], "{fs:#?}");
     }
 
     #[test]
