@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::checks::{self, CheckKind, Verdict};
-use crate::facts::{self, Level, Part};
+use crate::facts::{self, Level, Part, PartFound};
 use crate::figures;
 use crate::normalize::Script;
 use crate::number::{Decimal, Qualifier};
@@ -20,7 +20,10 @@ pub struct Analysis {
     pub doc_no: Option<String>,
     pub script: Script,
     pub sections: Vec<SectionOut>,
+    /// The required parts no heading is (a lower-level heading counts when it clearly is one).
     pub missing_parts: Vec<Part>,
+    /// Where each required part was found: the heading and its top-level section.
+    pub parts_found: Vec<PartFound>,
     pub figures: Vec<FigureOut>,
     pub checks: Vec<CheckOut>,
 }
@@ -70,6 +73,7 @@ pub fn analyze(text: &str) -> Analysis {
     let f = facts::facts(text);
     let outline = facts::outline(text);
     let missing_parts = facts::missing_parts(&outline);
+    let parts_found = facts::parts_found(&outline);
     let figs = figures::figures(text, f.year);
     let checks = checks::checks(&figs)
         .into_iter()
@@ -102,6 +106,7 @@ pub fn analyze(text: &str) -> Analysis {
             })
             .collect(),
         missing_parts,
+        parts_found,
         figures: figs
             .into_iter()
             .map(|g| FigureOut {
