@@ -284,6 +284,8 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
     let scopes = crate::scope::scope_spans(chars);
 
     let mut out: Vec<Figure> = Vec::new();
+    // The normalised offset of each figure's number, parallel to `out`.
+    let mut num_starts: Vec<usize> = Vec::new();
     // End of the previous number and the index in `out` of its first figure.
     let mut prev: Option<(usize, usize)> = None;
     for hit in &hits {
@@ -331,7 +333,9 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
         }
         // Year: the report year, unless the label names a past period (2023年同期).
         let mut year = report_year;
-        if !change && label.contains("同期") {
+        // 2023年同期3858家次, 较2022年558件, 较去年60件: a past period's level.
+        let past = label.contains("同期") || label.starts_with('较') || label.starts_with('比');
+        if !change && past {
             let lc: Vec<char> = label.chars().collect();
             if let Some(y) = (0..lc.len()).find_map(|k| {
                 let rest: String = lc[k..].iter().collect();
@@ -377,14 +381,33 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
         });
         let restates = change || year != report_year || label.is_empty() || label.contains("同期");
         if key.is_none() && restates && same_sentence {
-            if let Some((_, idx)) = prev {
-                key = out.get(idx).and_then(|f| f.key.as_deref()).and_then(|k| {
+            // The nearest keyed figure of the sentence that this one can restate: a change may
+            // restate a count or a rate (同比增长99.5% after 收到…1113件，较2022年558件增加了555件);
+            // a level restates a figure of its own kind (较去年60件 is a count, not the 纠错率
+            // printed just before it).
+            let percent = hit.unit == "%";
+            let sentence_start = {
+                let mut k = hit.num_start;
+                while k > 0 && !is_sentence_end(chars[k - 1]) {
+                    k -= 1;
+                }
+                k
+            };
+            key = out
+                .iter()
+                .zip(&num_starts)
+                .rev()
+                .take_while(|(_, &at)| at >= sentence_start)
+                .map(|(f, _)| f)
+                .filter(|f| !f.change)
+                .filter(|f| change || (f.unit == "%") == percent)
+                .find_map(|f| f.key.as_deref())
+                .and_then(|k| {
                     crate::vocabulary::RULES
                         .iter()
                         .find(|r| r.key == k)
                         .map(|r| r.key)
                 });
-            }
         }
 
         // Quote: the clause containing the number.
@@ -423,6 +446,7 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
             crate::scope::scope_for(chars, &scopes, hit.num_start).map(|(a, b)| text.slice(a, b));
         let first = out.len();
         for (k, l) in labels {
+            num_starts.push(hit.num_start);
             out.push(Figure {
                 key: k.map(str::to_owned),
                 label: l,
@@ -491,6 +515,25 @@ mod tests {
         let c = find(&fs, "24.23");
         assert!(c.change);
         assert_eq!(c.direction, Some(Direction::Decrease));
+    }
+
+    #[test]
+    fn past_levels_introduced_by_comparison_and_inherited_keys() {
+        let t = "区政府共收到行政复议申请1113件，较2022年558件增加了555件，同比增长99.5%。\
+                 直接纠错236件，纠错率约为24%，较去年60件增长了近3倍。";
+        let fs = figures(t, Some(2023));
+        let f = find(&fs, "558");
+        assert_eq!(f.year, Some(2022));
+        assert_eq!(f.key.as_deref(), Some("reconsideration.applications"));
+        let f = find(&fs, "99.5");
+        assert!(f.change);
+        assert_eq!(f.key.as_deref(), Some("reconsideration.applications"));
+        // A count restates the count before it, not the rate printed in between.
+        let f = find(&fs, "60");
+        assert_eq!(f.year, Some(2022));
+        assert_eq!(f.key.as_deref(), Some("reconsideration.corrected"));
+        // An absolute difference is no level of the previous year.
+        assert_eq!(find(&fs, "555").year, Some(2023));
     }
 
     #[test]

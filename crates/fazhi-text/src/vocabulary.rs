@@ -212,9 +212,15 @@ pub const RULES: &[Rule] = &[
     ),
     count("major_decisions.hearing_items", &["听证事项"]),
     count("enforcement.case_file_problems", &["反馈问题"]),
-    count(
-        "enforcement.case_files_reviewed",
-        &["执法案卷", "评查案卷", "抽查"],
+    count("enforcement.case_files_reviewed", &["执法案卷", "评查案卷"]),
+    // 抽查 alone: case files when counted as files, inspections when counted as visits.
+    in_units(
+        count("enforcement.case_files_reviewed", &["抽查"]),
+        &["卷", "件", "宗", "份"],
+    ),
+    in_units(
+        count("enforcement.inspections", &["抽查"]),
+        &["户次", "家次", "次"],
     ),
     count("enforcement.certified_officers", &["执法证", "持证"]),
     count("enforcement.exam_passed", &["通过考试", "通过了考试"]),
@@ -276,7 +282,7 @@ pub const RULES: &[Rule] = &[
     count("petitions.cases", &["信访总量"]),
     count(
         "training.law_study_sessions",
-        &["会前学法", "专题学法", "会议学法"],
+        &["会前学法", "专题学法", "会议学法", "常务会学法"],
     ),
     in_units(count("training.trainees", &["培训"]), &["人次", "人", "名"]),
     in_units(
