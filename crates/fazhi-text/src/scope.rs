@@ -76,14 +76,9 @@ fn body_tail(chars: &[char], i: usize) -> Option<usize> {
 const COMPARISONS: &[&str] = &["率先", "首", "第一", "排名", "前列", "唯一", "最"];
 
 fn starts_with_at(chars: &[char], i: usize, word: &str) -> bool {
-    let mut k = i;
-    for w in word.chars() {
-        if chars.get(k) != Some(&w) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    (i..)
+        .zip(word.chars())
+        .all(|(k, w)| chars.get(k) == Some(&w))
 }
 
 fn longest_at(chars: &[char], i: usize, words: &[&str]) -> Option<usize> {
@@ -191,8 +186,8 @@ pub fn scope_for(chars: &[char], spans: &[(usize, usize)], at: usize) -> Option<
     }
     let own = spans
         .iter()
-        .filter(|&&(s, e)| s >= sentence && e <= at)
-        .last()
+        .rev()
+        .find(|&&(s, e)| s >= sentence && e <= at)
         .copied();
     if own.is_some() {
         return own;

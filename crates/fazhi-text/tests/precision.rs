@@ -199,16 +199,19 @@ fn has_whole(text: &str, form: &str) -> bool {
     let chinese_digit = |c: char| "零一二两三四五六七八九十百千万亿".contains(c);
     text.match_indices(form).any(|(at, _)| {
         let before = text[..at].chars().next_back();
-        let after = text[at + form.len()..].chars().next();
         let first = form.chars().next().unwrap_or(' ');
         if first.is_ascii_digit() {
-            !before.is_some_and(digit)
-                && !(after == Some('.')
-                    && text[at + form.len() + 1..].starts_with(|c: char| c.is_ascii_digit()))
-                && !after.is_some_and(|c| c.is_ascii_digit())
+            let rest = &text[at + form.len()..];
+            // Followed by a digit, or by a point and a digit: part of a longer number.
+            let longer = rest.starts_with(|c: char| c.is_ascii_digit())
+                || (rest.starts_with('.') && rest[1..].starts_with(|c: char| c.is_ascii_digit()));
+            !before.is_some_and(digit) && !longer
         } else {
             !before.is_some_and(chinese_digit)
-                && !after.is_some_and(|c| chinese_digit(c) && c != '万' && c != '亿')
+                && !text[at + form.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| chinese_digit(c) && c != '万' && c != '亿')
         }
     })
 }
