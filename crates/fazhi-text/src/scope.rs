@@ -42,6 +42,8 @@ const AGENCIES: &[&str] = &[
 const EACH: &[&str] = &[
     "乡镇（街道）",
     "乡镇(街道)",
+    "镇（街道）",
+    "镇(街道)",
     "镇（街）",
     "镇(街)",
     "乡镇",
@@ -133,10 +135,18 @@ fn scope_at(chars: &[char], i: usize) -> Option<usize> {
         }
         _ => return None,
     };
-    // A yardstick, not a scope.
+    // A yardstick, not a scope: 全省第一; 在全市率先 / 在全市创新推出 (but 在全区范围内 is one).
     let after: String = chars[(i + len).min(chars.len())..].iter().take(3).collect();
+    let before = i.checked_sub(1).map(|p| chars[p]);
     if COMPARISONS.iter().any(|w| after.starts_with(w))
-        || (i > 0 && chars[i - 1] == '在' && COMPARISONS.iter().any(|w| after.contains(w)))
+        || (before == Some('在')
+            && c == '全'
+            && !(after.starts_with("范围") || after.starts_with('内')))
+    {
+        return None;
+    }
+    // A recipient, not the one the figure is about: 法律顾问团为各镇(街)…出具意见, 向区政府报告.
+    if matches!(before, Some('为' | '向' | '给')) || (i >= 2 && chars[i - 2..i] == ['接', '待'])
     {
         return None;
     }
@@ -263,6 +273,16 @@ mod tests {
     fn titles_yardsticks_and_lookalikes_are_not_scopes() {
         assert_eq!(scope_of("印发《全区行政执法办法》，办理12件。", "12"), None);
         assert_eq!(scope_of("在全市率先建成，办理12件。", "12"), None);
+        assert_eq!(scope_of("在全市创新推出，办件12件。", "12"), None);
+        assert_eq!(
+            scope_of("在全区范围内开展检查12次。", "12").as_deref(),
+            Some("全区")
+        );
+        assert_eq!(
+            scope_of("区政府法律顾问团为各镇(街)出具意见12份。", "12").as_deref(),
+            Some("区政府")
+        );
+        assert_eq!(scope_of("接待各单位来访12次。", "12"), None);
         assert_eq!(scope_of("全省第一，办理12件。", "12"), None);
         assert_eq!(scope_of("全区域覆盖，社区政府办理12件。", "12"), None);
         assert_eq!(scope_of("全市场主体12户。", "12"), None);

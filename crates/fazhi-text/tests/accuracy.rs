@@ -41,11 +41,12 @@ fn recall_on_the_seeds() {
 }
 
 /// Scope accuracy on the annotated sample (`scope = "…"` in the fixtures, `""` meaning the text
-/// names none): the found figure's scope must equal the annotation. When set: 41/44 = 93.2%
-/// (misses: a scope stated before a recipient list, 区政府法律顾问团为各镇(街)…; a place name
-/// glued to the body, 云城区人民政府网站; a defendant list, 以区直机关、镇(街道)为被告). The
-/// sample was annotated while the scope rules were written, so this is not a held-out number.
-const SCOPE_FLOOR: f64 = 0.93;
+/// names none): the found figure's scope must equal the annotation. When first measured: 41/44 =
+/// 93.2%; after a recipient (为各镇(街), 向…, 接待…) stopped counting as a scope: 42/44 = 95.5%.
+/// Remaining misses: a place name glued to the body (云城区人民政府网站: only 区人民政府 shapes are
+/// known, and 城区 is excluded), and a defendant list (以区直机关、镇(街道)为被告). The sample was
+/// annotated while the scope rules were written, so this is not a held-out number.
+const SCOPE_FLOOR: f64 = 0.95;
 
 #[test]
 fn scope_on_the_annotated_sample() {
