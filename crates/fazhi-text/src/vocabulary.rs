@@ -148,15 +148,16 @@ pub const RULES: &[Rule] = &[
     count("reconsideration.hearings", &["听证方式审理", "听证审理"]),
     on(count("reconsideration.rejected", &["不予受理"]), "复议"),
     count("reconsideration.corrected", &["纠错"]),
+    // Before the applications: 审结行政复议申请135件 counts concluded cases.
+    on(
+        count("reconsideration.concluded", &["审结", "办结", "结案"]),
+        "复议",
+    ),
     count(
         "reconsideration.applications",
         &["行政复议申请", "复议申请", "行政复议案件"],
     ),
     on(count("reconsideration.accepted", &["受理"]), "复议"),
-    on(
-        count("reconsideration.concluded", &["审结", "办结", "结案"]),
-        "复议",
-    ),
     on(
         count("litigation.concluded", &["审结", "办结", "结案"]),
         "诉讼",
