@@ -1,6 +1,7 @@
 //! Figures: every quantitative statement of a report (收到行政复议申请94件, 审结率91.49%,
 //! 同比缩减24.23%), with the indicator key when the vocabulary knows the label, the year it refers
-//! to, whether it is a year-over-year change, and the clause it was read from.
+//! to, the scope it is stated for (全区, 区政府 …, see [`crate::scope`]), whether it is a
+//! year-over-year change, and the clause it was read from.
 //!
 //! How: the text is normalised ([`crate::normalize`]); at every place where a number starts, the
 //! number reader ([`crate::number::parse_quantity`]) is tried; a number without a measure word
