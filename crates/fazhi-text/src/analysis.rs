@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::checks::{self, CheckKind, Verdict};
-use crate::facts::{self, Level, Part};
+use crate::facts::{self, Level, Part, PartFound};
 use crate::figures;
 use crate::normalize::Script;
 use crate::number::{Decimal, Qualifier};
@@ -24,7 +24,10 @@ pub struct Analysis {
     pub written: Option<String>,
     pub script: Script,
     pub sections: Vec<SectionOut>,
+    /// The required parts no heading is (a lower-level heading counts when it clearly is one).
     pub missing_parts: Vec<Part>,
+    /// Where each required part was found: the heading and its top-level section.
+    pub parts_found: Vec<PartFound>,
     pub figures: Vec<FigureOut>,
     pub checks: Vec<CheckOut>,
 }
@@ -37,7 +40,9 @@ pub struct SectionOut {
     pub part: Option<Part>,
 }
 
-/// A figure; `value` is a decimal string (exact), `scope` is not determined yet (always null).
+/// A figure; `value` is a decimal string (exact); `scope` is the territory or body it is stated
+/// for as printed (全区, 区政府, 各乡镇(街道) …, normalised script), null when the text names none
+/// (see [`crate::scope`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FigureOut {
     pub key: Option<String>,
@@ -72,6 +77,7 @@ pub fn analyze(text: &str) -> Analysis {
     let f = facts::facts(text);
     let outline = facts::outline(text);
     let missing_parts = facts::missing_parts(&outline);
+    let parts_found = facts::parts_found(&outline);
     let figs = figures::figures(text, f.year);
     let checks = checks::checks(&figs)
         .into_iter()
@@ -107,6 +113,7 @@ pub fn analyze(text: &str) -> Analysis {
             })
             .collect(),
         missing_parts,
+        parts_found,
         figures: figs
             .into_iter()
             .map(|g| FigureOut {
@@ -116,7 +123,7 @@ pub fn analyze(text: &str) -> Analysis {
                 unit: g.unit,
                 qualifier: g.qualifier,
                 year: g.year,
-                scope: None,
+                scope: g.scope,
                 change: g.change,
                 quote: g.quote,
                 start: g.start,

@@ -14,7 +14,13 @@
 //! when the exact value is within one unit of the last printed digit (truncation, rounding up,
 //! fewer digits kept than the default); otherwise the other counts nearby are tried as
 //! denominators (`14/86`, `14/94` …) and the first that gives the printed digits is reported; when
-//! none does, [`Verdict::Unexplained`] with every pair considered.
+//! none does, [`Verdict::Unexplained`] with every pair considered — but only when both parts the
+//! catalogue names were found by their keys, or when the catalogue's denominator is not printed and
+//! the printed rate is below what any printed caseload allows (see `below_every_bound`). Otherwise
+//! a rate whose catalogue denominator is not printed is [`Verdict::PartsNotPrinted`] (denominator
+//! `None`, the pairs tried in `candidates`); a rate
+//! whose numerator was only guessed (the unkeyed count just before it) and which that guess does
+//! not explain is checked as a rate without a printed numerator (below).
 //!
 //! When a rate's numerator is not printed (办结19件，纠错率21%) but a denominator is, the check
 //! says whether some whole count over that denominator gives the printed rate (4/19 = 21.05% →
@@ -52,8 +58,13 @@ pub enum Verdict {
     Consistent,
     /// Within one unit of the last printed digit: truncation or another rounding.
     Rounding,
-    /// No pair considered gives the printed number.
+    /// Both parts the catalogue names are printed nearby and no pair considered gives the printed
+    /// number: a discrepancy in the text.
     Unexplained,
+    /// The catalogue's numerator is printed but its denominator is not, and no count printed nearby
+    /// gives the printed rate (纠错9件、纠错率37.5% where the cases concluded on the merits, 24, are
+    /// not printed): the rate cannot be checked from the text, which is no evidence of an error.
+    PartsNotPrinted,
 }
 
 /// One check of a printed rate or change.
@@ -237,11 +248,8 @@ fn rate_check(figures: &[Figure], i: usize, catalogue: &Catalogue) -> Option<Che
     };
     // The numerator: the catalogue's key, else the count immediately before the rate when it has
     // no key (a keyed count is what its key says: 办结19件 is no 纠错 count).
-    let num = near
-        .iter()
-        .copied()
-        .find(|j| has_key(j, &entry.numerator))
-        .or_else(|| near.first().copied().filter(|&j| figures[j].key.is_none()));
+    let num_by_key = near.iter().copied().find(|j| has_key(j, &entry.numerator));
+    let num = num_by_key.or_else(|| near.first().copied().filter(|&j| figures[j].key.is_none()));
     // The denominator: the catalogue's key, else the counts of the rate's module nearby, the one
     // immediately before the numerator first; never below the numerator unless the catalogue
     // says the rate can exceed 100%.
@@ -302,6 +310,28 @@ fn rate_check(figures: &[Figure], i: usize, catalogue: &Catalogue) -> Option<Che
     if full && verdict == Verdict::Unexplained {
         return None;
     }
+    if verdict == Verdict::Unexplained && num_by_key.is_none() {
+        // The numerator was only the count printed before the rate (其中会后提案2件, 满意率99.1%):
+        // no evidence it is a part. Check as a rate whose numerator is not printed.
+        return implied_numerator(f, k, figures, &dens);
+    }
+    if verdict == Verdict::Unexplained
+        && den_by_key.is_none()
+        && !below_every_bound(f, k, n, &candidates)
+    {
+        let mut c = check(
+            f,
+            CheckKind::Rate,
+            k,
+            Some(n),
+            d,
+            Verdict::PartsNotPrinted,
+            candidates,
+        );
+        c.denominator = None;
+        c.computed = None;
+        return Some(c);
+    }
     Some(check(
         f,
         CheckKind::Rate,
@@ -311,6 +341,25 @@ fn rate_check(figures: &[Figure], i: usize, catalogue: &Catalogue) -> Option<Che
         verdict,
         candidates,
     ))
+}
+
+/// Whether the printed rate is below `n / d` (by more than one unit of its last digit) for every
+/// candidate denominator `d`. The candidates stand in for an unprinted catalogue denominator; they
+/// are the module's caseload printed around the rate (收到, 受理, 审结), of which the rate's own
+/// population (作出实体决定) is a part. So `n / smallest candidate` is the least the rate can be,
+/// and a printed rate below it is a discrepancy whatever the unprinted denominator (纠错14件, 纠错率
+/// 13.73% beside 审结86件: at least 16.28%).
+fn below_every_bound(f: &Figure, k: u32, n: Decimal, candidates: &[(Decimal, Decimal)]) -> bool {
+    let Some(p) = printed_units(f.value, k) else {
+        return false;
+    };
+    candidates.iter().all(|&(_, d)| {
+        scaled_fraction(n, d, k).is_some_and(|(num, den)| {
+            p.checked_add(1)
+                .and_then(|q| q.checked_mul(den))
+                .is_some_and(|v| v <= num)
+        })
+    }) && !candidates.is_empty()
 }
 
 /// A rate whose numerator is not printed: the first denominator over which a whole count gives

@@ -109,7 +109,8 @@ pub struct Section {
     pub title: String,
     /// For top-level sections, the first required part the title names.
     pub part: Option<Part>,
-    /// For top-level sections, every required part the title names (存在问题及下阶段工作计划 names two).
+    /// Every required part the title names (存在问题及下阶段工作计划 names two). For lower-level
+    /// headings only the parts a lower heading can clearly be are read (see [`classify_lower`]).
     pub parts: Vec<Part>,
     /// Character offsets into the original text: the heading's start to the next heading of the same
     /// or a higher level (or the end of the paragraph for 一是 items).
@@ -654,13 +655,13 @@ pub fn outline(original: &str) -> Vec<Section> {
         let parts = if *level == 1 {
             classify(title)
         } else {
-            Vec::new()
+            classify_lower(title)
         };
         out.push(Section {
             number: number.clone(),
             level: *level,
             title: title.clone(),
-            part: parts.first().copied(),
+            part: parts.first().copied().filter(|_| *level == 1),
             parts,
             start: os,
             end: oe,
@@ -755,7 +756,7 @@ pub fn classify(title: &str) -> Vec<Part> {
     if has(&["不足", "问题", "短板", "差距"]) {
         parts.push(Part::Shortcomings);
     }
-    if has(&["第一责任人", "主要负责人"]) {
+    if names_responsibility(title) {
         parts.push(Part::Responsibility);
     }
     if has(&[
@@ -783,16 +784,72 @@ pub fn classify(title: &str) -> Vec<Part> {
     parts
 }
 
-/// The required parts no top-level section covers, in §9 order.
+/// 第一责任人, or the principal leaders (主要负责人, 主要领导, 一把手) with their duty (职责, 责任).
+fn names_responsibility(title: &str) -> bool {
+    let has = |words: &[&str]| words.iter().any(|w| title.contains(w));
+    has(&["第一责任人"]) || (has(&["主要负责人", "主要领导", "一把手"]) && has(&["职责", "责任"]))
+}
+
+/// The required parts a lower-level heading (（一）, 1., 一是) clearly is. Only the parts whose
+/// words do not also name ordinary work items: the first-responsible-person part and 其他需要报告;
+/// 问题, 成效, 下一步 are too common in lower headings (持续推进法治建设问题整改) to read a part
+/// from them.
+pub fn classify_lower(title: &str) -> Vec<Part> {
+    let mut parts = Vec::new();
+    if names_responsibility(title) {
+        parts.push(Part::Responsibility);
+    }
+    if title.contains("其他需要报告") || title.contains("其它需要报告") {
+        parts.push(Part::Other);
+    }
+    parts
+}
+
+/// Where a required part is found: the heading that is it, and the top-level section it is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartFound {
+    pub part: Part,
+    /// The number of the top-level section (`一、`), the heading itself when it is top-level.
+    pub section: String,
+    /// The heading that is the part, as in the outline: number and title.
+    pub heading: String,
+    /// The heading's level (1 top-level … 4 一是).
+    pub level: u8,
+}
+
+/// Every heading that is a required part, in text order: top-level sections by their title, and
+/// lower-level headings that clearly are a part (see [`classify_lower`]) unless they stand in a
+/// section of shortcomings or plans (落实第一责任人的规定 under 下阶段工作计划 is a plan, not a
+/// report of how the duty was performed).
+pub fn parts_found(sections: &[Section]) -> Vec<PartFound> {
+    let mut out = Vec::new();
+    let mut top: Option<&Section> = None;
+    for s in sections {
+        if s.level == 1 {
+            top = Some(s);
+        } else if top.is_some_and(|t| {
+            t.parts.contains(&Part::NextYear) || t.parts.contains(&Part::Shortcomings)
+        }) {
+            continue;
+        }
+        for &part in &s.parts {
+            out.push(PartFound {
+                part,
+                section: top.map_or_else(String::new, |t| t.number.clone()),
+                heading: format!("{}{}", s.number, s.title),
+                level: s.level,
+            });
+        }
+    }
+    out
+}
+
+/// The required parts no heading is (see [`parts_found`]), in §9 order.
 pub fn missing_parts(sections: &[Section]) -> Vec<Part> {
+    let found = parts_found(sections);
     Part::ALL
         .into_iter()
-        .filter(|p| {
-            !sections
-                .iter()
-                .filter(|s| s.level == 1)
-                .any(|s| s.parts.contains(p) || s.part == Some(*p))
-        })
+        .filter(|p| !found.iter().any(|f| f.part == *p))
         .collect()
 }
 
@@ -835,6 +892,12 @@ mod tests {
             vec![Part::Measures]
         );
         assert_eq!(classify("其他需要报告的情况"), vec![Part::Other]);
+        assert_eq!(
+            classify_lower("加强党的领导,落实党政主要领导法治建设责任"),
+            vec![Part::Responsibility]
+        );
+        assert_eq!(classify_lower("持续推进法治建设问题整改"), vec![]);
+        assert_eq!(classify_lower("加强组织领导"), vec![]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Figures: every quantitative statement of a report (收到行政复议申请94件, 审结率91.49%,
 //! 同比缩减24.23%), with the indicator key when the vocabulary knows the label, the year it refers
-//! to, whether it is a year-over-year change, and the clause it was read from.
+//! to, the scope it is stated for (全区, 区政府 …, see [`crate::scope`]), whether it is a
+//! year-over-year change, and the clause it was read from.
 //!
 //! How: the text is normalised ([`crate::normalize`]); at every place where a number starts, the
 //! number reader ([`crate::number::parse_quantity`]) is tried; a number without a measure word
@@ -33,6 +34,10 @@ pub struct Figure {
     /// The year the figure refers to: the report year unless the text says otherwise
     /// (2023年同期3858家次 → 2023).
     pub year: Option<i32>,
+    /// The territorial or organisational scope the figure is stated for, as printed (全区, 区政府,
+    /// 全州各级, 各乡镇(街道) …): the nearest scope phrase before the number in its sentence, else
+    /// the scope its paragraph opens with; `None` when the text names none.
+    pub scope: Option<String>,
     /// A year-over-year change (同比增长 x%), not a level or a rate.
     pub change: bool,
     pub direction: Option<Direction>,
@@ -181,17 +186,28 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
     let chars = &text.chars;
     let mut hits = Vec::new();
     let mut title_depth = 0usize;
+    // Inside “…”: a Chinese numeral there is part of a name or slogan (“三项制度”, “一件事”,
+    // “六支队伍”), not a count.
+    let mut in_quotes = false;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         match c {
             '《' | '〔' | '[' | '【' => title_depth += 1,
             '》' | '〕' | ']' | '】' => title_depth = title_depth.saturating_sub(1),
+            '“' => in_quotes = true,
+            '”' => in_quotes = false,
             // Unbalanced brackets (page debris such as 【字号:) must not hide the rest: a title
             // never spans a sentence.
-            '。' | '\n' | '\r' => title_depth = 0,
+            '。' | '\n' | '\r' => {
+                title_depth = 0;
+                in_quotes = false;
+            }
             _ => {}
         }
+        // A name, or 一批 (“a batch of”, not a count of batches).
+        let not_a_count =
+            (in_quotes && is_chinese_numeral(c)) || (c == '一' && chars.get(i + 1) == Some(&'批'));
         let starts_number = (c.is_ascii_digit() || is_chinese_numeral(c))
             && !(i > 0 && is_number_char(chars[i - 1]))
             // 一 inside a word (统一, 进一步, 查一次) is not a count: 综合查一次事项200项.
@@ -199,7 +215,7 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
                 && i > 0
                 && is_han(chars[i - 1])
                 && !chars.get(i + 1).copied().is_some_and(is_chinese_numeral));
-        if !starts_number || title_depth > 0 || (i > 0 && chars[i - 1] == '第') {
+        if !starts_number || not_a_count || title_depth > 0 || (i > 0 && chars[i - 1] == '第') {
             i += 1;
             continue;
         }
@@ -244,6 +260,11 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
 /// 人大建议、政协提案 counted together: no label fragment names it, the pair does.
 const HANDLED: &str = "suggestions.handled";
 
+/// 人大建议、政协提案 (not 向人大、政协报告): both bodies and what they submit.
+fn names_suggestions(s: &str) -> bool {
+    s.contains("人大") && s.contains("政协") && (s.contains("建议") || s.contains("提案"))
+}
+
 /// Position of `key`'s first rule in the vocabulary table: lower is more specific.
 fn rank(key: &str) -> usize {
     crate::vocabulary::RULES
@@ -261,8 +282,11 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
     let orig_chars: Vec<char> = original.chars().collect();
     let hits = scan(&text, &norm.text);
     let chars = &text.chars;
+    let scopes = crate::scope::scope_spans(chars);
 
     let mut out: Vec<Figure> = Vec::new();
+    // The normalised offset of each figure's number, parallel to `out`.
+    let mut num_starts: Vec<usize> = Vec::new();
     // End of the previous number and the index in `out` of its first figure.
     let mut prev: Option<(usize, usize)> = None;
     for hit in &hits {
@@ -310,7 +334,9 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
         }
         // Year: the report year, unless the label names a past period (2023年同期).
         let mut year = report_year;
-        if !change && label.contains("同期") {
+        // 2023年同期3858家次, 较2022年558件, 较去年60件: a past period's level.
+        let past = label.contains("同期") || label.starts_with('较') || label.starts_with('比');
+        if !change && past {
             let lc: Vec<char> = label.chars().collect();
             if let Some(y) = (0..lc.len()).find_map(|k| {
                 let rest: String = lc[k..].iter().collect();
@@ -324,15 +350,14 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
 
         let context_start = hit.num_start.saturating_sub(300);
         let topic = topic(&text.slice(context_start, hit.num_start));
-        let mut key = if mid_label.contains("人大") && mid_label.contains("政协") && hit.unit != "%"
-        {
+        let mut key = if names_suggestions(&mid_label) && hit.unit != "%" {
             Some(HANDLED)
         } else {
             key_for(&label, &hit.unit, topic, change)
         };
         let mut shown_label = label.clone();
         if key.is_none() && label.is_empty() {
-            if mid_after.contains("人大") && mid_after.contains("政协") {
+            if names_suggestions(&mid_after) {
                 key = Some(HANDLED);
             } else {
                 key = key_for(&after, &hit.unit, topic, change);
@@ -357,14 +382,33 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
         });
         let restates = change || year != report_year || label.is_empty() || label.contains("同期");
         if key.is_none() && restates && same_sentence {
-            if let Some((_, idx)) = prev {
-                key = out.get(idx).and_then(|f| f.key.as_deref()).and_then(|k| {
+            // The nearest keyed figure of the sentence that this one can restate: a change may
+            // restate a count or a rate (同比增长99.5% after 收到…1113件，较2022年558件增加了555件);
+            // a level restates a figure of its own kind (较去年60件 is a count, not the 纠错率
+            // printed just before it).
+            let percent = hit.unit == "%";
+            let sentence_start = {
+                let mut k = hit.num_start;
+                while k > 0 && !is_sentence_end(chars[k - 1]) {
+                    k -= 1;
+                }
+                k
+            };
+            key = out
+                .iter()
+                .zip(&num_starts)
+                .rev()
+                .take_while(|(_, &at)| at >= sentence_start)
+                .map(|(f, _)| f)
+                .filter(|f| !f.change)
+                .filter(|f| change || (f.unit == "%") == percent)
+                .find_map(|f| f.key.as_deref())
+                .and_then(|k| {
                     crate::vocabulary::RULES
                         .iter()
                         .find(|r| r.key == k)
                         .map(|r| r.key)
                 });
-            }
         }
 
         // Quote: the clause containing the number.
@@ -399,8 +443,11 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
         if labels.is_empty() {
             labels.push((key, shown_label));
         }
+        let scope =
+            crate::scope::scope_for(chars, &scopes, hit.num_start).map(|(a, b)| text.slice(a, b));
         let first = out.len();
         for (k, l) in labels {
+            num_starts.push(hit.num_start);
             out.push(Figure {
                 key: k.map(str::to_owned),
                 label: l,
@@ -408,6 +455,7 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
                 unit: hit.unit.clone(),
                 qualifier: hit.qualifier,
                 year,
+                scope: scope.clone(),
                 change,
                 direction,
                 quote: quote.clone(),
@@ -471,9 +519,36 @@ mod tests {
     }
 
     #[test]
+    fn past_levels_introduced_by_comparison_and_inherited_keys() {
+        let t = "区政府共收到行政复议申请1113件，较2022年558件增加了555件，同比增长99.5%。\
+                 直接纠错236件，纠错率约为24%，较去年60件增长了近3倍。";
+        let fs = figures(t, Some(2023));
+        let f = find(&fs, "558");
+        assert_eq!(f.year, Some(2022));
+        assert_eq!(f.key.as_deref(), Some("reconsideration.applications"));
+        let f = find(&fs, "99.5");
+        assert!(f.change);
+        assert_eq!(f.key.as_deref(), Some("reconsideration.applications"));
+        // A count restates the count before it, not the rate printed in between.
+        let f = find(&fs, "60");
+        assert_eq!(f.year, Some(2022));
+        assert_eq!(f.key.as_deref(), Some("reconsideration.corrected"));
+        // An absolute difference is no level of the previous year.
+        assert_eq!(find(&fs, "555").year, Some(2023));
+    }
+
+    #[test]
     fn titles_and_document_numbers_are_not_figures() {
         let t = "印发《2024年十件实事》（云府〔2024〕3号），电话12345678。";
         assert!(figures(t, Some(2024)).is_empty());
+    }
+
+    #[test]
+    fn names_in_quotes_and_indefinite_articles_are_not_figures() {
+        let t = "认真落实行政执法“三项制度”，推进“一件事一次办”，一批突出问题得到整治，“24小时”自助站2个。";
+        let fs = figures(t, Some(2024));
+        let values: Vec<String> = fs.iter().map(|f| f.value.to_string()).collect();
+        assert_eq!(values, ["24", "2"], "{fs:#?}");
     }
 
     #[test]

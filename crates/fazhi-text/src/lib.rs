@@ -11,6 +11,7 @@ pub mod input;
 mod labels;
 pub mod normalize;
 pub mod number;
+pub mod scope;
 pub mod vocabulary;
 
 pub use analysis::{analyze, html_text, Analysis};

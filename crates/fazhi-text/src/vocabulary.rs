@@ -26,6 +26,11 @@ pub struct Rule {
     /// Units the figure must be printed in (empty: any). Keeps e.g. 培训…2次 (sessions) out of
     /// `training.trainees` (people).
     pub units: &'static [&'static str],
+    /// Words that, printed in the label, mean the rule does not apply although a pattern matches
+    /// (延续部门规范性文件有效期 is no count of documents issued).
+    pub unless: &'static [&'static str],
+    /// A topic the rule does not apply in (法律意见书 issued by a 公证处 are no legal counsel's).
+    pub not_on: Option<&'static str>,
 }
 
 const fn rate(key: &'static str, patterns: &'static [&'static str]) -> Rule {
@@ -35,6 +40,8 @@ const fn rate(key: &'static str, patterns: &'static [&'static str]) -> Rule {
         patterns,
         topic: None,
         units: &[],
+        unless: &[],
+        not_on: None,
     }
 }
 
@@ -45,11 +52,23 @@ const fn count(key: &'static str, patterns: &'static [&'static str]) -> Rule {
         patterns,
         topic: None,
         units: &[],
+        unless: &[],
+        not_on: None,
     }
 }
 
 const fn on(mut rule: Rule, topic: &'static str) -> Rule {
     rule.topic = Some(topic);
+    rule
+}
+
+const fn unless(mut rule: Rule, words: &'static [&'static str]) -> Rule {
+    rule.unless = words;
+    rule
+}
+
+const fn not_on(mut rule: Rule, topic: &'static str) -> Rule {
+    rule.not_on = Some(topic);
     rule
 }
 
@@ -81,7 +100,11 @@ pub const TOPICS: &[(&str, &str)] = &[
     ("培训", "培训"),
     ("普法", "普法"),
     ("审计", "审计"),
+    ("公证", "公证"),
 ];
+
+/// Words that say a count of normative documents is about their clean-up, not their issue.
+const CLEANUP: &[&str] = &["有效期", "延续", "废止", "修订", "清理"];
 
 /// The rules, in the order they are tried.
 pub const RULES: &[Rule] = &[
@@ -125,15 +148,16 @@ pub const RULES: &[Rule] = &[
     count("reconsideration.hearings", &["听证方式审理", "听证审理"]),
     on(count("reconsideration.rejected", &["不予受理"]), "复议"),
     count("reconsideration.corrected", &["纠错"]),
+    // Before the applications: 审结行政复议申请135件 counts concluded cases.
+    on(
+        count("reconsideration.concluded", &["审结", "办结", "结案"]),
+        "复议",
+    ),
     count(
         "reconsideration.applications",
         &["行政复议申请", "复议申请", "行政复议案件"],
     ),
     on(count("reconsideration.accepted", &["受理"]), "复议"),
-    on(
-        count("reconsideration.concluded", &["审结", "办结", "结案"]),
-        "复议",
-    ),
     on(
         count("litigation.concluded", &["审结", "办结", "结案"]),
         "诉讼",
@@ -158,7 +182,7 @@ pub const RULES: &[Rule] = &[
         &["合法性审查意见", "法律审查意见"],
     ),
     count("legality_review.comments", &["审查意见"]),
-    count("legal_counsel.opinions", &["法律意见"]),
+    not_on(count("legal_counsel.opinions", &["法律意见"]), "公证"),
     count(
         "mediation.agreement_amount",
         &["调解协议涉及金额", "协议涉及金额", "协议金额"],
@@ -169,13 +193,19 @@ pub const RULES: &[Rule] = &[
         &["审查各类", "审查规范性文件", "备案审查", "送审稿"],
     ),
     count("normative_docs.in_force", &["现行有效"]),
-    count(
-        "normative_docs.issued_by_departments",
-        &["部门规范性文件", "部门行政规范性文件"],
+    unless(
+        count(
+            "normative_docs.issued_by_departments",
+            &["部门规范性文件", "部门行政规范性文件"],
+        ),
+        CLEANUP,
     ),
-    count(
-        "normative_docs.issued_by_government",
-        &["政府规范性文件", "政府行政规范性文件"],
+    unless(
+        count(
+            "normative_docs.issued_by_government",
+            &["政府规范性文件", "政府行政规范性文件"],
+        ),
+        CLEANUP,
     ),
     count(
         "major_decisions.catalogue_items",
@@ -183,9 +213,15 @@ pub const RULES: &[Rule] = &[
     ),
     count("major_decisions.hearing_items", &["听证事项"]),
     count("enforcement.case_file_problems", &["反馈问题"]),
-    count(
-        "enforcement.case_files_reviewed",
-        &["执法案卷", "评查案卷", "抽查"],
+    count("enforcement.case_files_reviewed", &["执法案卷", "评查案卷"]),
+    // 抽查 alone: case files when counted as files, inspections when counted as visits.
+    in_units(
+        count("enforcement.case_files_reviewed", &["抽查"]),
+        &["卷", "件", "宗", "份"],
+    ),
+    in_units(
+        count("enforcement.inspections", &["抽查"]),
+        &["户次", "家次", "次"],
     ),
     count("enforcement.certified_officers", &["执法证", "持证"]),
     count("enforcement.exam_passed", &["通过考试", "通过了考试"]),
@@ -243,11 +279,11 @@ pub const RULES: &[Rule] = &[
     ),
     count("hotline.tickets", &["12345", "热线"]),
     count("legal_aid.cases", &["法律援助案件", "讨薪维权案件"]),
-    count("legal_aid.consultations", &["法律咨询"]),
+    unless(count("legal_aid.consultations", &["法律咨询"]), &["意见"]),
     count("petitions.cases", &["信访总量"]),
     count(
         "training.law_study_sessions",
-        &["会前学法", "专题学法", "会议学法"],
+        &["会前学法", "专题学法", "会议学法", "常务会学法"],
     ),
     in_units(count("training.trainees", &["培训"]), &["人次", "人", "名"]),
     in_units(
@@ -293,6 +329,8 @@ pub fn key_for(label: &str, unit: &str, topic: Option<&str>, change: bool) -> Op
         })
         .filter(|r| r.units.is_empty() || r.units.contains(&unit))
         .filter(|r| r.topic.is_none() || r.topic == topic)
+        .filter(|r| r.not_on.is_none() || r.not_on != topic)
+        .filter(|r| !r.unless.iter().any(|w| label.contains(w)))
         .find(|r| r.patterns.iter().any(|p| label.contains(p)))
         .map(|r| r.key)
 }
@@ -312,6 +350,25 @@ mod tests {
             Some("reconsideration.concluded")
         );
         assert_eq!(key_for("办结", "件", None, false), None);
+    }
+
+    #[test]
+    fn exceptions_and_excluded_topics() {
+        assert_eq!(
+            key_for("明确延续部门规范性文件有效期", "份", None, false),
+            None
+        );
+        assert_eq!(
+            key_for("制发部门规范性文件", "件", None, false),
+            Some("normative_docs.issued_by_departments")
+        );
+        assert_eq!(key_for("提供法律咨询意见", "次", None, false), None);
+        let notary = topic("区公证处共办理公证案件1654件，");
+        assert_eq!(key_for("出具法律意见书", "份", notary, false), None);
+        assert_eq!(
+            key_for("出具法律意见书", "份", None, false),
+            Some("legal_counsel.opinions")
+        );
     }
 
     #[test]

@@ -67,6 +67,46 @@ fn seed_000() {
 }
 
 #[test]
+fn seed_000_satisfaction_is_not_unexplained() {
+    // 办理区人大建议115件、区政协提案106件(其中会后提案2件)…满意率分别为100%和99.1%: the 2 is
+    // a subset, not the satisfied count. No printed numerator: 105/106 = 99.06% explains it.
+    let all = checks(&figures(&seed("000_"), Some(2024)));
+    let c = find(&all, CheckKind::Rate, "99.1", "满意率");
+    assert_eq!(c.verdict, Verdict::Consistent, "{c:#?}");
+    assert_eq!(c.numerator, None, "{c:#?}");
+    assert_eq!(c.denominator, Some(dec("106")));
+    assert!(c.candidates.contains(&(dec("105"), dec("106"))), "{c:#?}");
+    // Nothing on the seeds is unexplained but 000's 纠错率13.73%.
+    for (prefix, year) in [
+        ("000_", 2024),
+        ("001_", 2024),
+        ("002_", 2024),
+        ("003_", 2023),
+        ("004_", 2024),
+    ] {
+        for c in checks(&figures(&seed(prefix), Some(year))) {
+            if c.verdict == Verdict::Unexplained {
+                assert!(
+                    prefix == "000_" && c.printed == dec("13.73"),
+                    "{prefix}: {c:#?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn seed_002_unprinted_denominator() {
+    // 受理行政复议案件26件，纠错9件、纠错率37.5%: 9/24 (concluded on the merits, not printed).
+    let all = checks(&figures(&seed("002_"), Some(2024)));
+    let c = find(&all, CheckKind::Rate, "37.5", "纠错率");
+    assert_eq!(c.verdict, Verdict::PartsNotPrinted, "{c:#?}");
+    assert_eq!((c.numerator, c.denominator), (Some(dec("9")), None));
+    assert_eq!(c.computed, None);
+    assert!(c.candidates.contains(&(dec("9"), dec("26"))), "{c:#?}");
+}
+
+#[test]
 fn seed_002() {
     let all = checks(&figures(&seed("002_"), Some(2024)));
     let c = find(&all, CheckKind::Rate, "99.93", "成功率");
@@ -126,6 +166,7 @@ fn fig(key: &str, value: &str, unit: &str, start: usize) -> Figure {
         unit: unit.to_owned(),
         qualifier: Qualifier::Exact,
         year: Some(2024),
+        scope: None,
         change: false,
         direction: None,
         end: start + quote.chars().count(),
@@ -229,4 +270,53 @@ fn changes() {
     // Last year zero: no check.
     list[1].value = dec("0");
     assert!(checks(&list).is_empty());
+}
+
+#[test]
+fn a_guessed_numerator_that_does_not_fit_is_no_evidence() {
+    // An unkeyed count just before the rate is tried as the numerator; when it does not give the
+    // rate and no whole count over the denominator does either, there is no check.
+    let mut stray = fig("reconsideration.concluded", "7", "件", 10);
+    stray.key = None;
+    let all = checks(&[
+        fig("reconsideration.concluded", "3", "件", 0),
+        stray.clone(),
+        fig("reconsideration.correction_rate", "50.5", "%", 20),
+    ]);
+    assert!(all.is_empty(), "{all:#?}");
+    // … and when a whole count over the denominator does, that is reported, numerator None.
+    let all = checks(&[
+        fig("reconsideration.concluded", "3", "件", 0),
+        stray,
+        fig("reconsideration.correction_rate", "66.67", "%", 20),
+    ]);
+    assert_eq!(all[0].verdict, Verdict::Consistent, "{all:#?}");
+    assert_eq!(all[0].numerator, None);
+    assert_eq!(all[0].candidates, vec![(dec("2"), dec("3"))]);
+}
+
+#[test]
+fn an_unprinted_catalogue_denominator_is_parts_not_printed() {
+    // Numerator by key, denominator only a module count that does not fit.
+    let all = checks(&[
+        fig("reconsideration.applications", "26", "件", 0),
+        fig("reconsideration.corrected", "9", "件", 10),
+        fig("reconsideration.correction_rate", "37.5", "%", 20),
+    ]);
+    assert_eq!(all[0].verdict, Verdict::PartsNotPrinted, "{all:#?}");
+    assert_eq!(all[0].denominator, None);
+    // Below what the printed caseload allows (9/26 = 34.6% at least): unexplained.
+    let all = checks(&[
+        fig("reconsideration.applications", "26", "件", 0),
+        fig("reconsideration.corrected", "9", "件", 10),
+        fig("reconsideration.correction_rate", "30", "%", 20),
+    ]);
+    assert_eq!(all[0].verdict, Verdict::Unexplained, "{all:#?}");
+    // With the catalogue's denominator printed (审结率 = 审结 / 收到), a mismatch is unexplained.
+    let all = checks(&[
+        fig("reconsideration.applications", "26", "件", 0),
+        fig("reconsideration.concluded", "9", "件", 10),
+        fig("reconsideration.conclusion_rate", "37.5", "%", 20),
+    ]);
+    assert_eq!(all[0].verdict, Verdict::Unexplained, "{all:#?}");
 }

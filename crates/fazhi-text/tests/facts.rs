@@ -219,7 +219,9 @@ fn outline_of_000() {
 #[test]
 fn missing_parts_per_seed() {
     let want: [(&str, Vec<Part>); 5] = [
-        // 一、主要情况 二、存在问题 三、下一步工作计划 (第一责任人 only as a （一） under 三、).
+        // 一、主要情况 二、存在问题 三、下一步工作计划. 第一责任人 is named only in body text: one
+        // sentence of （一）聚焦政治建设… (a heading about the Party's leadership) and a plan in
+        // 三、（一）; no heading is the part, so it is missing.
         (
             "000_99d96b77785f0d3b",
             vec![Part::Responsibility, Part::Other],
@@ -228,16 +230,15 @@ fn missing_parts_per_seed() {
         ("001_c0351d6103819b41", vec![Part::Other]),
         // 一、第一责任人 二、主要举措及成效 三、问题和不足 四、2025年工作计划.
         ("002_9592a4b759554a40", vec![Part::Other]),
-        // 一、工作开展情况 二、存在的问题和不足 三、2024年工作重点.
+        // 一、工作开展情况 二、存在的问题和不足 三、2024年工作重点; （一）组织领导持续强化 is about
+        // leadership in general, not the first-responsible-person duty.
         (
             "003_499b972e7ec7675e",
             vec![Part::Responsibility, Part::Other],
         ),
-        // 一、主要做法及成效 二、存在问题及下阶段工作计划.
-        (
-            "004_97256ae8d542b572",
-            vec![Part::Responsibility, Part::Other],
-        ),
+        // 一、主要做法及成效 二、存在问题及下阶段工作计划; the part is 1.加强党的领导,落实党政主要
+        // 领导法治建设责任 under （七） of 一、.
+        ("004_97256ae8d542b572", vec![Part::Other]),
     ];
     for (stem, missing) in want {
         let sections = outline(&seed(stem));
@@ -262,4 +263,28 @@ fn outline_of_004_reads_traditional_and_arabic_levels() {
     assert!(sections
         .iter()
         .any(|s| s.level == 3 && s.title == "切实做好政府机构改革工作"));
+}
+
+#[test]
+fn parts_found_name_their_heading_and_top_level_section() {
+    let found = fazhi_text::facts::parts_found(&outline(&seed("004_97256ae8d542b572")));
+    let r: Vec<_> = found
+        .iter()
+        .filter(|f| f.part == Part::Responsibility)
+        .collect();
+    // Only the report of the duty under 一、; the plan under 二、（一） is not counted.
+    assert_eq!(r.len(), 1, "{found:#?}");
+    assert_eq!(r[0].section, "一、");
+    assert_eq!(r[0].level, 3);
+    assert!(r[0].heading.starts_with("1.加强党的领导"), "{r:?}");
+    // 002 names it at the top: level 1, its own section.
+    let found = fazhi_text::facts::parts_found(&outline(&seed("002_9592a4b759554a40")));
+    assert!(found
+        .iter()
+        .any(|f| f.part == Part::Responsibility && f.level == 1 && f.section == "一、"));
+    // A plan to perform the duty is no report of it.
+    let text = "一、主要举措和成效\n（一）依法行政。\n二、下一步工作计划\n（一）落实党政主要负责人履行推进法治建设第一责任人职责。\n";
+    assert!(missing_parts(&outline(text)).contains(&Part::Responsibility));
+    let text = "一、主要举措和成效\n（一）落实党政主要负责人履行推进法治建设第一责任人职责。\n二、下一步工作计划\n";
+    assert!(!missing_parts(&outline(text)).contains(&Part::Responsibility));
 }

@@ -40,6 +40,9 @@ struct Figure {
     /// Other keys a careful reader could defensibly assign ("" = no key).
     #[serde(default)]
     alt_keys: Vec<String>,
+    /// The scope the figure is stated for, simplified script ("" = none printed).
+    #[serde(default)]
+    scope: Option<String>,
 }
 
 fn manifest_dir() -> PathBuf {
@@ -124,8 +127,19 @@ fn every_seed_has_a_fixture() {
 
 #[test]
 fn fixtures_are_consistent_with_their_seeds_and_the_catalogue() {
+    check_fixtures("fixtures", "seeds", 10);
+}
+
+/// The held-out annotations (`tests/heldout`) obey the same rules; their texts are excerpts, so a
+/// few figures each is enough.
+#[test]
+fn held_out_fixtures_are_consistent_with_their_texts_and_the_catalogue() {
+    check_fixtures("heldout", "heldout", 5);
+}
+
+fn check_fixtures(fixture_dir: &str, text_dir: &str, min_figures: usize) {
     let keys = catalogue_keys();
-    let fixtures = files_in(&manifest_dir().join("tests/fixtures"), "toml");
+    let fixtures = files_in(&manifest_dir().join("tests").join(fixture_dir), "toml");
     assert!(!fixtures.is_empty(), "no fixtures found");
     let mut problems = Vec::new();
     for path in &fixtures {
@@ -146,7 +160,7 @@ fn fixtures_are_consistent_with_their_seeds_and_the_catalogue() {
                 fx.seed
             ));
         }
-        let seed_path = manifest_dir().join("tests/seeds").join(&fx.seed);
+        let seed_path = manifest_dir().join("tests").join(text_dir).join(&fx.seed);
         let seed = fs::read_to_string(&seed_path)
             .unwrap_or_else(|e| panic!("{}: {e}", seed_path.display()));
 
@@ -165,12 +179,20 @@ fn fixtures_are_consistent_with_their_seeds_and_the_catalogue() {
         if !title.is_empty() && !squashed.contains(&title) {
             problems.push(format!("{name}: title {:?} not in the seed", fx.title));
         }
-        if fx.figures.len() < 10 {
+        if fx.figures.len() < min_figures {
             problems.push(format!("{name}: only {} figures", fx.figures.len()));
         }
 
+        let simplified = fazhi_text::normalize::normalize(&seed).text;
         for (i, f) in fx.figures.iter().enumerate() {
             let at = format!("{name} figure {i} ({:?})", f.quote);
+            if let Some(scope) = f.scope.as_deref().filter(|s| !s.is_empty()) {
+                if !simplified.contains(scope) {
+                    problems.push(format!(
+                        "{at}: scope {scope:?} is not in the (simplified) text"
+                    ));
+                }
+            }
             let count = seed.matches(f.quote.as_str()).count();
             if count != 1 {
                 problems.push(format!("{at}: quote occurs {count} times in the seed"));
