@@ -29,6 +29,7 @@ impl Verdict {
             Verdict::Consistent => "一致",
             Verdict::Rounding => "舍入或截断差异",
             Verdict::Unexplained => "无法复算",
+            Verdict::PartsNotPrinted => "分子或分母未印出",
         }
     }
 }
