@@ -200,7 +200,7 @@ mod tests {
         let cmp = wb.worksheet_range("对比").unwrap();
         let row = cmp
             .rows()
-            .find(|r| r[0].to_string() == "reconsideration.applications")
+            .find(|r| r[0] == "reconsideration.applications")
             .expect("applications row");
         assert_eq!(row[3], calamine::Data::Float(94.0));
         assert_eq!(cmp.rows().next().unwrap()[3].to_string(), "甲区（2024年）");
