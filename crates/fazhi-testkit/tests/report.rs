@@ -619,6 +619,39 @@ async fn golden_report_of_seed_000() {
     // The DOCX, kept for the conversion below.
     let docx = ok(report::render(doc, report::Format::Docx), "DOCX");
 
+    // The analyzer reads our own DOCX back as another office would read it: the year, the
+    // figures with their keys, and every printed rate that it can recompute agrees.
+    let read = fazhi_text::read_document("报告.docx", &docx).expect("the analyzer reads the DOCX");
+    assert_eq!(read.format, fazhi_text::input::Format::Docx);
+    let a = fazhi_text::analyze(&read.text);
+    assert_eq!(a.year, Some(2024));
+    for (key, value) in [
+        ("reconsideration.applications", "94"),
+        ("reconsideration.concluded", "86"),
+        ("reconsideration.conclusion_rate", "91.49"),
+    ] {
+        assert!(
+            a.figures
+                .iter()
+                .any(|f| f.key.as_deref() == Some(key) && f.value.to_string() == value),
+            "{key} = {value} not read back from the DOCX: {:#?}",
+            a.figures
+        );
+    }
+    assert!(
+        a.checks.iter().any(|c| c.printed.to_string() == "91.49"
+            && c.verdict == fazhi_text::checks::Verdict::Consistent),
+        "{:#?}",
+        a.checks
+    );
+    assert!(
+        a.checks
+            .iter()
+            .all(|c| c.verdict != fazhi_text::checks::Verdict::Unexplained),
+        "{:#?}",
+        a.checks
+    );
+
     // Truncation, as the seed printed it: 935 / 3858 = 24.235…% → 24.23%.
     let mut f = content_fields(&detail.content, &detail.settings);
     f.insert("rounding".into(), "truncate".into());
