@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod audit;
+pub mod baseline;
 pub mod auth;
 pub mod cases;
 pub mod config;
