@@ -244,7 +244,10 @@ pub fn plan(a: &Analysis) -> Plan {
             skipped.push(skip(
                 head,
                 "several_values",
-                format!("报告中该指标印有多个不同数值（{}），需人工确认", printed.join("、")),
+                format!(
+                    "报告中该指标印有多个不同数值（{}），需人工确认",
+                    printed.join("、")
+                ),
             ));
             continue;
         }
@@ -361,12 +364,9 @@ pub async fn apply(
     actor.require(Permission::ManageReport)?;
     let p = plan(analysis);
     let Some(report_year) = p.year else {
-        return Err(DomainError::field(
-            "no_year",
-            "year",
-            "未识别出报告的年度，不能作为基线填报",
-        )
-        .into());
+        return Err(
+            DomainError::field("no_year", "year", "未识别出报告的年度，不能作为基线填报").into(),
+        );
     };
     if report_year != year {
         return Err(DomainError::field(

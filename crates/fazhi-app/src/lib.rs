@@ -4,8 +4,8 @@
 
 pub mod analysis;
 pub mod audit;
-pub mod baseline;
 pub mod auth;
+pub mod baseline;
 pub mod cases;
 pub mod config;
 pub mod deadlines;

@@ -430,9 +430,7 @@ fn analyze(
 
 /// Reads the one report of `--baseline`, prints its plan (values filed, figures skipped with the
 /// reason) and returns the analysis with its source.
-fn baseline_plan(
-    files: &[PathBuf],
-) -> Result<(fazhi_text::Analysis, fazhi_app::baseline::Source)> {
+fn baseline_plan(files: &[PathBuf]) -> Result<(fazhi_text::Analysis, fazhi_app::baseline::Source)> {
     let [path] = files else {
         bail!("--baseline 一次只能用一份报告");
     };
@@ -451,14 +449,12 @@ fn baseline_plan(
     println!(
         "《{}》\t{}",
         source.title,
-        plan.year.map_or("年度未识别".to_string(), |y| format!("{y}年"))
+        plan.year
+            .map_or("年度未识别".to_string(), |y| format!("{y}年"))
     );
     println!("将填报的数值（{}项）：", plan.values.len());
     for v in &plan.values {
-        println!(
-            "  {:<40} {:>14}{}  “{}”",
-            v.key, v.text, v.unit, v.quote
-        );
+        println!("  {:<40} {:>14}{}  “{}”", v.key, v.text, v.unit, v.quote);
     }
     println!("未填报的数值（{}项）：", plan.skipped.len());
     for s in &plan.skipped {

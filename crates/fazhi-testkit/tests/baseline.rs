@@ -137,7 +137,11 @@ async fn story(backend: Backend) {
         .find(|l| l.key == "reconsideration.applications")
         .unwrap();
     assert_eq!(line.value, "94");
-    assert!(line.quote.contains("收到行政复议申请94件"), "{}", line.quote);
+    assert!(
+        line.quote.contains("收到行政复议申请94件"),
+        "{}",
+        line.quote
+    );
     // The audit entry names what was filed.
     let audit: String = sqlx::query_scalar(
         "SELECT after_json FROM audit_log WHERE action = 'apply_baseline' AND entity_id = $1",
@@ -268,7 +272,10 @@ fn plan_of_seed_000() {
     assert_eq!(v("reconsideration.applications"), Some(94));
     assert_eq!(v("reconsideration.concluded"), Some(86));
     // Never a percentage: the rate is skipped, saying it is filed as its parts.
-    assert!(p.values.iter().all(|v| v.key != "reconsideration.conclusion_rate"));
+    assert!(p
+        .values
+        .iter()
+        .all(|v| v.key != "reconsideration.conclusion_rate"));
     let rate = p
         .skipped
         .iter()
@@ -288,7 +295,9 @@ fn with_applications(f: impl Fn(&mut fazhi_text::analysis::FigureOut)) -> Analys
         .figures
         .iter_mut()
         .find(|x| {
-            x.key.as_deref() == Some("reconsideration.applications") && !x.change && x.year == a.year
+            x.key.as_deref() == Some("reconsideration.applications")
+                && !x.change
+                && x.year == a.year
         })
         .unwrap();
     f(fig);
@@ -334,7 +343,10 @@ fn plan_skips_with_reasons() {
     a.figures.push(other);
     let (code, reason) = skipped(&a, key);
     assert_eq!(code, "several_values");
-    assert!(reason.contains("需人工确认") && reason.contains("95"), "{reason}");
+    assert!(
+        reason.contains("需人工确认") && reason.contains("95"),
+        "{reason}"
+    );
     // A key the catalogue does not have.
     let a = with_applications(|f| f.key = Some("no.such_key".into()));
     assert_eq!(skipped(&a, "no.such_key").0, "not_fileable");
