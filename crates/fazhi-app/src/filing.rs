@@ -90,6 +90,8 @@ pub struct FormLine {
     pub value: String,
     /// For a part of a chosen rate: the rate's label (e.g. 调解成功率的分子).
     pub note: String,
+    /// For a value taken from a published report (a baseline): the sentence it was printed in.
+    pub quote: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,6 +100,8 @@ pub struct FormDetail {
     pub version: i64,
     pub note: Option<String>,
     pub lines: Vec<FormLine>,
+    /// For a baseline's form: 已发布报告《title》（文件：name）, where its values come from.
+    pub published: Option<String>,
     /// Actions the actor may take now.
     pub actions: Vec<(&'static str, &'static str)>,
 }
@@ -331,6 +335,17 @@ pub async fn form(app: &App, actor: &Actor, id: i64) -> AppResult<FormDetail> {
     }
     let chosen: Vec<String> = serde_json::from_str(&r.get::<String, _>(14)).unwrap_or_default();
     let values = load_values(app, id).await?;
+    let quotes: BTreeMap<String, String> =
+        sqlx::query("SELECT key, quote FROM st_value_sources WHERE form_id = $1")
+            .bind(id)
+            .fetch_all(&app.db.pool)
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+    let published = crate::baseline::of_round(app, row.round_id)
+        .await?
+        .map(|(title, file)| format!("已发布报告《{title}》（文件：{file}）"));
     let status = FormStatus::parse(row.status)?;
     let lines = entry_keys(cat(), &chosen)
         .into_iter()
@@ -360,6 +375,7 @@ pub async fn form(app: &App, actor: &Actor, id: i64) -> AppResult<FormDetail> {
                     .map(|v| format_value(kind, *v))
                     .unwrap_or_default(),
                 note,
+                quote: quotes.get(&k).cloned().unwrap_or_default(),
                 key: k,
             }
         })
@@ -381,6 +397,7 @@ pub async fn form(app: &App, actor: &Actor, id: i64) -> AppResult<FormDetail> {
         note: r.get(13),
         form: row,
         lines,
+        published,
         actions,
     })
 }
@@ -630,8 +647,11 @@ pub async fn upload(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppResul
 #[derive(Debug, Clone, Serialize)]
 pub struct FiledValue {
     pub value: i64,
-    /// The forms in the sum.
+    /// The forms in the sum (for a published baseline: its one form).
     pub forms: Vec<FiledBy>,
+    /// Unit forms of the year that a published baseline's value takes precedence over: stored
+    /// and shown on their rounds, not in the value.
+    pub superseded: Vec<FiledBy>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -641,6 +661,14 @@ pub struct FiledBy {
     pub unit: String,
     pub approved_by: String,
     pub value: i64,
+    /// For a value of a published report (a baseline): the report's title and the quote.
+    pub published: Option<Published>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Published {
+    pub title: String,
+    pub quote: String,
 }
 
 impl FiledValue {
@@ -668,8 +696,12 @@ impl FiledValue {
         }
     }
 
-    /// The source as a reader sees it: 单位填报：东山镇人民政府等2个单位（孙丽审核通过）.
+    /// The source as a reader sees it: 单位填报：东山镇人民政府等2个单位（孙丽审核通过）, or for a
+    /// published baseline 已发布报告《云城区2024年法治政府建设年度报告》：“全区共收到……94件”.
     pub fn source(&self) -> String {
+        if let Some(p) = self.forms.iter().find_map(|f| f.published.as_ref()) {
+            return format!("已发布报告《{}》：“{}”", p.title, p.quote);
+        }
         match self.holding().as_slice() {
             [] => "单位填报".into(),
             [one] => format!("单位填报：{}（{}审核通过）", one.unit, one.approved_by),
@@ -686,6 +718,11 @@ impl FiledValue {
 /// Approved values of `year` from forms of the units given (a subtree), by key. When a unit was
 /// asked for a key in more than one round of the year (a supplementary round), its latest
 /// approved value counts, once.
+///
+/// Precedence: a published report applied as the year's baseline (`crate::baseline`) is the
+/// jurisdiction's total as published, so for a key it holds its value is the filed value (the
+/// latest baseline when there are several) and the unit forms of that key are not added to it;
+/// they are kept in `superseded` and stay visible on their rounds.
 pub async fn filed_values(
     app: &App,
     year: i32,
@@ -700,8 +737,10 @@ pub async fn filed_values(
         .collect::<Vec<_>>()
         .join(",");
     let rows = sqlx::query(&format!(
-        "SELECT v.key, v.value, f.id, f.round_id, f.unit_id, u.name, f.approved_by FROM st_values v \
-         JOIN st_forms f ON f.id = v.form_id JOIN units u ON u.id = f.unit_id \
+        "SELECT v.key, v.value, f.id, f.round_id, f.unit_id, u.name, f.approved_by, b.document_title, s.quote \
+         FROM st_values v JOIN st_forms f ON f.id = v.form_id JOIN units u ON u.id = f.unit_id \
+         LEFT JOIN st_baselines b ON b.round_id = f.round_id \
+         LEFT JOIN st_value_sources s ON s.form_id = v.form_id AND s.key = v.key \
          WHERE f.year = $1 AND f.status = 'approved' AND f.unit_id IN ({list}) ORDER BY f.round_id, f.id"
     ))
     .bind(i64::from(year))
@@ -709,26 +748,47 @@ pub async fn filed_values(
     .await?;
     // (key, unit) → the latest round's value
     let mut latest: BTreeMap<(String, i64), FiledBy> = BTreeMap::new();
+    // key → the latest published baseline's value
+    let mut published: BTreeMap<String, FiledBy> = BTreeMap::new();
     for r in rows {
-        latest.insert(
-            (r.get(0), r.get(4)),
-            FiledBy {
-                value: r.get(1),
-                form_id: r.get(2),
-                round_id: r.get(3),
-                unit: r.get(5),
-                approved_by: r.get::<Option<String>, _>(6).unwrap_or_default(),
-            },
-        );
+        let title: Option<String> = r.get(7);
+        let by = FiledBy {
+            value: r.get(1),
+            form_id: r.get(2),
+            round_id: r.get(3),
+            unit: r.get(5),
+            approved_by: r.get::<Option<String>, _>(6).unwrap_or_default(),
+            published: title.map(|title| Published {
+                title,
+                quote: r.get::<Option<String>, _>(8).unwrap_or_default(),
+            }),
+        };
+        if by.published.is_some() {
+            published.insert(r.get(0), by);
+        } else {
+            latest.insert((r.get(0), r.get(4)), by);
+        }
     }
     let mut out: BTreeMap<String, FiledValue> = BTreeMap::new();
     for ((key, _), by) in latest {
         let e = out.entry(key).or_insert(FiledValue {
             value: 0,
             forms: vec![],
+            superseded: vec![],
         });
         e.value += by.value;
         e.forms.push(by);
+    }
+    for (key, by) in published {
+        let superseded = out.remove(&key).map(|v| v.forms).unwrap_or_default();
+        out.insert(
+            key,
+            FiledValue {
+                value: by.value,
+                forms: vec![by],
+                superseded,
+            },
+        );
     }
     Ok(out)
 }

@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod audit;
 pub mod auth;
+pub mod baseline;
 pub mod cases;
 pub mod config;
 pub mod deadlines;

@@ -144,6 +144,14 @@ enum Cmd {
         /// Output file of the workbook (required with --format xlsx).
         #[arg(short = 'o', long = "out")]
         out: Option<PathBuf>,
+        /// Use the (one) report as the baseline of its year (已发布报告作为基线): print which of
+        /// its figures would become filed values and file them as a closed round with one
+        /// approved form of the root unit.
+        #[arg(long)]
+        baseline: bool,
+        /// With --baseline: print the plan only, write nothing.
+        #[arg(long, requires = "baseline")]
+        dry_run: bool,
     },
     /// Configuration helpers.
     Config {
@@ -420,24 +428,86 @@ fn analyze(
     Ok(())
 }
 
+/// Reads the one report of `--baseline`, prints its plan (values filed, figures skipped with the
+/// reason) and returns the analysis with its source.
+fn baseline_plan(files: &[PathBuf]) -> Result<(fazhi_text::Analysis, fazhi_app::baseline::Source)> {
+    let [path] = files else {
+        bail!("--baseline 一次只能用一份报告");
+    };
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {name}"))?;
+    let text = fazhi_text::read_document(&name, &bytes)
+        .map(|d| d.text)
+        .map_err(|e| anyhow::anyhow!(e.message(&name)))?;
+    let analysis = fazhi_text::analyze(&text);
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or(name);
+    let source = fazhi_app::baseline::Source::of(&analysis, &file_name, &bytes);
+    let plan = fazhi_app::baseline::plan(&analysis);
+    println!(
+        "《{}》\t{}",
+        source.title,
+        plan.year
+            .map_or("年度未识别".to_string(), |y| format!("{y}年"))
+    );
+    println!("将填报的数值（{}项）：", plan.values.len());
+    for v in &plan.values {
+        println!("  {:<40} {:>14}{}  “{}”", v.key, v.text, v.unit, v.quote);
+    }
+    println!("未填报的数值（{}项）：", plan.skipped.len());
+    for s in &plan.skipped {
+        println!(
+            "  {:<40} {:>14}  {}（{}）",
+            s.key.as_deref().unwrap_or(&s.label),
+            s.printed,
+            s.reason,
+            s.quote
+        );
+    }
+    Ok((analysis, source))
+}
+
 async fn run(cli: Cli) -> Result<()> {
     if let Cmd::Analyze {
         files,
         format,
         compare,
         out,
+        baseline,
+        dry_run,
     } = &cli.cmd
     {
-        return analyze(files, *format, *compare, out.as_deref());
+        if !baseline {
+            return analyze(files, *format, *compare, out.as_deref());
+        }
+        if *dry_run {
+            return baseline_plan(files).map(|_| ());
+        }
     }
     let config = load_config(&cli)?;
     match cli.cmd {
-        Cmd::Analyze {
-            files,
-            format,
-            compare,
-            out,
-        } => analyze(&files, format, compare, out.as_deref())?,
+        Cmd::Analyze { files, .. } => {
+            let (analysis, source) = baseline_plan(&files)?;
+            let Some(year) = analysis.year else {
+                bail!("未识别出报告年度，不能作为基线填报");
+            };
+            let app = open_app(config, false).await?;
+            let actor = cli_actor(&app, "命令行 fazhi analyze --baseline").await?;
+            let before = fazhi_app::baseline::existing(&app, year, &source.sha256)
+                .await
+                .map_err(show)?;
+            let round = fazhi_app::baseline::apply(&app, &actor, &source, &analysis, year)
+                .await
+                .map_err(show)?;
+            match before {
+                Some(_) => println!(
+                    "该报告已作为{year}年的基线填报过（填报轮次 {round}），未重复填报：/filing/rounds/{round}"
+                ),
+                None => println!("已填报为{year}年的基线：填报轮次 {round}，/filing/rounds/{round}"),
+            }
+        }
         Cmd::Config {
             cmd: ConfigCmd::Default,
         } => print!("{}", fazhi_app::config::EXAMPLE_TOML),

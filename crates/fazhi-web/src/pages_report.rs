@@ -233,7 +233,7 @@ async fn form_render(
                 Some(f) => field_value(f, &l.field).to_string(),
                 None => l.value.clone(),
             };
-            json!({"key": l.key, "field": l.field, "label": l.label, "unit": l.unit, "note": l.note, "value": value})
+            json!({"key": l.key, "field": l.field, "label": l.label, "unit": l.unit, "note": l.note, "quote": l.quote, "value": value})
         })
         .collect();
     let fill_actions: Vec<_> = d
