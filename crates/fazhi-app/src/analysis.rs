@@ -1,11 +1,29 @@
 //! The report analyzer (报告分析) in the platform: published reports analysed by `fazhi-text`,
-//! written out as a workbook (`fazhi analyze --format xlsx`, `--compare`, the page's download).
+//! written out as a workbook (`fazhi analyze --format xlsx`, `--compare`, the page's download),
+//! and kept in the platform (`an_documents`): uploaded, listed, shown with their analysis,
+//! compared, deleted.
+//!
+//! Who does what: the 依法治区办 (`ManageReport`) uploads and deletes; the office and the leaders
+//! (`ApproveReport`) read, compare and download. The published reports are public documents,
+//! but the list of what the office studies is internal, so the other roles see nothing. Only the
+//! decoded text is stored; the analysis is recomputed from it whenever it is shown.
 
+use fazhi_domain::org::Permission;
+use fazhi_domain::DomainError;
+use fazhi_store::Row;
 use fazhi_text::compare::{compare, Comparison};
 use fazhi_text::Analysis;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
 
-use crate::xlsx::{write_sheets, Sheet, XCell};
-use crate::AppResult;
+use crate::xlsx::{write_sheets, Sheet, XCell, MAX_UPLOAD};
+use crate::{audit, Actor, App, AppError, AppResult};
+
+/// The audit log's name for an uploaded report.
+pub const ENTITY: &str = "an_document";
+/// Most documents one comparison takes.
+pub const MAX_COMPARE: usize = 20;
 
 fn text(s: impl Into<String>) -> XCell {
     XCell::Text(s.into())

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use fazhi_app::analysis as an;
+use fazhi_app::fazhi_text;
 use fazhi_app::AppError;
 use fazhi_domain::fields::Fields;
 use fazhi_domain::org::Permission;
