@@ -1,11 +1,29 @@
 //! The report analyzer (报告分析) in the platform: published reports analysed by `fazhi-text`,
-//! written out as a workbook (`fazhi analyze --format xlsx`, `--compare`, the page's download).
+//! written out as a workbook (`fazhi analyze --format xlsx`, `--compare`, the page's download),
+//! and kept in the platform (`an_documents`): uploaded, listed, shown with their analysis,
+//! compared, deleted.
+//!
+//! Who does what: the 依法治区办 (`ManageReport`) uploads and deletes; the office and the leaders
+//! (`ApproveReport`) read, compare and download. The published reports are public documents,
+//! but the list of what the office studies is internal, so the other roles see nothing. Only the
+//! decoded text is stored; the analysis is recomputed from it whenever it is shown.
 
+use fazhi_domain::org::Permission;
+use fazhi_domain::DomainError;
+use fazhi_store::Row;
 use fazhi_text::compare::{compare, Comparison};
 use fazhi_text::Analysis;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
 
-use crate::xlsx::{write_sheets, Sheet, XCell};
-use crate::AppResult;
+use crate::xlsx::{write_sheets, Sheet, XCell, MAX_UPLOAD};
+use crate::{audit, Actor, App, AppError, AppResult};
+
+/// The audit log's name for an uploaded report.
+pub const ENTITY: &str = "an_document";
+/// Most documents one comparison takes.
+pub const MAX_COMPARE: usize = 20;
 
 fn text(s: impl Into<String>) -> XCell {
     XCell::Text(s.into())
@@ -182,6 +200,374 @@ pub fn workbook(reports: &[(String, Analysis)]) -> AppResult<Vec<u8>> {
     let named: Vec<(&str, &Analysis)> = reports.iter().map(|(n, a)| (n.as_str(), a)).collect();
     let comparison = comparison_sheet(&compare(&named));
     write_sheets(&[overview, figures, checks, comparison])
+}
+
+/// An uploaded report as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentRow {
+    pub id: i64,
+    pub file_name: String,
+    /// text | html | docx
+    pub format: String,
+    pub encoding: String,
+    pub sha256: String,
+    pub title: Option<String>,
+    pub jurisdiction: Option<String>,
+    pub year: Option<i32>,
+    pub uploaded_by: Option<i64>,
+    pub uploaded_by_name: Option<String>,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub created_at: String,
+    /// Whether the actor may delete it.
+    pub deletable: bool,
+}
+
+/// One uploaded report with its text and its analysis (recomputed now).
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentDetail {
+    pub document: DocumentRow,
+    /// The decoded text; figure and check offsets are character offsets into it.
+    pub text: String,
+    pub analysis: Analysis,
+    /// For each check (same order as `analysis.checks`), the (numerator, denominator) pairs the
+    /// analyzer tried, as decimal strings: shown beside a check it could not explain.
+    pub candidates: Vec<Vec<(String, String)>>,
+}
+
+/// What an upload did: the document, and whether the same bytes were already there.
+#[derive(Debug, Clone, Serialize)]
+pub struct Uploaded {
+    pub id: i64,
+    pub file_name: String,
+    pub duplicate: bool,
+}
+
+/// The office and the leaders read, compare and download.
+pub fn may_read(actor: &Actor) -> AppResult<()> {
+    if actor.can(Permission::ManageReport) || actor.can(Permission::ApproveReport) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+const COLUMNS: &str =
+    "d.id, d.file_name, d.format, d.encoding, d.sha256, d.title, d.jurisdiction, d.year, \
+     d.uploaded_by, u.display_name, d.unit_id, n.name, d.created_at";
+const FROM: &str =
+    "FROM an_documents d LEFT JOIN users u ON u.id = d.uploaded_by JOIN units n ON n.id = d.unit_id";
+
+fn doc_row(actor: &Actor, r: &fazhi_store::AnyRow) -> DocumentRow {
+    let uploaded_by: Option<i64> = r.get(8);
+    DocumentRow {
+        id: r.get(0),
+        file_name: r.get(1),
+        format: r.get(2),
+        encoding: r.get(3),
+        sha256: r.get(4),
+        title: r.get(5),
+        jurisdiction: r.get(6),
+        year: r.get::<Option<i64>, _>(7).map(|y| y as i32),
+        uploaded_by,
+        uploaded_by_name: r.get(9),
+        unit_id: r.get(10),
+        unit_name: r.get(11),
+        created_at: r.get(12),
+        deletable: may_delete(actor, uploaded_by),
+    }
+}
+
+/// The uploader (while he may still read the reports) or the office.
+fn may_delete(actor: &Actor, uploaded_by: Option<i64>) -> bool {
+    actor.can(Permission::ManageReport)
+        || (uploaded_by.is_some() && uploaded_by == actor.user_id && may_read(actor).is_ok())
+}
+
+/// A report file read and analysed, before anything is written.
+struct Read {
+    file_name: String,
+    doc: fazhi_text::Document,
+    sha256: String,
+    analysis: Analysis,
+}
+
+fn read_one(file_name: &str, bytes: &[u8]) -> AppResult<Read> {
+    let name = file_name.trim();
+    if name.is_empty() {
+        return Err(DomainError::required("file", "报告文件").into());
+    }
+    if bytes.len() > MAX_UPLOAD {
+        return Err(DomainError::field(
+            "file_too_large",
+            "file",
+            format!("文件 {name} 超过{}MB，不能上传", MAX_UPLOAD / (1024 * 1024)),
+        )
+        .into());
+    }
+    let doc = fazhi_text::read_document(name, bytes)
+        .map_err(|e| DomainError::field(e.code(), "file", e.message(name)))?;
+    let analysis = fazhi_text::analyze(&doc.text);
+    Ok(Read {
+        file_name: name.chars().take(200).collect(),
+        sha256: hex::encode(Sha256::digest(bytes)),
+        analysis,
+        doc,
+    })
+}
+
+fn format_code(f: fazhi_text::input::Format) -> &'static str {
+    match f {
+        fazhi_text::input::Format::Text => "text",
+        fazhi_text::input::Format::Html => "html",
+        fazhi_text::input::Format::Docx => "docx",
+    }
+}
+
+/// Uploads one report file (.txt, .html, .docx). See [`upload_many`].
+pub async fn upload(
+    app: &App,
+    actor: &Actor,
+    file_name: &str,
+    bytes: &[u8],
+) -> AppResult<Uploaded> {
+    let mut v = upload_many(app, actor, &[(file_name.to_owned(), bytes.to_vec())]).await?;
+    v.pop()
+        .ok_or_else(|| AppError::Internal("upload returned nothing".into()))
+}
+
+/// Uploads report files (name, bytes) in the actor's unit. Every file is read first; one that
+/// cannot be read (empty, binary, unknown encoding, damaged .docx, too large) refuses the whole
+/// upload with its code and a message naming it (field `file`), and nothing is written. A file
+/// whose bytes the unit already uploaded answers with the existing document (`duplicate`).
+/// Each new document is written with its audit entry, all in one transaction.
+pub async fn upload_many(
+    app: &App,
+    actor: &Actor,
+    files: &[(String, Vec<u8>)],
+) -> AppResult<Vec<Uploaded>> {
+    actor.require(Permission::ManageReport)?;
+    if files.is_empty() {
+        return Err(DomainError::required("file", "报告文件").into());
+    }
+    let read = files
+        .iter()
+        .map(|(name, bytes)| read_one(name, bytes))
+        .collect::<AppResult<Vec<_>>>()?;
+    let now = app.now_text();
+    let mut out = Vec::with_capacity(read.len());
+    let mut tx = app.db.begin().await?;
+    for r in read {
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM an_documents WHERE unit_id = $1 AND sha256 = $2")
+                .bind(actor.unit_id)
+                .bind(&r.sha256)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(id) = existing {
+            out.push(Uploaded {
+                id,
+                file_name: r.file_name,
+                duplicate: true,
+            });
+            continue;
+        }
+        let a = &r.analysis;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO an_documents (file_name, format, encoding, sha256, text, title, jurisdiction, year, uploaded_by, unit_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(&r.file_name)
+        .bind(format_code(r.doc.format))
+        .bind(r.doc.encoding)
+        .bind(&r.sha256)
+        .bind(&r.doc.text)
+        .bind(&a.title)
+        .bind(&a.jurisdiction)
+        .bind(a.year.map(i64::from))
+        .bind(actor.user_id)
+        .bind(actor.unit_id)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            app,
+            actor,
+            "create",
+            ENTITY,
+            &id.to_string(),
+            None,
+            Some(
+                json!({"file_name": r.file_name, "format": format_code(r.doc.format),
+                "encoding": r.doc.encoding, "sha256": r.sha256, "title": a.title,
+                "jurisdiction": a.jurisdiction, "year": a.year,
+                "chars": r.doc.text.chars().count()}),
+            ),
+        )
+        .await?;
+        out.push(Uploaded {
+            id,
+            file_name: r.file_name,
+            duplicate: false,
+        });
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Every uploaded report, newest first.
+pub async fn list(app: &App, actor: &Actor) -> AppResult<Vec<DocumentRow>> {
+    may_read(actor)?;
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} {FROM} ORDER BY d.id DESC"))
+        .fetch_all(&app.db.pool)
+        .await?;
+    Ok(rows.iter().map(|r| doc_row(actor, r)).collect())
+}
+
+async fn load(app: &App, actor: &Actor, id: i64) -> AppResult<(DocumentRow, String)> {
+    may_read(actor)?;
+    let r = sqlx::query(&format!("SELECT {COLUMNS}, d.text {FROM} WHERE d.id = $1"))
+        .bind(id)
+        .fetch_optional(&app.db.pool)
+        .await?
+        .ok_or(AppError::NotFound("报告"))?;
+    let text: String = r.get(13);
+    let row = doc_row(actor, &r);
+    Ok((row, text))
+}
+
+/// One report with its text and its analysis.
+pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
+    let (document, text) = load(app, actor, id).await?;
+    let analysis = fazhi_text::analyze(&text);
+    // The analysis keeps no candidates; the checks are run again on the same figures (the same
+    // checks in the same order) to show what was tried.
+    let figs = fazhi_text::figures::figures(&text, analysis.year);
+    let candidates = fazhi_text::checks::checks(&figs)
+        .into_iter()
+        .map(|c| {
+            c.candidates
+                .iter()
+                .map(|(n, d)| (n.to_string(), d.to_string()))
+                .collect()
+        })
+        .collect();
+    Ok(DocumentDetail {
+        document,
+        text,
+        analysis,
+        candidates,
+    })
+}
+
+/// Deletes an uploaded report (the uploader or the office), with its audit entry.
+pub async fn delete(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
+    let (row, _) = load(app, actor, id).await?;
+    if !row.deletable {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = app.db.begin().await?;
+    let r = sqlx::query("DELETE FROM an_documents WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if r.rows_affected() != 1 {
+        return Err(AppError::NotFound("报告"));
+    }
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        "delete",
+        ENTITY,
+        &id.to_string(),
+        Some(
+            json!({"file_name": row.file_name, "sha256": row.sha256, "title": row.title,
+            "jurisdiction": row.jurisdiction, "year": row.year}),
+        ),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Parses the ids of a comparison: numbers separated by commas (or given several times), at
+/// least one, at most [`MAX_COMPARE`], duplicates dropped in order.
+pub fn parse_ids<'a>(values: impl IntoIterator<Item = &'a str>) -> AppResult<Vec<i64>> {
+    let mut ids = Vec::new();
+    for v in values {
+        for part in v
+            .split([',', '，', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let id = part
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .ok_or_else(|| {
+                    DomainError::field(
+                        "invalid_ids",
+                        "ids",
+                        "请选择要对比的报告（报告编号以逗号分隔）",
+                    )
+                })?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    if ids.is_empty() {
+        return Err(DomainError::field("invalid_ids", "ids", "请至少选择一份报告进行对比").into());
+    }
+    if ids.len() > MAX_COMPARE {
+        return Err(DomainError::field(
+            "invalid_ids",
+            "ids",
+            format!("一次最多对比{MAX_COMPARE}份报告"),
+        )
+        .into());
+    }
+    Ok(ids)
+}
+
+/// The selected reports (file name, analysis), in the order given.
+async fn analysed(
+    app: &App,
+    actor: &Actor,
+    ids: &[i64],
+) -> AppResult<Vec<(DocumentRow, Analysis)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let (row, text) = load(app, actor, *id).await?;
+        out.push((row, fazhi_text::analyze(&text)));
+    }
+    Ok(out)
+}
+
+/// The selected reports compared: places × indicators.
+pub async fn comparison(
+    app: &App,
+    actor: &Actor,
+    ids: &[i64],
+) -> AppResult<(Vec<DocumentRow>, Comparison)> {
+    let reports = analysed(app, actor, ids).await?;
+    let named: Vec<(&str, &Analysis)> = reports
+        .iter()
+        .map(|(d, a)| (d.file_name.as_str(), a))
+        .collect();
+    let c = compare(&named);
+    Ok((reports.iter().map(|(d, _)| d.clone()).collect(), c))
+}
+
+/// The workbook (概况, 数字, 核验, 对比) of the selected reports.
+pub async fn workbook_of(app: &App, actor: &Actor, ids: &[i64]) -> AppResult<Vec<u8>> {
+    let reports = analysed(app, actor, ids).await?;
+    let named: Vec<(String, Analysis)> =
+        reports.into_iter().map(|(d, a)| (d.file_name, a)).collect();
+    workbook(&named)
 }
 
 #[cfg(test)]

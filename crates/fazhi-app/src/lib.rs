@@ -30,6 +30,8 @@ use std::sync::Arc;
 
 pub use config::Config;
 pub use error::{AppError, AppResult};
+/// The analyzer, for the pages that show its findings.
+pub use fazhi_text;
 
 /// Where time comes from, so deadline logic is testable on any date.
 pub trait Clock: Send + Sync {

@@ -29,9 +29,11 @@ fn every_route_declares_its_rule() {
     let mut found = routes_in(&read("pages.rs"), "");
     found.extend(routes_in(&read("pages_lt.rs"), ""));
     found.extend(routes_in(&read("pages_report.rs"), ""));
+    found.extend(routes_in(&read("pages_analysis.rs"), ""));
     found.extend(routes_in(&read("lib.rs"), ""));
     found.extend(routes_in(&read("api.rs"), "/api/v1"));
     found.extend(routes_in(&read("api_report.rs"), "/api/v1"));
+    found.extend(routes_in(&read("api_analysis.rs"), "/api/v1"));
     assert!(found.len() > 20, "{found:?}");
     for path in &found {
         assert!(
@@ -182,6 +184,8 @@ async fn outsiders_get_nothing_on_any_route() {
         "建议书机密内容".to_string(),
         // The demo annual report's narrative (read by the office and the leaders only).
         "综合查一次".to_string(),
+        // The analysed report's text.
+        "分析秘文".to_string(),
     ];
     // The versions of the three records: no outsider's call may change any of them.
     let version = || async {
@@ -218,12 +222,31 @@ async fn outsiders_get_nothing_on_any_route() {
         .fetch_one(&t.app.db.pool)
         .await
         .unwrap();
+    // A report uploaded to the analyzer by the office (read by the office and the leaders only).
+    let fzb = auth::actor_by_username(&app, "fzb").await.unwrap();
+    let doc_id = fazhi_app::analysis::upload(
+        &app,
+        &fzb,
+        "分析.txt",
+        "甲区2024年法治政府建设年度报告\n分析秘文：全区共收到行政复议申请94件。".as_bytes(),
+    )
+    .await
+    .unwrap()
+    .id;
     // Every version of every form, round and report, and their counts: nothing may change.
     let reporting = || async {
         let mut out = vec![];
-        for table in ["st_forms", "st_rounds", "st_values", "rp_reports"] {
+        for table in [
+            "st_forms",
+            "st_rounds",
+            "st_values",
+            "rp_reports",
+            "an_documents",
+        ] {
             let sum = if table == "st_values" {
                 "SUM(value)"
+            } else if table == "an_documents" {
+                "SUM(id)"
             } else {
                 "SUM(version)"
             };
@@ -270,6 +293,8 @@ async fn outsiders_get_nothing_on_any_route() {
                 (form_id, "save")
             } else if pattern.contains("/filing/rounds") {
                 (round_id, "close")
+            } else if pattern.contains("/analysis") {
+                (doc_id, "delete")
             } else if pattern.contains("/reports") {
                 (report_id, "submit")
             } else {
@@ -301,6 +326,12 @@ async fn outsiders_get_nothing_on_any_route() {
                     ])
                     .collect(),
                 ("GET", Access::ReadScoped) => filters.to_vec(),
+                _ if path.contains("/analysis/compare") => {
+                    vec![
+                        format!("?ids={doc_id}"),
+                        format!("?ids={doc_id},{report_id}"),
+                    ]
+                }
                 _ => vec![String::new()],
             };
             for q in queries {
@@ -417,7 +448,7 @@ async fn outsiders_get_nothing_on_any_route() {
     assert_eq!(
         reporting().await,
         r0,
-        "statistics forms, rounds and reports unchanged"
+        "statistics forms, rounds, reports and analysed reports unchanged"
     );
     for table in ["rc_cases", "lt_cases", "lt_suggestions"] {
         let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))

@@ -3,9 +3,11 @@
 //! HTTP here, in one place.
 
 mod api;
+mod api_analysis;
 mod api_report;
 mod auth;
 mod pages;
+mod pages_analysis;
 mod pages_lt;
 mod pages_report;
 mod templates;
@@ -117,6 +119,22 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/reports/{id}/export.docx", Needs(P::ApproveReport)),
         ("GET", "/reports/{id}/export.html", Needs(P::ApproveReport)),
         ("GET", "/reports/{id}/export.md", Needs(P::ApproveReport)),
+        // 报告分析: read and compared by the office and the leaders, uploaded by the office.
+        ("GET", "/analysis", Needs(P::ApproveReport)),
+        ("POST", "/analysis/documents", Needs(P::ManageReport)),
+        ("GET", "/analysis/documents/{id}", Needs(P::ApproveReport)),
+        (
+            "POST",
+            "/analysis/documents/{id}/delete",
+            Needs(P::ManageReport),
+        ),
+        (
+            "GET",
+            "/analysis/documents/{id}/export.xlsx",
+            Needs(P::ApproveReport),
+        ),
+        ("GET", "/analysis/compare", Needs(P::ApproveReport)),
+        ("GET", "/analysis/compare.xlsx", Needs(P::ApproveReport)),
         ("GET", "/audit", Needs(P::ReadAudit)),
         ("GET", "/audit/export.xlsx", Needs(P::ReadAudit)),
         ("GET", "/admin/users", Needs(P::ListAccounts)),
@@ -162,6 +180,19 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/api/v1/filing/forms", Needs(P::FileStatistics)),
         ("GET", "/api/v1/filing/forms/{id}", ReadScoped),
         ("POST", "/api/v1/filing/forms/{id}/{action}", WriteScoped),
+        ("GET", "/api/v1/analysis/documents", Needs(P::ApproveReport)),
+        ("POST", "/api/v1/analysis/documents", Needs(P::ManageReport)),
+        (
+            "GET",
+            "/api/v1/analysis/documents/{id}",
+            Needs(P::ApproveReport),
+        ),
+        (
+            "DELETE",
+            "/api/v1/analysis/documents/{id}",
+            Needs(P::ManageReport),
+        ),
+        ("GET", "/api/v1/analysis/compare", Needs(P::ApproveReport)),
         ("GET", "/api/v1/reports", Needs(P::ApproveReport)),
         ("POST", "/api/v1/reports", Needs(P::ManageReport)),
         ("GET", "/api/v1/reports/{id}", Needs(P::ApproveReport)),
@@ -199,7 +230,13 @@ pub fn router(app: App) -> Router {
         .merge(pages::routes())
         .merge(pages_lt::routes())
         .merge(pages_report::routes())
-        .nest("/api/v1", api::routes().merge(api_report::routes()))
+        .merge(pages_analysis::routes())
+        .nest(
+            "/api/v1",
+            api::routes()
+                .merge(api_report::routes())
+                .merge(api_analysis::routes()),
+        )
         .route("/static/app.css", get(css))
         .fallback(not_found)
         .layer(middleware::from_fn(request_context))

@@ -48,6 +48,15 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/rp_detail.html"),
     ),
     ("rp_edit.html", include_str!("../templates/rp_edit.html")),
+    ("an_list.html", include_str!("../templates/an_list.html")),
+    (
+        "an_detail.html",
+        include_str!("../templates/an_detail.html"),
+    ),
+    (
+        "an_compare.html",
+        include_str!("../templates/an_compare.html"),
+    ),
 ];
 
 pub fn environment() -> Environment<'static> {

@@ -1,0 +1,425 @@
+//! 报告分析 through the pages and the API, against the real server on port 0: the office uploads
+//! two published reports at once, one is shown with its figures marked in the text and its
+//! checks, the two are compared (table, charts, workbook); an unreadable file is refused with its
+//! code and a Chinese message and nothing is written; a duplicate opens the existing report; who
+//! may not upload or read is refused, and nothing is written.
+
+use fazhi_testkit::{d, spawn, with_org, Backend};
+use serde_json::{json, Value};
+
+const SEED_000: &str = include_str!("../../fazhi-text/tests/seeds/000_99d96b77785f0d3b.txt");
+const SEED_002: &str = include_str!("../../fazhi-text/tests/seeds/002_9592a4b759554a40.txt");
+
+struct User {
+    token: String,
+    csrf: String,
+}
+
+struct Answer {
+    status: u16,
+    location: String,
+    content_type: String,
+    bytes: Vec<u8>,
+}
+
+impl Answer {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).replace("&#x2f;", "/")
+    }
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes).unwrap_or(Value::Null)
+    }
+}
+
+struct Web {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Web {
+    async fn login(&self, username: &str) -> User {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/session", self.base))
+            .json(&json!({"username": username, "password": fazhi_app::demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "login {username}");
+        let b: Value = r.json().await.unwrap();
+        User {
+            token: b["token"].as_str().unwrap().to_string(),
+            csrf: b["csrf_token"].as_str().unwrap().to_string(),
+        }
+    }
+
+    async fn answer(r: reqwest::RequestBuilder) -> Answer {
+        let r = r.send().await.unwrap();
+        let header = |k: &str| {
+            r.headers()
+                .get(k)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (status, location, content_type) = (
+            r.status().as_u16(),
+            header("location"),
+            header("content-type"),
+        );
+        let bytes = r.bytes().await.unwrap().to_vec();
+        Answer {
+            status,
+            location,
+            content_type,
+            bytes,
+        }
+    }
+
+    fn cookie(u: &User) -> String {
+        format!("{}={}", fazhi_web::SESSION_COOKIE, u.token)
+    }
+
+    async fn get(&self, u: &User, path: &str) -> Answer {
+        Self::answer(
+            self.http
+                .get(format!("{}{path}", self.base))
+                .header("cookie", Self::cookie(u)),
+        )
+        .await
+    }
+
+    fn form(files: &[(&str, &[u8])]) -> reqwest::multipart::Form {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, bytes) in files {
+            form = form.part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+            );
+        }
+        form
+    }
+
+    /// The page's upload form (with the CSRF token).
+    async fn upload_page(&self, u: &User, files: &[(&str, &[u8])]) -> Answer {
+        let form = Self::form(files).text("csrf_token", u.csrf.clone());
+        Self::answer(
+            self.http
+                .post(format!("{}/analysis/documents", self.base))
+                .header("cookie", Self::cookie(u))
+                .multipart(form),
+        )
+        .await
+    }
+
+    async fn upload_api(&self, u: &User, files: &[(&str, &[u8])]) -> Answer {
+        Self::answer(
+            self.http
+                .post(format!("{}/api/v1/analysis/documents", self.base))
+                .bearer_auth(&u.token)
+                .multipart(Self::form(files)),
+        )
+        .await
+    }
+
+    async fn api(&self, u: &User, method: &str, path: &str) -> Answer {
+        let url = format!("{}/api/v1{path}", self.base);
+        let r = match method {
+            "GET" => self.http.get(url),
+            "DELETE" => self.http.delete(url),
+            m => panic!("{m}"),
+        };
+        Self::answer(r.bearer_auth(&u.token)).await
+    }
+}
+
+/// (documents, audit entries about documents).
+async fn counts(app: &fazhi_app::App) -> (i64, i64) {
+    let docs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM an_documents")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let audit: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'an_document'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    (docs, audit)
+}
+
+/// The table row (`<tr …>…</tr>`) of a page that contains `needle`.
+fn row_with<'a>(html: &'a str, needle: &str) -> Option<&'a str> {
+    html.split("<tr").find(|r| r.contains(needle))
+}
+
+#[tokio::test]
+async fn reports_uploaded_analysed_compared_and_refused() {
+    let t = with_org(Backend::Sqlite, d("2025-03-10")).await;
+    let app = t.app.clone();
+    let web = Web {
+        base: spawn(app.clone()).await,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    let fzb = web.login("fzb").await;
+    let leader = web.login("leader").await;
+    let fuyi = web.login("fuyi").await;
+    let auditor = web.login("auditor").await;
+
+    // ---------- the list and its upload form ----------
+    let page = web.get(&fzb, "/analysis").await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    for s in [
+        "报告分析</a>",
+        "上传报告",
+        "enctype=\"multipart/form-data\"",
+        "尚未上传报告",
+    ] {
+        assert!(html.contains(s), "/analysis shows {s}");
+    }
+
+    // ---------- refusals write nothing ----------
+    let before = counts(&app).await;
+    let r = web.upload_page(&fzb, &[("空白.txt", b"  \n")]).await;
+    assert_eq!(r.status, 422);
+    let html = r.text();
+    assert!(
+        html.contains("文件 空白.txt 为空，没有可分析的文字"),
+        "{html}"
+    );
+    let binary: Vec<u8> = (0u8..=255).cycle().take(4096).collect();
+    let r = web
+        .upload_api(
+            &fzb,
+            &[("a.txt", SEED_000.as_bytes()), ("图片.txt", &binary)],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text());
+    let b = r.json();
+    assert_eq!(b["code"], "report_file_binary");
+    assert_eq!(b["field"], "file");
+    assert!(
+        b["message"]
+            .as_str()
+            .unwrap()
+            .contains("图片.txt 不是文本文件"),
+        "{b}"
+    );
+    let r = web.upload_api(&fzb, &[("空.txt", b"")]).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["code"], "report_file_empty");
+    assert_eq!(counts(&app).await, before, "nothing written by a refusal");
+
+    // ---------- who may not upload or read ----------
+    for u in [&fuyi, &leader, &auditor] {
+        let r = web.upload_page(u, &[("a.txt", SEED_000.as_bytes())]).await;
+        assert_eq!(r.status, 403);
+        let r = web.upload_api(u, &[("a.txt", SEED_000.as_bytes())]).await;
+        assert_eq!(r.status, 403);
+        assert_eq!(r.json()["code"], "forbidden");
+    }
+    for u in [&fuyi, &auditor] {
+        assert_eq!(web.get(u, "/analysis").await.status, 403);
+        assert_eq!(web.api(u, "GET", "/analysis/documents").await.status, 403);
+        assert!(
+            !web.get(u, "/").await.text().contains("报告分析"),
+            "no menu"
+        );
+    }
+    assert_eq!(
+        counts(&app).await,
+        before,
+        "nothing written by a refused user"
+    );
+
+    // ---------- two reports at once ----------
+    let r = web
+        .upload_page(
+            &fzb,
+            &[
+                ("000_云城区.txt", SEED_000.as_bytes()),
+                ("002_安居区.txt", SEED_002.as_bytes()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.location, "/analysis?done=uploaded&n=2");
+    assert_eq!(counts(&app).await, (before.0 + 2, before.1 + 2));
+    let id_of = |name: &'static str| {
+        let app = app.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM an_documents WHERE file_name = $1")
+                .bind(name)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap()
+        }
+    };
+    let (yc, aj) = (id_of("000_云城区.txt").await, id_of("002_安居区.txt").await);
+    let html = web.get(&fzb, "/analysis?done=uploaded&n=2").await.text();
+    assert!(html.contains("已上传2份报告"));
+    assert!(html.contains(&format!("name=\"ids\" value=\"{yc}\"")));
+    assert!(html.contains("云城区2024年法治政府建设年度报告"));
+
+    // ---------- one report ----------
+    let page = web.get(&fzb, &format!("/analysis/documents/{yc}")).await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("<h1 class=\"page-title\">云城区2024年法治政府建设年度报告</h1>"));
+    assert!(!html.contains("<script"));
+    // The 94 applications marked in the text, the number itself, with what was read.
+    let mark = html
+        .split("<mark ")
+        .find(|m| m.contains(">94</mark>"))
+        .expect("94 is marked");
+    assert!(mark.contains("class=\"fig fig-key\""), "{mark}");
+    assert!(mark.contains("reconsideration.applications"), "{mark}");
+    assert!(mark.contains("数值：94件"), "{mark}");
+    // The 13.73% 纠错率 is checked and cannot be recomputed from the text.
+    let row = row_with(&html, ">13.73<").expect("the 13.73 check");
+    assert!(row.contains("无法复算"), "{row}");
+    assert!(row.contains("verdict-unexplained"), "{row}");
+    // Facts and outline.
+    for s in [
+        "报告要素",
+        "地区（层级）",
+        "云城区",
+        "2024年",
+        "文字",
+        "简体",
+        "结构",
+        "下载Excel",
+    ] {
+        assert!(html.contains(s), "detail shows {s}");
+    }
+    let detail: Value = web
+        .api(&fzb, "GET", &format!("/analysis/documents/{yc}"))
+        .await
+        .json();
+    assert_eq!(
+        detail["analysis"]["title"],
+        "云城区2024年法治政府建设年度报告"
+    );
+    assert_eq!(detail["document"]["id"], yc);
+    // The offsets are character offsets into the stored text.
+    let text: Vec<char> = detail["text"].as_str().unwrap().chars().collect();
+    let f = detail["analysis"]["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "reconsideration.applications" && f["value"] == "94")
+        .expect("94 in the JSON");
+    let (s, e) = (
+        f["start"].as_u64().unwrap() as usize,
+        f["end"].as_u64().unwrap() as usize,
+    );
+    assert!(text[s..e].iter().collect::<String>().contains("94"));
+
+    // The workbook of one report.
+    let r = web
+        .get(&fzb, &format!("/analysis/documents/{yc}/export.xlsx"))
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.content_type.contains("spreadsheetml"));
+
+    // A duplicate opens the existing report, writes nothing.
+    let n = counts(&app).await;
+    let r = web
+        .upload_page(&fzb, &[("再次上传.txt", SEED_000.as_bytes())])
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        r.location,
+        format!("/analysis/documents/{yc}?done=duplicate")
+    );
+    assert_eq!(counts(&app).await, n);
+
+    // ---------- the comparison ----------
+    let page = web
+        .get(&leader, &format!("/analysis/compare?ids={yc}&ids={aj}"))
+        .await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("云城区（2024年）"), "{html}");
+    assert!(html.contains("安居区"), "{html}");
+    let row =
+        row_with(&html, "data-key=\"reconsideration.applications\"").expect("applications row");
+    assert!(row.contains(">94<"), "{row}");
+    assert!(html.contains("<svg"), "a chart");
+    let api = web
+        .api(&leader, "GET", &format!("/analysis/compare?ids={yc},{aj}"))
+        .await;
+    assert_eq!(api.status, 200);
+    assert_eq!(
+        api.json()["comparison"]["places"].as_array().unwrap().len(),
+        2
+    );
+    for bad in ["", "?ids=", "?ids=abc", "?ids=1;2"] {
+        let r = web
+            .api(&leader, "GET", &format!("/analysis/compare{bad}"))
+            .await;
+        assert_eq!(r.status, 422, "{bad}");
+        assert_eq!(r.json()["code"], "invalid_ids");
+    }
+    assert_eq!(
+        web.api(&leader, "GET", "/analysis/compare?ids=999999")
+            .await
+            .status,
+        404
+    );
+    let r = web
+        .get(&leader, &format!("/analysis/compare.xlsx?ids={yc},{aj}"))
+        .await;
+    assert_eq!(r.status, 200);
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(r.bytes.clone())).expect("opens");
+    assert_eq!(wb.sheet_names(), ["概况", "数字", "核验", "对比"]);
+    let cmp = wb.worksheet_range("对比").unwrap();
+    let row = cmp
+        .rows()
+        .find(|r| r[0].to_string() == "reconsideration.applications")
+        .expect("applications row");
+    assert_eq!(row[3], calamine::Data::Float(94.0));
+
+    // ---------- the leader reads, does not delete ----------
+    let html = web
+        .get(&leader, &format!("/analysis/documents/{aj}"))
+        .await
+        .text();
+    assert!(!html.contains("/delete"), "no delete button for the leader");
+    assert!(!html.contains("id=\"an-upload\""));
+    let n = counts(&app).await;
+    assert_eq!(
+        web.api(&leader, "DELETE", &format!("/analysis/documents/{aj}"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(counts(&app).await, n);
+
+    // ---------- the office deletes, audited ----------
+    let r = web
+        .api(&fzb, "DELETE", &format!("/analysis/documents/{aj}"))
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(counts(&app).await, (n.0 - 1, n.1 + 1));
+    let action: String = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE entity = 'an_document' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(action, "delete");
+    assert_eq!(
+        web.api(&fzb, "GET", &format!("/analysis/documents/{aj}"))
+            .await
+            .status,
+        404
+    );
+    let list = web.api(&fzb, "GET", "/analysis/documents").await.json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}

@@ -1,0 +1,83 @@
+//! The JSON API of 报告分析 (the report analyzer), under `/api/v1`: upload reports (multipart,
+//! field `file`, several at once), list them, read one with its analysis, delete one, compare
+//! several (`ids=1,2`).
+
+use crate::api::{json_ok, Api, ApiError, ApiResult};
+use crate::pages_analysis::{ids_of, read_files};
+use crate::AppState;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use fazhi_app::analysis as an;
+use fazhi_domain::org::Permission;
+use fazhi_domain::DomainError;
+use serde_json::json;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/analysis/documents", get(list).post(upload))
+        .route("/analysis/documents/{id}", get(detail).delete(delete))
+        .route("/analysis/compare", get(compare))
+}
+
+async fn list(State(s): State<AppState>, Api(sess, rid): Api) -> ApiResult {
+    json_ok(an::list(&s.app, &sess.actor).await, rid)
+}
+
+/// 201 with `{"documents": [{id, file_name, duplicate}]}`; a file that cannot be read refuses the
+/// whole upload (422, its code, field `file`). Who may not upload is refused before the body is
+/// read.
+async fn upload(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    mp: Result<Multipart, MultipartRejection>,
+) -> ApiResult {
+    let actor = &sess.actor;
+    let r = async {
+        actor.require(Permission::ManageReport)?;
+        let mp = mp.map_err(|_| {
+            DomainError::field(
+                "required",
+                "file",
+                "请以 multipart/form-data 上传报告文件（字段名 file）",
+            )
+        })?;
+        let (_, files) = read_files(mp).await?;
+        an::upload_many(&s.app, actor, &files).await
+    }
+    .await;
+    let v = r.map_err(|e| ApiError(e, rid))?;
+    Ok((StatusCode::CREATED, Json(json!({"documents": v}))).into_response())
+}
+
+async fn detail(State(s): State<AppState>, Api(sess, rid): Api, Path(id): Path<i64>) -> ApiResult {
+    json_ok(an::detail(&s.app, &sess.actor, id).await, rid)
+}
+
+async fn delete(State(s): State<AppState>, Api(sess, rid): Api, Path(id): Path<i64>) -> ApiResult {
+    an::delete(&s.app, &sess.actor, id)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `{"documents": [...], "comparison": {places, rows}}`.
+async fn compare(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    RawQuery(q): RawQuery,
+) -> ApiResult {
+    let actor = &sess.actor;
+    let r = async {
+        // Permission first, so that a refused user learns nothing from the ids' validation.
+        an::may_read(actor)?;
+        let ids = ids_of(q.as_deref())?;
+        let (docs, c) = an::comparison(&s.app, actor, &ids).await?;
+        Ok(json!({"documents": docs, "comparison": c}))
+    }
+    .await;
+    json_ok(r, rid)
+}
