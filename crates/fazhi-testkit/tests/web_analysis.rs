@@ -381,7 +381,7 @@ async fn reports_uploaded_analysed_compared_and_refused() {
     let cmp = wb.worksheet_range("对比").unwrap();
     let row = cmp
         .rows()
-        .find(|r| r[0].to_string() == "reconsideration.applications")
+        .find(|r| r[0] == "reconsideration.applications")
         .expect("applications row");
     assert_eq!(row[3], calamine::Data::Float(94.0));
 
