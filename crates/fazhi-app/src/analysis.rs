@@ -461,6 +461,50 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<DocumentDeta
     })
 }
 
+/// What using an uploaded report as its year's baseline would file, and the round of an earlier
+/// application of the same document, if any.
+pub struct BaselinePreview {
+    pub document: DocumentRow,
+    pub plan: crate::baseline::Plan,
+    pub applied_round: Option<i64>,
+}
+
+/// The baseline plan of an uploaded report (anyone who may read it).
+pub async fn baseline_preview(app: &App, actor: &Actor, id: i64) -> AppResult<BaselinePreview> {
+    let (document, text) = load(app, actor, id).await?;
+    let plan = crate::baseline::plan(&fazhi_text::analyze(&text));
+    let applied_round = match plan.year {
+        Some(y) => crate::baseline::existing(app, y, &document.sha256).await?,
+        None => None,
+    };
+    Ok(BaselinePreview {
+        document,
+        plan,
+        applied_round,
+    })
+}
+
+/// Files an uploaded report's figures as its year's values (the 依法治区办); the round's id.
+/// Applying the same document again files nothing and returns the same round.
+pub async fn apply_baseline(app: &App, actor: &Actor, id: i64) -> AppResult<i64> {
+    actor.require(Permission::ManageReport)?;
+    let (document, text) = load(app, actor, id).await?;
+    let analysis = fazhi_text::analyze(&text);
+    let source = crate::baseline::Source {
+        title: analysis
+            .title
+            .clone()
+            .unwrap_or_else(|| document.file_name.clone()),
+        file_name: document.file_name.clone(),
+        sha256: document.sha256.clone(),
+        document_id: Some(document.id),
+    };
+    let year = analysis.year.ok_or_else(|| {
+        DomainError::field("no_year", "year", "未识别出报告的年度，不能作为基线填报")
+    })?;
+    crate::baseline::apply(app, actor, &source, &analysis, year).await
+}
+
 /// Deletes an uploaded report (the uploader or the office), with its audit entry.
 pub async fn delete(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
     let (row, _) = load(app, actor, id).await?;

@@ -423,3 +423,117 @@ async fn reports_uploaded_analysed_compared_and_refused() {
     let list = web.api(&fzb, "GET", "/analysis/documents").await.json();
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
+
+/// (rounds, values, audit entries).
+async fn filing_counts(app: &fazhi_app::App) -> (i64, i64, i64) {
+    let q = |sql: &'static str| {
+        let app = app.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap()
+        }
+    };
+    (
+        q("SELECT COUNT(*) FROM st_rounds").await,
+        q("SELECT COUNT(*) FROM st_values").await,
+        q("SELECT COUNT(*) FROM audit_log").await,
+    )
+}
+
+#[tokio::test]
+async fn a_published_report_used_as_baseline_from_its_page() {
+    let t = with_org(Backend::Sqlite, d("2025-03-10")).await;
+    let app = t.app.clone();
+    let web = Web {
+        base: spawn(app.clone()).await,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    let fzb = web.login("fzb").await;
+    let leader = web.login("leader").await;
+    let r = web
+        .upload_page(&fzb, &[("云城区2024.txt", SEED_000.as_bytes())])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let id: i64 = sqlx::query_scalar("SELECT id FROM an_documents")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+
+    // The detail page offers it; the preview lists what would be filed and what not, and why.
+    let detail = web.get(&fzb, &format!("/analysis/documents/{id}")).await.text();
+    assert!(detail.contains(&format!("/analysis/documents/{id}/baseline")));
+    assert!(detail.contains("用作2024年基数"));
+    let page = web.get(&fzb, &format!("/analysis/documents/{id}/baseline")).await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    let row = row_with(&html, "reconsideration.applications").expect("applications row");
+    assert!(row.contains(">94<"), "{row}");
+    assert!(html.contains("确认登记为2024年数据"));
+    assert!(html.contains("不登记的数字"));
+    let plan = web
+        .api(&fzb, "GET", &format!("/analysis/documents/{id}/baseline"))
+        .await
+        .json();
+    assert_eq!(plan["plan"]["year"], 2024);
+    assert!(plan["plan"]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["key"] == "reconsideration.applications" && v["value"] == 94));
+    assert!(plan["applied_round"].is_null());
+
+    // A leader may look but not apply: refused, nothing written.
+    let leader_page = web
+        .get(&leader, &format!("/analysis/documents/{id}/baseline"))
+        .await
+        .text();
+    assert!(!leader_page.contains("确认登记"));
+    let before = filing_counts(&app).await;
+    let post = |u: &User| {
+        web.http
+            .post(format!("{}/analysis/documents/{id}/baseline", web.base))
+            .header("cookie", Web::cookie(u))
+            .form(&[("csrf_token", u.csrf.clone())])
+    };
+    assert_eq!(Web::answer(post(&leader)).await.status, 403);
+    assert_eq!(filing_counts(&app).await, before);
+
+    // The office applies it: a round of that year, its values from the report, one audit entry.
+    let r = Web::answer(post(&fzb)).await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert!(
+        r.location.starts_with("/filing/rounds/") && r.location.ends_with("?done=baseline"),
+        "{}",
+        r.location
+    );
+    let after = filing_counts(&app).await;
+    assert_eq!(after.0, before.0 + 1);
+    assert!(after.1 > before.1);
+    assert_eq!(after.2, before.2 + 1);
+    let round = web.get(&fzb, &r.location).await.text();
+    assert!(round.contains("已发布报告基线"), "{round}");
+    let value: i64 = sqlx::query_scalar(
+        "SELECT v.value FROM st_values v JOIN st_forms f ON f.id = v.form_id \
+         WHERE f.year = 2024 AND v.key = 'reconsideration.applications'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(value, 94);
+
+    // Applying again files nothing; the preview says it was applied.
+    let again = Web::answer(post(&fzb)).await;
+    assert_eq!(again.status, 303);
+    assert_eq!(again.location, r.location);
+    assert_eq!(filing_counts(&app).await, after);
+    let html = web
+        .get(&fzb, &format!("/analysis/documents/{id}/baseline"))
+        .await
+        .text();
+    assert!(html.contains("这份报告已经用作2024年基数"));
+}

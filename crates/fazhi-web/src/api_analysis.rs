@@ -20,6 +20,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/analysis/documents", get(list).post(upload))
         .route("/analysis/documents/{id}", get(detail).delete(delete))
+        .route(
+            "/analysis/documents/{id}/baseline",
+            get(baseline).post(apply_baseline),
+        )
         .route("/analysis/compare", get(compare))
 }
 
@@ -62,6 +66,31 @@ async fn delete(State(s): State<AppState>, Api(sess, rid): Api, Path(id): Path<i
         .await
         .map_err(|e| ApiError(e, rid))?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `{"document", "plan": {year, values, skipped}, "applied_round"}`.
+async fn baseline(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let r = an::baseline_preview(&s.app, &sess.actor, id)
+        .await
+        .map(|v| json!({"document": v.document, "plan": v.plan, "applied_round": v.applied_round}));
+    json_ok(r, rid)
+}
+
+/// 201 with `{"round_id"}`: the round the values were filed in (the same one when the document
+/// was applied before).
+async fn apply_baseline(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let round = an::apply_baseline(&s.app, &sess.actor, id)
+        .await
+        .map_err(|e| ApiError(e, rid))?;
+    Ok((StatusCode::CREATED, Json(json!({"round_id": round}))).into_response())
 }
 
 /// `{"documents": [...], "comparison": {places, rows}}`.

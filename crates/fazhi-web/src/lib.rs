@@ -133,6 +133,16 @@ pub const ROUTES: &[(&str, &str, Access)] = {
             "/analysis/documents/{id}/export.xlsx",
             Needs(P::ApproveReport),
         ),
+        (
+            "GET",
+            "/analysis/documents/{id}/baseline",
+            Needs(P::ApproveReport),
+        ),
+        (
+            "POST",
+            "/analysis/documents/{id}/baseline",
+            Needs(P::ManageReport),
+        ),
         ("GET", "/analysis/compare", Needs(P::ApproveReport)),
         ("GET", "/analysis/compare.xlsx", Needs(P::ApproveReport)),
         ("GET", "/audit", Needs(P::ReadAudit)),
@@ -190,6 +200,16 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         (
             "DELETE",
             "/api/v1/analysis/documents/{id}",
+            Needs(P::ManageReport),
+        ),
+        (
+            "GET",
+            "/api/v1/analysis/documents/{id}/baseline",
+            Needs(P::ApproveReport),
+        ),
+        (
+            "POST",
+            "/api/v1/analysis/documents/{id}/baseline",
             Needs(P::ManageReport),
         ),
         ("GET", "/api/v1/analysis/compare", Needs(P::ApproveReport)),

@@ -31,6 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route("/analysis/documents/{id}", get(detail))
         .route("/analysis/documents/{id}/delete", post(delete))
         .route("/analysis/documents/{id}/export.xlsx", get(export))
+        .route(
+            "/analysis/documents/{id}/baseline",
+            get(baseline).post(apply_baseline),
+        )
         .route("/analysis/compare", get(compare))
         .route("/analysis/compare.xlsx", get(compare_export))
 }
@@ -454,6 +458,47 @@ async fn detail(
         "an_detail.html",
         merge(base(&state, &p.0, "analysis").await, ctx),
     ))
+}
+
+// ---------- use as baseline ----------
+
+/// What using the report as its year's baseline would file, and what it leaves out and why;
+/// the 依法治区办 confirms it here.
+async fn baseline(State(state): State<AppState>, p: Page, Path(id): Path<i64>) -> PageResult {
+    baseline_render(&state, &p, id, None).await
+}
+
+async fn baseline_render(
+    state: &AppState,
+    p: &Page,
+    id: i64,
+    error: Option<&AppError>,
+) -> PageResult {
+    let v = an::baseline_preview(&state.app, &p.0.actor, id)
+        .await
+        .map_err(|e| p.err(state, e))?;
+    let ctx = json!({
+        "doc": v.document, "plan": v.plan, "applied_round": v.applied_round,
+        "can_apply": p.0.actor.can(Permission::ManageReport),
+        "errors": error.map(form_errors),
+    });
+    page_render(state, p, "an_baseline.html", "analysis", ctx, error).await
+}
+
+async fn apply_baseline(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    p.check_csrf(&state, &f)?;
+    match an::apply_baseline(&state.app, &p.0.actor, id).await {
+        Ok(round) => {
+            Ok(Redirect::to(&format!("/filing/rounds/{round}?done=baseline")).into_response())
+        }
+        Err(e @ AppError::Domain(_)) => baseline_render(&state, &p, id, Some(&e)).await,
+        Err(e) => Err(p.err(&state, e)),
+    }
 }
 
 async fn export(State(state): State<AppState>, p: Page, Path(id): Path<i64>) -> PageResult {

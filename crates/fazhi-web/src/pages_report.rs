@@ -186,6 +186,9 @@ async fn round_detail(
     let flash = match q.done.as_deref() {
         Some("created") => success("已新建填报轮次，各填报单位可在“数据填报”中看到本单位的报表"),
         Some("close") => success("本轮填报已结束，各单位不能再修改报表"),
+        Some("baseline") => success(
+            "已将已发布报告中的数字作为该年度的填报数据（已通过）；年度报告的同比将以这些数字为上年数",
+        ),
         _ => None,
     };
     let ctx = merge(

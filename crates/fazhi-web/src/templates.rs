@@ -54,6 +54,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/an_detail.html"),
     ),
     (
+        "an_baseline.html",
+        include_str!("../templates/an_baseline.html"),
+    ),
+    (
         "an_compare.html",
         include_str!("../templates/an_compare.html"),
     ),
