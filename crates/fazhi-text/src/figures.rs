@@ -178,6 +178,35 @@ struct Hit {
     qualifier: Qualifier,
 }
 
+/// How far an opening bracket looks for its closing one: no title or 文号 is longer.
+const MAX_BRACKETED: usize = 120;
+
+/// Whether the opening bracket at `i` is closed before the sentence ends (and within
+/// [`MAX_BRACKETED`] characters), counting nested brackets of the same kind.
+fn closes_in_sentence(chars: &[char], i: usize) -> bool {
+    let open = chars[i];
+    let close = match open {
+        '《' => '》',
+        '〔' => '〕',
+        '[' => ']',
+        _ => '】',
+    };
+    let mut depth = 0usize;
+    for &c in chars.iter().skip(i + 1).take(MAX_BRACKETED) {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            if depth == 0 {
+                return true;
+            }
+            depth -= 1;
+        } else if matches!(c, '。' | '\n' | '\r') {
+            return false;
+        }
+    }
+    false
+}
+
 /// Finds the numbers that carry a measure word, skipping those inside 《》 titles and 〔〕 文号
 /// and ordinals (第3).
 fn scan(text: &Text, s: &str) -> Vec<Hit> {
@@ -193,7 +222,9 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
     while i < chars.len() {
         let c = chars[i];
         match c {
-            '《' | '〔' | '[' | '【' => title_depth += 1,
+            // An opening bracket hides numbers only when it is closed in the same sentence:
+            // page debris (【字号:, a title cut off by the page) must not hide later figures.
+            '《' | '〔' | '[' | '【' if closes_in_sentence(chars, i) => title_depth += 1,
             '》' | '〕' | ']' | '】' => title_depth = title_depth.saturating_sub(1),
             '“' => in_quotes = true,
             '”' => in_quotes = false,
@@ -210,6 +241,14 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
             (in_quotes && is_chinese_numeral(c)) || (c == '一' && chars.get(i + 1) == Some(&'批'));
         let starts_number = (c.is_ascii_digit() || is_chinese_numeral(c))
             && !(i > 0 && is_number_char(chars[i - 1]))
+            // Digits split by a separator that makes no thousands group (`12 34件`, `1，234件`,
+            // `1,23件`): whether 34 or 1234 was meant is unclear, so the part after the
+            // separator is no figure (the part before has no measure word). `1,234` and
+            // `1 234` are read whole by the number reader and never get here.
+            && !(c.is_ascii_digit()
+                && i >= 2
+                && matches!(chars[i - 1], ' ' | ',' | '，')
+                && chars[i - 2].is_ascii_digit())
             // 一 inside a word (统一, 进一步, 查一次) is not a count: 综合查一次事项200项.
             && !(c == '一'
                 && i > 0
