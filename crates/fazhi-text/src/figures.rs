@@ -322,13 +322,24 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
     let hits = scan(&text, &norm.text);
     let chars = &text.chars;
     let scopes = crate::scope::scope_spans(chars);
+    let breaks = crate::scope::Breaks::new(chars);
 
     let mut out: Vec<Figure> = Vec::new();
     // The normalised offset of each figure's number, parallel to `out`.
     let mut num_starts: Vec<usize> = Vec::new();
     // End of the previous number and the index in `out` of its first figure.
     let mut prev: Option<(usize, usize)> = None;
+    // Start of the sentence of the current hit, advanced with the hits (one pass over the text,
+    // not a backward scan per hit: a long sentence with many numbers stays linear).
+    let mut cursor = 0usize;
+    let mut sentence_start = 0usize;
     for hit in &hits {
+        while cursor < hit.num_start {
+            if is_sentence_end(chars[cursor]) {
+                sentence_start = cursor + 1;
+            }
+            cursor += 1;
+        }
         let floor = prev.map_or(0, |(end, _)| end);
         // Label: back to a label boundary or the previous figure.
         let mut ls = hit.num_start;
@@ -414,11 +425,7 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
         }
         // A figure that only restates the previous one's period, change or a second value
         // (…，2023年同期3858家次 / ，同比下降6.74% / 100%和99.1%) inherits its key.
-        let same_sentence = prev.is_some_and(|(end, _)| {
-            !chars[end.min(hit.num_start)..hit.num_start]
-                .iter()
-                .any(|&c| is_sentence_end(c))
-        });
+        let same_sentence = prev.is_some_and(|(end, _)| sentence_start <= end);
         let restates = change || year != report_year || label.is_empty() || label.contains("同期");
         if key.is_none() && restates && same_sentence {
             // The nearest keyed figure of the sentence that this one can restate: a change may
@@ -426,13 +433,6 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
             // a level restates a figure of its own kind (较去年60件 is a count, not the 纠错率
             // printed just before it).
             let percent = hit.unit == "%";
-            let sentence_start = {
-                let mut k = hit.num_start;
-                while k > 0 && !is_sentence_end(chars[k - 1]) {
-                    k -= 1;
-                }
-                k
-            };
             key = out
                 .iter()
                 .zip(&num_starts)
@@ -483,7 +483,7 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
             labels.push((key, shown_label));
         }
         let scope =
-            crate::scope::scope_for(chars, &scopes, hit.num_start).map(|(a, b)| text.slice(a, b));
+            crate::scope::scope_for(&breaks, &scopes, hit.num_start).map(|(a, b)| text.slice(a, b));
         let first = out.len();
         for (k, l) in labels {
             num_starts.push(hit.num_start);
