@@ -358,7 +358,7 @@ fn analyze(
         let named: Vec<(&str, &fazhi_text::Analysis)> =
             results.iter().map(|(n, a)| (n.as_str(), a)).collect();
         let c = fazhi_text::compare::compare(&named);
-        print!("{:<40}\t{}", "指标键", "指标");
+        print!("{:<40}\t指标", "指标键");
         for p in &c.places {
             print!("\t{}", p.heading());
         }
