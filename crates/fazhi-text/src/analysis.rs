@@ -184,6 +184,12 @@ pub fn html_text(html: &str) -> String {
                     ) && !out.ends_with('\n')
                     {
                         out.push('\n');
+                    } else if matches!(name.as_str(), "td" | "th")
+                        && !out.ends_with(['\n', '\t', ' '])
+                    {
+                        // Table cells side by side: `<td>94</td><td>86件</td>` is two numbers,
+                        // never 9486件.
+                        out.push('\t');
                     }
                     i += g + 1;
                 }

@@ -409,8 +409,10 @@ fn change_check(figures: &[Figure], i: usize) -> Option<Check> {
     let year = f.year?;
     let k = printed_decimals(f);
     // Same key, the window either side, nearest first.
-    let mut near: Vec<usize> = (0..figures.len())
-        .filter(|&j| j != i && i.abs_diff(j) <= WINDOW_FIGURES)
+    // Only the window is looked at: a change per figure must not cost the whole document.
+    let window = i.saturating_sub(WINDOW_FIGURES)..figures.len().min(i + WINDOW_FIGURES + 1);
+    let mut near: Vec<usize> = window
+        .filter(|&j| j != i)
         .filter(|&j| f.start.abs_diff(figures[j].start) <= WINDOW_CHARS)
         .filter(|&j| is_count(&figures[j]) && figures[j].key.as_deref() == Some(key))
         .collect();

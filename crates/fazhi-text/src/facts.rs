@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::normalize::{normalize, script, Normalized, Script};
+use crate::normalize::{normalize, script, Script};
 use crate::number::parse_year;
 
 /// The administrative level of the reporting jurisdiction, serialised as its Chinese character.
@@ -641,6 +641,7 @@ pub fn outline(original: &str) -> Vec<Section> {
         }
     }
 
+    let chars: Vec<char> = n.text.chars().collect();
     let mut out = Vec::with_capacity(raw.len());
     for (i, (number, level, title, start, fixed_end)) in raw.iter().enumerate() {
         let end = fixed_end.unwrap_or_else(|| {
@@ -650,7 +651,7 @@ pub fn outline(original: &str) -> Vec<Section> {
                 .map(|r| r.3)
                 .unwrap_or(total)
         });
-        let end = trim_end(&n, *start, end);
+        let end = trim_end(&chars, *start, end);
         let (os, oe) = n.original_range(*start, end);
         let parts = if *level == 1 {
             classify(title)
@@ -670,10 +671,18 @@ pub fn outline(original: &str) -> Vec<Section> {
     out
 }
 
-/// Moves `end` back over trailing whitespace.
-fn trim_end(n: &Normalized, start: usize, end: usize) -> usize {
-    let chars: Vec<char> = n.text.chars().skip(start).take(end - start).collect();
-    let kept = chars.len() - chars.iter().rev().take_while(|c| c.is_whitespace()).count();
+/// Moves `end` back over trailing whitespace; `chars` is the normalised text (collected once: a
+/// skip over the text per section would make a long document quadratic).
+fn trim_end(chars: &[char], start: usize, end: usize) -> usize {
+    let end = end.min(chars.len());
+    let start = start.min(end);
+    let kept = end
+        - start
+        - chars[start..end]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_whitespace())
+            .count();
     start + kept
 }
 

@@ -178,6 +178,35 @@ struct Hit {
     qualifier: Qualifier,
 }
 
+/// How far an opening bracket looks for its closing one: no title or 文号 is longer.
+const MAX_BRACKETED: usize = 120;
+
+/// Whether the opening bracket at `i` is closed before the sentence ends (and within
+/// [`MAX_BRACKETED`] characters), counting nested brackets of the same kind.
+fn closes_in_sentence(chars: &[char], i: usize) -> bool {
+    let open = chars[i];
+    let close = match open {
+        '《' => '》',
+        '〔' => '〕',
+        '[' => ']',
+        _ => '】',
+    };
+    let mut depth = 0usize;
+    for &c in chars.iter().skip(i + 1).take(MAX_BRACKETED) {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            if depth == 0 {
+                return true;
+            }
+            depth -= 1;
+        } else if matches!(c, '。' | '\n' | '\r') {
+            return false;
+        }
+    }
+    false
+}
+
 /// Finds the numbers that carry a measure word, skipping those inside 《》 titles and 〔〕 文号
 /// and ordinals (第3).
 fn scan(text: &Text, s: &str) -> Vec<Hit> {
@@ -193,7 +222,9 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
     while i < chars.len() {
         let c = chars[i];
         match c {
-            '《' | '〔' | '[' | '【' => title_depth += 1,
+            // An opening bracket hides numbers only when it is closed in the same sentence:
+            // page debris (【字号:, a title cut off by the page) must not hide later figures.
+            '《' | '〔' | '[' | '【' if closes_in_sentence(chars, i) => title_depth += 1,
             '》' | '〕' | ']' | '】' => title_depth = title_depth.saturating_sub(1),
             '“' => in_quotes = true,
             '”' => in_quotes = false,
@@ -210,6 +241,14 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
             (in_quotes && is_chinese_numeral(c)) || (c == '一' && chars.get(i + 1) == Some(&'批'));
         let starts_number = (c.is_ascii_digit() || is_chinese_numeral(c))
             && !(i > 0 && is_number_char(chars[i - 1]))
+            // Digits split by a separator that makes no thousands group (`12 34件`, `1，234件`,
+            // `1,23件`): whether 34 or 1234 was meant is unclear, so the part after the
+            // separator is no figure (the part before has no measure word). `1,234` and
+            // `1 234` are read whole by the number reader and never get here.
+            && !(c.is_ascii_digit()
+                && i >= 2
+                && matches!(chars[i - 1], ' ' | ',' | '，')
+                && chars[i - 2].is_ascii_digit())
             // 一 inside a word (统一, 进一步, 查一次) is not a count: 综合查一次事项200项.
             && !(c == '一'
                 && i > 0
@@ -283,13 +322,24 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
     let hits = scan(&text, &norm.text);
     let chars = &text.chars;
     let scopes = crate::scope::scope_spans(chars);
+    let breaks = crate::scope::Breaks::new(chars);
 
     let mut out: Vec<Figure> = Vec::new();
     // The normalised offset of each figure's number, parallel to `out`.
     let mut num_starts: Vec<usize> = Vec::new();
     // End of the previous number and the index in `out` of its first figure.
     let mut prev: Option<(usize, usize)> = None;
+    // Start of the sentence of the current hit, advanced with the hits (one pass over the text,
+    // not a backward scan per hit: a long sentence with many numbers stays linear).
+    let mut cursor = 0usize;
+    let mut sentence_start = 0usize;
     for hit in &hits {
+        while cursor < hit.num_start {
+            if is_sentence_end(chars[cursor]) {
+                sentence_start = cursor + 1;
+            }
+            cursor += 1;
+        }
         let floor = prev.map_or(0, |(end, _)| end);
         // Label: back to a label boundary or the previous figure.
         let mut ls = hit.num_start;
@@ -375,11 +425,7 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
         }
         // A figure that only restates the previous one's period, change or a second value
         // (…，2023年同期3858家次 / ，同比下降6.74% / 100%和99.1%) inherits its key.
-        let same_sentence = prev.is_some_and(|(end, _)| {
-            !chars[end.min(hit.num_start)..hit.num_start]
-                .iter()
-                .any(|&c| is_sentence_end(c))
-        });
+        let same_sentence = prev.is_some_and(|(end, _)| sentence_start <= end);
         let restates = change || year != report_year || label.is_empty() || label.contains("同期");
         if key.is_none() && restates && same_sentence {
             // The nearest keyed figure of the sentence that this one can restate: a change may
@@ -387,13 +433,6 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
             // a level restates a figure of its own kind (较去年60件 is a count, not the 纠错率
             // printed just before it).
             let percent = hit.unit == "%";
-            let sentence_start = {
-                let mut k = hit.num_start;
-                while k > 0 && !is_sentence_end(chars[k - 1]) {
-                    k -= 1;
-                }
-                k
-            };
             key = out
                 .iter()
                 .zip(&num_starts)
@@ -444,7 +483,7 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
             labels.push((key, shown_label));
         }
         let scope =
-            crate::scope::scope_for(chars, &scopes, hit.num_start).map(|(a, b)| text.slice(a, b));
+            crate::scope::scope_for(&breaks, &scopes, hit.num_start).map(|(a, b)| text.slice(a, b));
         let first = out.len();
         for (k, l) in labels {
             num_starts.push(hit.num_start);

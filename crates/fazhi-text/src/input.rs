@@ -4,7 +4,8 @@
 //! (the paragraphs of `word/document.xml`). Bytes in, text out: the caller reads the file.
 //!
 //! Refused with a stable code and a Chinese message: empty files, binary files, text in no
-//! encoding we can read without guessing, damaged .docx files.
+//! encoding we can read without guessing, damaged .docx files, and text longer than
+//! [`MAX_REPORT_BYTES`].
 
 use std::io::Read;
 
@@ -35,7 +36,22 @@ pub enum InputError {
     Binary,
     Encoding,
     Docx(&'static str),
+    /// The report's text is longer than [`MAX_REPORT_BYTES`].
+    TooLarge,
 }
+
+/// The largest report TEXT analysed, in bytes of UTF-8 (after decoding, and after the markup of a
+/// web page or a .docx is removed: a .docx with images may be 20 MB while its text is 100 KB).
+/// Published 法治政府建设年度报告 are well under 1 MB of text; 16 MB is sixteen times that, so
+/// nothing real is refused, while a wrong file (a log, a dump, a corpus) is refused at once with
+/// a clear message instead of keeping a request busy. The analysis is linear: 16 MB takes well
+/// under a second in a release build (docs/performance.md, "The report analyzer").
+pub const MAX_REPORT_BYTES: usize = 16 * 1024 * 1024;
+
+/// The largest file read at all, before decoding: the text limit with room for the markup of a
+/// saved web page (UTF-16 and GB18030 never take more bytes than the same UTF-8 text needs for
+/// Chinese, but a page's tags and scripts do). A .docx is limited by its inflated text instead.
+const MAX_FILE_BYTES: usize = 4 * MAX_REPORT_BYTES;
 
 impl InputError {
     /// Stable code, for the API and scripts.
@@ -45,6 +61,7 @@ impl InputError {
             Self::Binary => "report_file_binary",
             Self::Encoding => "report_file_encoding",
             Self::Docx(_) => "report_file_docx",
+            Self::TooLarge => "report_file_too_large",
         }
     }
 
@@ -59,6 +76,10 @@ impl InputError {
                 "文件 {file} 的编码无法识别（支持 UTF-8、UTF-16、GB18030/GBK/GB2312），请另存为 UTF-8 后重试"
             ),
             Self::Docx(why) => format!("文件 {file} 不是有效的 .docx 文档：{why}"),
+            Self::TooLarge => format!(
+                "文件 {file} 的文字超过 {} MB 的上限，不像是一份年度报告；请只提供报告本身",
+                MAX_REPORT_BYTES / (1024 * 1024)
+            ),
         }
     }
 }
@@ -83,11 +104,17 @@ pub fn read_document(file_name: &str, bytes: &[u8]) -> Result<Document, InputErr
         if text.trim().is_empty() {
             return Err(InputError::Empty);
         }
+        if text.len() > MAX_REPORT_BYTES {
+            return Err(InputError::TooLarge);
+        }
         return Ok(Document {
             text,
             format: Format::Docx,
             encoding: "UTF-8",
         });
+    }
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(InputError::TooLarge);
     }
     let html = matches!(ext.as_str(), "html" | "htm" | "shtml") || looks_like_html(bytes);
     let declared = if html { declared_charset(bytes) } else { None };
@@ -97,11 +124,19 @@ pub fn read_document(file_name: &str, bytes: &[u8]) -> Result<Document, InputErr
         if text.trim().is_empty() {
             return Err(InputError::Empty);
         }
+        if text.len() > MAX_REPORT_BYTES {
+            return Err(InputError::TooLarge);
+        }
         Ok(Document {
             text,
             format: Format::Html,
             encoding,
         })
+    } else if text.len() > MAX_REPORT_BYTES {
+        Err(InputError::TooLarge)
+    } else if text.trim().is_empty() {
+        // A byte-order mark and blanks.
+        Err(InputError::Empty)
     } else {
         Ok(Document {
             text,
@@ -252,6 +287,9 @@ fn docx_text(bytes: &[u8]) -> Result<String, InputError> {
                     .unescape()
                     .map_err(|_| InputError::Docx("正文 XML 格式错误"))?;
                 out.push_str(&s);
+                if out.len() > MAX_REPORT_BYTES {
+                    return Err(InputError::TooLarge);
+                }
             }
             Event::Eof => break,
             _ => {}

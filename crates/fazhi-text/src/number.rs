@@ -405,6 +405,10 @@ fn read_chinese(cur: &mut Cursor<'_>) -> Option<Decimal> {
     let mut last_unit: i128 = 0; // the place of the last unit read, for 一万二 / 三千五
     let mut zero_seen = false;
     let mut any_unit = false;
+    // Magnitudes only decrease: a second 万 before any 亿 after the first, or a second 亿, ends
+    // the number (一万零一万元 is 一万零一 then 万元, never 2万).
+    let mut wan_seen = false;
+    let mut yi_seen = false;
     while let Some(c) = cur.peek() {
         if let Some(d) = chinese_digit(c) {
             if digit.is_some() {
@@ -430,6 +434,15 @@ fn read_chinese(cur: &mut Cursor<'_>) -> Option<Decimal> {
         } else if c == '万' || c == '亿' {
             if digit.is_none() && section == 0 && total == 0 {
                 break; // 万 with no number before it
+            }
+            if (c == '万' && wan_seen) || (c == '亿' && yi_seen) {
+                break;
+            }
+            if c == '万' {
+                wan_seen = true;
+            } else {
+                yi_seen = true;
+                wan_seen = false;
             }
             let m: i128 = if c == '万' { 10_000 } else { 100_000_000 };
             section = section.checked_add(digit.take().unwrap_or(0))?;
@@ -575,6 +588,8 @@ mod tests {
             ("30000000".into(), "人".into(), AtLeast, 5)
         );
         assert_eq!(q("一亿二千万元"), ("12000".into(), "万元".into(), Exact, 6));
+        // Found by the robustness property test: a second 万 is no second multiplier.
+        assert_eq!(q("一万零一万元"), ("10001".into(), "".into(), Exact, 4));
         assert_eq!(q("不到10%"), ("10".into(), "%".into(), AtMost, 5));
         assert_eq!(q("50人左右"), ("50".into(), "人".into(), Approx, 5));
         assert_eq!(q("3.0%"), ("3".into(), "%".into(), Exact, 4));

@@ -186,37 +186,76 @@ fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '；' | ';' | '\n' | '\r' | '！' | '？')
 }
 
+/// The sentence ends and line breaks of a text, to find the sentence and the line of a position
+/// by binary search (scanning back per number would make a long line quadratic).
+pub struct Breaks {
+    len: usize,
+    sentence_ends: Vec<usize>,
+    line_breaks: Vec<usize>,
+}
+
+impl Breaks {
+    pub fn new(chars: &[char]) -> Self {
+        let mut sentence_ends = Vec::new();
+        let mut line_breaks = Vec::new();
+        for (i, &c) in chars.iter().enumerate() {
+            if is_sentence_end(c) {
+                sentence_ends.push(i);
+            }
+            if matches!(c, '\n' | '\r') {
+                line_breaks.push(i);
+            }
+        }
+        Self {
+            len: chars.len(),
+            sentence_ends,
+            line_breaks,
+        }
+    }
+
+    /// The position after the last break in `breaks` before `at` (0 when none).
+    fn after_last(breaks: &[usize], at: usize) -> usize {
+        let k = breaks.partition_point(|&p| p < at);
+        if k == 0 {
+            0
+        } else {
+            breaks[k - 1] + 1
+        }
+    }
+}
+
 /// The scope span for a number starting at `at`: the nearest scope phrase ending before it in its
 /// sentence; else the first scope phrase in the first sentence of its paragraph (line), when that
-/// phrase is before the number.
-pub fn scope_for(chars: &[char], spans: &[(usize, usize)], at: usize) -> Option<(usize, usize)> {
-    let mut sentence = at.min(chars.len());
-    while sentence > 0 && !is_sentence_end(chars[sentence - 1]) {
-        sentence -= 1;
-    }
-    let own = spans
+/// phrase is before the number. `breaks` is [`Breaks::new`] of `chars`.
+pub fn scope_for(breaks: &Breaks, spans: &[(usize, usize)], at: usize) -> Option<(usize, usize)> {
+    let at = at.min(breaks.len);
+    let sentence = Breaks::after_last(&breaks.sentence_ends, at);
+    // `spans` is in text order: only the spans starting before `at` (found by binary search, so
+    // that a long document costs no scan of every span per number) can end before it.
+    let before_at = spans.partition_point(|&(s, _)| s < at);
+    let own = spans[..before_at]
         .iter()
         .rev()
-        .find(|&&(s, e)| s >= sentence && e <= at)
+        .take_while(|&&(s, _)| s >= sentence)
+        .find(|&&(_, e)| e <= at)
         .copied();
     if own.is_some() {
         return own;
     }
-    let mut line = sentence;
-    while line > 0 && !matches!(chars[line - 1], '\n' | '\r') {
-        line -= 1;
-    }
-    let mut first_end = line;
-    while first_end < chars.len() && !is_sentence_end(chars[first_end]) {
-        first_end += 1;
-    }
+    let line = Breaks::after_last(&breaks.line_breaks, sentence);
+    let first_end = {
+        let k = breaks.sentence_ends.partition_point(|&p| p < line);
+        breaks.sentence_ends.get(k).copied().unwrap_or(breaks.len)
+    };
     // Only when the number is after that first sentence (else the rule above already looked).
     if first_end >= at {
         return None;
     }
-    spans
+    let from_line = spans.partition_point(|&(s, _)| s < line);
+    spans[from_line..]
         .iter()
-        .find(|&&(s, e)| s >= line && e <= first_end)
+        .take_while(|&&(s, _)| s < first_end)
+        .find(|&&(_, e)| e <= first_end)
         .copied()
 }
 
@@ -231,7 +270,7 @@ mod tests {
             .find(number)
             .map(|b| text[..b].chars().count())
             .unwrap();
-        scope_for(&chars, &spans, at).map(|(s, e)| chars[s..e].iter().collect())
+        scope_for(&Breaks::new(&chars), &spans, at).map(|(s, e)| chars[s..e].iter().collect())
     }
 
     #[test]
