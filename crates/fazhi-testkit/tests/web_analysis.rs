@@ -465,10 +465,15 @@ async fn a_published_report_used_as_baseline_from_its_page() {
         .unwrap();
 
     // The detail page offers it; the preview lists what would be filed and what not, and why.
-    let detail = web.get(&fzb, &format!("/analysis/documents/{id}")).await.text();
+    let detail = web
+        .get(&fzb, &format!("/analysis/documents/{id}"))
+        .await
+        .text();
     assert!(detail.contains(&format!("/analysis/documents/{id}/baseline")));
     assert!(detail.contains("用作2024年基数"));
-    let page = web.get(&fzb, &format!("/analysis/documents/{id}/baseline")).await;
+    let page = web
+        .get(&fzb, &format!("/analysis/documents/{id}/baseline"))
+        .await;
     assert_eq!(page.status, 200);
     let html = page.text();
     let row = row_with(&html, "reconsideration.applications").expect("applications row");
