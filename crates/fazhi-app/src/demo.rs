@@ -113,8 +113,30 @@ pub async fn seed(app: &App, cases: usize) -> AppResult<bool> {
     // organisation (`cases == 0`) starts without them.
     if cases > 0 {
         crate::demo_report::seed(app, app.today().year() - 1).await?;
+        seed_published_reports(app).await?;
     }
     Ok(true)
+}
+
+/// Five other places' published reports (the analyzer's hand-annotated seeds, one of them in
+/// traditional script), uploaded to 报告分析 by the office, so that the page and its comparison
+/// have something to show.
+async fn seed_published_reports(app: &App) -> AppResult<()> {
+    const REPORTS: [&str; 5] = [
+        include_str!("../../fazhi-text/tests/seeds/000_99d96b77785f0d3b.txt"),
+        include_str!("../../fazhi-text/tests/seeds/001_c0351d6103819b41.txt"),
+        include_str!("../../fazhi-text/tests/seeds/002_9592a4b759554a40.txt"),
+        include_str!("../../fazhi-text/tests/seeds/003_499b972e7ec7675e.txt"),
+        include_str!("../../fazhi-text/tests/seeds/004_97256ae8d542b572.txt"),
+    ];
+    let office = auth::actor_by_username(app, "fzb").await?;
+    for (n, text) in REPORTS.iter().enumerate() {
+        let title = fazhi_text::analyze(text)
+            .title
+            .unwrap_or_else(|| format!("示例报告{}", n + 1));
+        crate::analysis::upload(app, &office, &format!("{title}.txt"), text.as_bytes()).await?;
+    }
+    Ok(())
 }
 
 /// The last day a simulated step may carry: today, but early enough that every deadline it opens
