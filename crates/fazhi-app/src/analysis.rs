@@ -52,12 +52,23 @@ pub fn comparison_sheet(c: &Comparison) -> Sheet<'static> {
                 Some(cell) => number(cell.value),
                 None => text(""),
             }));
+            // The quote, with what a reader must know about the number: not exact (约, 逾 …),
+            // or one of several values printed for the key.
             row.extend(r.cells.iter().map(|cell| match cell {
-                Some(cell) if cell.other_values > 0 => text(format!(
-                    "{}（另有{}个不同数值）",
-                    cell.quote, cell.other_values
-                )),
-                Some(cell) => text(&cell.quote),
+                Some(cell) => {
+                    let mut notes = Vec::new();
+                    if cell.qualifier != fazhi_text::number::Qualifier::Exact {
+                        notes.push(format!("{}，非确数", cell.qualifier.label()));
+                    }
+                    if cell.other_values > 0 {
+                        notes.push(format!("另有{}个不同数值", cell.other_values));
+                    }
+                    if notes.is_empty() {
+                        text(&cell.quote)
+                    } else {
+                        text(format!("{}（{}）", cell.quote, notes.join("；")))
+                    }
+                }
                 None => text(""),
             }));
             row
@@ -316,6 +327,20 @@ fn read_one(file_name: &str, bytes: &[u8]) -> AppResult<Read> {
     })
 }
 
+/// Runs CPU-bound analysis on tokio's blocking pool: a long report would otherwise hold an async
+/// worker, and with it every request queued on that worker, for as long as it is read.
+async fn off_the_workers<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> AppResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(format!("analyzer: {e}")))
+}
+
+async fn analyze_off_the_workers(text: String) -> AppResult<Analysis> {
+    off_the_workers(move || fazhi_text::analyze(&text)).await
+}
+
 fn format_code(f: fazhi_text::input::Format) -> &'static str {
     match f {
         fazhi_text::input::Format::Text => "text",
@@ -350,10 +375,14 @@ pub async fn upload_many(
     if files.is_empty() {
         return Err(DomainError::required("file", "报告文件").into());
     }
-    let read = files
-        .iter()
-        .map(|(name, bytes)| read_one(name, bytes))
-        .collect::<AppResult<Vec<_>>>()?;
+    let owned = files.to_vec();
+    let read = off_the_workers(move || {
+        owned
+            .iter()
+            .map(|(name, bytes)| read_one(name, bytes))
+            .collect::<AppResult<Vec<_>>>()
+    })
+    .await??;
     let now = app.now_text();
     let mut out = Vec::with_capacity(read.len());
     let mut tx = app.db.begin().await?;
@@ -440,19 +469,23 @@ async fn load(app: &App, actor: &Actor, id: i64) -> AppResult<(DocumentRow, Stri
 /// One report with its text and its analysis.
 pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
     let (document, text) = load(app, actor, id).await?;
-    let analysis = fazhi_text::analyze(&text);
-    // The analysis keeps no candidates; the checks are run again on the same figures (the same
-    // checks in the same order) to show what was tried.
-    let figs = fazhi_text::figures::figures(&text, analysis.year);
-    let candidates = fazhi_text::checks::checks(&figs)
-        .into_iter()
-        .map(|c| {
-            c.candidates
-                .iter()
-                .map(|(n, d)| (n.to_string(), d.to_string()))
-                .collect()
-        })
-        .collect();
+    let (text, analysis, candidates) = off_the_workers(move || {
+        let analysis = fazhi_text::analyze(&text);
+        // The analysis keeps no candidates; the checks are run again on the same figures (the
+        // same checks in the same order) to show what was tried.
+        let figs = fazhi_text::figures::figures(&text, analysis.year);
+        let candidates = fazhi_text::checks::checks(&figs)
+            .into_iter()
+            .map(|c| {
+                c.candidates
+                    .iter()
+                    .map(|(n, d)| (n.to_string(), d.to_string()))
+                    .collect()
+            })
+            .collect();
+        (text, analysis, candidates)
+    })
+    .await?;
     Ok(DocumentDetail {
         document,
         text,
@@ -467,20 +500,27 @@ pub struct BaselinePreview {
     pub document: DocumentRow,
     pub plan: crate::baseline::Plan,
     pub applied_round: Option<i64>,
+    /// Our jurisdiction, and whether the report is about it (only then can it be applied).
+    pub ours: String,
+    pub same_place: bool,
 }
 
 /// The baseline plan of an uploaded report (anyone who may read it).
 pub async fn baseline_preview(app: &App, actor: &Actor, id: i64) -> AppResult<BaselinePreview> {
     let (document, text) = load(app, actor, id).await?;
-    let plan = crate::baseline::plan(&fazhi_text::analyze(&text));
+    let plan = off_the_workers(move || crate::baseline::plan(&fazhi_text::analyze(&text))).await?;
     let applied_round = match plan.year {
         Some(y) => crate::baseline::existing(app, y, &document.sha256).await?,
         None => None,
     };
+    let (_, _, ours) = crate::report::root(app).await?;
+    let same_place = crate::baseline::same_place(&ours, plan.jurisdiction.as_deref());
     Ok(BaselinePreview {
         document,
         plan,
         applied_round,
+        ours,
+        same_place,
     })
 }
 
@@ -489,7 +529,7 @@ pub async fn baseline_preview(app: &App, actor: &Actor, id: i64) -> AppResult<Ba
 pub async fn apply_baseline(app: &App, actor: &Actor, id: i64) -> AppResult<i64> {
     actor.require(Permission::ManageReport)?;
     let (document, text) = load(app, actor, id).await?;
-    let analysis = fazhi_text::analyze(&text);
+    let analysis = analyze_off_the_workers(text).await?;
     let source = crate::baseline::Source {
         title: analysis
             .title
@@ -500,7 +540,7 @@ pub async fn apply_baseline(app: &App, actor: &Actor, id: i64) -> AppResult<i64>
         document_id: Some(document.id),
     };
     let year = analysis.year.ok_or_else(|| {
-        DomainError::field("no_year", "year", "未识别出报告的年度，不能作为基线填报")
+        DomainError::field("no_year", "file", "未识别出报告的年度，不能作为基线填报")
     })?;
     crate::baseline::apply(app, actor, &source, &analysis, year).await
 }
@@ -586,7 +626,7 @@ async fn analysed(
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let (row, text) = load(app, actor, *id).await?;
-        out.push((row, fazhi_text::analyze(&text)));
+        out.push((row, analyze_off_the_workers(text).await?));
     }
     Ok(out)
 }

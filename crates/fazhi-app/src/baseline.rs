@@ -109,9 +109,29 @@ fn skip(f: &FigureOut, code: &'static str, reason: String) -> Skipped {
     }
 }
 
-/// Whether a printed scope is the whole jurisdiction (none printed, or 全区/全县/全市 …).
-pub fn whole_jurisdiction(scope: Option<&str>) -> bool {
-    scope.is_none_or(|s| s.starts_with('全'))
+/// Whether a printed scope is the whole of the reporting jurisdiction, whose level character is
+/// `level` (区, 县, 市, 州, 省): none printed, 全区 / 全区各级行政机关 / 我区 / 本区 — not the towns
+/// only (全区各乡镇), not another level (全市 in a district's report), not a body (区政府).
+pub fn whole_jurisdiction(scope: Option<&str>, level: Option<char>) -> bool {
+    let Some(s) = scope else {
+        return true;
+    };
+    let mut chars = s.chars();
+    let (Some(first), Some(l)) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    let rest = chars.as_str();
+    matches!(first, '全' | '我' | '本')
+        && level.is_none_or(|level| l == level)
+        && !["乡", "镇", "街道"].iter().any(|w| rest.contains(w))
+}
+
+/// Whether a report is about our own jurisdiction: its place as the analyzer read it equals ours,
+/// or one ends with the other (遂宁市安居区 / 安居区).
+pub fn same_place(ours: &str, theirs: Option<&str>) -> bool {
+    theirs.is_some_and(|t| {
+        !t.is_empty() && !ours.is_empty() && (t == ours || t.ends_with(ours) || ours.ends_with(t))
+    })
 }
 
 /// 元 per unit of money, for the units reports print amounts in.
@@ -177,6 +197,10 @@ fn stored(f: &FigureOut, kind: Kind, unit: &str) -> Result<i64, (&'static str, S
 pub fn plan(a: &Analysis) -> Plan {
     let mut values = Vec::new();
     let mut skipped = Vec::new();
+    let level = a
+        .level
+        .and_then(|l| l.as_str().chars().next())
+        .or_else(|| a.jurisdiction.as_deref().and_then(|j| j.chars().last()));
     let keyed: Vec<&FigureOut> = a
         .figures
         .iter()
@@ -259,7 +283,7 @@ pub fn plan(a: &Analysis) -> Plan {
             ));
             continue;
         }
-        if !whole_jurisdiction(head.scope.as_deref()) {
+        if !whole_jurisdiction(head.scope.as_deref(), level) {
             skipped.push(skip(
                 head,
                 "narrower_scope",
@@ -365,7 +389,7 @@ pub async fn apply(
     let p = plan(analysis);
     let Some(report_year) = p.year else {
         return Err(
-            DomainError::field("no_year", "year", "未识别出报告的年度，不能作为基线填报").into(),
+            DomainError::field("no_year", "file", "未识别出报告的年度，不能作为基线填报").into(),
         );
     };
     if report_year != year {
@@ -383,10 +407,21 @@ pub async fn apply(
         )
         .into());
     }
+    let (root, _, ours) = report::root(app).await?;
+    if !same_place(&ours, analysis.jurisdiction.as_deref()) {
+        return Err(DomainError::field(
+            "jurisdiction_mismatch",
+            "file",
+            format!(
+                "报告的地区为“{}”，不是本平台的{ours}，不能作为本地的基数",
+                analysis.jurisdiction.as_deref().unwrap_or("（未识别）")
+            ),
+        )
+        .into());
+    }
     if let Some(id) = existing(app, year, &source.sha256).await? {
         return Ok(id);
     }
-    let (root, _, _) = report::root(app).await?;
     // The round's keys: the values filed, and the rates both of whose parts are filed (so the
     // form notes 审结率的分子 …).
     let filed: BTreeSet<&str> = p.values.iter().map(|v| v.key.as_str()).collect();

@@ -147,7 +147,7 @@ enum Cmd {
         /// Use the (one) report as the baseline of its year (已发布报告作为基线): print which of
         /// its figures would become filed values and file them as a closed round with one
         /// approved form of the root unit.
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["compare", "format", "out"])]
         baseline: bool,
         /// With --baseline: print the plan only, write nothing.
         #[arg(long, requires = "baseline")]
@@ -362,10 +362,12 @@ fn analyze(
         (_, true, None) => Some(PathBuf::from("报告对比.xlsx")),
         _ => None,
     };
-    if compare {
+    let comparison = compare.then(|| {
         let named: Vec<(&str, &fazhi_text::Analysis)> =
             results.iter().map(|(n, a)| (n.as_str(), a)).collect();
-        let c = fazhi_text::compare::compare(&named);
+        fazhi_text::compare::compare(&named)
+    });
+    if let (Some(c), AnalyzeFormat::Table) = (&comparison, format) {
         print!("{:<40}\t指标", "指标键");
         for p in &c.places {
             print!("\t{}", p.heading());
@@ -375,6 +377,10 @@ fn analyze(
             print!("{:<40}\t{}", r.key, r.label);
             for cell in &r.cells {
                 match cell {
+                    // 约24%, 逾300卷: an approximate figure is never shown as exact.
+                    Some(cell) if cell.qualifier != fazhi_text::number::Qualifier::Exact => {
+                        print!("\t{}{}{}", cell.qualifier.label(), cell.value, cell.unit)
+                    }
                     Some(cell) => print!("\t{}{}", cell.value, cell.unit),
                     None => print!("\t—"),
                 }
@@ -392,10 +398,11 @@ fn analyze(
                 }
                 objects.push(v);
             }
-            let out = if objects.len() == 1 {
-                objects.pop().unwrap_or_default()
-            } else {
-                serde_json::Value::Array(objects)
+            // With --compare: {"reports": [...], "comparison": {places, rows}}.
+            let out = match &comparison {
+                Some(c) => serde_json::json!({"reports": objects, "comparison": c}),
+                None if objects.len() == 1 => objects.pop().unwrap_or_default(),
+                None => serde_json::Value::Array(objects),
             };
             println!("{}", serde_json::to_string_pretty(&out)?);
         }

@@ -168,6 +168,24 @@ fn compare_prints_places_and_writes_the_workbook() {
     let figures = wb.worksheet_range("数字").unwrap();
     assert!(figures.rows().count() > 100);
 
+    // With --format json, the comparison is part of the JSON (stdout stays parseable).
+    let v = json(&fazhi(&[
+        "analyze",
+        "--compare",
+        "--format",
+        "json",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]));
+    assert_eq!(v["reports"].as_array().map(Vec::len), Some(2));
+    assert_eq!(v["comparison"]["places"][0]["name"], "云城区");
+
+    // --baseline takes one report and no other output options.
+    let out = fazhi(&["analyze", "--baseline", "--compare", a.to_str().unwrap()]);
+    assert!(!out.status.success());
+
     // --format xlsx without -o is refused.
     let out = fazhi(&["analyze", a.to_str().unwrap(), "--format", "xlsx"]);
     assert!(!out.status.success());

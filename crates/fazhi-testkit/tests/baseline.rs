@@ -1,5 +1,6 @@
-//! "Use as baseline" (issue 6 item 7) on both backends: the published 2024 report of 云城区 (seed
-//! 000) filed as the 2024 values by the office, the 2025 report stating 同比 against it, a clerk
+//! "Use as baseline" (issue 6 item 7) on both backends: a published 2024 report of our own
+//! jurisdiction (seed 000, 云城区's report, with the place renamed to the test organisation's 示例区)
+//! filed as the 2024 values by the office, the 2025 report stating 同比 against it, a clerk
 //! refused with nothing written, a second application of the same document writing nothing; and
 //! the plan's skips with their reasons.
 
@@ -12,7 +13,7 @@ use fazhi_text::number::{Decimal, Qualifier};
 use fazhi_text::Analysis;
 
 const SEED: &str = include_str!("../../fazhi-text/tests/seeds/000_99d96b77785f0d3b.txt");
-const TITLE: &str = "云城区2024年法治政府建设年度报告";
+const TITLE: &str = "示例区2024年法治政府建设年度报告";
 
 fn fields(pairs: &[(&str, &str)]) -> Fields {
     pairs
@@ -21,9 +22,11 @@ fn fields(pairs: &[(&str, &str)]) -> Fields {
         .collect()
 }
 
+/// Seed 000 as the report of our own jurisdiction (示例区).
 fn seed() -> (Analysis, Source) {
-    let a = fazhi_text::analyze(SEED);
-    let s = Source::of(&a, "000_99d96b77785f0d3b.txt", SEED.as_bytes());
+    let own = SEED.replace("云城区", "示例区");
+    let a = fazhi_text::analyze(&own);
+    let s = Source::of(&a, "000_99d96b77785f0d3b.txt", own.as_bytes());
     (a, s)
 }
 
@@ -326,9 +329,13 @@ fn plan_skips_with_reasons() {
     let (code, reason) = skipped(&a, key);
     assert_eq!(code, "narrower_scope");
     assert!(reason.contains("区政府"), "{reason}");
-    // 全县 is the whole jurisdiction.
-    let a = with_applications(|f| f.scope = Some("全县".into()));
-    assert!(baseline::plan(&a).values.iter().any(|v| v.key == key));
+    // 全区 and 我区 are the whole jurisdiction; 全市 (another level) is not.
+    for whole in ["全区", "我区"] {
+        let a = with_applications(|f| f.scope = Some(whole.into()));
+        assert!(baseline::plan(&a).values.iter().any(|v| v.key == key));
+    }
+    let a = with_applications(|f| f.scope = Some("全市".into()));
+    assert_eq!(skipped(&a, key).0, "narrower_scope");
     // A second, different value for the key: 需人工确认.
     let mut a = with_applications(|_| {});
     let mut other = a
@@ -383,4 +390,47 @@ async fn nothing_fileable_or_no_year_is_refused() {
         .unwrap_err();
     assert_eq!(e.code(), "no_year");
     assert_eq!(counts(app).await, before);
+}
+
+#[tokio::test]
+async fn another_places_report_is_refused_and_writes_nothing() {
+    let t = with_org(Backend::Sqlite, d("2026-02-10")).await;
+    let app = &t.app;
+    let office = auth::actor_by_username(app, "fzb").await.unwrap();
+    let theirs = fazhi_text::analyze(SEED);
+    assert_eq!(theirs.jurisdiction.as_deref(), Some("云城区"));
+    let source = Source::of(&theirs, "云城区.txt", SEED.as_bytes());
+    let before = counts(app).await;
+    let e = baseline::apply(app, &office, &source, &theirs, 2024)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "jurisdiction_mismatch");
+    assert!(e.to_string().contains("云城区"), "{e}");
+    assert_eq!(counts(app).await, before);
+}
+
+#[test]
+fn whole_jurisdiction_scopes() {
+    for (scope, whole) in [
+        (None, true),
+        (Some("全区"), true),
+        (Some("全区各级行政机关"), true),
+        (Some("我区"), true),
+        (Some("本区"), true),
+        (Some("全区各乡镇"), false),
+        (Some("全区乡镇"), false),
+        (Some("全市"), false),
+        (Some("区政府"), false),
+        (Some("区司法局"), false),
+    ] {
+        assert_eq!(
+            baseline::whole_jurisdiction(scope, Some('区')),
+            whole,
+            "{scope:?}"
+        );
+    }
+    assert!(baseline::same_place("示例区", Some("示例区")));
+    assert!(baseline::same_place("安居区", Some("遂宁市安居区")));
+    assert!(!baseline::same_place("示例区", Some("云城区")));
+    assert!(!baseline::same_place("示例区", None));
 }

@@ -455,11 +455,34 @@ async fn a_published_report_used_as_baseline_from_its_page() {
     };
     let fzb = web.login("fzb").await;
     let leader = web.login("leader").await;
+    // Another place's report: no button, and the preview says why and offers no confirmation.
     let r = web
         .upload_page(&fzb, &[("云城区2024.txt", SEED_000.as_bytes())])
         .await;
     assert_eq!(r.status, 303, "{}", r.text());
-    let id: i64 = sqlx::query_scalar("SELECT id FROM an_documents")
+    let theirs: i64 = sqlx::query_scalar("SELECT id FROM an_documents")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let detail = web
+        .get(&fzb, &format!("/analysis/documents/{theirs}"))
+        .await
+        .text();
+    assert!(!detail.contains("基数"), "{detail}");
+    let html = web
+        .get(&fzb, &format!("/analysis/documents/{theirs}/baseline"))
+        .await
+        .text();
+    assert!(html.contains("不是本平台的示例区"), "{html}");
+    assert!(!html.contains("确认登记"));
+
+    // Our own published report (the seed with the place renamed).
+    let own = SEED_000.replace("云城区", "示例区");
+    let r = web
+        .upload_page(&fzb, &[("示例区2024.txt", own.as_bytes())])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM an_documents")
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
@@ -541,4 +564,48 @@ async fn a_published_report_used_as_baseline_from_its_page() {
         .await
         .text();
     assert!(html.contains("这份报告已经用作2024年基数"));
+}
+
+/// Report text and file names are data: markup in them is shown, never run — in the list, the
+/// heading, the highlighted text (and its marks' titles) and the comparison.
+#[tokio::test]
+async fn markup_in_a_report_is_escaped_everywhere() {
+    let t = with_org(Backend::Sqlite, d("2025-03-10")).await;
+    let app = t.app.clone();
+    let web = Web {
+        base: spawn(app.clone()).await,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    let fzb = web.login("fzb").await;
+    let text = "甲区2024年法治政府建设年度报告<script>alert(1)</script>\n\
+                2024年，全区共收到行政复议申请<img src=x onerror=alert(2)>94件\"'，\
+                已审结86件，审结率91.49%。";
+    let name = "<img src=x onerror=alert(3)>\".txt";
+    let r = web.upload_page(&fzb, &[(name, text.as_bytes())]).await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let id: i64 = sqlx::query_scalar("SELECT id FROM an_documents")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    for path in [
+        "/analysis".to_string(),
+        format!("/analysis/documents/{id}"),
+        format!("/analysis/documents/{id}/baseline"),
+        format!("/analysis/compare?ids={id}"),
+    ] {
+        let page = web.get(&fzb, &path).await;
+        assert_eq!(page.status, 200, "{path}");
+        let html = page.text();
+        for raw in ["<script>alert", "<img src=x", "onerror=alert(2)>"] {
+            assert!(!html.contains(raw), "{path} contains {raw}");
+        }
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(")
+                || html.contains("&lt;script&gt;alert(1)"),
+            "{path} shows the markup as text"
+        );
+    }
 }

@@ -204,16 +204,26 @@ fn decode(
     if is_binary(bytes) {
         return Err(InputError::Binary);
     }
+    // Valid UTF-8 is UTF-8, whatever a page declares (a GBK page is valid UTF-8 only when it is
+    // plain ASCII, and then both read the same).
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((s.to_owned(), "UTF-8"));
+    }
     if let Some(enc) = declared.filter(|e| *e != UTF_8 && e.output_encoding() == *e) {
         if let (text, false) = enc.decode_without_bom_handling(bytes) {
             return Ok((text.into_owned(), enc.name()));
         }
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok((s.to_owned(), "UTF-8"));
-    }
-    if let (text, false) = GB18030.decode_without_bom_handling(bytes) {
-        return Ok((text.into_owned(), "GB18030"));
+    // A line that reads as UTF-8 with several multi-byte characters is UTF-8 (GB18030 text
+    // almost never forms such runs): then the file mixes both, and is read line by line, since
+    // reading it whole as GB18030 could "succeed" with those lines garbled.
+    let mixed = bytes.split(|&b| b == b'\n').any(|line| {
+        std::str::from_utf8(line).is_ok_and(|s| s.chars().filter(|c| !c.is_ascii()).count() >= 3)
+    });
+    if !mixed {
+        if let (text, false) = GB18030.decode_without_bom_handling(bytes) {
+            return Ok((text.into_owned(), "GB18030"));
+        }
     }
     let mut out = String::with_capacity(bytes.len());
     for line in bytes.split_inclusive(|&b| b == b'\n') {
@@ -263,26 +273,38 @@ fn docx_text(bytes: &[u8]) -> Result<String, InputError> {
     let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
     let mut out = String::new();
     let mut in_text = false;
+    // Inside a run (`w:r`): a `w:tab` elsewhere (in `w:pPr/w:tabs`) defines a tab stop, it is
+    // not a tab. Inside `mc:Fallback`: the same content again for older readers (text boxes),
+    // skipped so that its figures are not read twice.
+    let mut runs = 0usize;
+    let mut fallback = 0usize;
     let mut buf = Vec::new();
     loop {
         let ev = reader
             .read_event_into(&mut buf)
             .map_err(|_| InputError::Docx("正文 XML 格式错误"))?;
         match ev {
-            Event::Start(e) if e.name().as_ref() == b"w:t" => in_text = true,
+            Event::Start(e) => match e.name().as_ref() {
+                b"w:t" => in_text = true,
+                b"w:r" => runs += 1,
+                b"mc:Fallback" => fallback += 1,
+                _ => {}
+            },
             Event::End(e) => match e.name().as_ref() {
                 b"w:t" => in_text = false,
-                b"w:p" => out.push('\n'),
-                b"w:tc" => out.push('\t'),
+                b"w:r" => runs = runs.saturating_sub(1),
+                b"mc:Fallback" => fallback = fallback.saturating_sub(1),
+                b"w:p" if fallback == 0 => out.push('\n'),
+                b"w:tc" if fallback == 0 => out.push('\t'),
                 _ => {}
             },
-            Event::Empty(e) => match e.name().as_ref() {
-                b"w:tab" => out.push('\t'),
-                b"w:br" | b"w:cr" => out.push('\n'),
+            Event::Empty(e) if fallback == 0 => match e.name().as_ref() {
+                b"w:tab" if runs > 0 => out.push('\t'),
+                b"w:br" | b"w:cr" if runs > 0 => out.push('\n'),
                 b"w:p" => out.push('\n'),
                 _ => {}
             },
-            Event::Text(t) if in_text => {
+            Event::Text(t) if in_text && fallback == 0 => {
                 let s = t
                     .unescape()
                     .map_err(|_| InputError::Docx("正文 XML 格式错误"))?;
@@ -334,6 +356,26 @@ mod tests {
     }
 
     #[test]
+    fn mixed_lines_are_not_garbled_when_the_whole_would_pass_as_gb18030() {
+        // Every UTF-8 line here also decodes as GB18030 without an error, as garbage.
+        for utf8_line in ["行政复议申请\n", "全区行政复议\n", "收到申请书\n"] {
+            let (gb, _, _) = encoding_rs::GB18030.encode("已审结86件\n");
+            let mut bytes = utf8_line.as_bytes().to_vec();
+            bytes.extend(gb.iter());
+            let d = read_document("a.txt", &bytes).unwrap();
+            assert_eq!(d.text, format!("{utf8_line}已审结86件\n"));
+        }
+    }
+
+    #[test]
+    fn valid_utf8_wins_over_a_wrong_declaration() {
+        let page =
+            "<html><head><meta charset=\"iso-8859-1\"></head><body><p>受理94件</p></body></html>";
+        let d = read_document("r.html", page.as_bytes()).unwrap();
+        assert!(d.text.contains("受理94件"), "{}", d.text);
+    }
+
+    #[test]
     fn empty_binary_and_undecodable_files_are_refused() {
         assert_eq!(read_document("a.txt", b""), Err(InputError::Empty));
         assert_eq!(read_document("a.txt", b" \n\t"), Err(InputError::Empty));
@@ -369,8 +411,9 @@ mod tests {
     #[test]
     fn docx_paragraphs_become_lines() {
         use std::io::Write;
-        let xml = r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="w"><w:body>
-            <w:p><w:r><w:t>一、主要举措</w:t></w:r></w:p>
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="w" xmlns:mc="mc"><w:body>
+            <w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="840"/></w:tabs></w:pPr><w:r><w:t>一、主要举措</w:t></w:r></w:p>
+            <mc:AlternateContent><mc:Choice Requires="wps"><w:p><w:r><w:t>框内12件</w:t></w:r></w:p></mc:Choice><mc:Fallback><w:p><w:r><w:t>框内12件</w:t></w:r></w:p></mc:Fallback></mc:AlternateContent>
             <w:p><w:r><w:t xml:space="preserve">收到申请</w:t></w:r><w:r><w:t>94件&amp;</w:t></w:r><w:r><w:tab/><w:t>审结86件</w:t></w:r></w:p>
             </w:body></w:document>"#;
         let mut buf = std::io::Cursor::new(Vec::new());
@@ -383,7 +426,7 @@ mod tests {
         }
         let d = read_document("r.docx", buf.get_ref()).unwrap();
         assert_eq!(d.format, Format::Docx);
-        assert_eq!(d.text, "一、主要举措\n收到申请94件&\t审结86件\n");
+        assert_eq!(d.text, "一、主要举措\n框内12件\n收到申请94件&\t审结86件\n");
         assert!(matches!(
             read_document("r.docx", b"PK\x03\x04garbage"),
             Err(InputError::Docx(_))

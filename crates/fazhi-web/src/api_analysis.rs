@@ -76,7 +76,10 @@ async fn baseline(
 ) -> ApiResult {
     let r = an::baseline_preview(&s.app, &sess.actor, id)
         .await
-        .map(|v| json!({"document": v.document, "plan": v.plan, "applied_round": v.applied_round}));
+        .map(|v| {
+            json!({"document": v.document, "plan": v.plan, "applied_round": v.applied_round,
+                "ours": v.ours, "same_place": v.same_place})
+        });
     json_ok(r, rid)
 }
 

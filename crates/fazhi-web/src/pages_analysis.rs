@@ -447,7 +447,13 @@ async fn detail(
         ),
         _ => None,
     };
+    // 用作基数 is offered for a report about our own jurisdiction only.
+    let (_, _, ours) = fazhi_app::report::root(&state.app)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    let own_report = fazhi_app::baseline::same_place(&ours, a.jurisdiction.as_deref());
     let ctx = json!({
+        "own_report": own_report && a.year.is_some(), "report_year": a.year,
         "doc": d.document, "facts": facts, "sections": sections, "missing": missing,
         "body": body, "figures": figures, "checks": checks, "unexplained": unexplained,
         "keyed": a.figures.iter().filter(|f| f.key.is_some()).count(),
@@ -479,6 +485,7 @@ async fn baseline_render(
         .map_err(|e| p.err(state, e))?;
     let ctx = json!({
         "doc": v.document, "plan": v.plan, "applied_round": v.applied_round,
+        "ours": v.ours, "same_place": v.same_place,
         "can_apply": p.0.actor.can(Permission::ManageReport),
         "errors": error.map(form_errors),
     });
