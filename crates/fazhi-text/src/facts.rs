@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::normalize::{normalize, script, Script};
+use crate::normalize::{normalize, script, Normalized, Script};
 use crate::number::parse_year;
 
 /// The administrative level of the reporting jurisdiction, serialised as its Chinese character.
@@ -191,7 +191,11 @@ fn is_sentence_punct(c: char) -> bool {
 
 /// Reads the document facts of a report (see the module documentation).
 pub fn facts(original: &str) -> Facts {
-    let n = normalize(original);
+    facts_normalized(original, &normalize(original))
+}
+
+/// [`facts`] on a text already normalised: `n` is `normalize(original)`.
+pub fn facts_normalized(original: &str, n: &Normalized) -> Facts {
     let lines = lines(&n.text);
     let title = find_title(&lines);
 
@@ -532,10 +536,11 @@ const ISSUER_ENDS: [&str; 5] = ["人民政府", "委员会", "办公室", "管�
 
 /// The index of the signature line: a short line near the end naming a government body.
 fn signature_index(lines: &[Line]) -> Option<usize> {
-    let nonempty: Vec<usize> = (0..lines.len())
-        .filter(|&i| !lines[i].trimmed().is_empty())
-        .collect();
-    nonempty.iter().rev().take(12).copied().find(|&i| {
+    // The last 12 lines that are not blank (found from the end: no pass over the whole text).
+    let nonempty = (0..lines.len())
+        .rev()
+        .filter(|&i| lines[i].chars.iter().any(|c| !c.is_whitespace()));
+    nonempty.take(12).find(|&i| {
         let t = lines[i].trimmed();
         t.chars().count() <= 40
             && !t.contains(is_sentence_punct)
@@ -611,7 +616,11 @@ fn enum_ordinal(s: &[char]) -> Option<usize> {
 
 /// The outline of a report (see the module documentation).
 pub fn outline(original: &str) -> Vec<Section> {
-    let n = normalize(original);
+    outline_normalized(&normalize(original))
+}
+
+/// [`outline`] on a text already normalised (`normalize(original)`).
+pub fn outline_normalized(n: &Normalized) -> Vec<Section> {
     let lines = lines(&n.text);
     let total = n.len_chars();
     // (number, level, title, normalised start, optional fixed normalised end)

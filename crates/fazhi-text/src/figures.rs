@@ -11,7 +11,7 @@
 
 use crate::normalize::{normalize, Normalized};
 use crate::number::{parse_quantity, parse_year, Decimal, Qualifier};
-use crate::vocabulary::{key_for, topic};
+use crate::vocabulary::{key_for, TopicIndex};
 
 /// Increase or decrease, for a year-over-year change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -314,7 +314,15 @@ fn rank(key: &str) -> usize {
 
 /// Every quantitative statement in `original`; `report_year` is the year the report is about.
 pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
-    let norm: Normalized = normalize(original);
+    figures_normalized(original, &normalize(original), report_year)
+}
+
+/// [`figures`] on a text already normalised: `norm` is `normalize(original)`.
+pub fn figures_normalized(
+    original: &str,
+    norm: &Normalized,
+    report_year: Option<i32>,
+) -> Vec<Figure> {
     let text = Text {
         chars: norm.text.chars().collect(),
     };
@@ -323,6 +331,7 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
     let chars = &text.chars;
     let scopes = crate::scope::scope_spans(chars);
     let breaks = crate::scope::Breaks::new(chars);
+    let topics = TopicIndex::new(chars);
 
     let mut out: Vec<Figure> = Vec::new();
     // The normalised offset of each figure's number, parallel to `out`.
@@ -399,7 +408,7 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
         }
 
         let context_start = hit.num_start.saturating_sub(300);
-        let topic = topic(&text.slice(context_start, hit.num_start));
+        let topic = topics.topic(context_start, hit.num_start.min(chars.len()));
         let mut key = if names_suggestions(&mid_label) && hit.unit != "%" {
             Some(HANDLED)
         } else {

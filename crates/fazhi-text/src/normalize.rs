@@ -75,40 +75,101 @@ fn converter() -> Option<&'static OpenCC> {
         .as_ref()
 }
 
+/// Characters the t2s phrase table turns into something else although the character table maps
+/// each of them to itself first (藉口 → 借口, 瞭解 → 了解, 沈默 → 沉默, 函覆 → 函复): every t2s
+/// phrase whose conversion changes it contains a character that converts on its own or one of
+/// these (checked against OpenCC's TSPhrases.txt and TSCharacters.txt of ferrous-opencc 0.4).
+const PHRASE_ONLY: &str = "彷牴瞭祇藉衹覆阪沈";
+
+/// The highest code point the t2s character table has a key for is below this (CJK Extension B
+/// to F end at U+2EBEF).
+const TABLE_END: u32 = 0x3_0000;
+
+/// What the converter does to single characters, computed once: the simplified image of every
+/// character it changes, and a bit for every character that may start a change in a line (those
+/// and [`PHRASE_ONLY`]). A line without such a character is left unchanged by the converter, so
+/// it need not be converted at all (most reports are in simplified script).
+struct Table {
+    images: HashMap<char, char>,
+    /// One bit per code point below [`TABLE_END`].
+    triggers: Vec<u64>,
+}
+
+impl Table {
+    fn build(cc: &OpenCC) -> Self {
+        // Every non-ASCII character below TABLE_END on its own line, converted in one call: no
+        // key spans a line break, so each line converts as the character alone would.
+        let all: Vec<char> = (0x80..TABLE_END).filter_map(char::from_u32).collect();
+        let mut joined = String::with_capacity(all.len() * 5);
+        for &c in &all {
+            joined.push(c);
+            joined.push('\n');
+        }
+        let converted = cc.convert(&joined);
+        let mut images = HashMap::new();
+        let mut triggers = vec![0u64; (TABLE_END as usize).div_ceil(64)];
+        let mut set = |c: char| triggers[c as usize / 64] |= 1 << (c as usize % 64);
+        for (&c, out) in all.iter().zip(converted.split('\n')) {
+            let mut it = out.chars();
+            match (it.next(), it.next()) {
+                (Some(x), None) if x == c => {}
+                (Some(x), None) => {
+                    images.insert(c, x);
+                    set(c);
+                }
+                // A multi-character result (never expected from the character table) keeps the
+                // character, but the line is still converted.
+                _ => set(c),
+            }
+        }
+        for c in PHRASE_ONLY.chars() {
+            set(c);
+        }
+        Table { images, triggers }
+    }
+
+    /// Whether the converter may change a text containing `c`.
+    fn triggers(&self, c: char) -> bool {
+        let i = c as usize;
+        i >= TABLE_END as usize || self.triggers[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// The simplified image of one character (itself when the character table keeps it).
+    fn simplify(&self, c: char) -> char {
+        if c.is_ascii() {
+            return c;
+        }
+        self.images.get(&c).copied().unwrap_or(c)
+    }
+}
+
+fn table() -> Option<&'static Table> {
+    static TABLE: OnceLock<Option<Table>> = OnceLock::new();
+    TABLE.get_or_init(|| converter().map(Table::build)).as_ref()
+}
+
 /// Converts one segment to simplified script keeping exactly one output character per input
 /// character. Phrase conversion is tried first (it chooses better among one-to-many characters,
 /// e.g. 乾淨 → 干净 but 乾隆 stays); when it changed the length, the segment is converted
-/// character by character so the offset map stays exact.
-fn to_simplified(segment: &str, cache: &mut HashMap<char, char>, out: &mut Vec<char>) {
-    let Some(cc) = converter() else {
+/// character by character so the offset map stays exact. A segment with no character the
+/// converter could change is copied as it is (the converter would return it unchanged).
+fn to_simplified(segment: &str, out: &mut Vec<char>) {
+    let (Some(cc), Some(table)) = (converter(), table()) else {
         out.extend(segment.chars());
         return;
     };
+    if !segment.chars().any(|c| !c.is_ascii() && table.triggers(c)) {
+        out.extend(segment.chars());
+        return;
+    }
     let converted = cc.convert(segment);
     if converted.chars().count() == segment.chars().count() {
         out.extend(converted.chars());
         return;
     }
     for c in segment.chars() {
-        out.push(simplify_char(cc, c, cache));
+        out.push(table.simplify(c));
     }
-}
-
-/// One character through the converter; a multi-character result (never expected from the
-/// character table) keeps the original.
-fn simplify_char(cc: &OpenCC, c: char, cache: &mut HashMap<char, char>) -> char {
-    if c.is_ascii() {
-        return c;
-    }
-    *cache.entry(c).or_insert_with(|| {
-        let mut buf = [0u8; 4];
-        let s = cc.convert(c.encode_utf8(&mut buf));
-        let mut it = s.chars();
-        match (it.next(), it.next()) {
-            (Some(x), None) => x,
-            _ => c,
-        }
-    })
 }
 
 /// Characters removed entirely: invisible on the page, harmful inside numbers and words.
@@ -134,7 +195,6 @@ fn fold_width(c: char) -> char {
 pub fn normalize(original: &str) -> Normalized {
     let mut text = String::with_capacity(original.len());
     let mut map = Vec::with_capacity(original.len() / 2 + 1);
-    let mut cache = HashMap::new();
     let mut converted = Vec::new();
     let mut offset = 0usize; // original character offset of the current segment's start
 
@@ -142,7 +202,7 @@ pub fn normalize(original: &str) -> Normalized {
     // length change found in one line only costs that line the character-by-character path.
     for segment in original.split_inclusive('\n') {
         converted.clear();
-        to_simplified(segment, &mut cache, &mut converted);
+        to_simplified(segment, &mut converted);
         for (i, (orig, conv)) in segment.chars().zip(converted.iter()).enumerate() {
             if is_dropped(orig) {
                 continue;
@@ -163,26 +223,35 @@ pub fn normalize(original: &str) -> Normalized {
 /// form). Some simplified images are also ordinary traditional characters (於 → 于, 後 → 后), so a
 /// small share of them in a traditional text is tolerated.
 pub fn script(original: &str) -> Script {
-    let Some(cc) = converter() else {
+    let Some(table) = table() else {
         return Script::Simplified;
     };
-    let mut cache = HashMap::new();
+    // First pass: the traditional characters and their images (a bit test per character: only
+    // the characters the converter changes need a look-up).
     let mut traditional = 0usize;
     let mut images: HashMap<char, usize> = HashMap::new();
-    let mut counts: HashMap<char, usize> = HashMap::new();
-    for c in original.chars().filter(|c| !c.is_ascii()) {
-        let s = simplify_char(cc, c, &mut cache);
+    for c in original
+        .chars()
+        .filter(|&c| !c.is_ascii() && table.triggers(c))
+    {
+        let s = table.simplify(c);
         if s != c {
             traditional += 1;
             images.entry(s).or_insert(0);
-        } else {
-            *counts.entry(c).or_insert(0) += 1;
         }
     }
-    let simplified: usize = images.keys().filter_map(|k| counts.get(k)).sum();
     if traditional == 0 {
         return Script::Simplified;
     }
+    // Second pass: how often those images are printed as themselves.
+    for c in original.chars().filter(|c| !c.is_ascii()) {
+        if let Some(n) = images.get_mut(&c) {
+            if table.simplify(c) == c {
+                *n += 1;
+            }
+        }
+    }
+    let simplified: usize = images.values().sum();
     let share = traditional as f64 / (traditional + simplified) as f64;
     if share >= 0.9 {
         Script::Traditional

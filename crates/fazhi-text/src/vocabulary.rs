@@ -314,6 +314,45 @@ pub fn topic(before: &str) -> Option<&'static str> {
         .map(|(_, _, t)| t)
 }
 
+/// Every occurrence of a [`TOPICS`] word in a text of characters, to answer [`topic`] for many
+/// windows of the same text without copying and rescanning each window.
+pub struct TopicIndex {
+    /// (end, word length in bytes, start, topic) of every occurrence (overlapping ones too), in
+    /// character offsets, sorted by (end, length).
+    found: Vec<(usize, usize, usize, &'static str)>,
+}
+
+impl TopicIndex {
+    pub fn new(chars: &[char]) -> Self {
+        let words: Vec<(Vec<char>, usize, &'static str)> = TOPICS
+            .iter()
+            .map(|(w, t)| (w.chars().collect(), w.len(), *t))
+            .collect();
+        let mut found = Vec::new();
+        for (i, &c) in chars.iter().enumerate() {
+            for (w, bytes, t) in &words {
+                if w[0] == c && chars[i..].starts_with(w) {
+                    found.push((i + w.len(), *bytes, i, *t));
+                }
+            }
+        }
+        found.sort_by_key(|&(end, bytes, _, _)| (end, bytes));
+        TopicIndex { found }
+    }
+
+    /// The same as [`topic`] of the characters `start..end`: the topic of the word that ends last
+    /// within them (on a tie the longer word).
+    pub fn topic(&self, start: usize, end: usize) -> Option<&'static str> {
+        let k = self.found.partition_point(|&(e, ..)| e <= end);
+        self.found[..k]
+            .iter()
+            .rev()
+            .take_while(|&&(e, ..)| e > start)
+            .find(|&&(_, _, s, _)| s >= start)
+            .map(|&(.., t)| t)
+    }
+}
+
 /// The key for a figure labelled `label`, printed in `unit`, about `topic`; `change` figures may
 /// take a count's key (同比增长60% of 处罚 is a change of the count) or a rate's.
 pub fn key_for(label: &str, unit: &str, topic: Option<&str>, change: bool) -> Option<&'static str> {
@@ -338,6 +377,25 @@ pub fn key_for(label: &str, unit: &str, topic: Option<&str>, change: bool) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn topic_index_answers_as_topic() {
+        for text in [
+            include_str!("../tests/seeds/000_99d96b77785f0d3b.txt"),
+            include_str!("../tests/seeds/003_499b972e7ec7675e.txt"),
+            "信息公开12345热线依申请公开复议复议",
+        ] {
+            let chars: Vec<char> = text.chars().collect();
+            let index = TopicIndex::new(&chars);
+            for end in (0..=chars.len()).step_by(3) {
+                for width in [0, 2, 5, 40, 300] {
+                    let start = end.saturating_sub(width);
+                    let window: String = chars[start..end].iter().collect();
+                    assert_eq!(index.topic(start, end), topic(&window), "{start}..{end}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn generic_labels_take_their_key_from_the_topic() {
