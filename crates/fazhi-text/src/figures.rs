@@ -259,16 +259,15 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
             continue;
         }
         // Start at a qualifier word when one stands right before the number.
+        // (The two-character words come first in PREFIXES, so the first word printed right
+        // before the number is also the longest.)
         let start = PREFIXES
             .iter()
-            .map(|p| p.chars().count())
-            .find(|&n| {
-                i >= n && {
-                    let w: String = chars[i - n..i].iter().collect();
-                    PREFIXES.contains(&w.as_str())
-                }
+            .find(|p| {
+                let n = p.chars().count();
+                i >= n && chars[i - n..i].iter().copied().eq(p.chars())
             })
-            .map_or(i, |n| i - n);
+            .map_or(i, |p| i - p.chars().count());
         let (from, parsed) = match parse_quantity(&s[byte_of[start]..]) {
             Some((q, used)) if start + used > i => (start, Some((q, used))),
             _ => (i, parse_quantity(&s[byte_of[i]..])),

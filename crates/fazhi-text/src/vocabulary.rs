@@ -7,6 +7,10 @@
 //! the number) and to a kind (rate or count). Rules are tried in table order: specific before
 //! generic, rates before counts, so the first rule whose fragment occurs in the label wins.
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
 /// Whether a rule names a percentage (rate) or a count/amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -328,8 +332,17 @@ impl TopicIndex {
             .iter()
             .map(|(w, t)| (w.chars().collect(), w.len(), *t))
             .collect();
+        // A bit per first character (by its low 16 bits): most characters start no word.
+        let mut first = vec![0u64; 1024];
+        let bit = |c: char| (c as usize & 0xFFFF) / 64;
+        for (w, _, _) in &words {
+            first[bit(w[0])] |= 1 << (w[0] as usize % 64);
+        }
         let mut found = Vec::new();
         for (i, &c) in chars.iter().enumerate() {
+            if first[bit(c)] & (1 << (c as usize % 64)) == 0 {
+                continue;
+            }
             for (w, bytes, t) in &words {
                 if w[0] == c && chars[i..].starts_with(w) {
                     found.push((i + w.len(), *bytes, i, *t));
@@ -356,23 +369,71 @@ impl TopicIndex {
 /// The key for a figure labelled `label`, printed in `unit`, about `topic`; `change` figures may
 /// take a count's key (同比增长60% of 处罚 is a change of the count) or a rate's.
 pub fn key_for(label: &str, unit: &str, topic: Option<&str>, change: bool) -> Option<&'static str> {
+    let words = &*WORDS;
+    // Which of the rules' words the label contains, in one pass over the label.
+    let mut seen = [0u64; MAX_WORDS / 64];
+    for m in words.automaton.find_overlapping_iter(label) {
+        let i = m.pattern().as_usize();
+        seen[i / 64] |= 1 << (i % 64);
+    }
+    let has = |i: &usize| seen[i / 64] & (1 << (i % 64)) != 0;
     let percent = unit == "%";
     RULES
         .iter()
-        .filter(|r| {
+        .zip(&words.rules)
+        .filter(|(r, _)| {
             change
                 || match r.kind {
                     Kind::Rate => percent,
                     Kind::Count => !percent,
                 }
         })
-        .filter(|r| r.units.is_empty() || r.units.contains(&unit))
-        .filter(|r| r.topic.is_none() || r.topic == topic)
-        .filter(|r| r.not_on.is_none() || r.not_on != topic)
-        .filter(|r| !r.unless.iter().any(|w| label.contains(w)))
-        .find(|r| r.patterns.iter().any(|p| label.contains(p)))
-        .map(|r| r.key)
+        .filter(|(r, _)| r.units.is_empty() || r.units.contains(&unit))
+        .filter(|(r, _)| r.topic.is_none() || r.topic == topic)
+        .filter(|(r, _)| r.not_on.is_none() || r.not_on != topic)
+        .filter(|(_, (_, unless))| !unless.iter().any(has))
+        .find(|(_, (patterns, _))| patterns.iter().any(has))
+        .map(|(r, _)| r.key)
 }
+
+/// At most this many distinct words in the rules' patterns and exceptions (a bit set per label).
+const MAX_WORDS: usize = 1024;
+
+/// Every word of [`RULES`] (patterns and exceptions) in one Aho-Corasick automaton, and for each
+/// rule the numbers of its pattern words and of its exception words: a label is read once for all
+/// the rules instead of once per word (`key_for` runs several times per number of a report).
+struct Words {
+    automaton: AhoCorasick,
+    rules: Vec<(Vec<usize>, Vec<usize>)>,
+}
+
+static WORDS: LazyLock<Words> = LazyLock::new(|| {
+    let mut list: Vec<&'static str> = Vec::new();
+    let mut id = |w: &'static str| match list.iter().position(|x| *x == w) {
+        Some(i) => i,
+        None => {
+            list.push(w);
+            list.len() - 1
+        }
+    };
+    let rules = RULES
+        .iter()
+        .map(|r| {
+            (
+                r.patterns.iter().map(|w| id(w)).collect(),
+                r.unless.iter().map(|w| id(w)).collect(),
+            )
+        })
+        .collect();
+    assert!(list.len() <= MAX_WORDS, "raise MAX_WORDS");
+    // Standard semantics with overlapping matches: every word found wherever it occurs, as
+    // `str::contains` would find it.
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&list)
+        .expect("the vocabulary's words build an automaton");
+    Words { automaton, rules }
+});
 
 #[cfg(test)]
 mod tests {
