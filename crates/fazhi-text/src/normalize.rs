@@ -90,7 +90,8 @@ const TABLE_END: u32 = 0x3_0000;
 /// and [`PHRASE_ONLY`]). A line without such a character is left unchanged by the converter, so
 /// it need not be converted at all (most reports are in simplified script).
 struct Table {
-    images: HashMap<char, char>,
+    /// `images[c]` for every code point below [`TABLE_END`] (itself when unchanged).
+    images: Vec<char>,
     /// One bit per code point below [`TABLE_END`].
     triggers: Vec<u64>,
 }
@@ -106,7 +107,9 @@ impl Table {
             joined.push('\n');
         }
         let converted = cc.convert(&joined);
-        let mut images = HashMap::new();
+        let mut images: Vec<char> = (0..TABLE_END)
+            .map(|i| char::from_u32(i).unwrap_or('\0'))
+            .collect();
         let mut triggers = vec![0u64; (TABLE_END as usize).div_ceil(64)];
         let mut set = |c: char| triggers[c as usize / 64] |= 1 << (c as usize % 64);
         for (&c, out) in all.iter().zip(converted.split('\n')) {
@@ -114,7 +117,7 @@ impl Table {
             match (it.next(), it.next()) {
                 (Some(x), None) if x == c => {}
                 (Some(x), None) => {
-                    images.insert(c, x);
+                    images[c as usize] = x;
                     set(c);
                 }
                 // A multi-character result (never expected from the character table) keeps the
@@ -136,10 +139,7 @@ impl Table {
 
     /// The simplified image of one character (itself when the character table keeps it).
     fn simplify(&self, c: char) -> char {
-        if c.is_ascii() {
-            return c;
-        }
-        self.images.get(&c).copied().unwrap_or(c)
+        self.images.get(c as usize).copied().unwrap_or(c)
     }
 }
 
@@ -148,25 +148,57 @@ fn table() -> Option<&'static Table> {
     TABLE.get_or_init(|| converter().map(Table::build)).as_ref()
 }
 
+/// Whether no key of the t2s tables contains `c`: ASCII and Latin text, CJK symbols and
+/// punctuation (U+3000–U+303F: 。、「」《》 …) and the full-width forms (U+FF00–U+FFEF: ，；：（）
+/// …). Checked against TSPhrases.txt and TSCharacters.txt (ferrous-opencc 0.4): every key is made
+/// of Han characters. So no phrase match crosses such a character, and the converter treats the
+/// runs between them independently.
+fn is_outside_keys(c: char) -> bool {
+    c < '\u{2E80}'
+        || ('\u{3000}'..='\u{303F}').contains(&c)
+        || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+}
+
 /// Converts one segment to simplified script keeping exactly one output character per input
 /// character. Phrase conversion is tried first (it chooses better among one-to-many characters,
 /// e.g. 乾淨 → 干净 but 乾隆 stays); when it changed the length, the segment is converted
-/// character by character so the offset map stays exact. A segment with no character the
-/// converter could change is copied as it is (the converter would return it unchanged).
+/// character by character so the offset map stays exact.
+///
+/// The same result as converting the whole segment, faster: the converter only sees the runs
+/// between characters no key contains ([`is_outside_keys`]) that hold a character it may change
+/// ([`Table::triggers`]); every other run would come back unchanged, so it is copied.
 fn to_simplified(segment: &str, out: &mut Vec<char>) {
     let (Some(cc), Some(table)) = (converter(), table()) else {
         out.extend(segment.chars());
         return;
     };
-    if !segment.chars().any(|c| !c.is_ascii() && table.triggers(c)) {
-        out.extend(segment.chars());
+    let first = out.len();
+    let mut count = 0usize; // characters of the segment
+    let mut run_start = 0usize; // byte offset of the current run
+    let mut run_triggers = false;
+    let flush = |run: &str, triggers: bool, out: &mut Vec<char>| {
+        if triggers {
+            out.extend(cc.convert(run).chars());
+        } else {
+            out.extend(run.chars());
+        }
+    };
+    for (b, c) in segment.char_indices() {
+        count += 1;
+        if is_outside_keys(c) {
+            flush(&segment[run_start..b], run_triggers, out);
+            out.push(c);
+            run_start = b + c.len_utf8();
+            run_triggers = false;
+        } else if !run_triggers && table.triggers(c) {
+            run_triggers = true;
+        }
+    }
+    flush(&segment[run_start..], run_triggers, out);
+    if out.len() - first == count {
         return;
     }
-    let converted = cc.convert(segment);
-    if converted.chars().count() == segment.chars().count() {
-        out.extend(converted.chars());
-        return;
-    }
+    out.truncate(first);
     for c in segment.chars() {
         out.push(table.simplify(c));
     }
@@ -278,6 +310,34 @@ mod tests {
         );
         let n = normalize("目前,我區共受理行政復議案件52件,辦結44件;");
         assert_eq!(n.text, "目前,我区共受理行政复议案件52件,办结44件;");
+    }
+
+    /// Converting only the runs that may change gives what converting the whole line gives.
+    #[test]
+    fn runs_convert_as_the_whole_line() {
+        let cc = converter().expect("converter");
+        let table = table().expect("table");
+        let reference = |line: &str| -> Vec<char> {
+            let converted = cc.convert(line);
+            if converted.chars().count() == line.chars().count() {
+                converted.chars().collect()
+            } else {
+                line.chars().map(|c| table.simplify(c)).collect()
+            }
+        };
+        let extra = "乾隆年間，乾淨的房間。藉口、瞭解，沈默：函覆（反覆）顯著12345ＡＢ著名\n";
+        for text in [
+            SEED_004,
+            include_str!("../tests/seeds/000_99d96b77785f0d3b.txt"),
+            include_str!("../tests/seeds/001_c0351d6103819b41.txt"),
+            extra,
+        ] {
+            for line in text.split_inclusive('\n') {
+                let mut out = Vec::new();
+                to_simplified(line, &mut out);
+                assert_eq!(out, reference(line), "{line}");
+            }
+        }
     }
 
     #[test]
