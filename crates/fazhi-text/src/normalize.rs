@@ -81,6 +81,11 @@ fn converter() -> Option<&'static OpenCC> {
 /// these (checked against OpenCC's TSPhrases.txt and TSCharacters.txt of ferrous-opencc 0.4).
 const PHRASE_ONLY: &str = "彷牴瞭祇藉衹覆阪沈";
 
+/// The first characters of the t2s phrase table's keys (TSPhrases.txt of ferrous-opencc 0.4; every
+/// key has two characters or more). A run of text holding none of them can only match the
+/// character table, so its conversion is the image of each character alone.
+const PHRASE_FIRSTS: &str = "一上不么乾二以侔傢傷八凌出函千反名哪回壺大宫尼幺康張彷徵情憑手扭找拉拜據文於旋明書有朝木李樊沈流浪滑無牴狐珍甚申畢發瞭示神稟竺答篤簡籌素老肘茵萬蒜蕓蕩蕭藉衹袖覆見角計變貂買踅躪郭酒醞重金鈞鉅鉸銀錢鍊鍛鍾鎖鐵鑽雁雖電露項頗頸顛顧麼黄龍";
+
 /// The highest code point the t2s character table has a key for is below this (CJK Extension B
 /// to F end at U+2EBEF).
 const TABLE_END: u32 = 0x3_0000;
@@ -94,6 +99,9 @@ struct Table {
     images: Vec<char>,
     /// One bit per code point below [`TABLE_END`].
     triggers: Vec<u64>,
+    /// One bit per code point below [`TABLE_END`] for the characters that need the converter
+    /// itself: [`PHRASE_FIRSTS`], and those it turns into other than one character.
+    phrase: Vec<u64>,
 }
 
 impl Table {
@@ -111,7 +119,9 @@ impl Table {
             .map(|i| char::from_u32(i).unwrap_or('\0'))
             .collect();
         let mut triggers = vec![0u64; (TABLE_END as usize).div_ceil(64)];
+        let mut phrase = vec![0u64; (TABLE_END as usize).div_ceil(64)];
         let mut set = |c: char| triggers[c as usize / 64] |= 1 << (c as usize % 64);
+        let bit = |bits: &mut Vec<u64>, c: char| bits[c as usize / 64] |= 1 << (c as usize % 64);
         for (&c, out) in all.iter().zip(converted.split('\n')) {
             let mut it = out.chars();
             match (it.next(), it.next()) {
@@ -122,19 +132,35 @@ impl Table {
                 }
                 // A multi-character result (never expected from the character table) keeps the
                 // character, but the line is still converted.
-                _ => set(c),
+                _ => {
+                    set(c);
+                    bit(&mut phrase, c);
+                }
             }
         }
         for c in PHRASE_ONLY.chars() {
             set(c);
         }
-        Table { images, triggers }
+        for c in PHRASE_FIRSTS.chars() {
+            bit(&mut phrase, c);
+        }
+        Table {
+            images,
+            triggers,
+            phrase,
+        }
     }
 
     /// Whether the converter may change a text containing `c`.
     fn triggers(&self, c: char) -> bool {
         let i = c as usize;
         i >= TABLE_END as usize || self.triggers[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// Whether a run containing `c` must go through the converter (not just character images).
+    fn needs_converter(&self, c: char) -> bool {
+        let i = c as usize;
+        i >= TABLE_END as usize || self.phrase[i / 64] & (1 << (i % 64)) != 0
     }
 
     /// The simplified image of one character (itself when the character table keeps it).
@@ -164,9 +190,11 @@ fn is_outside_keys(c: char) -> bool {
 /// e.g. 乾淨 → 干净 but 乾隆 stays); when it changed the length, the segment is converted
 /// character by character so the offset map stays exact.
 ///
-/// The same result as converting the whole segment, faster: the converter only sees the runs
-/// between characters no key contains ([`is_outside_keys`]) that hold a character it may change
-/// ([`Table::triggers`]); every other run would come back unchanged, so it is copied.
+/// The same result as converting the whole segment, faster: the text is cut into runs at the
+/// characters no key contains ([`is_outside_keys`]); a run with no character the converter may
+/// change ([`Table::triggers`]) is copied, a run where no phrase can start
+/// ([`Table::needs_converter`]) takes each character's image, and only the others go through the
+/// converter.
 fn to_simplified(segment: &str, out: &mut Vec<char>) {
     let (Some(cc), Some(table)) = (converter(), table()) else {
         out.extend(segment.chars());
@@ -175,26 +203,31 @@ fn to_simplified(segment: &str, out: &mut Vec<char>) {
     let first = out.len();
     let mut count = 0usize; // characters of the segment
     let mut run_start = 0usize; // byte offset of the current run
-    let mut run_triggers = false;
-    let flush = |run: &str, triggers: bool, out: &mut Vec<char>| {
-        if triggers {
+    let mut triggers = false;
+    let mut phrase = false;
+    let flush = |run: &str, triggers: bool, phrase: bool, out: &mut Vec<char>| {
+        if !triggers {
+            out.extend(run.chars());
+        } else if phrase {
             out.extend(cc.convert(run).chars());
         } else {
-            out.extend(run.chars());
+            out.extend(run.chars().map(|c| table.simplify(c)));
         }
     };
     for (b, c) in segment.char_indices() {
         count += 1;
         if is_outside_keys(c) {
-            flush(&segment[run_start..b], run_triggers, out);
+            flush(&segment[run_start..b], triggers, phrase, out);
             out.push(c);
             run_start = b + c.len_utf8();
-            run_triggers = false;
-        } else if !run_triggers && table.triggers(c) {
-            run_triggers = true;
+            triggers = false;
+            phrase = false;
+        } else if !c.is_ascii() {
+            triggers = triggers || table.triggers(c);
+            phrase = phrase || table.needs_converter(c);
         }
     }
-    flush(&segment[run_start..], run_triggers, out);
+    flush(&segment[run_start..], triggers, phrase, out);
     if out.len() - first == count {
         return;
     }
@@ -325,7 +358,7 @@ mod tests {
                 line.chars().map(|c| table.simplify(c)).collect()
             }
         };
-        let extra = "乾隆年間，乾淨的房間。藉口、瞭解，沈默：函覆（反覆）顯著12345ＡＢ著名\n";
+        let extra = "一目瞭然，以免藉口，乾隆年間，乾淨的房間。藉口、瞭解，沈默：函覆（反覆）顯著12345ＡＢ著名\n";
         for text in [
             SEED_004,
             include_str!("../tests/seeds/000_99d96b77785f0d3b.txt"),
