@@ -66,12 +66,7 @@ fn stages(name: &str, text: &str, runs: usize) {
         assert!(doc.is_err(), "{name}: above the limit yet read");
     }
     let (norm_t, norm) = median(runs, || normalize::normalize(text));
-    let (fx, f) = median(runs, || {
-        (
-            facts::facts_normalized(text, &norm),
-            facts::outline_normalized(&norm),
-        )
-    });
+    let (fx, f) = median(runs, || facts::facts_and_outline(text, &norm));
     let (figs_t, figs) = median(runs, || figures::figures_normalized(text, &norm, f.0.year));
     let (checks_t, checks) = median(runs, || checks::checks(&figs));
     let (all, a) = median(runs, || {

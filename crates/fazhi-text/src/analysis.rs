@@ -76,8 +76,7 @@ pub struct CheckOut {
 pub fn analyze(text: &str) -> Analysis {
     // Normalised once for every stage (the conversion is a good share of the whole analysis).
     let norm = crate::normalize::normalize(text);
-    let f = facts::facts_normalized(text, &norm);
-    let outline = facts::outline_normalized(&norm);
+    let (f, outline) = facts::facts_and_outline(text, &norm);
     let missing_parts = facts::missing_parts(&outline);
     let parts_found = facts::parts_found(&outline);
     let figs = figures::figures_normalized(text, &norm, f.year);

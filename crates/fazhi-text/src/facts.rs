@@ -196,8 +196,17 @@ pub fn facts(original: &str) -> Facts {
 
 /// [`facts`] on a text already normalised: `n` is `normalize(original)`.
 pub fn facts_normalized(original: &str, n: &Normalized) -> Facts {
+    facts_of(original, &lines(&n.text))
+}
+
+/// [`facts_normalized`] and [`outline_normalized`] together, splitting the text into lines once.
+pub fn facts_and_outline(original: &str, n: &Normalized) -> (Facts, Vec<Section>) {
     let lines = lines(&n.text);
-    let title = find_title(&lines);
+    (facts_of(original, &lines), outline_of(n, &lines))
+}
+
+fn facts_of(original: &str, lines: &[Line]) -> Facts {
+    let title = find_title(lines);
 
     let mut jurisdiction = None;
     let mut year = None;
@@ -206,7 +215,7 @@ pub fn facts_normalized(original: &str, n: &Normalized) -> Facts {
         year = first_year(t);
     }
     if jurisdiction.is_none() || year.is_none() {
-        if let Some(sentence) = opening_sentence(&lines) {
+        if let Some(sentence) = opening_sentence(lines) {
             if year.is_none() {
                 year = parse_year(&sentence).map(|(y, _)| y);
             }
@@ -231,9 +240,9 @@ pub fn facts_normalized(original: &str, n: &Normalized) -> Facts {
     let doc_no = label(&["文号"]).or_else(|| unlabelled_doc_no(header));
     let written = label(&["成文日期"])
         .and_then(|v| date(&v))
-        .or_else(|| signature_date(&lines));
+        .or_else(|| signature_date(lines));
     let published = label(&["发布日期", "发布时间"]).and_then(|v| date(&v));
-    let issuer = signature(&lines).or_else(|| label(&["发布机构", "来源"]));
+    let issuer = signature(lines).or_else(|| label(&["发布机构", "来源"]));
 
     Facts {
         title,
@@ -621,12 +630,15 @@ pub fn outline(original: &str) -> Vec<Section> {
 
 /// [`outline`] on a text already normalised (`normalize(original)`).
 pub fn outline_normalized(n: &Normalized) -> Vec<Section> {
-    let lines = lines(&n.text);
+    outline_of(n, &lines(&n.text))
+}
+
+fn outline_of(n: &Normalized, lines: &[Line]) -> Vec<Section> {
     let total = n.len_chars();
     // (number, level, title, normalised start, optional fixed normalised end)
     let mut raw: Vec<(String, u8, String, usize, Option<usize>)> = Vec::new();
     let mut seen_top = false;
-    for line in &lines {
+    for line in lines {
         let ind = line.indent();
         let s = &line.chars[ind..];
         let start = line.start + ind;

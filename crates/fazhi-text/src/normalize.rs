@@ -15,6 +15,7 @@
 //! Offsets are CHARACTER offsets (not bytes) on both sides, as the findings report them.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use ferrous_opencc::{config::BuiltinConfig, OpenCC};
@@ -281,6 +282,26 @@ pub fn normalize(original: &str) -> Normalized {
     Normalized { text, map }
 }
 
+/// A multiplicative hash for `char` keys (the standard SipHash costs more than the counting).
+#[derive(Default)]
+struct CharHasher(u64);
+
+impl Hasher for CharHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Tells whether `original` is written in simplified or traditional script, or a mix.
 ///
 /// Counts the Han characters the converter changes (traditional forms) against the occurrences of
@@ -294,7 +315,7 @@ pub fn script(original: &str) -> Script {
     // First pass: the traditional characters and their images (a bit test per character: only
     // the characters the converter changes need a look-up).
     let mut traditional = 0usize;
-    let mut images: HashMap<char, usize> = HashMap::new();
+    let mut images: HashMap<char, usize, BuildHasherDefault<CharHasher>> = HashMap::default();
     for c in original
         .chars()
         .filter(|&c| !c.is_ascii() && table.triggers(c))

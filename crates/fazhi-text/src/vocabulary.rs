@@ -376,6 +376,10 @@ pub fn key_for(label: &str, unit: &str, topic: Option<&str>, change: bool) -> Op
         let i = m.pattern().as_usize();
         seen[i / 64] |= 1 << (i % 64);
     }
+    // No word of any rule: no rule matches.
+    if seen.iter().all(|&w| w == 0) {
+        return None;
+    }
     let has = |i: &usize| seen[i / 64] & (1 << (i % 64)) != 0;
     let percent = unit == "%";
     RULES
