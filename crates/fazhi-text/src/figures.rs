@@ -168,6 +168,37 @@ impl Text {
     }
 }
 
+/// The byte offsets of a text's characters, kept as one checkpoint every [`CharBytes::STEP`]
+/// characters (a full table would take 8 bytes per character of a document of many MB).
+struct CharBytes<'a> {
+    text: &'a str,
+    marks: Vec<usize>,
+}
+
+impl<'a> CharBytes<'a> {
+    const STEP: usize = 32;
+
+    fn new(text: &'a str) -> Self {
+        let marks = text
+            .char_indices()
+            .step_by(Self::STEP)
+            .map(|(b, _)| b)
+            .collect();
+        CharBytes { text, marks }
+    }
+
+    /// The byte offset of character `i`; the text's length at or past its end.
+    fn byte(&self, i: usize) -> usize {
+        let Some(&b) = self.marks.get(i / Self::STEP) else {
+            return self.text.len();
+        };
+        self.text[b..]
+            .char_indices()
+            .nth(i % Self::STEP)
+            .map_or(self.text.len(), |(k, _)| b + k)
+    }
+}
+
 /// A number found in the text, before keys are assigned.
 struct Hit {
     /// Normalised character offsets of the number (qualifier and unit included).
@@ -210,8 +241,8 @@ fn closes_in_sentence(chars: &[char], i: usize) -> bool {
 /// Finds the numbers that carry a measure word, skipping those inside 《》 titles and 〔〕 文号
 /// and ordinals (第3).
 fn scan(text: &Text, s: &str) -> Vec<Hit> {
-    // Byte offset of every character, to hand parse_quantity a &str starting anywhere.
-    let byte_of: Vec<usize> = s.char_indices().map(|(b, _)| b).collect();
+    // Byte offsets of the characters, to hand parse_quantity a &str starting anywhere.
+    let bytes = CharBytes::new(s);
     let chars = &text.chars;
     let mut hits = Vec::new();
     let mut title_depth = 0usize;
@@ -268,9 +299,9 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
                 i >= n && chars[i - n..i].iter().copied().eq(p.chars())
             })
             .map_or(i, |p| i - p.chars().count());
-        let (from, parsed) = match parse_quantity(&s[byte_of[start]..]) {
+        let (from, parsed) = match parse_quantity(&s[bytes.byte(start)..]) {
             Some((q, used)) if start + used > i => (start, Some((q, used))),
-            _ => (i, parse_quantity(&s[byte_of[i]..])),
+            _ => (i, parse_quantity(&s[bytes.byte(i)..])),
         };
         match parsed {
             Some((q, used)) if !q.unit.is_empty() => {
@@ -325,7 +356,7 @@ pub fn figures_normalized(
     let text = Text {
         chars: norm.text.chars().collect(),
     };
-    let orig_chars: Vec<char> = original.chars().collect();
+    let orig_bytes = CharBytes::new(original);
     let hits = scan(&text, &norm.text);
     let chars = &text.chars;
     let scopes = crate::scope::scope_spans(chars);
@@ -468,9 +499,7 @@ pub fn figures_normalized(
             qe += 1;
         }
         let (start, end) = norm.original_range(qs, qe);
-        let quote: String = orig_chars[start.min(orig_chars.len())..end.min(orig_chars.len())]
-            .iter()
-            .collect();
+        let quote = original[orig_bytes.byte(start)..orig_bytes.byte(end)].to_owned();
 
         // One number, several rates: 办复率和满意度均为100%, 办结率、函复率、满意及基本满意率100%
         // (not split at 及, which joins the words of one rate).
