@@ -82,10 +82,24 @@ fn converter() -> Option<&'static OpenCC> {
 /// these (checked against OpenCC's TSPhrases.txt and TSCharacters.txt of ferrous-opencc 0.4).
 const PHRASE_ONLY: &str = "彷牴瞭祇藉衹覆阪沈";
 
-/// The first characters of the t2s phrase table's keys (TSPhrases.txt of ferrous-opencc 0.4; every
-/// key has two characters or more). A run of text holding none of them can only match the
-/// character table, so its conversion is the image of each character alone.
-const PHRASE_FIRSTS: &str = "一上不么乾二以侔傢傷八凌出函千反名哪回壺大宫尼幺康張彷徵情憑手扭找拉拜據文於旋明書有朝木李樊沈流浪滑無牴狐珍甚申畢發瞭示神稟竺答篤簡籌素老肘茵萬蒜蕓蕩蕭藉衹袖覆見角計變貂買踅躪郭酒醞重金鈞鉅鉸銀錢鍊鍛鍾鎖鐵鑽雁雖電露項頗頸顛顧麼黄龍";
+/// The first two characters of the t2s phrase table's keys, pair after pair (TSPhrases.txt of
+/// ferrous-opencc 0.4; every key has two characters or more). A run of text where no such pair
+/// stands can only match the character table, so its conversion is the image of each character
+/// alone.
+const PHRASE_STARTS: &str =
+    "一目上鍊不瞭么麼么麽乾乾乾元乾卦乾嘉乾圖乾坤乾宅乾斷乾旦乾曜乾清乾盛乾紅乾綱乾縣\
+     乾象乾造乾道乾陵乾隆二噁以免以功侔德傢俱傷亡八濛凌藉出醜函覆千鍾反反反覆名覆哪吒\
+     回覆壺裏大目宫商尼乾幺麼康乾張法彷彿彷徨徵弦徵絃徵羽徵聲徵調徵音情有憑藉手鍊扭轉\
+     找藉拉鍊拜覆據瞭文錦於世於乎於仲於倫於其於則於勇於呼於單於坦於崇於忠於惟於戲於敖\
+     於梨於清於潛於琳於穆於竹於菟於邑於陵旋乾旋轉明瞭明覆書中有序朝乾木吒李乾李澤李鍊\
+     李鍾樊於沈沒沈積沈船沈默流徵浪蕩滑藉無序牴牾牴觸狐藉珍珠甚鉅申覆畢昇發覆瞭如瞭望\
+     瞭然瞭若瞭解示覆神祇稟覆竺乾答覆篤麼簡單籌畫素藉老態肘手茵藉萬鍾蒜薹蕓薹蕩覆蕭乾\
+     藉代藉以藉助藉卉藉口藉喻藉寇藉手藉據藉故藉方藉條藉槁藉機藉此藉甚藉由藉着藉端藉箸\
+     藉草藉藉藉詞藉讀藉資衹得衹見袖裏覆上覆住覆信覆冒覆呈覆命覆墓覆宗覆帳覆幬覆成覆按\
+     覆文覆杯覆校覆瓿覆盂覆盆覆盤覆育覆蕉覆逆覆醢覆醬覆電覆露覆鹿覆鼎見覆角徵計畫變徵\
+     貂覆買臣踅門躪藉郭子酒逢醞藉重覆金吒金鍊鈞覆鉅子鉅萬鉅防鉸鍊銀鍊錢鍾鍊墜鍊子鍊形\
+     鍊條鍊錘鍊鎖鍛鍾鍾繇鍾萬鍾重鍾鍛鍾馗鎖鍊鐵鍊鑽石雁杳雖覆電覆露覆項鍊頗覆頸鍊顛乾\
+     顛倒顧藉麼些黄鍾龍鍾";
 
 /// The highest code point the t2s character table has a key for is below this (CJK Extension B
 /// to F end at U+2EBEF).
@@ -100,9 +114,11 @@ struct Table {
     images: Vec<char>,
     /// One bit per code point below [`TABLE_END`].
     triggers: Vec<u64>,
-    /// One bit per code point below [`TABLE_END`] for the characters that need the converter
-    /// itself: [`PHRASE_FIRSTS`], and those it turns into other than one character.
-    phrase: Vec<u64>,
+    /// One bit per code point below [`TABLE_END`] for the characters the converter turns into
+    /// other than one character (none expected): a run holding one goes through the converter.
+    odd: Vec<u64>,
+    /// [`PHRASE_STARTS`] as sorted pairs.
+    starts: Vec<(char, char)>,
 }
 
 impl Table {
@@ -120,7 +136,7 @@ impl Table {
             .map(|i| char::from_u32(i).unwrap_or('\0'))
             .collect();
         let mut triggers = vec![0u64; (TABLE_END as usize).div_ceil(64)];
-        let mut phrase = vec![0u64; (TABLE_END as usize).div_ceil(64)];
+        let mut odd = vec![0u64; (TABLE_END as usize).div_ceil(64)];
         let mut set = |c: char| triggers[c as usize / 64] |= 1 << (c as usize % 64);
         let bit = |bits: &mut Vec<u64>, c: char| bits[c as usize / 64] |= 1 << (c as usize % 64);
         for (&c, out) in all.iter().zip(converted.split('\n')) {
@@ -135,20 +151,21 @@ impl Table {
                 // character, but the line is still converted.
                 _ => {
                     set(c);
-                    bit(&mut phrase, c);
+                    bit(&mut odd, c);
                 }
             }
         }
         for c in PHRASE_ONLY.chars() {
             set(c);
         }
-        for c in PHRASE_FIRSTS.chars() {
-            bit(&mut phrase, c);
-        }
+        let pairs: Vec<char> = PHRASE_STARTS.chars().collect();
+        let mut starts: Vec<(char, char)> = pairs.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+        starts.sort_unstable();
         Table {
             images,
             triggers,
-            phrase,
+            odd,
+            starts,
         }
     }
 
@@ -159,9 +176,20 @@ impl Table {
     }
 
     /// Whether a run containing `c` must go through the converter (not just character images).
-    fn needs_converter(&self, c: char) -> bool {
+    fn is_odd(&self, c: char) -> bool {
         let i = c as usize;
-        i >= TABLE_END as usize || self.phrase[i / 64] & (1 << (i % 64)) != 0
+        i >= TABLE_END as usize || self.odd[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// Whether a phrase of the t2s table may start somewhere in `run` (its first two characters
+    /// stand there).
+    fn has_phrase_start(&self, run: &str) -> bool {
+        let mut prev = ' ';
+        run.chars().any(|c| {
+            let pair = (prev, c);
+            prev = c;
+            self.starts.binary_search(&pair).is_ok()
+        })
     }
 
     /// The simplified image of one character (itself when the character table keeps it).
@@ -194,7 +222,7 @@ fn is_outside_keys(c: char) -> bool {
 /// The same result as converting the whole segment, faster: the text is cut into runs at the
 /// characters no key contains ([`is_outside_keys`]); a run with no character the converter may
 /// change ([`Table::triggers`]) is copied, a run where no phrase can start
-/// ([`Table::needs_converter`]) takes each character's image, and only the others go through the
+/// ([`Table::has_phrase_start`]) takes each character's image, and only the others go through the
 /// converter.
 fn to_simplified(segment: &str, out: &mut Vec<char>) {
     let (Some(cc), Some(table)) = (converter(), table()) else {
@@ -205,11 +233,11 @@ fn to_simplified(segment: &str, out: &mut Vec<char>) {
     let mut count = 0usize; // characters of the segment
     let mut run_start = 0usize; // byte offset of the current run
     let mut triggers = false;
-    let mut phrase = false;
-    let flush = |run: &str, triggers: bool, phrase: bool, out: &mut Vec<char>| {
+    let mut odd = false;
+    let flush = |run: &str, triggers: bool, odd: bool, out: &mut Vec<char>| {
         if !triggers {
             out.extend(run.chars());
-        } else if phrase {
+        } else if odd || table.has_phrase_start(run) {
             out.extend(cc.convert(run).chars());
         } else {
             out.extend(run.chars().map(|c| table.simplify(c)));
@@ -218,17 +246,17 @@ fn to_simplified(segment: &str, out: &mut Vec<char>) {
     for (b, c) in segment.char_indices() {
         count += 1;
         if is_outside_keys(c) {
-            flush(&segment[run_start..b], triggers, phrase, out);
+            flush(&segment[run_start..b], triggers, odd, out);
             out.push(c);
             run_start = b + c.len_utf8();
             triggers = false;
-            phrase = false;
-        } else if !c.is_ascii() {
+            odd = false;
+        } else {
             triggers = triggers || table.triggers(c);
-            phrase = phrase || table.needs_converter(c);
+            odd = odd || table.is_odd(c);
         }
     }
-    flush(&segment[run_start..], triggers, phrase, out);
+    flush(&segment[run_start..], triggers, odd, out);
     if out.len() - first == count {
         return;
     }
