@@ -407,7 +407,6 @@ pub fn figures_normalized(
         while mae < chars.len() && mae < hit.num_end + 24 && !is_clause_end(chars[mae]) {
             mae += 1;
         }
-        let mid_after = text.slice(hit.num_end, mae);
 
         // Change: a percentage after 同比增长 / 比…下降.
         let mut change = false;
@@ -446,13 +445,16 @@ pub fn figures_normalized(
         };
         let mut shown_label = label.clone();
         if key.is_none() && label.is_empty() {
-            if names_suggestions(&mid_after) {
+            if names_suggestions(&text.slice(hit.num_end, mae)) {
                 key = Some(HANDLED);
             } else {
                 key = key_for(&after, &hit.unit, topic, change);
             }
             shown_label = after.trim().to_owned();
-        } else if let Some(wider) = key_for(&mid_label, &hit.unit, topic, change)
+        } else if let Some(wider) = (mid_label != label)
+            // (The same label names the same key: nothing wider.)
+            .then(|| key_for(&mid_label, &hit.unit, topic, change))
+            .flatten()
             .filter(|w| key != Some(HANDLED) && rank(w) < key.map_or(usize::MAX, rank))
         {
             // The label across 、 names a more specific rule than its last part:
