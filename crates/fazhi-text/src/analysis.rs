@@ -74,11 +74,12 @@ pub struct CheckOut {
 
 /// Analyses one report's text: facts, outline, figures (for the report's year) and checks.
 pub fn analyze(text: &str) -> Analysis {
-    let f = facts::facts(text);
-    let outline = facts::outline(text);
+    // Normalised once for every stage (the conversion is a good share of the whole analysis).
+    let norm = crate::normalize::normalize(text);
+    let (f, outline) = facts::facts_and_outline(text, &norm);
     let missing_parts = facts::missing_parts(&outline);
     let parts_found = facts::parts_found(&outline);
-    let figs = figures::figures(text, f.year);
+    let figs = figures::figures_normalized(text, &norm, f.year);
     let checks = checks::checks(&figs)
         .into_iter()
         .map(|c| CheckOut {

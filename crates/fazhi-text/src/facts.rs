@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::normalize::{normalize, script, Script};
+use crate::normalize::{normalize, script, Normalized, Script};
 use crate::number::parse_year;
 
 /// The administrative level of the reporting jurisdiction, serialised as its Chinese character.
@@ -191,9 +191,22 @@ fn is_sentence_punct(c: char) -> bool {
 
 /// Reads the document facts of a report (see the module documentation).
 pub fn facts(original: &str) -> Facts {
-    let n = normalize(original);
+    facts_normalized(original, &normalize(original))
+}
+
+/// [`facts`] on a text already normalised: `n` is `normalize(original)`.
+pub fn facts_normalized(original: &str, n: &Normalized) -> Facts {
+    facts_of(original, &lines(&n.text))
+}
+
+/// [`facts_normalized`] and [`outline_normalized`] together, splitting the text into lines once.
+pub fn facts_and_outline(original: &str, n: &Normalized) -> (Facts, Vec<Section>) {
     let lines = lines(&n.text);
-    let title = find_title(&lines);
+    (facts_of(original, &lines), outline_of(n, &lines))
+}
+
+fn facts_of(original: &str, lines: &[Line]) -> Facts {
+    let title = find_title(lines);
 
     let mut jurisdiction = None;
     let mut year = None;
@@ -202,7 +215,7 @@ pub fn facts(original: &str) -> Facts {
         year = first_year(t);
     }
     if jurisdiction.is_none() || year.is_none() {
-        if let Some(sentence) = opening_sentence(&lines) {
+        if let Some(sentence) = opening_sentence(lines) {
             if year.is_none() {
                 year = parse_year(&sentence).map(|(y, _)| y);
             }
@@ -227,9 +240,9 @@ pub fn facts(original: &str) -> Facts {
     let doc_no = label(&["文号"]).or_else(|| unlabelled_doc_no(header));
     let written = label(&["成文日期"])
         .and_then(|v| date(&v))
-        .or_else(|| signature_date(&lines));
+        .or_else(|| signature_date(lines));
     let published = label(&["发布日期", "发布时间"]).and_then(|v| date(&v));
-    let issuer = signature(&lines).or_else(|| label(&["发布机构", "来源"]));
+    let issuer = signature(lines).or_else(|| label(&["发布机构", "来源"]));
 
     Facts {
         title,
@@ -532,10 +545,11 @@ const ISSUER_ENDS: [&str; 5] = ["人民政府", "委员会", "办公室", "管�
 
 /// The index of the signature line: a short line near the end naming a government body.
 fn signature_index(lines: &[Line]) -> Option<usize> {
-    let nonempty: Vec<usize> = (0..lines.len())
-        .filter(|&i| !lines[i].trimmed().is_empty())
-        .collect();
-    nonempty.iter().rev().take(12).copied().find(|&i| {
+    // The last 12 lines that are not blank (found from the end: no pass over the whole text).
+    let nonempty = (0..lines.len())
+        .rev()
+        .filter(|&i| lines[i].chars.iter().any(|c| !c.is_whitespace()));
+    nonempty.take(12).find(|&i| {
         let t = lines[i].trimmed();
         t.chars().count() <= 40
             && !t.contains(is_sentence_punct)
@@ -611,13 +625,20 @@ fn enum_ordinal(s: &[char]) -> Option<usize> {
 
 /// The outline of a report (see the module documentation).
 pub fn outline(original: &str) -> Vec<Section> {
-    let n = normalize(original);
-    let lines = lines(&n.text);
+    outline_normalized(&normalize(original))
+}
+
+/// [`outline`] on a text already normalised (`normalize(original)`).
+pub fn outline_normalized(n: &Normalized) -> Vec<Section> {
+    outline_of(n, &lines(&n.text))
+}
+
+fn outline_of(n: &Normalized, lines: &[Line]) -> Vec<Section> {
     let total = n.len_chars();
     // (number, level, title, normalised start, optional fixed normalised end)
     let mut raw: Vec<(String, u8, String, usize, Option<usize>)> = Vec::new();
     let mut seen_top = false;
-    for line in &lines {
+    for line in lines {
         let ind = line.indent();
         let s = &line.chars[ind..];
         let start = line.start + ind;

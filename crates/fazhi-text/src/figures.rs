@@ -11,7 +11,7 @@
 
 use crate::normalize::{normalize, Normalized};
 use crate::number::{parse_quantity, parse_year, Decimal, Qualifier};
-use crate::vocabulary::{key_for, topic};
+use crate::vocabulary::{key_for, TopicIndex};
 
 /// Increase or decrease, for a year-over-year change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -168,6 +168,37 @@ impl Text {
     }
 }
 
+/// The byte offsets of a text's characters, kept as one checkpoint every [`CharBytes::STEP`]
+/// characters (a full table would take 8 bytes per character of a document of many MB).
+struct CharBytes<'a> {
+    text: &'a str,
+    marks: Vec<usize>,
+}
+
+impl<'a> CharBytes<'a> {
+    const STEP: usize = 32;
+
+    fn new(text: &'a str) -> Self {
+        let marks = text
+            .char_indices()
+            .step_by(Self::STEP)
+            .map(|(b, _)| b)
+            .collect();
+        CharBytes { text, marks }
+    }
+
+    /// The byte offset of character `i`; the text's length at or past its end.
+    fn byte(&self, i: usize) -> usize {
+        let Some(&b) = self.marks.get(i / Self::STEP) else {
+            return self.text.len();
+        };
+        self.text[b..]
+            .char_indices()
+            .nth(i % Self::STEP)
+            .map_or(self.text.len(), |(k, _)| b + k)
+    }
+}
+
 /// A number found in the text, before keys are assigned.
 struct Hit {
     /// Normalised character offsets of the number (qualifier and unit included).
@@ -210,8 +241,8 @@ fn closes_in_sentence(chars: &[char], i: usize) -> bool {
 /// Finds the numbers that carry a measure word, skipping those inside 《》 titles and 〔〕 文号
 /// and ordinals (第3).
 fn scan(text: &Text, s: &str) -> Vec<Hit> {
-    // Byte offset of every character, to hand parse_quantity a &str starting anywhere.
-    let byte_of: Vec<usize> = s.char_indices().map(|(b, _)| b).collect();
+    // Byte offsets of the characters, to hand parse_quantity a &str starting anywhere.
+    let bytes = CharBytes::new(s);
     let chars = &text.chars;
     let mut hits = Vec::new();
     let mut title_depth = 0usize;
@@ -259,19 +290,18 @@ fn scan(text: &Text, s: &str) -> Vec<Hit> {
             continue;
         }
         // Start at a qualifier word when one stands right before the number.
+        // (The two-character words come first in PREFIXES, so the first word printed right
+        // before the number is also the longest.)
         let start = PREFIXES
             .iter()
-            .map(|p| p.chars().count())
-            .find(|&n| {
-                i >= n && {
-                    let w: String = chars[i - n..i].iter().collect();
-                    PREFIXES.contains(&w.as_str())
-                }
+            .find(|p| {
+                let n = p.chars().count();
+                i >= n && chars[i - n..i].iter().copied().eq(p.chars())
             })
-            .map_or(i, |n| i - n);
-        let (from, parsed) = match parse_quantity(&s[byte_of[start]..]) {
+            .map_or(i, |p| i - p.chars().count());
+        let (from, parsed) = match parse_quantity(&s[bytes.byte(start)..]) {
             Some((q, used)) if start + used > i => (start, Some((q, used))),
-            _ => (i, parse_quantity(&s[byte_of[i]..])),
+            _ => (i, parse_quantity(&s[bytes.byte(i)..])),
         };
         match parsed {
             Some((q, used)) if !q.unit.is_empty() => {
@@ -314,15 +344,24 @@ fn rank(key: &str) -> usize {
 
 /// Every quantitative statement in `original`; `report_year` is the year the report is about.
 pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
-    let norm: Normalized = normalize(original);
+    figures_normalized(original, &normalize(original), report_year)
+}
+
+/// [`figures`] on a text already normalised: `norm` is `normalize(original)`.
+pub fn figures_normalized(
+    original: &str,
+    norm: &Normalized,
+    report_year: Option<i32>,
+) -> Vec<Figure> {
     let text = Text {
         chars: norm.text.chars().collect(),
     };
-    let orig_chars: Vec<char> = original.chars().collect();
+    let orig_bytes = CharBytes::new(original);
     let hits = scan(&text, &norm.text);
     let chars = &text.chars;
     let scopes = crate::scope::scope_spans(chars);
     let breaks = crate::scope::Breaks::new(chars);
+    let topics = TopicIndex::new(chars);
 
     let mut out: Vec<Figure> = Vec::new();
     // The normalised offset of each figure's number, parallel to `out`.
@@ -368,7 +407,6 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
         while mae < chars.len() && mae < hit.num_end + 24 && !is_clause_end(chars[mae]) {
             mae += 1;
         }
-        let mid_after = text.slice(hit.num_end, mae);
 
         // Change: a percentage after 同比增长 / 比…下降.
         let mut change = false;
@@ -399,7 +437,7 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
         }
 
         let context_start = hit.num_start.saturating_sub(300);
-        let topic = topic(&text.slice(context_start, hit.num_start));
+        let topic = topics.topic(context_start, hit.num_start.min(chars.len()));
         let mut key = if names_suggestions(&mid_label) && hit.unit != "%" {
             Some(HANDLED)
         } else {
@@ -407,13 +445,16 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
         };
         let mut shown_label = label.clone();
         if key.is_none() && label.is_empty() {
-            if names_suggestions(&mid_after) {
+            if names_suggestions(&text.slice(hit.num_end, mae)) {
                 key = Some(HANDLED);
             } else {
                 key = key_for(&after, &hit.unit, topic, change);
             }
             shown_label = after.trim().to_owned();
-        } else if let Some(wider) = key_for(&mid_label, &hit.unit, topic, change)
+        } else if let Some(wider) = (mid_label != label)
+            // (The same label names the same key: nothing wider.)
+            .then(|| key_for(&mid_label, &hit.unit, topic, change))
+            .flatten()
             .filter(|w| key != Some(HANDLED) && rank(w) < key.map_or(usize::MAX, rank))
         {
             // The label across 、 names a more specific rule than its last part:
@@ -460,9 +501,7 @@ pub fn figures(original: &str, report_year: Option<i32>) -> Vec<Figure> {
             qe += 1;
         }
         let (start, end) = norm.original_range(qs, qe);
-        let quote: String = orig_chars[start.min(orig_chars.len())..end.min(orig_chars.len())]
-            .iter()
-            .collect();
+        let quote = original[orig_bytes.byte(start)..orig_bytes.byte(end)].to_owned();
 
         // One number, several rates: 办复率和满意度均为100%, 办结率、函复率、满意及基本满意率100%
         // (not split at 及, which joins the words of one rate).

@@ -15,6 +15,7 @@
 //! Offsets are CHARACTER offsets (not bytes) on both sides, as the findings report them.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use ferrous_opencc::{config::BuiltinConfig, OpenCC};
@@ -75,40 +76,194 @@ fn converter() -> Option<&'static OpenCC> {
         .as_ref()
 }
 
+/// Characters the t2s phrase table turns into something else although the character table maps
+/// each of them to itself first (藉口 → 借口, 瞭解 → 了解, 沈默 → 沉默, 函覆 → 函复): every t2s
+/// phrase whose conversion changes it contains a character that converts on its own or one of
+/// these (checked against OpenCC's TSPhrases.txt and TSCharacters.txt of ferrous-opencc 0.4).
+const PHRASE_ONLY: &str = "彷牴瞭祇藉衹覆阪沈";
+
+/// The first two characters of the t2s phrase table's keys, pair after pair (TSPhrases.txt of
+/// ferrous-opencc 0.4; every key has two characters or more). A run of text where no such pair
+/// stands can only match the character table, so its conversion is the image of each character
+/// alone.
+const PHRASE_STARTS: &str =
+    "一目上鍊不瞭么麼么麽乾乾乾元乾卦乾嘉乾圖乾坤乾宅乾斷乾旦乾曜乾清乾盛乾紅乾綱乾縣\
+     乾象乾造乾道乾陵乾隆二噁以免以功侔德傢俱傷亡八濛凌藉出醜函覆千鍾反反反覆名覆哪吒\
+     回覆壺裏大目宫商尼乾幺麼康乾張法彷彿彷徨徵弦徵絃徵羽徵聲徵調徵音情有憑藉手鍊扭轉\
+     找藉拉鍊拜覆據瞭文錦於世於乎於仲於倫於其於則於勇於呼於單於坦於崇於忠於惟於戲於敖\
+     於梨於清於潛於琳於穆於竹於菟於邑於陵旋乾旋轉明瞭明覆書中有序朝乾木吒李乾李澤李鍊\
+     李鍾樊於沈沒沈積沈船沈默流徵浪蕩滑藉無序牴牾牴觸狐藉珍珠甚鉅申覆畢昇發覆瞭如瞭望\
+     瞭然瞭若瞭解示覆神祇稟覆竺乾答覆篤麼簡單籌畫素藉老態肘手茵藉萬鍾蒜薹蕓薹蕩覆蕭乾\
+     藉代藉以藉助藉卉藉口藉喻藉寇藉手藉據藉故藉方藉條藉槁藉機藉此藉甚藉由藉着藉端藉箸\
+     藉草藉藉藉詞藉讀藉資衹得衹見袖裏覆上覆住覆信覆冒覆呈覆命覆墓覆宗覆帳覆幬覆成覆按\
+     覆文覆杯覆校覆瓿覆盂覆盆覆盤覆育覆蕉覆逆覆醢覆醬覆電覆露覆鹿覆鼎見覆角徵計畫變徵\
+     貂覆買臣踅門躪藉郭子酒逢醞藉重覆金吒金鍊鈞覆鉅子鉅萬鉅防鉸鍊銀鍊錢鍾鍊墜鍊子鍊形\
+     鍊條鍊錘鍊鎖鍛鍾鍾繇鍾萬鍾重鍾鍛鍾馗鎖鍊鐵鍊鑽石雁杳雖覆電覆露覆項鍊頗覆頸鍊顛乾\
+     顛倒顧藉麼些黄鍾龍鍾";
+
+/// The highest code point the t2s character table has a key for is below this (CJK Extension B
+/// to F end at U+2EBEF).
+const TABLE_END: u32 = 0x3_0000;
+
+/// What the converter does to single characters, computed once: the simplified image of every
+/// character it changes, and a bit for every character that may start a change in a line (those
+/// and [`PHRASE_ONLY`]). A line without such a character is left unchanged by the converter, so
+/// it need not be converted at all (most reports are in simplified script).
+struct Table {
+    /// `images[c]` for every code point below [`TABLE_END`] (itself when unchanged).
+    images: Vec<char>,
+    /// One bit per code point below [`TABLE_END`].
+    triggers: Vec<u64>,
+    /// One bit per code point below [`TABLE_END`] for the characters the converter turns into
+    /// other than one character (none expected): a run holding one goes through the converter.
+    odd: Vec<u64>,
+    /// [`PHRASE_STARTS`] as sorted pairs.
+    starts: Vec<(char, char)>,
+}
+
+impl Table {
+    fn build(cc: &OpenCC) -> Self {
+        // Every non-ASCII character below TABLE_END on its own line, converted in one call: no
+        // key spans a line break, so each line converts as the character alone would.
+        let all: Vec<char> = (0x80..TABLE_END).filter_map(char::from_u32).collect();
+        let mut joined = String::with_capacity(all.len() * 5);
+        for &c in &all {
+            joined.push(c);
+            joined.push('\n');
+        }
+        let converted = cc.convert(&joined);
+        let mut images: Vec<char> = (0..TABLE_END)
+            .map(|i| char::from_u32(i).unwrap_or('\0'))
+            .collect();
+        let mut triggers = vec![0u64; (TABLE_END as usize).div_ceil(64)];
+        let mut odd = vec![0u64; (TABLE_END as usize).div_ceil(64)];
+        let mut set = |c: char| triggers[c as usize / 64] |= 1 << (c as usize % 64);
+        let bit = |bits: &mut Vec<u64>, c: char| bits[c as usize / 64] |= 1 << (c as usize % 64);
+        for (&c, out) in all.iter().zip(converted.split('\n')) {
+            let mut it = out.chars();
+            match (it.next(), it.next()) {
+                (Some(x), None) if x == c => {}
+                (Some(x), None) => {
+                    images[c as usize] = x;
+                    set(c);
+                }
+                // A multi-character result (never expected from the character table) keeps the
+                // character, but the line is still converted.
+                _ => {
+                    set(c);
+                    bit(&mut odd, c);
+                }
+            }
+        }
+        for c in PHRASE_ONLY.chars() {
+            set(c);
+        }
+        let pairs: Vec<char> = PHRASE_STARTS.chars().collect();
+        let mut starts: Vec<(char, char)> = pairs.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+        starts.sort_unstable();
+        Table {
+            images,
+            triggers,
+            odd,
+            starts,
+        }
+    }
+
+    /// Whether the converter may change a text containing `c`.
+    fn triggers(&self, c: char) -> bool {
+        let i = c as usize;
+        i >= TABLE_END as usize || self.triggers[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// Whether a run containing `c` must go through the converter (not just character images).
+    fn is_odd(&self, c: char) -> bool {
+        let i = c as usize;
+        i >= TABLE_END as usize || self.odd[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// Whether a phrase of the t2s table may start somewhere in `run` (its first two characters
+    /// stand there).
+    fn has_phrase_start(&self, run: &str) -> bool {
+        let mut prev = ' ';
+        run.chars().any(|c| {
+            let pair = (prev, c);
+            prev = c;
+            self.starts.binary_search(&pair).is_ok()
+        })
+    }
+
+    /// The simplified image of one character (itself when the character table keeps it).
+    fn simplify(&self, c: char) -> char {
+        self.images.get(c as usize).copied().unwrap_or(c)
+    }
+}
+
+fn table() -> Option<&'static Table> {
+    static TABLE: OnceLock<Option<Table>> = OnceLock::new();
+    TABLE.get_or_init(|| converter().map(Table::build)).as_ref()
+}
+
+/// Whether no key of the t2s tables contains `c`: ASCII and Latin text, CJK symbols and
+/// punctuation (U+3000–U+303F: 。、「」《》 …) and the full-width forms (U+FF00–U+FFEF: ，；：（）
+/// …). Checked against TSPhrases.txt and TSCharacters.txt (ferrous-opencc 0.4): every key is made
+/// of Han characters. So no phrase match crosses such a character, and the converter treats the
+/// runs between them independently.
+fn is_outside_keys(c: char) -> bool {
+    c < '\u{2E80}'
+        || ('\u{3000}'..='\u{303F}').contains(&c)
+        || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+}
+
 /// Converts one segment to simplified script keeping exactly one output character per input
 /// character. Phrase conversion is tried first (it chooses better among one-to-many characters,
 /// e.g. 乾淨 → 干净 but 乾隆 stays); when it changed the length, the segment is converted
 /// character by character so the offset map stays exact.
-fn to_simplified(segment: &str, cache: &mut HashMap<char, char>, out: &mut Vec<char>) {
-    let Some(cc) = converter() else {
+///
+/// The same result as converting the whole segment, faster: the text is cut into runs at the
+/// characters no key contains ([`is_outside_keys`]); a run with no character the converter may
+/// change ([`Table::triggers`]) is copied, a run where no phrase can start
+/// ([`Table::has_phrase_start`]) takes each character's image, and only the others go through the
+/// converter.
+fn to_simplified(segment: &str, out: &mut Vec<char>) {
+    let (Some(cc), Some(table)) = (converter(), table()) else {
         out.extend(segment.chars());
         return;
     };
-    let converted = cc.convert(segment);
-    if converted.chars().count() == segment.chars().count() {
-        out.extend(converted.chars());
+    let first = out.len();
+    let mut count = 0usize; // characters of the segment
+    let mut run_start = 0usize; // byte offset of the current run
+    let mut triggers = false;
+    let mut odd = false;
+    let flush = |run: &str, triggers: bool, odd: bool, out: &mut Vec<char>| {
+        if !triggers {
+            out.extend(run.chars());
+        } else if odd || table.has_phrase_start(run) {
+            out.extend(cc.convert(run).chars());
+        } else {
+            out.extend(run.chars().map(|c| table.simplify(c)));
+        }
+    };
+    for (b, c) in segment.char_indices() {
+        count += 1;
+        if is_outside_keys(c) {
+            flush(&segment[run_start..b], triggers, odd, out);
+            out.push(c);
+            run_start = b + c.len_utf8();
+            triggers = false;
+            odd = false;
+        } else {
+            triggers = triggers || table.triggers(c);
+            odd = odd || table.is_odd(c);
+        }
+    }
+    flush(&segment[run_start..], triggers, odd, out);
+    if out.len() - first == count {
         return;
     }
+    out.truncate(first);
     for c in segment.chars() {
-        out.push(simplify_char(cc, c, cache));
+        out.push(table.simplify(c));
     }
-}
-
-/// One character through the converter; a multi-character result (never expected from the
-/// character table) keeps the original.
-fn simplify_char(cc: &OpenCC, c: char, cache: &mut HashMap<char, char>) -> char {
-    if c.is_ascii() {
-        return c;
-    }
-    *cache.entry(c).or_insert_with(|| {
-        let mut buf = [0u8; 4];
-        let s = cc.convert(c.encode_utf8(&mut buf));
-        let mut it = s.chars();
-        match (it.next(), it.next()) {
-            (Some(x), None) => x,
-            _ => c,
-        }
-    })
 }
 
 /// Characters removed entirely: invisible on the page, harmful inside numbers and words.
@@ -134,7 +289,6 @@ fn fold_width(c: char) -> char {
 pub fn normalize(original: &str) -> Normalized {
     let mut text = String::with_capacity(original.len());
     let mut map = Vec::with_capacity(original.len() / 2 + 1);
-    let mut cache = HashMap::new();
     let mut converted = Vec::new();
     let mut offset = 0usize; // original character offset of the current segment's start
 
@@ -142,7 +296,7 @@ pub fn normalize(original: &str) -> Normalized {
     // length change found in one line only costs that line the character-by-character path.
     for segment in original.split_inclusive('\n') {
         converted.clear();
-        to_simplified(segment, &mut cache, &mut converted);
+        to_simplified(segment, &mut converted);
         for (i, (orig, conv)) in segment.chars().zip(converted.iter()).enumerate() {
             if is_dropped(orig) {
                 continue;
@@ -156,6 +310,26 @@ pub fn normalize(original: &str) -> Normalized {
     Normalized { text, map }
 }
 
+/// A multiplicative hash for `char` keys (the standard SipHash costs more than the counting).
+#[derive(Default)]
+struct CharHasher(u64);
+
+impl Hasher for CharHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Tells whether `original` is written in simplified or traditional script, or a mix.
 ///
 /// Counts the Han characters the converter changes (traditional forms) against the occurrences of
@@ -163,26 +337,35 @@ pub fn normalize(original: &str) -> Normalized {
 /// form). Some simplified images are also ordinary traditional characters (於 → 于, 後 → 后), so a
 /// small share of them in a traditional text is tolerated.
 pub fn script(original: &str) -> Script {
-    let Some(cc) = converter() else {
+    let Some(table) = table() else {
         return Script::Simplified;
     };
-    let mut cache = HashMap::new();
+    // First pass: the traditional characters and their images (a bit test per character: only
+    // the characters the converter changes need a look-up).
     let mut traditional = 0usize;
-    let mut images: HashMap<char, usize> = HashMap::new();
-    let mut counts: HashMap<char, usize> = HashMap::new();
-    for c in original.chars().filter(|c| !c.is_ascii()) {
-        let s = simplify_char(cc, c, &mut cache);
+    let mut images: HashMap<char, usize, BuildHasherDefault<CharHasher>> = HashMap::default();
+    for c in original
+        .chars()
+        .filter(|&c| !c.is_ascii() && table.triggers(c))
+    {
+        let s = table.simplify(c);
         if s != c {
             traditional += 1;
             images.entry(s).or_insert(0);
-        } else {
-            *counts.entry(c).or_insert(0) += 1;
         }
     }
-    let simplified: usize = images.keys().filter_map(|k| counts.get(k)).sum();
     if traditional == 0 {
         return Script::Simplified;
     }
+    // Second pass: how often those images are printed as themselves.
+    for c in original.chars().filter(|c| !c.is_ascii()) {
+        if let Some(n) = images.get_mut(&c) {
+            if table.simplify(c) == c {
+                *n += 1;
+            }
+        }
+    }
+    let simplified: usize = images.values().sum();
     let share = traditional as f64 / (traditional + simplified) as f64;
     if share >= 0.9 {
         Script::Traditional
@@ -209,6 +392,34 @@ mod tests {
         );
         let n = normalize("目前,我區共受理行政復議案件52件,辦結44件;");
         assert_eq!(n.text, "目前,我区共受理行政复议案件52件,办结44件;");
+    }
+
+    /// Converting only the runs that may change gives what converting the whole line gives.
+    #[test]
+    fn runs_convert_as_the_whole_line() {
+        let cc = converter().expect("converter");
+        let table = table().expect("table");
+        let reference = |line: &str| -> Vec<char> {
+            let converted = cc.convert(line);
+            if converted.chars().count() == line.chars().count() {
+                converted.chars().collect()
+            } else {
+                line.chars().map(|c| table.simplify(c)).collect()
+            }
+        };
+        let extra = "一目瞭然，以免藉口，乾隆年間，乾淨的房間。藉口、瞭解，沈默：函覆（反覆）顯著12345ＡＢ著名\n";
+        for text in [
+            SEED_004,
+            include_str!("../tests/seeds/000_99d96b77785f0d3b.txt"),
+            include_str!("../tests/seeds/001_c0351d6103819b41.txt"),
+            extra,
+        ] {
+            for line in text.split_inclusive('\n') {
+                let mut out = Vec::new();
+                to_simplified(line, &mut out);
+                assert_eq!(out, reference(line), "{line}");
+            }
+        }
     }
 
     #[test]

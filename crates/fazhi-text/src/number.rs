@@ -227,11 +227,15 @@ impl Cursor<'_> {
 /// `None` when `s` does not start with a number (or a qualifier then a number), or starts with a
 /// year (`2019年`, `二〇二四年` — see [`parse_year`]).
 pub fn parse_quantity(s: &str) -> Option<(Quantity, usize)> {
-    let chars: Vec<char> = s.chars().take(64).collect(); // no printed quantity is longer
-    let mut cur = Cursor {
-        chars: &chars,
-        pos: 0,
-    };
+    // No printed quantity is longer than 64 characters; on the stack (this runs at every digit).
+    let mut buf = ['\0'; 64];
+    let mut n = 0;
+    for (slot, c) in buf.iter_mut().zip(s.chars()) {
+        *slot = c;
+        n += 1;
+    }
+    let chars = &buf[..n];
+    let mut cur = Cursor { chars, pos: 0 };
     let mut qualifier = Qualifier::Exact;
     for (word, q) in PREFIXES {
         if cur.eat(word) {

@@ -7,6 +7,10 @@
 //! the number) and to a kind (rate or count). Rules are tried in table order: specific before
 //! generic, rates before counts, so the first rule whose fragment occurs in the label wins.
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
 /// Whether a rule names a percentage (rate) or a count/amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -314,30 +318,149 @@ pub fn topic(before: &str) -> Option<&'static str> {
         .map(|(_, _, t)| t)
 }
 
+/// Every occurrence of a [`TOPICS`] word in a text of characters, to answer [`topic`] for many
+/// windows of the same text without copying and rescanning each window.
+pub struct TopicIndex {
+    /// (end, word length in bytes, start, topic) of every occurrence (overlapping ones too), in
+    /// character offsets, sorted by (end, length).
+    found: Vec<(usize, usize, usize, &'static str)>,
+}
+
+impl TopicIndex {
+    pub fn new(chars: &[char]) -> Self {
+        let words: Vec<(Vec<char>, usize, &'static str)> = TOPICS
+            .iter()
+            .map(|(w, t)| (w.chars().collect(), w.len(), *t))
+            .collect();
+        // A bit per first character (by its low 16 bits): most characters start no word.
+        let mut first = vec![0u64; 1024];
+        let bit = |c: char| (c as usize & 0xFFFF) / 64;
+        for (w, _, _) in &words {
+            first[bit(w[0])] |= 1 << (w[0] as usize % 64);
+        }
+        let mut found = Vec::new();
+        for (i, &c) in chars.iter().enumerate() {
+            if first[bit(c)] & (1 << (c as usize % 64)) == 0 {
+                continue;
+            }
+            for (w, bytes, t) in &words {
+                if w[0] == c && chars[i..].starts_with(w) {
+                    found.push((i + w.len(), *bytes, i, *t));
+                }
+            }
+        }
+        found.sort_by_key(|&(end, bytes, _, _)| (end, bytes));
+        TopicIndex { found }
+    }
+
+    /// The same as [`topic`] of the characters `start..end`: the topic of the word that ends last
+    /// within them (on a tie the longer word).
+    pub fn topic(&self, start: usize, end: usize) -> Option<&'static str> {
+        let k = self.found.partition_point(|&(e, ..)| e <= end);
+        self.found[..k]
+            .iter()
+            .rev()
+            .take_while(|&&(e, ..)| e > start)
+            .find(|&&(_, _, s, _)| s >= start)
+            .map(|&(.., t)| t)
+    }
+}
+
 /// The key for a figure labelled `label`, printed in `unit`, about `topic`; `change` figures may
 /// take a count's key (同比增长60% of 处罚 is a change of the count) or a rate's.
 pub fn key_for(label: &str, unit: &str, topic: Option<&str>, change: bool) -> Option<&'static str> {
+    let words = &*WORDS;
+    // Which of the rules' words the label contains, in one pass over the label.
+    let mut seen = [0u64; MAX_WORDS / 64];
+    for m in words.automaton.find_overlapping_iter(label) {
+        let i = m.pattern().as_usize();
+        seen[i / 64] |= 1 << (i % 64);
+    }
+    // No word of any rule: no rule matches.
+    if seen.iter().all(|&w| w == 0) {
+        return None;
+    }
+    let has = |i: &usize| seen[i / 64] & (1 << (i % 64)) != 0;
     let percent = unit == "%";
     RULES
         .iter()
-        .filter(|r| {
+        .zip(&words.rules)
+        .filter(|(r, _)| {
             change
                 || match r.kind {
                     Kind::Rate => percent,
                     Kind::Count => !percent,
                 }
         })
-        .filter(|r| r.units.is_empty() || r.units.contains(&unit))
-        .filter(|r| r.topic.is_none() || r.topic == topic)
-        .filter(|r| r.not_on.is_none() || r.not_on != topic)
-        .filter(|r| !r.unless.iter().any(|w| label.contains(w)))
-        .find(|r| r.patterns.iter().any(|p| label.contains(p)))
-        .map(|r| r.key)
+        .filter(|(r, _)| r.units.is_empty() || r.units.contains(&unit))
+        .filter(|(r, _)| r.topic.is_none() || r.topic == topic)
+        .filter(|(r, _)| r.not_on.is_none() || r.not_on != topic)
+        .filter(|(_, (_, unless))| !unless.iter().any(has))
+        .find(|(_, (patterns, _))| patterns.iter().any(has))
+        .map(|(r, _)| r.key)
 }
+
+/// At most this many distinct words in the rules' patterns and exceptions (a bit set per label).
+const MAX_WORDS: usize = 1024;
+
+/// Every word of [`RULES`] (patterns and exceptions) in one Aho-Corasick automaton, and for each
+/// rule the numbers of its pattern words and of its exception words: a label is read once for all
+/// the rules instead of once per word (`key_for` runs several times per number of a report).
+struct Words {
+    automaton: AhoCorasick,
+    rules: Vec<(Vec<usize>, Vec<usize>)>,
+}
+
+static WORDS: LazyLock<Words> = LazyLock::new(|| {
+    let mut list: Vec<&'static str> = Vec::new();
+    let mut id = |w: &'static str| match list.iter().position(|x| *x == w) {
+        Some(i) => i,
+        None => {
+            list.push(w);
+            list.len() - 1
+        }
+    };
+    let rules = RULES
+        .iter()
+        .map(|r| {
+            (
+                r.patterns.iter().map(|w| id(w)).collect(),
+                r.unless.iter().map(|w| id(w)).collect(),
+            )
+        })
+        .collect();
+    assert!(list.len() <= MAX_WORDS, "raise MAX_WORDS");
+    // Standard semantics with overlapping matches: every word found wherever it occurs, as
+    // `str::contains` would find it.
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&list)
+        .expect("the vocabulary's words build an automaton");
+    Words { automaton, rules }
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn topic_index_answers_as_topic() {
+        for text in [
+            include_str!("../tests/seeds/000_99d96b77785f0d3b.txt"),
+            include_str!("../tests/seeds/003_499b972e7ec7675e.txt"),
+            "信息公开12345热线依申请公开复议复议",
+        ] {
+            let chars: Vec<char> = text.chars().collect();
+            let index = TopicIndex::new(&chars);
+            for end in (0..=chars.len()).step_by(3) {
+                for width in [0, 2, 5, 40, 300] {
+                    let start = end.saturating_sub(width);
+                    let window: String = chars[start..end].iter().collect();
+                    assert_eq!(index.topic(start, end), topic(&window), "{start}..{end}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn generic_labels_take_their_key_from_the_topic() {

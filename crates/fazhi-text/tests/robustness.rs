@@ -203,7 +203,7 @@ fn thousands_separators_and_stray_spaces() {
 #[test]
 fn oversized_text_is_refused_with_a_clear_error() {
     // The seeds repeated to 50 MB: refused by the size limit (the analysis itself is linear and
-    // measured on 50 MB by `fazhi-bench --analyze` in a release build).
+    // measured on large documents by `cargo bench -p fazhi-text --bench throughput -- --mb 50`).
     let mut big = String::with_capacity(50 * 1024 * 1024 + 20_000);
     while big.len() < 50 * 1024 * 1024 {
         for s in SEEDS {

@@ -7,10 +7,8 @@
 //! cargo run --release -p fazhi-cli --bin fazhi-bench -- --database-url sqlite:///tmp/bench.db --cases 1000000
 //! cargo run --release -p fazhi-cli --bin fazhi-bench -- --database-url sqlite:///tmp/lt.db --cases 0 --lawsuits 20000
 //!
-//! With `--analyze` (no database): the report analyzer (issue 6) on the five seed reports, single
-//! threaded, in MB of UTF-8 input text per second, for the whole pipeline and for each stage.
-//!
-//! cargo run --release -p fazhi-cli --bin fazhi-bench -- --analyze
+//! The report analyzer's speed (issue 6) is measured in its own crate:
+//! `cargo bench -p fazhi-text --bench throughput` (crates/fazhi-text/benches/throughput.rs).
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -22,8 +20,8 @@ use std::time::{Duration, Instant};
 #[derive(Parser)]
 struct Args {
     /// A new SQLite file (must not exist) or a PostgreSQL URL of an empty database.
-    #[arg(long, required_unless_present = "analyze")]
-    database_url: Option<String>,
+    #[arg(long)]
+    database_url: String,
     #[arg(long, default_value_t = 1_000_000)]
     cases: usize,
     /// 行政应诉 cases to generate through the use cases (slow: about a dozen steps each).
@@ -36,12 +34,6 @@ struct Args {
     /// the annual report: values, sentences, check, and the DOCX, HTML and Markdown.
     #[arg(long)]
     report: bool,
-    /// Instead of the database measurements: time the report analyzer on the seed reports.
-    #[arg(long)]
-    analyze: bool,
-    /// With `--analyze`: the size of the concatenated corpus, in MB.
-    #[arg(long, default_value_t = 50)]
-    analyze_mb: usize,
     /// Instead of the measurements: print the plan of this SQL and time it (for tuning).
     #[arg(long)]
     query: Option<String>,
@@ -100,13 +92,7 @@ fn ms(d: Duration) -> String {
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
-    if args.analyze {
-        return analyzer::run(args.analyze_mb, args.runs);
-    }
-    let database_url = args
-        .database_url
-        .clone()
-        .context("--database-url is required")?;
+    let database_url = args.database_url.clone();
     let db = Db::connect(&database_url, true).await?;
     db.migrate().await?;
     if let Some(sql) = &args.query {
@@ -504,132 +490,4 @@ async fn litigation(app: &App, runs: usize, office: &fazhi_app::Actor) -> Result
         bytes.len() as f64 / 1e6
     );
     Ok(())
-}
-
-/// `--analyze`: the report analyzer's speed (issue 6: at least 20 MB/s of report text on one core).
-mod analyzer {
-    use anyhow::{ensure, Result};
-    use fazhi_text::{analyze, checks, facts, figures, normalize, read_document};
-    use std::time::{Duration, Instant};
-
-    const SEEDS: [(&str, &str); 5] = [
-        (
-            "000",
-            include_str!("../../../fazhi-text/tests/seeds/000_99d96b77785f0d3b.txt"),
-        ),
-        (
-            "001",
-            include_str!("../../../fazhi-text/tests/seeds/001_c0351d6103819b41.txt"),
-        ),
-        (
-            "002",
-            include_str!("../../../fazhi-text/tests/seeds/002_9592a4b759554a40.txt"),
-        ),
-        (
-            "003",
-            include_str!("../../../fazhi-text/tests/seeds/003_499b972e7ec7675e.txt"),
-        ),
-        (
-            "004",
-            include_str!("../../../fazhi-text/tests/seeds/004_97256ae8d542b572.txt"),
-        ),
-    ];
-
-    fn mbps(bytes: usize, d: Duration) -> f64 {
-        bytes as f64 / 1e6 / d.as_secs_f64()
-    }
-
-    /// The median of `runs` timings of `f`.
-    fn median<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-        let mut times = Vec::new();
-        let mut last = None;
-        for _ in 0..runs.max(1) {
-            let t = Instant::now();
-            let v = f();
-            times.push(t.elapsed());
-            last = Some(v);
-        }
-        times.sort();
-        (times[times.len() / 2], last.expect("at least one run"))
-    }
-
-    /// Times each stage on `text` and prints one Markdown table row per stage.
-    fn stages(name: &str, text: &str, runs: usize) -> Result<()> {
-        let bytes = text.len();
-        // Above the size limit read_document refuses the text (that is what the limit is for);
-        // the analysis is then timed on the text directly, to show it stays linear.
-        let readable = bytes <= fazhi_text::input::MAX_REPORT_BYTES;
-        let (read, doc) = median(runs, || read_document("report.txt", text.as_bytes()));
-        if readable {
-            let doc = doc.map_err(|e| anyhow::anyhow!("{}", e.message(name)))?;
-            ensure!(doc.text == text, "{name}: read_document changed the text");
-        } else {
-            ensure!(doc.is_err(), "{name}: above the limit yet read");
-        }
-        let (norm, _) = median(runs, || normalize::normalize(text).text.len());
-        let (fx, f) = median(runs, || (facts::facts(text), facts::outline(text)));
-        let (figs_t, figs) = median(runs, || figures::figures(text, f.0.year));
-        let (checks_t, checks) = median(runs, || checks::checks(&figs));
-        let (all, a) = median(runs, || {
-            match read_document("report.txt", text.as_bytes()) {
-                Ok(doc) => analyze(&doc.text),
-                Err(_) => analyze(text),
-            }
-        });
-        ensure!(
-            a.figures.len() == figs.len(),
-            "{name}: figure counts differ"
-        );
-        let row = |stage: &str, d: Duration| {
-            println!(
-                "| {name} | {stage} | {:.2} | {:.1} ms | {:.1} |",
-                bytes as f64 / 1e6,
-                d.as_secs_f64() * 1000.0,
-                mbps(bytes, d)
-            );
-        };
-        row(
-            if readable {
-                "read_document"
-            } else {
-                "read_document (refused: over MAX_REPORT_BYTES)"
-            },
-            read,
-        );
-        row("normalize", norm);
-        row("facts + outline", fx);
-        row("figures (normalize included)", figs_t);
-        row(
-            &format!("checks ({} figures → {} checks)", figs.len(), checks.len()),
-            checks_t,
-        );
-        row(
-            if readable {
-                "read_document + analyze"
-            } else {
-                "analyze"
-            },
-            all,
-        );
-        Ok(())
-    }
-
-    pub fn run(corpus_mb: usize, runs: usize) -> Result<()> {
-        println!("| input | stage | MB | median | MB/s |");
-        println!("|---|---|---|---|---|");
-        // Per report: each seed on its own, the median of many runs.
-        for (name, text) in SEEDS {
-            stages(&format!("seed {name}"), text, runs.max(20))?;
-        }
-        // The five seeds concatenated, repeated to `corpus_mb` MB (one document: must be linear).
-        let mut corpus = String::with_capacity(corpus_mb * 1_000_000 + 100_000);
-        while corpus.len() < corpus_mb * 1_000_000 {
-            for (_, text) in SEEDS {
-                corpus.push_str(text);
-                corpus.push('\n');
-            }
-        }
-        stages(&format!("seeds × {corpus_mb} MB"), &corpus, runs.min(3))?;
-        Ok(())
-    }
 }
