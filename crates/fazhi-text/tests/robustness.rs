@@ -314,25 +314,27 @@ fn written_forms(value: &str) -> Vec<String> {
             out.push(grouped);
         }
     }
-    if frac.is_empty() {
-        // 15.76万, 0.1万: the value shifted by four or eight places.
-        for (zeros, word) in [(4, '万'), (8, '亿')] {
-            let padded = format!("{}{int}", "0".repeat(zeros));
-            let (hi, lo) = padded.split_at(padded.len() - zeros);
-            let hi = hi.trim_start_matches('0');
-            let hi = if hi.is_empty() { "0" } else { hi };
-            let lo = lo.trim_end_matches('0');
-            let digits = if lo.is_empty() {
-                hi.to_owned()
-            } else {
-                format!("{hi}.{lo}")
-            };
-            let point = if digits.contains('.') { "" } else { "." };
-            for zeros in ["", "0", "00", "000"] {
-                let p = if zeros.is_empty() { "" } else { point };
-                out.push(format!("{digits}{p}{zeros}{word}"));
-            }
+    // 15.76万, 0.1万, 0.00087万: the value shifted by four or eight places.
+    for (zeros, word) in [(4, '万'), (8, '亿')] {
+        let padded = format!("{}{int}", "0".repeat(zeros));
+        let (hi, lo) = padded.split_at(padded.len() - zeros);
+        let lo = format!("{lo}{frac}");
+        let lo = lo.as_str();
+        let hi = hi.trim_start_matches('0');
+        let hi = if hi.is_empty() { "0" } else { hi };
+        let lo = lo.trim_end_matches('0');
+        let digits = if lo.is_empty() {
+            hi.to_owned()
+        } else {
+            format!("{hi}.{lo}")
+        };
+        let point = if digits.contains('.') { "" } else { "." };
+        for zeros in ["", "0", "00", "000"] {
+            let p = if zeros.is_empty() { "" } else { point };
+            out.push(format!("{digits}{p}{zeros}{word}"));
         }
+    }
+    if frac.is_empty() {
         if let Ok(n) = int.parse::<u64>() {
             if n < 100_000_000 {
                 let c = chinese(n);
@@ -350,6 +352,24 @@ fn written_forms(value: &str) -> Vec<String> {
         }
     }
     out
+}
+
+#[test]
+fn a_decimal_of_wan_is_not_an_invented_figure() {
+    // Found by the property below: 0.00087万件 is 8.7件, printed.
+    let text = "受理0.00087万件。";
+    let a = analyze(text);
+    assert_quotes_are_original(text, &a);
+    for f in &a.figures {
+        let quote = fazhi_text::normalize::normalize(&f.quote).text;
+        let value = f.value.to_string();
+        assert!(
+            written_forms(&value)
+                .iter()
+                .any(|w| quote.contains(w.as_str())),
+            "{value} not in {quote}"
+        );
+    }
 }
 
 /// A fragment of the generated text.
