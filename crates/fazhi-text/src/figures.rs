@@ -423,7 +423,15 @@ pub fn figures_normalized(
         // Year: the report year, unless the label names a past period (2023年同期).
         let mut year = report_year;
         // 2023年同期3858家次, 较2022年558件, 较去年60件: a past period's level.
-        let past = label.contains("同期") || label.starts_with('较') || label.starts_with('比');
+        // But 比上年增加12件 / 较去年多5件 is the difference, not last year's level.
+        let difference = {
+            let l = label.trim_end_matches('了');
+            CHANGE_VERBS.iter().any(|(v, _)| l.ends_with(v))
+                || l.ends_with('多')
+                || l.ends_with('少')
+        };
+        let past = !difference
+            && (label.contains("同期") || label.starts_with('较') || label.starts_with('比'));
         if !change && past {
             let lc: Vec<char> = label.chars().collect();
             if let Some(y) = (0..lc.len()).find_map(|k| {
@@ -613,6 +621,18 @@ mod tests {
         assert_eq!(f.key.as_deref(), Some("reconsideration.corrected"));
         // An absolute difference is no level of the previous year.
         assert_eq!(find(&fs, "555").year, Some(2023));
+        // Nor when it follows 比上年 directly: 12 is neither last year's count nor this year's.
+        let t = "全区共收到行政复议申请94件，比上年增加12件，较去年多了3件。";
+        let fs = figures(t, Some(2024));
+        for v in ["12", "3"] {
+            let f = find(&fs, v);
+            assert_eq!(f.year, Some(2024), "{f:?}");
+            assert_ne!(
+                f.key.as_deref(),
+                Some("reconsideration.applications"),
+                "{f:?}"
+            );
+        }
     }
 
     #[test]

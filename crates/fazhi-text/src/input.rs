@@ -44,8 +44,8 @@ pub enum InputError {
 /// web page or a .docx is removed: a .docx with images may be 20 MB while its text is 100 KB).
 /// Published 法治政府建设年度报告 are well under 1 MB of text; 16 MB is sixteen times that, so
 /// nothing real is refused, while a wrong file (a log, a dump, a corpus) is refused at once with
-/// a clear message instead of keeping a request busy. The analysis is linear: 16 MB takes well
-/// under a second in a release build (docs/performance.md, "The report analyzer").
+/// a clear message instead of keeping a request busy. The analysis is linear: 16 MB takes about
+/// 0.7 s in a release build (docs/performance.md, "The report analyzer").
 pub const MAX_REPORT_BYTES: usize = 16 * 1024 * 1024;
 
 /// The largest file read at all, before decoding: the text limit with room for the markup of a
