@@ -469,23 +469,21 @@ async fn load(app: &App, actor: &Actor, id: i64) -> AppResult<(DocumentRow, Stri
 /// One report with its text and its analysis.
 pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<DocumentDetail> {
     let (document, text) = load(app, actor, id).await?;
-    let (text, analysis, candidates) = off_the_workers(move || {
+    let (text, analysis) = off_the_workers(move || {
         let analysis = fazhi_text::analyze(&text);
-        // The analysis keeps no candidates; the checks are run again on the same figures (the
-        // same checks in the same order) to show what was tried.
-        let figs = fazhi_text::figures::figures(&text, analysis.year);
-        let candidates = fazhi_text::checks::checks(&figs)
-            .into_iter()
-            .map(|c| {
-                c.candidates
-                    .iter()
-                    .map(|(n, d)| (n.to_string(), d.to_string()))
-                    .collect()
-            })
-            .collect();
-        (text, analysis, candidates)
+        (text, analysis)
     })
     .await?;
+    let candidates = analysis
+        .checks
+        .iter()
+        .map(|c| {
+            c.candidates
+                .iter()
+                .map(|(n, d)| (n.to_string(), d.to_string()))
+                .collect()
+        })
+        .collect();
     Ok(DocumentDetail {
         document,
         text,

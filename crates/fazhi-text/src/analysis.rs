@@ -67,6 +67,8 @@ pub struct CheckOut {
     pub denominator: Option<Decimal>,
     pub computed: Option<Decimal>,
     pub verdict: Verdict,
+    /// Every (numerator, denominator) pair considered, the first being the catalogue's.
+    pub candidates: Vec<(Decimal, Decimal)>,
     pub quote: String,
     pub start: usize,
     pub end: usize,
@@ -89,6 +91,7 @@ pub fn analyze(text: &str) -> Analysis {
             denominator: c.denominator,
             computed: c.computed,
             verdict: c.verdict,
+            candidates: c.candidates,
             quote: c.quote,
             start: c.start,
             end: c.end,
