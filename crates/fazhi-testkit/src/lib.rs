@@ -1,6 +1,8 @@
 //! Test helpers: a fresh database per test (a SQLite file in a temporary folder, or a new
 //! PostgreSQL database on the local server), the demo organisation, and the real server on port 0.
 
+pub mod web;
+
 use chrono::NaiveDate;
 use fazhi_app::{demo, App, Clock, Config, FixedClock};
 use fazhi_store::Db;

@@ -4,133 +4,54 @@
 //! code and a Chinese message and nothing is written; a duplicate opens the existing report; who
 //! may not upload or read is refused, and nothing is written.
 
+use fazhi_testkit::web::{Answer, User, Web};
 use fazhi_testkit::{d, spawn, with_org, Backend};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const SEED_000: &str = include_str!("../../fazhi-text/tests/seeds/000_99d96b77785f0d3b.txt");
 const SEED_002: &str = include_str!("../../fazhi-text/tests/seeds/002_9592a4b759554a40.txt");
 
-struct User {
-    token: String,
-    csrf: String,
-}
-
-struct Answer {
-    status: u16,
-    location: String,
-    content_type: String,
-    bytes: Vec<u8>,
-}
-
-impl Answer {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).replace("&#x2f;", "/")
-    }
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.bytes).unwrap_or(Value::Null)
-    }
-}
-
-struct Web {
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Web {
-    async fn login(&self, username: &str) -> User {
-        let r = self
-            .http
-            .post(format!("{}/api/v1/session", self.base))
-            .json(&json!({"username": username, "password": fazhi_app::demo::DEMO_PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201, "login {username}");
-        let b: Value = r.json().await.unwrap();
-        User {
-            token: b["token"].as_str().unwrap().to_string(),
-            csrf: b["csrf_token"].as_str().unwrap().to_string(),
-        }
-    }
-
-    async fn answer(r: reqwest::RequestBuilder) -> Answer {
-        let r = r.send().await.unwrap();
-        let header = |k: &str| {
-            r.headers()
-                .get(k)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string()
-        };
-        let (status, location, content_type) = (
-            r.status().as_u16(),
-            header("location"),
-            header("content-type"),
+fn form(files: &[(&str, &[u8])]) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, bytes) in files {
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
         );
-        let bytes = r.bytes().await.unwrap().to_vec();
-        Answer {
-            status,
-            location,
-            content_type,
-            bytes,
-        }
     }
+    form
+}
 
-    fn cookie(u: &User) -> String {
-        format!("{}={}", fazhi_web::SESSION_COOKIE, u.token)
-    }
+/// The page's upload form (with the CSRF token).
+async fn upload_page(web: &Web, u: &User, files: &[(&str, &[u8])]) -> Answer {
+    let form = form(files).text("csrf_token", u.csrf.clone());
+    Web::answer(
+        web.http
+            .post(format!("{}/analysis/documents", web.base))
+            .header("cookie", Web::cookie(u))
+            .multipart(form),
+    )
+    .await
+}
 
-    async fn get(&self, u: &User, path: &str) -> Answer {
-        Self::answer(
-            self.http
-                .get(format!("{}{path}", self.base))
-                .header("cookie", Self::cookie(u)),
-        )
-        .await
-    }
+async fn upload_api(web: &Web, u: &User, files: &[(&str, &[u8])]) -> Answer {
+    Web::answer(
+        web.http
+            .post(format!("{}/api/v1/analysis/documents", web.base))
+            .bearer_auth(&u.token)
+            .multipart(form(files)),
+    )
+    .await
+}
 
-    fn form(files: &[(&str, &[u8])]) -> reqwest::multipart::Form {
-        let mut form = reqwest::multipart::Form::new();
-        for (name, bytes) in files {
-            form = form.part(
-                "file",
-                reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
-            );
-        }
-        form
-    }
-
-    /// The page's upload form (with the CSRF token).
-    async fn upload_page(&self, u: &User, files: &[(&str, &[u8])]) -> Answer {
-        let form = Self::form(files).text("csrf_token", u.csrf.clone());
-        Self::answer(
-            self.http
-                .post(format!("{}/analysis/documents", self.base))
-                .header("cookie", Self::cookie(u))
-                .multipart(form),
-        )
-        .await
-    }
-
-    async fn upload_api(&self, u: &User, files: &[(&str, &[u8])]) -> Answer {
-        Self::answer(
-            self.http
-                .post(format!("{}/api/v1/analysis/documents", self.base))
-                .bearer_auth(&u.token)
-                .multipart(Self::form(files)),
-        )
-        .await
-    }
-
-    async fn api(&self, u: &User, method: &str, path: &str) -> Answer {
-        let url = format!("{}/api/v1{path}", self.base);
-        let r = match method {
-            "GET" => self.http.get(url),
-            "DELETE" => self.http.delete(url),
-            m => panic!("{m}"),
-        };
-        Self::answer(r.bearer_auth(&u.token)).await
-    }
+async fn call_api(web: &Web, u: &User, method: &str, path: &str) -> Answer {
+    let url = format!("{}/api/v1{path}", web.base);
+    let r = match method {
+        "GET" => web.http.get(url),
+        "DELETE" => web.http.delete(url),
+        m => panic!("{m}"),
+    };
+    Web::answer(r.bearer_auth(&u.token)).await
 }
 
 /// (documents, audit entries about documents).
@@ -156,13 +77,7 @@ fn row_with<'a>(html: &'a str, needle: &str) -> Option<&'a str> {
 async fn reports_uploaded_analysed_compared_and_refused() {
     let t = with_org(Backend::Sqlite, d("2025-03-10")).await;
     let app = t.app.clone();
-    let web = Web {
-        base: spawn(app.clone()).await,
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    };
+    let web = Web::new(spawn(app.clone()).await);
     let fzb = web.login("fzb").await;
     let leader = web.login("leader").await;
     let fuyi = web.login("fuyi").await;
@@ -183,7 +98,7 @@ async fn reports_uploaded_analysed_compared_and_refused() {
 
     // ---------- refusals write nothing ----------
     let before = counts(&app).await;
-    let r = web.upload_page(&fzb, &[("空白.txt", b"  \n")]).await;
+    let r = upload_page(&web, &fzb, &[("空白.txt", b"  \n")]).await;
     assert_eq!(r.status, 422);
     let html = r.text();
     assert!(
@@ -191,12 +106,12 @@ async fn reports_uploaded_analysed_compared_and_refused() {
         "{html}"
     );
     let binary: Vec<u8> = (0u8..=255).cycle().take(4096).collect();
-    let r = web
-        .upload_api(
-            &fzb,
-            &[("a.txt", SEED_000.as_bytes()), ("图片.txt", &binary)],
-        )
-        .await;
+    let r = upload_api(
+        &web,
+        &fzb,
+        &[("a.txt", SEED_000.as_bytes()), ("图片.txt", &binary)],
+    )
+    .await;
     assert_eq!(r.status, 422, "{}", r.text());
     let b = r.json();
     assert_eq!(b["code"], "report_file_binary");
@@ -208,22 +123,25 @@ async fn reports_uploaded_analysed_compared_and_refused() {
             .contains("图片.txt 不是文本文件"),
         "{b}"
     );
-    let r = web.upload_api(&fzb, &[("空.txt", b"")]).await;
+    let r = upload_api(&web, &fzb, &[("空.txt", b"")]).await;
     assert_eq!(r.status, 422);
     assert_eq!(r.json()["code"], "report_file_empty");
     assert_eq!(counts(&app).await, before, "nothing written by a refusal");
 
     // ---------- who may not upload or read ----------
     for u in [&fuyi, &leader, &auditor] {
-        let r = web.upload_page(u, &[("a.txt", SEED_000.as_bytes())]).await;
+        let r = upload_page(&web, u, &[("a.txt", SEED_000.as_bytes())]).await;
         assert_eq!(r.status, 403);
-        let r = web.upload_api(u, &[("a.txt", SEED_000.as_bytes())]).await;
+        let r = upload_api(&web, u, &[("a.txt", SEED_000.as_bytes())]).await;
         assert_eq!(r.status, 403);
         assert_eq!(r.json()["code"], "forbidden");
     }
     for u in [&fuyi, &auditor] {
         assert_eq!(web.get(u, "/analysis").await.status, 403);
-        assert_eq!(web.api(u, "GET", "/analysis/documents").await.status, 403);
+        assert_eq!(
+            call_api(&web, u, "GET", "/analysis/documents").await.status,
+            403
+        );
         assert!(
             !web.get(u, "/").await.text().contains("报告分析"),
             "no menu"
@@ -236,15 +154,15 @@ async fn reports_uploaded_analysed_compared_and_refused() {
     );
 
     // ---------- two reports at once ----------
-    let r = web
-        .upload_page(
-            &fzb,
-            &[
-                ("000_云城区.txt", SEED_000.as_bytes()),
-                ("002_安居区.txt", SEED_002.as_bytes()),
-            ],
-        )
-        .await;
+    let r = upload_page(
+        &web,
+        &fzb,
+        &[
+            ("000_云城区.txt", SEED_000.as_bytes()),
+            ("002_安居区.txt", SEED_002.as_bytes()),
+        ],
+    )
+    .await;
     assert_eq!(r.status, 303, "{}", r.text());
     assert_eq!(r.location, "/analysis?done=uploaded&n=2");
     assert_eq!(counts(&app).await, (before.0 + 2, before.1 + 2));
@@ -295,8 +213,7 @@ async fn reports_uploaded_analysed_compared_and_refused() {
     ] {
         assert!(html.contains(s), "detail shows {s}");
     }
-    let detail: Value = web
-        .api(&fzb, "GET", &format!("/analysis/documents/{yc}"))
+    let detail: Value = call_api(&web, &fzb, "GET", &format!("/analysis/documents/{yc}"))
         .await
         .json();
     assert_eq!(
@@ -327,9 +244,7 @@ async fn reports_uploaded_analysed_compared_and_refused() {
 
     // A duplicate opens the existing report, writes nothing.
     let n = counts(&app).await;
-    let r = web
-        .upload_page(&fzb, &[("再次上传.txt", SEED_000.as_bytes())])
-        .await;
+    let r = upload_page(&web, &fzb, &[("再次上传.txt", SEED_000.as_bytes())]).await;
     assert_eq!(r.status, 303);
     assert_eq!(
         r.location,
@@ -349,23 +264,25 @@ async fn reports_uploaded_analysed_compared_and_refused() {
         row_with(&html, "data-key=\"reconsideration.applications\"").expect("applications row");
     assert!(row.contains(">94<"), "{row}");
     assert!(html.contains("<svg"), "a chart");
-    let api = web
-        .api(&leader, "GET", &format!("/analysis/compare?ids={yc},{aj}"))
-        .await;
+    let api = call_api(
+        &web,
+        &leader,
+        "GET",
+        &format!("/analysis/compare?ids={yc},{aj}"),
+    )
+    .await;
     assert_eq!(api.status, 200);
     assert_eq!(
         api.json()["comparison"]["places"].as_array().unwrap().len(),
         2
     );
     for bad in ["", "?ids=", "?ids=abc", "?ids=1;2"] {
-        let r = web
-            .api(&leader, "GET", &format!("/analysis/compare{bad}"))
-            .await;
+        let r = call_api(&web, &leader, "GET", &format!("/analysis/compare{bad}")).await;
         assert_eq!(r.status, 422, "{bad}");
         assert_eq!(r.json()["code"], "invalid_ids");
     }
     assert_eq!(
-        web.api(&leader, "GET", "/analysis/compare?ids=999999")
+        call_api(&web, &leader, "GET", "/analysis/compare?ids=999999")
             .await
             .status,
         404
@@ -394,17 +311,20 @@ async fn reports_uploaded_analysed_compared_and_refused() {
     assert!(!html.contains("id=\"an-upload\""));
     let n = counts(&app).await;
     assert_eq!(
-        web.api(&leader, "DELETE", &format!("/analysis/documents/{aj}"))
-            .await
-            .status,
+        call_api(
+            &web,
+            &leader,
+            "DELETE",
+            &format!("/analysis/documents/{aj}")
+        )
+        .await
+        .status,
         403
     );
     assert_eq!(counts(&app).await, n);
 
     // ---------- the office deletes, audited ----------
-    let r = web
-        .api(&fzb, "DELETE", &format!("/analysis/documents/{aj}"))
-        .await;
+    let r = call_api(&web, &fzb, "DELETE", &format!("/analysis/documents/{aj}")).await;
     assert_eq!(r.status, 204);
     assert_eq!(counts(&app).await, (n.0 - 1, n.1 + 1));
     let action: String = sqlx::query_scalar(
@@ -415,12 +335,14 @@ async fn reports_uploaded_analysed_compared_and_refused() {
     .unwrap();
     assert_eq!(action, "delete");
     assert_eq!(
-        web.api(&fzb, "GET", &format!("/analysis/documents/{aj}"))
+        call_api(&web, &fzb, "GET", &format!("/analysis/documents/{aj}"))
             .await
             .status,
         404
     );
-    let list = web.api(&fzb, "GET", "/analysis/documents").await.json();
+    let list = call_api(&web, &fzb, "GET", "/analysis/documents")
+        .await
+        .json();
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
 
@@ -446,19 +368,11 @@ async fn filing_counts(app: &fazhi_app::App) -> (i64, i64, i64) {
 async fn a_published_report_used_as_baseline_from_its_page() {
     let t = with_org(Backend::Sqlite, d("2025-03-10")).await;
     let app = t.app.clone();
-    let web = Web {
-        base: spawn(app.clone()).await,
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    };
+    let web = Web::new(spawn(app.clone()).await);
     let fzb = web.login("fzb").await;
     let leader = web.login("leader").await;
     // Another place's report: no button, and the preview says why and offers no confirmation.
-    let r = web
-        .upload_page(&fzb, &[("云城区2024.txt", SEED_000.as_bytes())])
-        .await;
+    let r = upload_page(&web, &fzb, &[("云城区2024.txt", SEED_000.as_bytes())]).await;
     assert_eq!(r.status, 303, "{}", r.text());
     let theirs: i64 = sqlx::query_scalar("SELECT id FROM an_documents")
         .fetch_one(&app.db.pool)
@@ -478,9 +392,7 @@ async fn a_published_report_used_as_baseline_from_its_page() {
 
     // Our own published report (the seed with the place renamed).
     let own = SEED_000.replace("云城区", "示例区");
-    let r = web
-        .upload_page(&fzb, &[("示例区2024.txt", own.as_bytes())])
-        .await;
+    let r = upload_page(&web, &fzb, &[("示例区2024.txt", own.as_bytes())]).await;
     assert_eq!(r.status, 303, "{}", r.text());
     let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM an_documents")
         .fetch_one(&app.db.pool)
@@ -503,10 +415,14 @@ async fn a_published_report_used_as_baseline_from_its_page() {
     assert!(row.contains(">94<"), "{row}");
     assert!(html.contains("确认登记为2024年数据"));
     assert!(html.contains("不登记的数字"));
-    let plan = web
-        .api(&fzb, "GET", &format!("/analysis/documents/{id}/baseline"))
-        .await
-        .json();
+    let plan = call_api(
+        &web,
+        &fzb,
+        "GET",
+        &format!("/analysis/documents/{id}/baseline"),
+    )
+    .await
+    .json();
     assert_eq!(plan["plan"]["year"], 2024);
     assert!(plan["plan"]["values"]
         .as_array()
@@ -572,19 +488,13 @@ async fn a_published_report_used_as_baseline_from_its_page() {
 async fn markup_in_a_report_is_escaped_everywhere() {
     let t = with_org(Backend::Sqlite, d("2025-03-10")).await;
     let app = t.app.clone();
-    let web = Web {
-        base: spawn(app.clone()).await,
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    };
+    let web = Web::new(spawn(app.clone()).await);
     let fzb = web.login("fzb").await;
     let text = "甲区2024年法治政府建设年度报告<script>alert(1)</script>\n\
                 2024年，全区共收到行政复议申请<img src=x onerror=alert(2)>94件\"'，\
                 已审结86件，审结率91.49%。";
     let name = "<img src=x onerror=alert(3)>\".txt";
-    let r = web.upload_page(&fzb, &[(name, text.as_bytes())]).await;
+    let r = upload_page(&web, &fzb, &[(name, text.as_bytes())]).await;
     assert_eq!(r.status, 303, "{}", r.text());
     let id: i64 = sqlx::query_scalar("SELECT id FROM an_documents")
         .fetch_one(&app.db.pool)

@@ -5,115 +5,23 @@
 //! lifecycle to 已发布, a published version refused an edit and corrected as version 2; and who
 //! may not see any of it is refused.
 
+use fazhi_testkit::web::{User, Web};
 use fazhi_testkit::{d, spawn, with_org, Backend};
 use serde_json::{json, Value};
 
-/// A signed-in user: the session as a cookie (pages) and a bearer token (API), the CSRF token.
-struct User {
-    token: String,
-    csrf: String,
-}
-
-struct Web {
-    base: String,
-    http: reqwest::Client,
-}
-
-/// A page answer: status, `Location`, content type, body.
-struct Answer {
-    status: u16,
-    location: String,
-    content_type: String,
-    bytes: Vec<u8>,
-}
-
-impl Answer {
-    /// The body as text, with the slashes the templates escape in attributes (`&#x2f;`) read back.
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).replace("&#x2f;", "/")
+async fn api(web: &Web, u: &User, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let url = format!("{}/api/v1{path}", web.base);
+    let mut r = match method {
+        "GET" => web.http.get(url),
+        _ => web.http.post(url),
     }
-}
-
-impl Web {
-    async fn login(&self, username: &str) -> User {
-        let r = self
-            .http
-            .post(format!("{}/api/v1/session", self.base))
-            .json(&json!({"username": username, "password": fazhi_app::demo::DEMO_PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201, "login {username}");
-        let b: Value = r.json().await.unwrap();
-        User {
-            token: b["token"].as_str().unwrap().to_string(),
-            csrf: b["csrf_token"].as_str().unwrap().to_string(),
-        }
+    .bearer_auth(&u.token);
+    if let Some(b) = body {
+        r = r.json(&b);
     }
-
-    async fn answer(r: reqwest::RequestBuilder) -> Answer {
-        let r = r.send().await.unwrap();
-        let header = |k: &str| {
-            r.headers()
-                .get(k)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string()
-        };
-        let (status, location, content_type) = (
-            r.status().as_u16(),
-            header("location"),
-            header("content-type"),
-        );
-        let bytes = r.bytes().await.unwrap().to_vec();
-        Answer {
-            status,
-            location,
-            content_type,
-            bytes,
-        }
-    }
-
-    fn cookie(u: &User) -> String {
-        format!("{}={}", fazhi_web::SESSION_COOKIE, u.token)
-    }
-
-    async fn get(&self, u: &User, path: &str) -> Answer {
-        Self::answer(
-            self.http
-                .get(format!("{}{path}", self.base))
-                .header("cookie", Self::cookie(u)),
-        )
-        .await
-    }
-
-    /// Posts a page form with the user's CSRF token.
-    async fn post(&self, u: &User, path: &str, fields: &[(&str, &str)]) -> Answer {
-        let mut f: Vec<(&str, &str)> = vec![("csrf_token", u.csrf.as_str())];
-        f.extend_from_slice(fields);
-        Self::answer(
-            self.http
-                .post(format!("{}{path}", self.base))
-                .header("cookie", Self::cookie(u))
-                .form(&f),
-        )
-        .await
-    }
-
-    async fn api(&self, u: &User, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let url = format!("{}/api/v1{path}", self.base);
-        let mut r = match method {
-            "GET" => self.http.get(url),
-            _ => self.http.post(url),
-        }
-        .bearer_auth(&u.token);
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        let a = Self::answer(r).await;
-        let v = serde_json::from_slice(&a.bytes).unwrap_or(Value::Null);
-        (a.status, v)
-    }
+    let a = Web::answer(r).await;
+    let v = serde_json::from_slice(&a.bytes).unwrap_or(Value::Null);
+    (a.status, v)
 }
 
 async fn scalar(app: &fazhi_app::App, sql: &str, id: i64) -> i64 {
@@ -143,13 +51,7 @@ async fn filing_and_annual_report_through_pages_and_api() {
     // every part written around the data tokens).
     fazhi_app::demo_report::seed(&app, 2024).await.unwrap();
     let base = spawn(app.clone()).await;
-    let web = Web {
-        base,
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-    };
+    let web = Web::new(base);
     let dongshan_unit = fazhi_app::org::find_unit_by_name(&app, "东山镇人民政府")
         .await
         .unwrap()
@@ -288,8 +190,7 @@ async fn filing_and_annual_report_through_pages_and_api() {
     assert_eq!(scalar(&app, values, form_id).await, 0);
     assert_eq!(scalar(&app, version, form_id).await.to_string(), v1);
     // The same through the API: the code, the field, the message.
-    let (status, e) = web
-        .api(
+    let (status, e) = api(&web,
             &clerk,
             "POST",
             &format!("/filing/forms/{form_id}/save"),
@@ -303,9 +204,14 @@ async fn filing_and_annual_report_through_pages_and_api() {
     assert_eq!(scalar(&app, values, form_id).await, 0);
     // Another township's clerk, the 复议 clerk and the system administrator see nothing of it.
     assert_eq!(web.get(&other, &form_url).await.status, 404);
-    let (status, _) = web
-        .api(&other, "GET", &format!("/filing/forms/{form_id}"), None)
-        .await;
+    let (status, _) = api(
+        &web,
+        &other,
+        "GET",
+        &format!("/filing/forms/{form_id}"),
+        None,
+    )
+    .await;
     assert_eq!(status, 404);
     let r = web
         .post(
@@ -328,11 +234,16 @@ async fn filing_and_annual_report_through_pages_and_api() {
             .contains("href=\"/filing\""),
         "no menu entry"
     );
-    let (status, _) = web
-        .api(&sysadmin, "GET", &format!("/filing/forms/{form_id}"), None)
-        .await;
+    let (status, _) = api(
+        &web,
+        &sysadmin,
+        "GET",
+        &format!("/filing/forms/{form_id}"),
+        None,
+    )
+    .await;
     assert_eq!(status, 403);
-    let (status, _) = web.api(&fuyi, "GET", "/filing/forms", None).await;
+    let (status, _) = api(&web, &fuyi, "GET", "/filing/forms", None).await;
     assert_eq!(status, 403);
     assert_eq!(scalar(&app, version, form_id).await.to_string(), v1);
 
@@ -385,14 +296,14 @@ async fn filing_and_annual_report_through_pages_and_api() {
     assert!(html.contains("已完成“提交”") && html.contains("已提交"));
     assert_eq!(scalar(&app, values, form_id).await, 2);
     // A stale version: 409 with the current form.
-    let (status, body) = web
-        .api(
-            &clerk,
-            "POST",
-            &format!("/filing/forms/{form_id}/save"),
-            Some(json!({"v.mediation.disputes_mediated": 10, "version": v1})),
-        )
-        .await;
+    let (status, body) = api(
+        &web,
+        &clerk,
+        "POST",
+        &format!("/filing/forms/{form_id}/save"),
+        Some(json!({"v.mediation.disputes_mediated": 10, "version": v1})),
+    )
+    .await;
     assert_eq!(status, 409);
     assert_eq!(body["current"]["form"]["status"], "submitted");
 
@@ -408,31 +319,34 @@ async fn filing_and_annual_report_through_pages_and_api() {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.text());
-    let (status, f) = web
-        .api(&fzb, "GET", &format!("/filing/forms/{form_id}"), None)
-        .await;
+    let (status, f) = api(&web, &fzb, "GET", &format!("/filing/forms/{form_id}"), None).await;
     assert_eq!(status, 200);
     assert_eq!(f["form"]["status"], "approved");
-    let (status, rd) = web
-        .api(&fzb, "GET", &format!("/filing/rounds/{round_id}"), None)
-        .await;
+    let (status, rd) = api(
+        &web,
+        &fzb,
+        "GET",
+        &format!("/filing/rounds/{round_id}"),
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(rd["round"]["approved"], 1);
 
     // ---------- the annual report ----------
     // A 行政复议 case of the report's year, so its figures come from the records.
-    let (status, _) = web
-        .api(
-            &fuyi,
-            "POST",
-            "/rc/cases",
-            Some(json!({
-                "received_date": "2024-09-27", "channel": "online", "respondent_unit_id": dongshan_unit,
-                "act_name": "行政处罚决定", "act_date": "2024-09-01", "request": "撤销处罚决定",
-                "applicant_name": "李四", "applicant_id_number": "11010519491231002X"
-            })),
-        )
-        .await;
+    let (status, _) = api(
+        &web,
+        &fuyi,
+        "POST",
+        "/rc/cases",
+        Some(json!({
+            "received_date": "2024-09-27", "channel": "online", "respondent_unit_id": dongshan_unit,
+            "act_name": "行政处罚决定", "act_date": "2024-09-01", "request": "撤销处罚决定",
+            "applicant_name": "李四", "applicant_id_number": "11010519491231002X"
+        })),
+    )
+    .await;
     assert_eq!(status, 201);
     let report_id = scalar(&app, "SELECT MAX(id) FROM rp_reports WHERE id > $1", 0).await;
     let report_url = format!("/reports/{report_id}");
@@ -564,18 +478,16 @@ async fn filing_and_annual_report_through_pages_and_api() {
     .await;
     assert_eq!(a.status, 200);
     assert!(a.bytes.starts_with(b"PK"));
-    let (status, _) = web
-        .api(
-            &fzb,
-            "GET",
-            &format!("/reports/{report_id}/export/pdf"),
-            None,
-        )
-        .await;
+    let (status, _) = api(
+        &web,
+        &fzb,
+        "GET",
+        &format!("/reports/{report_id}/export/pdf"),
+        None,
+    )
+    .await;
     assert_eq!(status, 422);
-    let (status, det) = web
-        .api(&fzb, "GET", &format!("/reports/{report_id}"), None)
-        .await;
+    let (status, det) = api(&web, &fzb, "GET", &format!("/reports/{report_id}"), None).await;
     assert_eq!(status, 200);
     assert!(det["issues"].is_array());
     assert_eq!(det["report"]["status"], "draft");
@@ -637,9 +549,14 @@ async fn filing_and_annual_report_through_pages_and_api() {
     assert!(r.text().contains("不能修改"));
     let mut body = json!(fields);
     body["version"] = json!(rv);
-    let (status, e) = web
-        .api(&fzb, "POST", &format!("/reports/{report_id}"), Some(body))
-        .await;
+    let (status, e) = api(
+        &web,
+        &fzb,
+        "POST",
+        &format!("/reports/{report_id}"),
+        Some(body),
+    )
+    .await;
     assert_eq!(status, 422);
     assert_eq!(e["code"], "not_editable");
     assert_eq!(scalar(&app, version_sql, report_id).await.to_string(), rv);
@@ -686,18 +603,18 @@ async fn filing_and_annual_report_through_pages_and_api() {
             && html.contains("第2版")
             && html.contains("更正第一部分中的数据表述")
     );
-    let (status, list) = web.api(&fzb, "GET", "/reports", None).await;
+    let (status, list) = api(&web, &fzb, "GET", "/reports", None).await;
     assert_eq!(status, 200);
     assert_eq!(list.as_array().unwrap().len(), 2);
     // Only the latest published version may be corrected.
-    let (status, e) = web
-        .api(
-            &fzb,
-            "POST",
-            &format!("/reports/{report_id}/correct"),
-            Some(json!({"change_note": "再次更正"})),
-        )
-        .await;
+    let (status, e) = api(
+        &web,
+        &fzb,
+        "POST",
+        &format!("/reports/{report_id}/correct"),
+        Some(json!({"change_note": "再次更正"})),
+    )
+    .await;
     assert_eq!(status, 422, "{e}");
 
     // The report and the forms on the 超期预警 page, and every page of the module renders.

@@ -7,7 +7,10 @@
 
 mod common;
 
-use common::{char_range, describe, fixtures_in, load, same_place_and_value, Expected};
+use common::{
+    char_range, describe, fixtures_in, has_whole, load, same_place_and_value, written_forms,
+    Expected,
+};
 use fazhi_text::figures::{figures, Figure};
 
 /// Measured when this test was written: 169/174 = 97.1% (five wrong keys: 延续…有效期 and 拟废止、
@@ -111,111 +114,6 @@ fn precision_on_the_held_out_reports() {
         p >= HELDOUT_PRECISION_FLOOR,
         "held-out precision {p:.3} fell below the floor {HELDOUT_PRECISION_FLOOR}"
     );
-}
-
-/// The ways a report may print `value`: digits (with or without thousands separators), digits
-/// with 万 or 亿 (15.76万), Chinese numerals (一百二十, 两).
-fn written_forms(value: &str) -> Vec<String> {
-    let (int, frac) = value.split_once('.').unwrap_or((value, ""));
-    // 39.40% is read as 39.4, 100.0% as 100.
-    let point = if frac.is_empty() { "." } else { "" };
-    let mut out = vec![
-        value.to_owned(),
-        format!("{value}{point}0"),
-        format!("{value}{point}00"),
-    ];
-    if int.len() > 3 && frac.is_empty() {
-        let mut grouped = String::new();
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        out.push(grouped);
-    }
-    if frac.is_empty() {
-        for (zeros, word) in [(4, '万'), (8, '亿')] {
-            if int.len() > zeros {
-                let (hi, lo) = int.split_at(int.len() - zeros);
-                let lo = lo.trim_end_matches('0');
-                let digits = if lo.is_empty() {
-                    hi.to_owned()
-                } else {
-                    format!("{hi}.{lo}")
-                };
-                out.push(format!("{digits}{word}"));
-            }
-        }
-        if let Ok(n) = int.parse::<u64>() {
-            if n < 100_000_000 {
-                let c = chinese(n);
-                out.push(c.replace('二', "两"));
-                if let Some(rest) = c.strip_prefix("一十") {
-                    out.push(format!("十{rest}"));
-                }
-                out.push(c);
-            }
-        }
-    }
-    out
-}
-
-/// `n` in Chinese numerals (一百二十, 三万五千, 一千零五).
-fn chinese(n: u64) -> String {
-    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    if n == 0 {
-        return D[0].to_owned();
-    }
-    let section = |mut n: u64| {
-        let mut s = String::new();
-        let mut zero = false;
-        for (place, word) in [(1000, "千"), (100, "百"), (10, "十"), (1, "")] {
-            let d = n / place;
-            n %= place;
-            if d == 0 {
-                zero = !s.is_empty();
-                continue;
-            }
-            if zero {
-                s.push_str(D[0]);
-                zero = false;
-            }
-            s.push_str(D[d as usize]);
-            s.push_str(word);
-        }
-        s
-    };
-    let (hi, lo) = (n / 10_000, n % 10_000);
-    match (hi, lo) {
-        (0, _) => section(lo),
-        (_, 0) => format!("{}万", section(hi)),
-        (_, lo) if lo < 1000 => format!("{}万零{}", section(hi), section(lo)),
-        _ => format!("{}万{}", section(hi), section(lo)),
-    }
-}
-
-/// `form` occurs in `text` not as a part of a longer number (94 in 194 or 94.5).
-fn has_whole(text: &str, form: &str) -> bool {
-    let digit = |c: char| c.is_ascii_digit() || c == '.';
-    let chinese_digit = |c: char| "零一二两三四五六七八九十百千万亿".contains(c);
-    text.match_indices(form).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let first = form.chars().next().unwrap_or(' ');
-        if first.is_ascii_digit() {
-            let rest = &text[at + form.len()..];
-            // Followed by a digit, or by a point and a digit: part of a longer number.
-            let longer = rest.starts_with(|c: char| c.is_ascii_digit())
-                || (rest.starts_with('.') && rest[1..].starts_with(|c: char| c.is_ascii_digit()));
-            !before.is_some_and(digit) && !longer
-        } else {
-            !before.is_some_and(chinese_digit)
-                && !text[at + form.len()..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| chinese_digit(c) && c != '万' && c != '亿')
-        }
-    })
 }
 
 /// Never invents: every figure extracted from every seed and held-out text prints its value,

@@ -2,6 +2,9 @@
 //! brackets, numbers with separators or stray spaces. Each gives a clear error or a correct
 //! result: never a panic, never a figure whose value is not printed in its quote.
 
+mod common;
+
+use common::{chinese, written_forms};
 use fazhi_text::input::{read_document, Format, InputError, MAX_REPORT_BYTES};
 use fazhi_text::{analyze, Analysis};
 use proptest::prelude::*;
@@ -253,106 +256,6 @@ fn a_large_report_is_analysed_whole() {
 
 // -------------------------------------------------------------------------------------------
 // Never invents: random mixtures of seed fragments, digits, numerals, brackets and punctuation.
-
-/// `n` in Chinese numerals (一百二十, 三万五千, 一千零五).
-fn chinese(n: u64) -> String {
-    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    if n == 0 {
-        return D[0].to_owned();
-    }
-    let section = |mut n: u64| {
-        let mut s = String::new();
-        let mut zero = false;
-        for (place, word) in [(1000, "千"), (100, "百"), (10, "十"), (1, "")] {
-            let d = n / place;
-            n %= place;
-            if d == 0 {
-                zero = !s.is_empty();
-                continue;
-            }
-            if zero {
-                s.push_str(D[0]);
-                zero = false;
-            }
-            s.push_str(D[d as usize]);
-            s.push_str(word);
-        }
-        s
-    };
-    let (hi, lo) = (n / 10_000, n % 10_000);
-    match (hi, lo) {
-        (0, _) => section(lo),
-        (_, 0) => format!("{}万", section(hi)),
-        (_, lo) if lo < 1000 => format!("{}万零{}", section(hi), section(lo)),
-        _ => format!("{}万{}", section(hi), section(lo)),
-    }
-}
-
-/// The ways a text may print `value`: digits (trailing zeros, thousands groups with `,` or a
-/// space), with 万/亿, Chinese numerals.
-fn written_forms(value: &str) -> Vec<String> {
-    let (int, frac) = value.split_once('.').unwrap_or((value, ""));
-    let point = if frac.is_empty() { "." } else { "" };
-    let mut out = vec![
-        value.to_owned(),
-        format!("{value}{point}0"),
-        format!("{value}{point}00"),
-        format!("{value}{point}000"),
-    ];
-    if int.len() > 3 {
-        for sep in [',', ' '] {
-            let mut grouped = String::new();
-            for (i, c) in int.chars().enumerate() {
-                if i > 0 && (int.len() - i) % 3 == 0 {
-                    grouped.push(sep);
-                }
-                grouped.push(c);
-            }
-            if !frac.is_empty() {
-                grouped = format!("{grouped}.{frac}");
-            }
-            out.push(grouped);
-        }
-    }
-    // 15.76万, 0.1万, 0.00087万: the value shifted by four or eight places.
-    for (zeros, word) in [(4, '万'), (8, '亿')] {
-        let padded = format!("{}{int}", "0".repeat(zeros));
-        let (hi, lo) = padded.split_at(padded.len() - zeros);
-        let lo = format!("{lo}{frac}");
-        let lo = lo.as_str();
-        let hi = hi.trim_start_matches('0');
-        let hi = if hi.is_empty() { "0" } else { hi };
-        let lo = lo.trim_end_matches('0');
-        let digits = if lo.is_empty() {
-            hi.to_owned()
-        } else {
-            format!("{hi}.{lo}")
-        };
-        let point = if digits.contains('.') { "" } else { "." };
-        for zeros in ["", "0", "00", "000"] {
-            let p = if zeros.is_empty() { "" } else { point };
-            out.push(format!("{digits}{p}{zeros}{word}"));
-        }
-    }
-    if frac.is_empty() {
-        if let Ok(n) = int.parse::<u64>() {
-            if n < 100_000_000 {
-                let c = chinese(n);
-                out.push(c.replace('二', "两"));
-                if let Some(rest) = c.strip_prefix("一十") {
-                    out.push(format!("十{rest}"));
-                }
-                out.push(c);
-            }
-        }
-        if int.len() > 8 && int.ends_with("00000000") {
-            if let Ok(n) = int[..int.len() - 8].parse::<u64>() {
-                out.push(format!("{}亿", chinese(n)));
-            }
-        }
-    }
-    out
-}
 
 #[test]
 fn a_decimal_of_wan_is_not_an_invented_figure() {
