@@ -149,9 +149,12 @@ pub async fn verify_chain(app: &App) -> AppResult<ChainReport> {
     let broken = loop {
         let rows = sqlx::query(
             "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, before_json, after_json, request_id, prev_hash, hash \
-             FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT 5000",
+             FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT 5000",
         )
         .bind(expected)
+        // Only up to the head as read above: an entry committed while the check runs (the
+        // server keeps writing) is newer than that head, and is checked the next time.
+        .bind(head_seq)
         .fetch_all(&app.db.pool)
         .await?;
         if rows.is_empty() {
@@ -201,6 +204,26 @@ pub async fn verify_chain(app: &App) -> AppResult<ChainReport> {
         }
         if bad.is_some() {
             break bad;
+        }
+    };
+    // Entries after the head read above must belong to writers that committed since: the
+    // largest seq read first, then the head again, which every writer moves in the same
+    // transaction as its entry. An entry beyond the head as it is now was not written by one.
+    let broken = match broken {
+        Some(b) => Some(b),
+        None => {
+            let max: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log")
+                .fetch_one(&app.db.pool)
+                .await?;
+            let now: i64 = sqlx::query_scalar("SELECT seq FROM audit_head WHERE id = 1")
+                .fetch_one(&app.db.pool)
+                .await?;
+            max.filter(|m| *m > now).map(|m| {
+                (
+                    m,
+                    format!("第{m}条日志在链头之后（链头记录为第{now}条），不是正常写入的"),
+                )
+            })
         }
     };
     Ok(ChainReport {

@@ -233,6 +233,23 @@ async fn audit_chain(backend: Backend) {
     assert!(r.verified > 10, "{r:?}");
     assert_eq!(r.unchained, 0);
     let pool = &t.app.db.pool;
+    // An entry appended past the head (not by a writer, which moves the head with it).
+    let max: i64 = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor_name, action, entity, prev_hash, hash) \
+         VALUES ($1, '2024-12-31T12:00:00+08:00', '他人', 'create', 'x', 'p', 'h')",
+    )
+    .bind(max + 1)
+    .execute(pool)
+    .await
+    .unwrap();
+    let r = audit::verify_chain(&t.app).await.unwrap();
+    let (seq, why) = r.broken.expect("an entry past the head is found");
+    assert_eq!(seq, max + 1);
+    assert!(why.contains("链头之后"), "{why}");
     // Someone with database access removes the append-only guard and edits an entry.
     let unguard = match backend {
         Backend::Sqlite => "DROP TRIGGER audit_log_no_update",
