@@ -117,11 +117,7 @@ pub fn workbook(reports: &[(String, Analysis)]) -> AppResult<Vec<u8>> {
                     opt(a.index_no.as_ref()),
                     opt(a.written.as_ref()),
                     opt(a.published.as_ref()),
-                    text(match a.script {
-                        fazhi_text::normalize::Script::Simplified => "简体",
-                        fazhi_text::normalize::Script::Traditional => "繁体",
-                        fazhi_text::normalize::Script::Mixed => "简繁混合",
-                    }),
+                    text(a.script.label()),
                     text(
                         a.missing_parts
                             .iter()

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::checks::{self, CheckKind, Verdict};
+use crate::checks::{self, Check};
 use crate::facts::{self, Level, Part, PartFound};
 use crate::figures;
 use crate::normalize::Script;
@@ -29,7 +29,7 @@ pub struct Analysis {
     /// Where each required part was found: the heading and its top-level section.
     pub parts_found: Vec<PartFound>,
     pub figures: Vec<FigureOut>,
-    pub checks: Vec<CheckOut>,
+    pub checks: Vec<Check>,
 }
 
 /// A section of the outline.
@@ -58,22 +58,6 @@ pub struct FigureOut {
     pub end: usize,
 }
 
-/// A recomputed rate or change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CheckOut {
-    pub kind: CheckKind,
-    pub printed: Decimal,
-    pub numerator: Option<Decimal>,
-    pub denominator: Option<Decimal>,
-    pub computed: Option<Decimal>,
-    pub verdict: Verdict,
-    /// Every (numerator, denominator) pair considered, the first being the catalogue's.
-    pub candidates: Vec<(Decimal, Decimal)>,
-    pub quote: String,
-    pub start: usize,
-    pub end: usize,
-}
-
 /// Analyses one report's text: facts, outline, figures (for the report's year) and checks.
 pub fn analyze(text: &str) -> Analysis {
     // Normalised once for every stage (the conversion is a good share of the whole analysis).
@@ -82,21 +66,7 @@ pub fn analyze(text: &str) -> Analysis {
     let missing_parts = facts::missing_parts(&outline);
     let parts_found = facts::parts_found(&outline);
     let figs = figures::figures_normalized(text, &norm, f.year);
-    let checks = checks::checks(&figs)
-        .into_iter()
-        .map(|c| CheckOut {
-            kind: c.kind,
-            printed: c.printed,
-            numerator: c.numerator,
-            denominator: c.denominator,
-            computed: c.computed,
-            verdict: c.verdict,
-            candidates: c.candidates,
-            quote: c.quote,
-            start: c.start,
-            end: c.end,
-        })
-        .collect();
+    let checks = checks::checks(&figs);
     Analysis {
         title: f.title,
         jurisdiction: f.jurisdiction,

@@ -1,6 +1,7 @@
 //! Chinese labels of the analyzer's enums, for tables, pages and workbooks.
 
 use crate::checks::{CheckKind, Verdict};
+use crate::normalize::Script;
 use crate::number::Qualifier;
 
 impl Qualifier {
@@ -30,6 +31,16 @@ impl Verdict {
             Verdict::Rounding => "舍入或截断差异",
             Verdict::Unexplained => "无法复算",
             Verdict::PartsNotPrinted => "分子或分母未印出",
+        }
+    }
+}
+
+impl Script {
+    pub fn label(self) -> &'static str {
+        match self {
+            Script::Simplified => "简体",
+            Script::Traditional => "繁体",
+            Script::Mixed => "简繁混合",
         }
     }
 }

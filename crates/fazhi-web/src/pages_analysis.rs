@@ -187,20 +187,10 @@ async fn delete(
 
 // ---------- one report ----------
 
-/// HTML-escapes text for element content and attribute values.
+/// HTML-escaped text, for element content and attribute values (minijinja's escaper, as the
+/// templates use).
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    minijinja::HtmlEscape(s).to_string()
 }
 
 /// A number as it may be printed: ASCII digits, or full-width digits and point.
@@ -347,14 +337,6 @@ pub(crate) fn highlighted_text(text: &str, a: &Analysis) -> (String, Vec<Option<
     (out, anchors)
 }
 
-fn script_label(s: fazhi_text::normalize::Script) -> &'static str {
-    match s {
-        fazhi_text::normalize::Script::Simplified => "简体",
-        fazhi_text::normalize::Script::Traditional => "繁体",
-        fazhi_text::normalize::Script::Mixed => "简繁混合",
-    }
-}
-
 fn verdict_code(v: Verdict) -> &'static str {
     match v {
         Verdict::Consistent => "consistent",
@@ -427,7 +409,7 @@ async fn detail(
         ["成文日期", or_dash(a.written.as_ref())],
         ["发布日期", or_dash(a.published.as_ref())],
         ["发布机构", or_dash(a.issuer.as_ref())],
-        ["文字", script_label(a.script)],
+        ["文字", a.script.label()],
     ]);
     let sections: Vec<Value> = a
         .sections
