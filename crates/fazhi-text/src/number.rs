@@ -335,12 +335,23 @@ fn read_arabic(cur: &mut Cursor<'_>) -> Option<Decimal> {
     let mut units: i128 = 0;
     let mut scale = 0u32;
     let mut any = false;
+    // Digits since the start or the last separator: a first group has one to three, every
+    // later one exactly three (1000,000 is no grouping; the number ends at the comma).
+    let mut run = 0usize;
+    let mut grouped = false;
     while let Some(c) = cur.peek() {
         if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
             units = units.checked_mul(10)?.checked_add(i128::from(d))?;
             any = true;
+            run += 1;
             cur.pos += 1;
-        } else if (c == ',' || c == ' ') && any && is_group(cur, 1) {
+        } else if (c == ',' || c == ' ')
+            && any
+            && (if grouped { run == 3 } else { run <= 3 })
+            && is_group(cur, 1)
+        {
+            grouped = true;
+            run = 0;
             cur.pos += 1;
         } else {
             break;
@@ -580,6 +591,8 @@ mod tests {
         assert_eq!(q("1,234件"), ("1234".into(), "件".into(), Exact, 6));
         assert_eq!(q("1 234件"), ("1234".into(), "件".into(), Exact, 6));
         assert_eq!(q("1 23件").3, 1); // not a group of three: the number ends at the space
+                                      // A first group of four is no grouping: never read as 1000000%.
+        assert!(parse_quantity("1000,000%").is_none_or(|(q, _)| q.value.to_string() == "1000"));
         assert_eq!(q("2万余人"), ("20000".into(), "人".into(), AtLeast, 4));
         assert_eq!(q("一万二"), ("12000".into(), "".into(), Exact, 3));
         assert_eq!(q("三千五百万元"), ("3500".into(), "万元".into(), Exact, 6));

@@ -258,20 +258,27 @@ fn a_large_report_is_analysed_whole() {
 // Never invents: random mixtures of seed fragments, digits, numerals, brackets and punctuation.
 
 #[test]
-fn a_decimal_of_wan_is_not_an_invented_figure() {
-    // Found by the property below: 0.00087万件 is 8.7件, printed.
-    let text = "受理0.00087万件。";
-    let a = analyze(text);
-    assert_quotes_are_original(text, &a);
-    for f in &a.figures {
-        let quote = fazhi_text::normalize::normalize(&f.quote).text;
-        let value = f.value.to_string();
-        assert!(
-            written_forms(&value)
-                .iter()
-                .any(|w| quote.contains(w.as_str())),
-            "{value} not in {quote}"
-        );
+fn values_found_by_the_property_are_not_invented() {
+    // Found by the property below: 0.00087万件 is 8.7件, printed; 1000,000% is no grouping (it
+    // was once read as 1000000%); 一亿一 is the spoken 1.1亿.
+    for text in [
+        "受理0.00087万件。",
+        "1000,000%",
+        "受理1000,000件",
+        "一亿一%",
+    ] {
+        let a = analyze(text);
+        assert_quotes_are_original(text, &a);
+        for f in &a.figures {
+            let quote = fazhi_text::normalize::normalize(&f.quote).text;
+            let value = f.value.to_string();
+            assert!(
+                written_forms(&value)
+                    .iter()
+                    .any(|w| quote.contains(w.as_str())),
+                "{value} not in {quote}"
+            );
+        }
     }
 }
 
@@ -344,7 +351,14 @@ fn fragment() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    // A fixed seed: the same 256 cases every run, so that CI is repeatable; random exploration
+    // beyond them is the fuzz target's (`report_input`). Run with PROPTEST_RNG_SEED unset and
+    // more PROPTEST_CASES by hand to look further.
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20261127),
+        ..ProptestConfig::default()
+    })]
 
     /// Whatever the text, every figure's value is printed (in some written form) inside its own
     /// quote, and every quote is the original text at its offsets.

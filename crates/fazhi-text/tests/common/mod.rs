@@ -281,9 +281,37 @@ pub fn written_forms(value: &str) -> Vec<String> {
                 }
                 out.push(c);
             }
+            // Above 亿: 一亿一十, 一亿零一十.
+            if n >= 100_000_000 {
+                let (hi, lo) = (n / 100_000_000, n % 100_000_000);
+                if hi < 100_000_000 && lo > 0 {
+                    out.push(format!("{}亿{}", chinese(hi), chinese(lo)));
+                    out.push(format!("{}亿零{}", chinese(hi), chinese(lo)));
+                }
+            }
+            // The spoken short form: 一万一 = 11000, 三千五 = 3500, 一亿一 = 110000000.
+            for (place, word) in [
+                (100_000_000u64, "亿"),
+                (10_000, "万"),
+                (1000, "千"),
+                (100, "百"),
+            ] {
+                let (hi, lo) = (n / place, n % place);
+                if hi > 0 && hi < 10_000 && lo > 0 && lo % (place / 10) == 0 {
+                    out.push(format!(
+                        "{}{word}{}",
+                        chinese(hi),
+                        chinese(lo / (place / 10))
+                    ));
+                }
+            }
         }
         if int.len() > 8 && int.ends_with("00000000") {
-            if let Ok(n) = int[..int.len() - 8].parse::<u64>() {
+            if let Some(n) = int[..int.len() - 8]
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n < 100_000_000)
+            {
                 out.push(format!("{}亿", chinese(n)));
             }
         }
