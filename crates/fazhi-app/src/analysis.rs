@@ -372,7 +372,7 @@ pub async fn upload_many(
         return Err(DomainError::required("file", "报告文件").into());
     }
     let owned = files.to_vec();
-    let read = off_the_workers(move || {
+    let read = crate::uploads::parse(move || {
         owned
             .iter()
             .map(|(name, bytes)| read_one(name, bytes))

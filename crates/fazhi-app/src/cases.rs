@@ -325,13 +325,15 @@ pub async fn party_views(
 
 /// The rows of an import file as form fields, by the template's columns `(header, field)`.
 /// Columns in `optional` may be missing; a missing required column is an error naming it. Blank
-/// rows are skipped; each row keeps its Excel row number.
-pub fn import_rows(
+/// rows are skipped; each row keeps its Excel row number. The file is read as an upload
+/// (`uploads::parse`, bounded by `xlsx::Bounds::DEFAULT`).
+pub async fn import_rows(
     bytes: &[u8],
     columns: &[(&str, &str)],
     optional: &[&str],
 ) -> AppResult<Vec<(usize, Fields)>> {
-    let (headers, rows) = xlsx::read_table(bytes)?;
+    let owned = bytes.to_vec();
+    let (headers, rows) = crate::uploads::parse(move || xlsx::read_table(&owned)).await??;
     let mut index = Vec::new();
     for (h, field) in columns {
         match headers.iter().position(|x| x == h) {

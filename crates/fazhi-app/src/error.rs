@@ -15,6 +15,10 @@ pub enum AppError {
     Unauthenticated,
     #[error("没有权限执行此操作")]
     Forbidden,
+    /// A cookie-authenticated write without the session's CSRF token: sent from another site's
+    /// page, or from a page older than the session.
+    #[error("请求未通过安全校验（页面可能已过期），请刷新页面后重试")]
+    CsrfRejected,
     /// The session may only change its password (first login, or the password has aged).
     #[error("请先修改密码")]
     PasswordChangeRequired,
@@ -46,6 +50,7 @@ impl AppError {
             Self::Rows(_) => "invalid_rows",
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden => "forbidden",
+            Self::CsrfRejected => "csrf_rejected",
             Self::PasswordChangeRequired => "password_change_required",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",

@@ -597,7 +597,8 @@ pub async fn template(app: &App, actor: &Actor, id: i64) -> AppResult<Vec<u8>> {
 /// the page). Rows are matched by 指标键; an unknown key or a bad value names its row.
 pub async fn upload(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppResult<()> {
     let d = form(app, actor, id).await?;
-    let (headers, rows) = xlsx::read_table(bytes)?;
+    let owned = bytes.to_vec();
+    let (headers, rows) = crate::uploads::parse(move || xlsx::read_table(&owned)).await??;
     let col = |name: &str| headers.iter().position(|h| h == name);
     let (Some(kc), Some(vc)) = (col("指标键"), col("数值")) else {
         return Err(DomainError::field(

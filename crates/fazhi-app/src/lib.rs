@@ -19,6 +19,7 @@ pub mod org;
 pub mod reconsideration;
 pub mod report;
 pub mod security;
+pub mod uploads;
 pub mod warnings;
 pub mod xlsx;
 

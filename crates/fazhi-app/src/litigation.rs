@@ -170,6 +170,8 @@ pub struct CaseDetail {
     pub deadlines: Vec<deadlines::DeadlineView>,
     pub suggestions: Vec<SuggestionRow>,
     pub actions: Vec<(String, &'static str)>,
+    /// The actor may take steps on this lawsuit (a step's form is shown only then).
+    pub may_write: bool,
 }
 
 async fn load_case(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<AnyRow> {
@@ -329,6 +331,7 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         deadlines,
         suggestions: srows.iter().map(|r| suggestion_row(app, r)).collect(),
         actions,
+        may_write: writer,
     })
 }
 
@@ -1093,14 +1096,14 @@ pub fn import_template() -> AppResult<Vec<u8>> {
     .into_iter()
     .map(String::from)
     .collect();
-    xlsx::write_table("行政应诉案件导入", &headers, std::iter::once(example))
+    xlsx::write_template("行政应诉案件导入", &headers, example)
 }
 
 /// Imports lawsuits from the template. Every row is checked first (including 案号 repeated in
 /// the file); if any is wrong, the errors are returned and nothing is written.
 pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<String>> {
     actor.require(Permission::WriteLitigation)?;
-    let rows = cases::import_rows(bytes, &IMPORT_COLUMNS, &OPTIONAL_COLUMNS)?;
+    let rows = cases::import_rows(bytes, &IMPORT_COLUMNS, &OPTIONAL_COLUMNS).await?;
     let units = org::all_units(app).await?;
     let today = app.today();
     let mut suits: Vec<Lawsuit> = Vec::new();
@@ -1253,6 +1256,8 @@ pub struct SuggestionDetail {
     pub events: Vec<EventView>,
     pub deadlines: Vec<deadlines::DeadlineView>,
     pub actions: Vec<(String, &'static str)>,
+    /// The actor may take steps on this suggestion (a step's form is shown only then).
+    pub may_write: bool,
 }
 
 async fn load_suggestion(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<AnyRow> {
@@ -1313,12 +1318,14 @@ pub async fn suggestion_detail(app: &App, actor: &Actor, id: i64) -> AppResult<S
     } else {
         vec![]
     };
+    let may_write = may_write(actor, s.unit_id);
     Ok(SuggestionDetail {
         s,
         lawsuit,
         events,
         deadlines,
         actions,
+        may_write,
     })
 }
 

@@ -123,6 +123,9 @@ pub struct CaseDetail {
     pub deadlines: Vec<deadlines::DeadlineView>,
     /// Steps the actor may take now: (code, label).
     pub actions: Vec<(String, &'static str)>,
+    /// The actor may take steps on this case (write permission and the case in his write scope),
+    /// whatever its status allows now; a step's form is shown only then.
+    pub may_write: bool,
 }
 
 /// Loads a case the actor may see, or `NotFound` (also when it exists outside his scope).
@@ -220,6 +223,7 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         events,
         deadlines,
         actions,
+        may_write: full_identity,
     })
 }
 
@@ -781,7 +785,7 @@ pub const IMPORT_COLUMNS: [(&str, &str); 14] = [
     ("第三人姓名或名称", "third_party_name"),
 ];
 
-/// The import template: headers and one example row.
+/// The import template: the header row, and an example on a sheet of its own.
 pub fn import_template() -> AppResult<Vec<u8>> {
     let headers: Vec<&str> = IMPORT_COLUMNS.iter().map(|c| c.0).collect();
     let example = vec![
@@ -803,7 +807,7 @@ pub fn import_template() -> AppResult<Vec<u8>> {
     .into_iter()
     .map(String::from)
     .collect();
-    xlsx::write_table("行政复议申请导入", &headers, std::iter::once(example))
+    xlsx::write_template("行政复议申请导入", &headers, example)
 }
 
 /// Imports applications from an .xlsx made from the template. Every row is checked first; if
@@ -820,7 +824,8 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
             "applicant_credit_code",
             "applicant_phone",
         ],
-    )?;
+    )
+    .await?;
     let units = org::all_units(app).await?;
     let today = app.today();
     let mut apps = Vec::new();

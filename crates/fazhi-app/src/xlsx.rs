@@ -44,6 +44,44 @@ pub fn write_table(
     }])
 }
 
+/// An import template: the first sheet (the one imports read) has the header row only; a second
+/// sheet, 填写示例, shows `example` under the same header with a note that it is not imported
+/// (issue 13: an example row in the first sheet was imported as a real case).
+pub fn write_template(sheet: &str, headers: &[&str], example: Vec<String>) -> AppResult<Vec<u8>> {
+    let headers: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    let note = format!(
+        "说明：本工作表只是填写示例，导入时不读取。请在第一个工作表“{sheet}”中从第2行起逐行填写，日期写作2024-09-27。"
+    );
+    write_sheets(&[
+        Sheet {
+            name: sheet,
+            headers: headers.clone(),
+            rows: vec![],
+        },
+        Sheet {
+            name: "填写示例",
+            headers,
+            rows: vec![
+                example.into_iter().map(XCell::from).collect(),
+                vec![],
+                vec![XCell::Text(note)],
+            ],
+        },
+    ])
+}
+
+/// A text that a spreadsheet could take for a formula (`=`, `+`, `-`, `@`, a tab or a carriage
+/// return first) gets a leading apostrophe (OWASP, "CSV injection"): the cell is text already,
+/// but a user who edits it, or copies the sheet elsewhere, would otherwise run what a case's
+/// applicant typed.
+pub fn neutralise(t: &str) -> std::borrow::Cow<'_, str> {
+    if t.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{t}").into()
+    } else {
+        t.into()
+    }
+}
+
 /// Writes a workbook of several sheets, each as [`write_table`] writes one.
 pub fn write_sheets(sheets: &[Sheet]) -> AppResult<Vec<u8>> {
     let mut wb = Workbook::new();
@@ -71,8 +109,9 @@ pub fn write_sheets(sheets: &[Sheet]) -> AppResult<Vec<u8>> {
                 let shown = match v {
                     XCell::Text(t) if t.is_empty() => continue,
                     XCell::Text(t) => {
-                        ws.write(r, c as u16, t).map_err(err)?;
-                        width(t)
+                        let t = neutralise(t);
+                        ws.write_string(r, c as u16, t.as_ref()).map_err(err)?;
+                        width(&t)
                     }
                     XCell::Number(n) => {
                         ws.write(r, c as u16, *n).map_err(err)?;
@@ -92,37 +131,206 @@ pub fn write_sheets(sheets: &[Sheet]) -> AppResult<Vec<u8>> {
     wb.save_to_buffer().map_err(err)
 }
 
-/// Reads the first sheet: the header row and the data rows as text. Dates typed as Excel dates
-/// come back as `2024-09-27`.
+/// How much of a sheet an upload may use. A workbook is refused before anything larger than
+/// this is built: the rows below the header and the columns a template can have.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    /// Data rows below the header row.
+    pub rows: u32,
+    /// Columns, counted from column A.
+    pub cols: u32,
+}
+
+impl Bounds {
+    /// The case imports and the statistics forms: far more than a year of any unit's cases.
+    pub const DEFAULT: Bounds = Bounds {
+        rows: 20_000,
+        cols: 64,
+    };
+}
+
+/// Entries of an .xlsx zip (a workbook has about a dozen).
+const MAX_ZIP_ENTRIES: usize = 500;
+/// The inflated size of one zip entry, and of all together. Counted while inflating, not taken
+/// from the sizes the zip declares, which an attacker writes.
+const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_INFLATED_BYTES: u64 = 256 * 1024 * 1024;
+/// The text of all cells together (a shared string may be referenced by any number of cells).
+const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
+/// Excel's own limit on one cell's text.
+const MAX_CELL_CHARS: usize = 32_767;
+
+fn refuse(code: &'static str, message: impl Into<String>) -> AppError {
+    AppError::Domain(DomainError::field(code, "file", message))
+}
+
+fn not_xlsx() -> AppError {
+    refuse("invalid_xlsx", "上传的文件不是有效的Excel（.xlsx）文件")
+}
+
+fn too_large(what: String) -> AppError {
+    refuse(
+        "xlsx_too_large",
+        format!("上传的Excel文件{what}，请只保留模板中的表格后重新上传"),
+    )
+}
+
+/// Checks the zip container before calamine opens it: the number of entries and what each
+/// entry really inflates to (a 1 MB zip bomb would otherwise become 1 GB in memory).
+fn check_zip(bytes: &[u8]) -> AppResult<()> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(too_large(format!("包含的部件过多（{}个）", zip.len())));
+    }
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|_| not_xlsx())?;
+        if entry.size() > MAX_ENTRY_BYTES {
+            return Err(too_large("解压后过大".into()));
+        }
+        let n = std::io::copy(
+            &mut (&mut entry).take(MAX_ENTRY_BYTES + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|_| not_xlsx())?;
+        total += n;
+        if n > MAX_ENTRY_BYTES || total > MAX_INFLATED_BYTES {
+            return Err(too_large("解压后过大".into()));
+        }
+    }
+    Ok(())
+}
+
+/// Column letters of a zero-based column index (0 → A, 16383 → XFD).
+fn column_name(mut col: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// Reads the first sheet within [`Bounds::DEFAULT`]: the header row and the data rows as text.
 pub fn read_table(bytes: &[u8]) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
+    read_table_within(bytes, Bounds::DEFAULT)
+}
+
+/// Reads the first sheet: the header row (the first row with content) and the rows below it as
+/// text, each as wide as the header. Dates typed as Excel dates come back as `2024-09-27`.
+///
+/// Bounded before anything is built (issue 13: one cell at `XFD1048576` made calamine allocate
+/// the whole grid, 512 GB, and the allocation failure aborted the server): the zip is checked
+/// entry by entry ([`check_zip`]), then the sheet is read cell by cell with calamine's streaming
+/// reader, keeping only cells with content; a cell past `bounds`, a cell with content in a column
+/// without a header, or too much text is refused with a message naming it.
+pub fn read_table_within(
+    bytes: &[u8],
+    bounds: Bounds,
+) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
     if bytes.len() > MAX_UPLOAD {
         return Err(DomainError::field("file_too_large", "file", "上传文件不能超过10MB").into());
     }
-    let not_xlsx = || {
-        AppError::Domain(DomainError::field(
-            "invalid_xlsx",
-            "file",
-            "上传的文件不是有效的Excel（.xlsx）文件",
-        ))
-    };
+    check_zip(bytes)?;
     // calamine panics on some malformed workbooks (a shared-string index out of range, found by
     // the fuzz target `xlsx_import`); an upload must get a clear refusal, so parsing runs under
     // catch_unwind.
-    let range = std::panic::catch_unwind(|| {
-        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).ok()?;
-        wb.worksheet_range_at(0)?.ok()
-    })
-    .ok()
-    .flatten()
-    .ok_or_else(not_xlsx)?;
-    let mut rows = range
-        .rows()
-        .map(|r| r.iter().map(cell_text).collect::<Vec<String>>());
-    let headers = rows.next().ok_or_else(|| {
-        AppError::Domain(DomainError::field("empty_file", "file", "导入文件是空的"))
-    })?;
-    let headers = headers.into_iter().map(|h| h.trim().to_string()).collect();
-    Ok((headers, rows.collect()))
+    let cells =
+        std::panic::catch_unwind(|| read_cells(bytes, bounds)).map_err(|_| not_xlsx())??;
+    let Some(header_row) = cells.iter().map(|c| c.0).min() else {
+        return Err(DomainError::field("empty_file", "file", "导入文件是空的").into());
+    };
+    let width = cells
+        .iter()
+        .filter(|c| c.0 == header_row)
+        .map(|c| c.1 + 1)
+        .max()
+        .unwrap_or(0);
+    let height = cells.iter().map(|c| c.0).max().unwrap_or(header_row) - header_row;
+    if let Some((r, c, _)) = cells.iter().find(|c| c.1 >= width) {
+        return Err(refuse(
+            "xlsx_cell_outside_table",
+            format!(
+                "上传的Excel文件第{}行{}列（{}{}）有内容，但该列没有表头；请删除表格以外的内容后重新上传",
+                r + 1,
+                column_name(*c),
+                column_name(*c),
+                r + 1
+            ),
+        ));
+    }
+    let mut headers = vec![String::new(); width as usize];
+    let mut rows = vec![vec![String::new(); width as usize]; height as usize];
+    for (r, c, text) in cells {
+        if r == header_row {
+            headers[c as usize] = text;
+        } else {
+            rows[(r - header_row - 1) as usize][c as usize] = text;
+        }
+    }
+    Ok((headers, rows))
+}
+
+/// The cells with content of the first sheet, as (row, column, text), zero-based, each checked
+/// against `bounds` as it is read.
+fn read_cells(bytes: &[u8], bounds: Bounds) -> AppResult<Vec<(u32, u32, String)>> {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
+    let first = wb.sheet_names().into_iter().next().ok_or_else(not_xlsx)?;
+    let mut reader = wb.worksheet_cells_reader(&first).map_err(|_| not_xlsx())?;
+    let mut cells = Vec::new();
+    let mut first_row: Option<u32> = None;
+    let mut text_bytes = 0usize;
+    while let Some(cell) = reader.next_cell().map_err(|_| not_xlsx())? {
+        let (r, c) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        // The header is the first row with content; rows usually come in order, and a row
+        // before the first seen only moves the window up.
+        let top = first_row.map_or(r, |t| t.min(r));
+        first_row = Some(top);
+        if c >= bounds.cols || r.saturating_sub(top) > bounds.rows {
+            return Err(too_large(format!(
+                "超出了允许的范围（最多{}行数据、{}列；{}{}处有内容）",
+                bounds.rows,
+                bounds.cols,
+                column_name(c),
+                r as u64 + 1
+            )));
+        }
+        if text.chars().count() > MAX_CELL_CHARS {
+            return Err(too_large(format!(
+                "中{}{}单元格的内容超过{}个字符",
+                column_name(c),
+                r as u64 + 1,
+                MAX_CELL_CHARS
+            )));
+        }
+        text_bytes += text.len();
+        if text_bytes > MAX_TEXT_BYTES {
+            return Err(too_large("中的文字过多".into()));
+        }
+        cells.push((r, c, text));
+    }
+    // Rows out of order could have stretched the window past the bound after all.
+    if let (Some(top), Some(bottom)) = (
+        cells.iter().map(|c| c.0).min(),
+        cells.iter().map(|c| c.0).max(),
+    ) {
+        if bottom - top > bounds.rows {
+            return Err(too_large(format!(
+                "超出了允许的范围（最多{}行数据）",
+                bounds.rows
+            )));
+        }
+    }
+    Ok(cells)
 }
 
 fn cell_text(d: &Data) -> String {
@@ -150,6 +358,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn formulas_in_user_text_are_neutralised() {
+        // (A carriage return is stored as `_x000D_`, which calamine leaves as it is: checked on
+        // `neutralise` alone below.)
+        let rows = [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "张三",
+            "1-2",
+        ];
+        let bytes =
+            write_table("表", &["内容"], rows.iter().map(|v| vec![(*v).to_string()])).unwrap();
+        let (_, back) = read_table(&bytes).unwrap();
+        let back: Vec<&str> = back.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            back,
+            [
+                "'=HYPERLINK(\"http://x\")",
+                "'+1",
+                "'-2+3",
+                "'@SUM(A1)",
+                "'\tx",
+                "张三",
+                "1-2"
+            ]
+        );
+        assert_eq!(neutralise("\r=1"), "'\r=1");
+    }
+
+    #[test]
     fn round_trip_and_bad_file() {
         let bytes = write_table(
             "表",
@@ -171,5 +411,97 @@ mod tests {
             "../../../fuzz/regressions/xlsx_import/calamine-shared-string-index.xlsx"
         );
         assert_eq!(read_table(bytes).unwrap_err().code(), "invalid_xlsx");
+    }
+
+    /// The hostile workbooks kept in the fuzz regressions (issue 13), and the code each gets.
+    const HOSTILE: [(&str, &[u8], &str); 4] = [
+        (
+            "one cell at XFD1048576",
+            include_bytes!("../../../fuzz/regressions/xlsx_import/far-cell-XFD1048576.xlsx"),
+            "xlsx_too_large",
+        ),
+        (
+            "a sheet inflating to 200 MB",
+            include_bytes!("../../../fuzz/regressions/xlsx_import/zip-bomb-200MB.xlsx"),
+            "xlsx_too_large",
+        ),
+        (
+            "the same, declaring 1000 bytes",
+            include_bytes!("../../../fuzz/regressions/xlsx_import/zip-bomb-lying-size.xlsx"),
+            "xlsx_too_large",
+        ),
+        (
+            "600 zip entries",
+            include_bytes!("../../../fuzz/regressions/xlsx_import/many-entries.xlsx"),
+            "xlsx_too_large",
+        ),
+    ];
+
+    #[test]
+    fn hostile_workbooks_are_refused_before_they_are_built() {
+        for (what, bytes, code) in HOSTILE {
+            let e = read_table(bytes).unwrap_err();
+            assert_eq!(e.code(), code, "{what}");
+            assert_eq!(e.field(), Some("file"), "{what}");
+        }
+        let e = read_table(HOSTILE[0].1).unwrap_err();
+        assert!(
+            e.user_message().contains("XFD1048576"),
+            "{}",
+            e.user_message()
+        );
+    }
+
+    #[test]
+    fn a_cell_beyond_the_bounds_or_without_a_header_is_named() {
+        let rows = (0..5).map(|i| vec![i.to_string(), String::new()]);
+        let bytes = write_table("表", &["甲", "乙"], rows).unwrap();
+        // Five data rows where four are allowed: refused, naming the limit.
+        let e = read_table_within(&bytes, Bounds { rows: 4, cols: 8 }).unwrap_err();
+        assert_eq!(e.code(), "xlsx_too_large");
+        assert!(
+            e.user_message().contains("最多4行数据"),
+            "{}",
+            e.user_message()
+        );
+        assert!(read_table_within(&bytes, Bounds { rows: 5, cols: 8 }).is_ok());
+        // A value in a column to the right of the header.
+        let bytes = write_sheets(&[Sheet {
+            name: "表",
+            headers: vec!["甲".into()],
+            rows: vec![vec![XCell::Text("1".into()), XCell::Text("备注".into())]],
+        }])
+        .unwrap();
+        let e = read_table(&bytes).unwrap_err();
+        assert_eq!(e.code(), "xlsx_cell_outside_table");
+        assert!(
+            e.user_message().contains("第2行B列"),
+            "{}",
+            e.user_message()
+        );
+    }
+
+    #[test]
+    fn rows_are_as_wide_as_the_header_and_keep_their_place() {
+        let bytes = write_sheets(&[Sheet {
+            name: "表",
+            headers: vec!["甲".into(), "乙".into(), "丙".into()],
+            rows: vec![
+                vec![XCell::Text("1".into())],
+                vec![],
+                vec![XCell::Text(String::new()), XCell::Number(2.0)],
+            ],
+        }])
+        .unwrap();
+        let (h, rows) = read_table(&bytes).unwrap();
+        assert_eq!(h, ["甲", "乙", "丙"]);
+        assert_eq!(
+            rows,
+            [vec!["1", "", ""], vec!["", "", ""], vec!["", "2", ""]]
+        );
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(16383), "XFD");
     }
 }

@@ -16,11 +16,12 @@ pub struct Web {
     pub http: reqwest::Client,
 }
 
-/// An answer: status, `Location`, content type, body.
+/// An answer: status, `Location`, content type, headers, body.
 pub struct Answer {
     pub status: u16,
     pub location: String,
     pub content_type: String,
+    pub headers: reqwest::header::HeaderMap,
     pub bytes: Vec<u8>,
 }
 
@@ -80,11 +81,13 @@ impl Web {
             header("location"),
             header("content-type"),
         );
+        let headers = r.headers().clone();
         let bytes = r.bytes().await.expect("body").to_vec();
         Answer {
             status,
             location,
             content_type,
+            headers,
             bytes,
         }
     }

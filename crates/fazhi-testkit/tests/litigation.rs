@@ -1076,13 +1076,19 @@ async fn import_rejects_bad_rows(backend: Backend) {
     let app = &t.app;
     let clerk = auth::actor_by_username(app, "yingsu").await.unwrap();
 
-    // The template carries exactly the import columns.
-    let (headers, example) = fazhi_app::xlsx::read_table(&lt::import_template().unwrap()).unwrap();
+    // The template carries exactly the import columns, and no row that would be imported (its
+    // example is on a sheet of its own): imported as downloaded, it writes nothing.
+    let template = lt::import_template().unwrap();
+    let (headers, rows) = fazhi_app::xlsx::read_table(&template).unwrap();
     assert_eq!(
         headers,
         lt::IMPORT_COLUMNS.iter().map(|c| c.0).collect::<Vec<_>>()
     );
-    assert_eq!(example.len(), 1);
+    assert!(rows.is_empty(), "{rows:?}");
+    let lawsuits = count(app, "lt_cases").await;
+    let e = lt::import(app, &clerk, &template).await.unwrap_err();
+    assert_eq!(e.code(), "empty_file");
+    assert_eq!(count(app, "lt_cases").await, lawsuits);
 
     // One good row, one with a malformed 案号: the file is refused as a whole.
     let bytes = workbook(vec![

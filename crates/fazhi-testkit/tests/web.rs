@@ -299,7 +299,7 @@ async fn api_scope_bad_input_and_excel() {
         .await
         .unwrap();
     assert_eq!(r.json::<Value>().await.unwrap()["code"], "invalid_xlsx");
-    // The template imports as offered.
+    // The template as downloaded imports nothing (issue 13: its example row became a case)…
     let template = fuyi
         .get(format!("{base}/api/v1/rc/import-template.xlsx"))
         .send()
@@ -311,6 +311,31 @@ async fn api_scope_bad_input_and_excel() {
     let r = fuyi
         .post(format!("{base}/api/v1/rc/import"))
         .body(template.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "empty_file");
+    assert_eq!(cases(&t.app).await, n);
+    // … and its example, copied from the 填写示例 sheet into the first sheet, imports as offered.
+    use calamine::Reader;
+    let mut xl: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(template.to_vec())).unwrap();
+    assert_eq!(xl.sheet_names()[1], "填写示例");
+    let example = xl.worksheet_range_at(1).unwrap().unwrap();
+    let mut rows = example
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+    let headers = rows.next().unwrap();
+    let filled = fazhi_app::xlsx::write_table(
+        "行政复议申请导入",
+        &headers.iter().map(String::as_str).collect::<Vec<_>>(),
+        rows.take(1),
+    )
+    .unwrap();
+    let r = fuyi
+        .post(format!("{base}/api/v1/rc/import"))
+        .body(filled)
         .send()
         .await
         .unwrap();
@@ -331,7 +356,6 @@ async fn api_scope_bad_input_and_excel() {
     let bytes = r.bytes().await.unwrap();
     let mut xl: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    use calamine::Reader;
     let range = xl.worksheet_range_at(0).unwrap().unwrap();
     assert_eq!(range.height(), 3, "header and two cases");
     assert!(range.rows().any(|r| r[0] == "示例复〔2024〕1号"));

@@ -61,7 +61,9 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Domain(d) if d.code == "too_many_attempts" => StatusCode::TOO_MANY_REQUESTS,
         AppError::Domain(_) | AppError::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
+        AppError::Forbidden | AppError::CsrfRejected | AppError::PasswordChangeRequired => {
+            StatusCode::FORBIDDEN
+        }
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -57,27 +57,31 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Session, AppErro
     let info = auth::session_actor(&state.app, &token).await?;
     let (mut actor, csrf) = (info.actor, info.csrf);
     actor.request_id = Some(request_id(parts).0);
-    let path = parts.uri.path();
+    // The path as the client sent it: inside the API's nested router `parts.uri` has lost its
+    // `/api/v1` prefix (issue 13: the CSRF check below never ran for the API).
+    let path = original_path(parts);
     if info.must_change_password
         && !matches!(
-            path,
+            path.as_str(),
             "/password" | "/logout" | "/api/v1/password" | "/api/v1/session" | "/api/v1/me"
         )
     {
         return Err(AppError::PasswordChangeRequired);
     }
+    // A cookie is sent by the browser whoever made the page that sends it; a state-changing API
+    // call with the cookie must also carry the session's token in `X-CSRF-Token`, which another
+    // origin cannot read or set. Pages check the token of their forms (`Page::check_csrf`).
     if from_cookie
-        && parts.method != Method::GET
-        && parts.method != Method::HEAD
-        && parts.uri.path().starts_with("/api/")
+        && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS)
+        && path.starts_with("/api/")
     {
         let sent = parts
             .headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        if sent != csrf {
-            return Err(AppError::Forbidden);
+        if !constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
+            return Err(AppError::CsrfRejected);
         }
     }
     Ok(Session {
@@ -86,6 +90,20 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Session, AppErro
         token,
         must_change_password: info.must_change_password,
     })
+}
+
+/// The request's path before any nesting stripped a prefix.
+pub fn original_path(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map(|u| u.0.path().to_string())
+        .unwrap_or_else(|| parts.uri.path().to_string())
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The session cookie: HttpOnly, SameSite=Strict, Secure when configured for TLS.

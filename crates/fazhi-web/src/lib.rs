@@ -259,9 +259,14 @@ pub fn router(app: App) -> Router {
         )
         .route("/static/app.css", get(css))
         .fallback(not_found)
-        .layer(middleware::from_fn(request_context))
+        // The body limit inside the request context, so that its 413 goes through the one error
+        // path like every other answer (issue 13: it had no security headers).
         .layer(RequestBodyLimitLayer::new(
             fazhi_app::xlsx::MAX_UPLOAD + 1024 * 1024,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            request_context,
         ))
         .with_state(state)
 }
@@ -308,8 +313,13 @@ async fn not_found(State(state): State<AppState>, req: Request) -> Response {
     }
 }
 
-/// Gives each request an id (logged, returned in `X-Request-Id`) and adds the security headers.
-async fn request_context(mut req: Request<Body>, next: Next) -> Response {
+/// Gives each request an id (logged, returned in `X-Request-Id`), turns the framework's own
+/// refusals into our errors, and adds the security headers to every answer.
+async fn request_context(
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
     let rid = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
     req.extensions_mut().insert(RequestId(rid.clone()));
     let method = req.method().clone();
@@ -318,6 +328,9 @@ async fn request_context(mut req: Request<Body>, next: Next) -> Response {
     let _enter = span.enter();
     drop(_enter);
     let mut res = next.run(req).await;
+    if is_framework_refusal(&res) {
+        res = framework_refusal(state.clone(), &path, RequestId(rid.clone()), res).await;
+    }
     tracing::info!(parent: &span, status = res.status().as_u16(), "handled");
     let ok = res.status() == StatusCode::OK;
     let h = res.headers_mut();
@@ -334,5 +347,83 @@ async fn request_context(mut req: Request<Body>, next: Next) -> Response {
     if ok && !h.contains_key(header::CACHE_CONTROL) {
         set(h, "cache-control", "no-store");
     }
+    if state.app.config.secure_cookies {
+        // Served over TLS (behind the proxy, docs/deployment.md): browsers keep to HTTPS.
+        set(h, "strict-transport-security", "max-age=31536000");
+    }
     res
+}
+
+/// An error answer that none of our handlers wrote: axum's extractors (a path id that is not a
+/// number, a malformed query or form, a wrong content type, a method the route lacks) and the
+/// body limit answer in plain English text, or with no body at all. Ours are JSON or HTML.
+fn is_framework_refusal(res: &Response) -> bool {
+    let status = res.status();
+    (status.is_client_error() || status.is_server_error())
+        && res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| v.starts_with("text/plain"))
+}
+
+/// The framework's refusal said as ours: a stable code, a Chinese message naming what was wrong,
+/// as JSON for the API and as the error page otherwise; its status is kept.
+async fn framework_refusal(state: AppState, path: &str, rid: RequestId, res: Response) -> Response {
+    use fazhi_domain::DomainError;
+    let status = res.status();
+    let text = axum::body::to_bytes(res.into_body(), 16 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    // axum: "Invalid URL: Cannot parse `abc` to a `i64`"; the value is the user's own input.
+    let quoted = text
+        .split('`')
+        .nth(1)
+        .unwrap_or_default()
+        .chars()
+        .take(40)
+        .collect::<String>();
+    let err: AppError = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => DomainError::field(
+            "file_too_large",
+            "file",
+            format!(
+                "请求内容过大，上传文件不能超过{}MB",
+                fazhi_app::xlsx::MAX_UPLOAD / (1024 * 1024)
+            ),
+        )
+        .into(),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            DomainError::new("method_not_allowed", "该地址不支持此请求方法").into()
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => DomainError::new(
+            "unsupported_media_type",
+            "请求内容的类型不正确（接口请使用 application/json，上传请使用 multipart/form-data）",
+        )
+        .into(),
+        _ if text.starts_with("Invalid URL") => DomainError::field(
+            "invalid_path",
+            "id",
+            format!("网址中的编号“{quoted}”不正确，应为数字"),
+        )
+        .into(),
+        _ if text.contains("query string") => {
+            DomainError::field("invalid_query", "query", "网址中的查询参数格式不正确").into()
+        }
+        _ if status.is_server_error() => AppError::Internal(format!("framework: {status} {text}")),
+        _ => DomainError::field("invalid_request", "body", "提交的内容格式不正确，无法读取").into(),
+    };
+    let mut out = if path.starts_with("/api/") {
+        api::ApiError(err, rid).into_response()
+    } else {
+        pages::PageError {
+            err: Box::new(err),
+            rid,
+            state,
+        }
+        .into_response()
+    };
+    *out.status_mut() = status;
+    out
 }

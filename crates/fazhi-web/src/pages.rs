@@ -164,9 +164,26 @@ impl Page {
             state: state.clone(),
         }
     }
+    /// A step's form is shown only to who may submit it (issue 13: a reader of the case got the
+    /// decision form, whose submission was then refused).
+    pub(crate) fn require_writer(
+        &self,
+        state: &AppState,
+        may_write: bool,
+    ) -> Result<(), PageError> {
+        if may_write {
+            Ok(())
+        } else {
+            Err(self.err(state, AppError::Forbidden))
+        }
+    }
     pub(crate) fn check_csrf(&self, state: &AppState, f: &Fields) -> Result<(), PageError> {
-        if f.get("csrf_token").map(String::as_str) != Some(self.0.csrf.as_str()) {
-            return Err(self.err(state, AppError::Forbidden));
+        let sent = f
+            .get("csrf_token")
+            .map(String::as_bytes)
+            .unwrap_or_default();
+        if !crate::auth::constant_time_eq(sent, self.0.csrf.as_bytes()) {
+            return Err(self.err(state, AppError::CsrfRejected));
         }
         Ok(())
     }
@@ -794,6 +811,7 @@ async fn step_page(
     let d = rc::detail(&state.app, &p.0.actor, id)
         .await
         .map_err(|e| p.err(state, e))?;
+    p.require_writer(state, d.may_write)?;
     let ctx = json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups(action), "values": values,
                "action_url": format!("/rc/cases/{id}/steps/{}", action.code()), "submit": "保存", "case": d.case,
                "version": d.case.version, "back": format!("/rc/cases/{id}"), "module": RC});
@@ -903,27 +921,15 @@ pub(crate) async fn import_render(
 pub(crate) async fn read_upload(
     state: &AppState,
     p: &Page,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> Result<Result<Vec<u8>, AppError>, PageError> {
-    let mut fields = Fields::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Ok(Some(part)) = mp.next_field().await {
-        let name = part.name().unwrap_or_default().to_string();
-        if name == "file" {
-            let fname = part.file_name().unwrap_or_default().to_string();
-            let bytes = part.bytes().await.map_err(|_| {
-                p.err(
-                    state,
-                    DomainError::field("file_too_large", "file", "上传文件不能超过10MB").into(),
-                )
-            })?;
-            file = Some((fname, bytes.to_vec()));
-        } else {
-            fields.insert(name, part.text().await.unwrap_or_default());
-        }
-    }
+    let (fields, files) = match crate::pages_analysis::read_files(mp).await {
+        Ok(read) => read,
+        // The token cannot be checked without the form; nothing is done with it either.
+        Err(e) => return Ok(Err(e)),
+    };
     p.check_csrf(state, &fields)?;
-    Ok(match file {
+    Ok(match files.into_iter().next() {
         Some((name, _)) if !name.to_lowercase().ends_with(".xlsx") => {
             Err(DomainError::field("invalid_xlsx", "file", "请上传 .xlsx 格式的Excel文件").into())
         }

@@ -52,25 +52,35 @@ pub(crate) async fn read_files(
 ) -> Result<(Fields, Vec<(String, Vec<u8>)>), AppError> {
     let mut fields = Fields::new();
     let mut files = Vec::new();
-    loop {
-        let part = match mp.next_field().await {
-            Ok(Some(p)) => p,
-            Ok(None) => break,
-            Err(_) => return Err(too_large()),
-        };
+    while let Some(part) = mp.next_field().await.map_err(multipart_error)? {
         let name = part.name().unwrap_or_default().to_string();
         if name == "file" {
             let fname = part.file_name().unwrap_or_default().to_string();
-            let bytes = part.bytes().await.map_err(|_| too_large())?;
+            let bytes = part.bytes().await.map_err(multipart_error)?;
             if fname.is_empty() && bytes.is_empty() {
                 continue;
             }
             files.push((fname, bytes.to_vec()));
         } else {
-            fields.insert(name, part.text().await.unwrap_or_default());
+            fields.insert(name, part.text().await.map_err(multipart_error)?);
         }
     }
     Ok((fields, files))
+}
+
+/// A multipart body that cannot be read: too large (the body limit), or malformed (a part's
+/// headers, a NUL in a file name, a cut body) — each said as it is.
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        DomainError::field(
+            "invalid_upload",
+            "file",
+            "上传的内容格式不正确（文件名或表单数据无法读取），请重新选择文件上传",
+        )
+        .into()
+    }
 }
 
 fn too_large() -> AppError {

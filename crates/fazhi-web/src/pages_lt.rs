@@ -372,6 +372,7 @@ async fn step_page(
     let d = lt::detail(&state.app, &p.0.actor, id)
         .await
         .map_err(|e| p.err(state, e))?;
+    p.require_writer(state, d.may_write)?;
     let ctx = json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups(action), "values": values,
                "action_url": format!("/lt/cases/{id}/steps/{}", action.code()),
                "submit": "保存", "case": d.case, "version": d.case.version, "back": format!("/lt/cases/{id}"), "module": LT});
@@ -537,6 +538,7 @@ async fn suggestion_step_page(
     let d = lt::suggestion_detail(&state.app, &p.0.actor, id)
         .await
         .map_err(|e| p.err(state, e))?;
+    p.require_writer(state, d.may_write)?;
     let (date, notes) = match action {
         SuggestionAction::Reply => ("回复日期", "回复内容"),
         SuggestionAction::Rectify => ("整改完成日期", "整改情况"),
