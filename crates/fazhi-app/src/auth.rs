@@ -22,7 +22,19 @@ pub fn hash_password(password: &str) -> AppResult<String> {
         .map_err(|e| AppError::Internal(format!("argon2: {e}")))
 }
 
+thread_local! {
+    static VERIFICATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many argon2 verifications this thread has run (for tests: a login runs exactly one,
+/// whatever its outcome, so that its time reveals nothing).
+#[doc(hidden)]
+pub fn password_verifications_on_this_thread() -> u64 {
+    VERIFICATIONS.with(std::cell::Cell::get)
+}
+
 fn verify_password(password: &str, hash: &str) -> bool {
+    VERIFICATIONS.with(|v| v.set(v.get() + 1));
     PasswordHash::new(hash).is_ok_and(|h| {
         Argon2::default()
             .verify_password(password.as_bytes(), &h)
@@ -30,8 +42,20 @@ fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
-/// The password policy: 8+ characters from at least 3 of 4 classes, not the account name. A
-/// refusal names `field` (the form's password field).
+/// A hash of a random password with the same parameters as every stored hash: an attempt on an
+/// unknown user name is verified against it, which costs exactly what a real check costs.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        hash_password(&random_token()).unwrap_or_else(|_| {
+            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0000000000000000000000000000000000000000000".into()
+        })
+    })
+}
+
+/// The password policy: 8+ characters from at least 3 of 4 classes, not containing the account
+/// name nor the name reversed, in any case (a name shorter than three characters only as the
+/// whole password). A refusal names `field` (the form's password field).
 pub fn check_password_policy(username: &str, password: &str, field: &str) -> AppResult<()> {
     let classes = [
         password.chars().any(|c| c.is_ascii_lowercase()),
@@ -42,14 +66,84 @@ pub fn check_password_policy(username: &str, password: &str, field: &str) -> App
     .iter()
     .filter(|b| **b)
     .count();
-    if password.chars().count() < 8 || classes < 3 || password.eq_ignore_ascii_case(username) {
+    if password.chars().count() < 8 || classes < 3 {
         return Err(DomainError::field(
             "weak_password",
             field,
-            "密码至少8位，且须包含大写字母、小写字母、数字、符号中的至少三类，不能与用户名相同",
+            "密码至少8位，且须包含大写字母、小写字母、数字、符号中的至少三类",
         )
         .into());
     }
+    let name = username.trim().to_lowercase();
+    let lower = password.to_lowercase();
+    let reversed: String = name.chars().rev().collect();
+    let contains = if name.chars().count() >= 3 {
+        lower.contains(&name) || lower.contains(&reversed)
+    } else {
+        !name.is_empty() && (lower == name || lower == reversed)
+    };
+    if contains {
+        return Err(DomainError::field(
+            "password_contains_username",
+            field,
+            "密码不能包含用户名或用户名的倒序",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Refuses a new password that is one of the account's last `keep` passwords (the current one
+/// included), naming `field`.
+async fn check_history(
+    app: &App,
+    user_id: i64,
+    password: &str,
+    keep: i64,
+    field: &str,
+) -> AppResult<()> {
+    let hashes: Vec<String> = sqlx::query_scalar(
+        "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(keep.max(1))
+    .fetch_all(&app.db.pool)
+    .await?;
+    if hashes.iter().any(|h| verify_password(password, h)) {
+        return Err(DomainError::field(
+            "password_reused",
+            field,
+            format!("新密码不能与最近{}次使用过的密码相同", keep.max(1)),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Adds a password hash to the account's history and keeps the newest `keep`.
+async fn remember_password(
+    tx: &mut fazhi_store::Transaction<'_, fazhi_store::Any>,
+    app: &App,
+    user_id: i64,
+    hash: &str,
+    keep: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO password_history (user_id, password_hash, set_at) VALUES ($1, $2, $3)",
+    )
+    .bind(user_id)
+    .bind(hash)
+    .bind(app.clock.now().timestamp())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM password_history WHERE user_id = $1 AND id NOT IN \
+         (SELECT id FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2)",
+    )
+    .bind(user_id)
+    .bind(keep.max(1))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -65,12 +159,16 @@ pub struct NewUser {
     pub must_change_password: bool,
 }
 
-/// 三员分立: the three administrator roles exclude each other and every business role.
-fn check_role_combination(roles: &[Role]) -> AppResult<()> {
-    let admins = roles
-        .iter()
-        .filter(|r| matches!(r, Role::SysAdmin | Role::SecurityAdmin | Role::AuditAdmin))
-        .count();
+fn is_admin(r: Role) -> bool {
+    matches!(r, Role::SysAdmin | Role::SecurityAdmin | Role::AuditAdmin)
+}
+
+/// 三员分立: the three administrator roles exclude each other and every business role; and no
+/// account holds a pair of business roles the configuration names as conflicting
+/// (`accounts.conflicting_roles`, by default the report's preparer 依法治区办 with its approver
+/// 领导).
+fn check_role_combination(app: &App, roles: &[Role]) -> AppResult<()> {
+    let admins = roles.iter().filter(|r| is_admin(**r)).count();
     if admins > 1 || (admins == 1 && roles.len() > 1) {
         return Err(DomainError::field(
             "roles_conflict",
@@ -79,7 +177,31 @@ fn check_role_combination(roles: &[Role]) -> AppResult<()> {
         )
         .into());
     }
+    if let Some([a, b]) = app
+        .config
+        .accounts
+        .conflicting_roles
+        .iter()
+        .find(|[a, b]| a != b && roles.contains(a) && roles.contains(b))
+    {
+        return Err(DomainError::field(
+            "roles_conflict",
+            "roles",
+            format!(
+                "“{}”与“{}”不得由同一账号兼任（职责分离）",
+                a.label(),
+                b.label()
+            ),
+        )
+        .into());
+    }
     Ok(())
+}
+
+/// Whether an account with these roles holds a pair the configuration names as conflicting
+/// (given before the setting was made): shown on the account list.
+fn has_conflict(app: &App, roles: &[Role]) -> bool {
+    check_role_combination(app, roles).is_err()
 }
 
 /// Creates an account (系统管理员, or the command line). Roles are given by the 安全管理员 later
@@ -107,8 +229,9 @@ pub async fn create_user(app: &App, actor: &Actor, u: NewUser) -> AppResult<i64>
         .into());
     }
     let display_name = required_text(&u.display_name, "display_name", "姓名", 32)?;
-    check_role_combination(&u.roles)?;
+    check_role_combination(app, &u.roles)?;
     check_password_policy(&username, &u.password, "password")?;
+    let keep = crate::security::effective(app).await?.password_history;
     let hash = hash_password(&u.password)?;
     let mut tx = app.db.begin().await?;
     let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
@@ -150,6 +273,7 @@ pub async fn create_user(app: &App, actor: &Actor, u: NewUser) -> AppResult<i64>
             .execute(&mut *tx)
             .await?;
     }
+    remember_password(&mut tx, app, id, &hash, keep).await?;
     let roles: Vec<&str> = u.roles.iter().map(|r| r.code()).collect();
     audit::record(
         &mut tx,
@@ -185,17 +309,40 @@ fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Checks the password and opens a session. A wrong user name and a wrong password get the same
-/// answer. Both outcomes are audited. `lockout_attempts` failures in a row lock the account for
-/// `lockout_minutes`; while locked, even the right password is refused.
+/// The key of `login_failures` for a typed user name: trimmed, lower case, at most 64 characters.
+fn login_key(username: &str) -> String {
+    username.trim().to_lowercase().chars().take(64).collect()
+}
+
+/// The delay after the `failures`-th failure in a row from one address: none before
+/// `lockout_attempts`, then 30 seconds doubling with each failure, at most `lockout_minutes`.
+pub fn backoff_seconds(failures: i64, cfg: &crate::config::SessionSettings) -> i64 {
+    if failures < cfg.lockout_attempts {
+        return 0;
+    }
+    let doublings = u32::try_from((failures - cfg.lockout_attempts).min(20)).unwrap_or(20);
+    (30_i64 << doublings).min(cfg.lockout_minutes * 60)
+}
+
+/// Checks the password and opens a session for a client at address `addr`.
+///
+/// Every attempt takes the same path: one argon2 verification (against a dummy hash for an
+/// unknown name), one write transaction with its audit entry, and for any failure the same
+/// answer (`bad_credentials`, same message) — an unknown name, a wrong password, a disabled
+/// account and an attempt while the address must wait look alike. Failures are counted per
+/// account name and client address (`login_failures`): after `lockout_attempts` of them each
+/// further failure from that address makes it wait longer (`backoff_seconds`); while it waits even
+/// the right password is refused from there, but the account works from any other address.
 pub async fn login(
     app: &App,
     username: &str,
     password: &str,
+    addr: &str,
     request_id: Option<String>,
 ) -> AppResult<NewSession> {
+    let key = login_key(username);
     let row = sqlx::query(
-        "SELECT id, password_hash, active, display_name, locked_until, must_change_password, password_changed_at \
+        "SELECT id, password_hash, active, display_name, must_change_password, password_changed_at \
          FROM users WHERE username = $1",
     )
     .bind(username.trim())
@@ -203,51 +350,66 @@ pub async fn login(
     .await?;
     let now = app.clock.now().timestamp();
     let cfg = crate::security::effective(app).await?;
+    let blocked_until: i64 = sqlx::query_scalar(
+        "SELECT blocked_until FROM login_failures WHERE username = $1 AND addr = $2",
+    )
+    .bind(&key)
+    .bind(addr)
+    .fetch_optional(&app.db.pool)
+    .await?
+    .unwrap_or(0);
     let mut who = Actor::system("登录", 0);
     who.username = username.trim().chars().take(32).collect();
     who.request_id = request_id;
-    let Some(r) = row else {
-        // Spend the same time as a real check, so timing does not reveal which names exist.
-        let _ = verify_password(password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0000000000000000000000000000000000000000000");
-        audit::record_alone(app, &who, "login_failed", "session", "", None).await?;
-        return Err(bad_credentials());
-    };
-    let user_id: i64 = r.get(0);
-    who.user_id = Some(user_id);
-    who.display_name = r.get(3);
-    let locked_until: i64 = r.get(4);
-    if locked_until > now {
-        audit::record_alone(app, &who, "login_locked", "session", "", None).await?;
-        return Err(DomainError::field(
-            "account_locked",
-            "username",
-            format!(
-                "连续登录失败次数过多，账号已锁定，请{}分钟后再试或联系系统管理员",
-                (locked_until - now + 59) / 60
-            ),
-        )
-        .into());
+    if let Some(r) = &row {
+        who.user_id = Some(r.get(0));
+        who.display_name = r.get(3);
     }
-    let hash: String = r.get(1);
-    let active: i64 = r.get(2);
-    if !(active == 1 && verify_password(password, &hash)) {
+    // Always verified, whatever else decides the outcome, so that the time reveals nothing.
+    let hash: String = row
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_string(), |r| r.get(1));
+    let password_ok = verify_password(password, &hash);
+    let active = row.as_ref().is_some_and(|r| r.get::<i64, _>(2) == 1);
+    let waiting = blocked_until > now;
+    if !(password_ok && active && !waiting) {
         let mut tx = app.db.begin().await?;
-        // Counted in the database, so parallel attempts cannot slip past the limit.
-        let failed: i64 = sqlx::query_scalar(
-            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
-        )
-        .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let lock = failed >= cfg.lockout_attempts;
-        if lock {
-            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2")
-                .bind(now + cfg.lockout_minutes * 60)
-                .bind(user_id)
+        // A name and address quiet for a day start again from zero.
+        sqlx::query("DELETE FROM login_failures WHERE last_failed_at < $1 AND blocked_until < $2")
+            .bind(now - 86_400)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let after = if waiting {
+            // Not counted: waiting is the answer to the failures already counted.
+            serde_json::json!({"addr": addr, "waiting_seconds": blocked_until - now})
+        } else {
+            // Counted in the database, so parallel attempts and other server processes cannot
+            // slip past it.
+            let failures: i64 = sqlx::query_scalar(
+                "INSERT INTO login_failures (username, addr, failures, first_failed_at, last_failed_at, blocked_until) \
+                 VALUES ($1, $2, 1, $3, $3, 0) \
+                 ON CONFLICT (username, addr) DO UPDATE SET failures = login_failures.failures + 1, \
+                 last_failed_at = excluded.last_failed_at RETURNING failures",
+            )
+            .bind(&key)
+            .bind(addr)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let delay = backoff_seconds(failures, &cfg);
+            if delay > 0 {
+                sqlx::query(
+                    "UPDATE login_failures SET blocked_until = $1 WHERE username = $2 AND addr = $3",
+                )
+                .bind(now + delay)
+                .bind(&key)
+                .bind(addr)
                 .execute(&mut *tx)
                 .await?;
-        }
-        let after = lock.then(|| serde_json::json!({"locked_minutes": cfg.lockout_minutes}));
+            }
+            serde_json::json!({"addr": addr, "failures": failures, "delay_seconds": delay})
+        };
         audit::record(
             &mut tx,
             app,
@@ -256,14 +418,18 @@ pub async fn login(
             "session",
             "",
             None,
-            after,
+            Some(after),
         )
         .await?;
         tx.commit().await?;
         return Err(bad_credentials());
     }
-    let must_change: i64 = r.get(5);
-    let changed_at: i64 = r.get(6);
+    let Some(r) = row else {
+        return Err(bad_credentials());
+    };
+    let user_id: i64 = r.get(0);
+    let must_change: i64 = r.get(4);
+    let changed_at: i64 = r.get(5);
     let expired =
         cfg.password_max_age_days > 0 && now - changed_at > cfg.password_max_age_days * 86_400;
     let s = NewSession {
@@ -272,8 +438,9 @@ pub async fn login(
         must_change_password: must_change == 1 || expired,
     };
     let mut tx = app.db.begin().await?;
-    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
-        .bind(user_id)
+    sqlx::query("DELETE FROM login_failures WHERE username = $1 AND addr = $2")
+        .bind(&key)
+        .bind(addr)
         .execute(&mut *tx)
         .await?;
     sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, must_change_password) VALUES ($1, $2, $3, $4, $4, $5)")
@@ -289,12 +456,49 @@ pub async fn login(
     Ok(s)
 }
 
+/// Counts a login attempt from the client address `addr` and says whether it is within
+/// `per_minute` (all accounts together, against password spraying from one address). The count
+/// is kept in the database (`login_rate`, one row per address and minute), so every server
+/// process on the database shares it. The minute is the wall clock's, not `App::clock`: the
+/// limit is on the rate of real requests.
+pub async fn count_login_attempt(app: &App, addr: &str, per_minute: u32) -> AppResult<bool> {
+    let minute = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 60)
+        .unwrap_or_default();
+    let minute = i64::try_from(minute).unwrap_or(i64::MAX);
+    let attempts: i64 = sqlx::query_scalar(
+        "INSERT INTO login_rate (addr, minute, attempts) VALUES ($1, $2, 1) \
+         ON CONFLICT (addr, minute) DO UPDATE SET attempts = login_rate.attempts + 1 \
+         RETURNING attempts",
+    )
+    .bind(addr)
+    .bind(minute)
+    .fetch_one(&app.db.pool)
+    .await?;
+    if attempts == 1 {
+        // The first attempt of an address in a minute clears the windows that are over.
+        sqlx::query("DELETE FROM login_rate WHERE minute < $1")
+            .bind(minute - 1)
+            .execute(&app.db.pool)
+            .await?;
+    }
+    Ok(attempts <= i64::from(per_minute))
+}
+
+/// The one answer to every failed login (unknown name, wrong password, disabled account, an
+/// address that must wait).
 fn bad_credentials() -> AppError {
-    DomainError::field("bad_credentials", "password", "用户名或密码错误").into()
+    DomainError::field(
+        "bad_credentials",
+        "password",
+        "用户名或密码错误；连续输错多次后须等待片刻再试",
+    )
+    .into()
 }
 
 /// Changes the actor's own password: the current one must be given, the new one must meet the
-/// policy and differ from it. Every other session of the user ends; the current one stays.
+/// policy and be none of the last `password_history` passwords (the current one included). Every other session of the user ends; the current one stays.
 pub async fn change_password(
     app: &App,
     actor: &Actor,
@@ -319,6 +523,8 @@ pub async fn change_password(
         .into());
     }
     check_password_policy(&actor.username, new, "new_password")?;
+    let keep = crate::security::effective(app).await?.password_history;
+    check_history(app, user_id, new, keep, "new_password").await?;
     let new_hash = hash_password(new)?;
     let mut tx = app.db.begin().await?;
     sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0, password_changed_at = $2 WHERE id = $3")
@@ -327,6 +533,7 @@ pub async fn change_password(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+    remember_password(&mut tx, app, user_id, &new_hash, keep).await?;
     let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(user_id)
         .bind(digest(current_token))
@@ -469,19 +676,31 @@ pub struct UserRow {
     pub roles: String,
     pub role_codes: Vec<&'static str>,
     pub active: bool,
+    /// Some client address must wait before it may try this account again.
     pub locked: bool,
+    /// Holds a 系统管理员, 安全管理员 or 审计管理员 role: only the 安全管理员 resets its password.
+    pub admin: bool,
+    /// Holds roles that conflict (given before the setting named the pair).
+    pub roles_conflict: bool,
     pub version: i64,
 }
 
 pub async fn list_users(app: &App, actor: &Actor) -> AppResult<Vec<UserRow>> {
     actor.require(Permission::ListAccounts)?;
-    let rows = sqlx::query("SELECT u.id, u.username, u.display_name, un.name, u.active, u.locked_until, u.version FROM users u JOIN units un ON un.id = u.unit_id ORDER BY u.id")
-        .fetch_all(&app.db.pool)
-        .await?;
-    let roles = sqlx::query("SELECT user_id, role FROM user_roles ORDER BY role")
+    let rows = sqlx::query("SELECT u.id, u.username, u.display_name, un.name, u.active, u.version FROM users u JOIN units un ON un.id = u.unit_id ORDER BY u.id")
         .fetch_all(&app.db.pool)
         .await?;
     let now = app.clock.now().timestamp();
+    let waiting: std::collections::HashSet<String> =
+        sqlx::query_scalar("SELECT username FROM login_failures WHERE blocked_until > $1")
+            .bind(now)
+            .fetch_all(&app.db.pool)
+            .await?
+            .into_iter()
+            .collect();
+    let roles = sqlx::query("SELECT user_id, role FROM user_roles ORDER BY role")
+        .fetch_all(&app.db.pool)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -493,17 +712,19 @@ pub async fn list_users(app: &App, actor: &Actor) -> AppResult<Vec<UserRow>> {
                 .collect();
             let labels: Vec<&str> = of_user.iter().map(|r| r.label()).collect();
             let active: i64 = r.get(4);
-            let locked_until: i64 = r.get(5);
+            let username: String = r.get(1);
             UserRow {
                 id,
-                username: r.get(1),
+                locked: waiting.contains(&login_key(&username)),
+                username,
                 display_name: r.get(2),
                 unit_name: r.get(3),
                 roles: labels.join("、"),
                 role_codes: of_user.iter().map(|r| r.code()).collect(),
                 active: active == 1,
-                locked: locked_until > now,
-                version: r.get(6),
+                admin: of_user.iter().any(|r| is_admin(*r)),
+                roles_conflict: has_conflict(app, &of_user),
+                version: r.get(5),
             }
         })
         .collect())
@@ -552,7 +773,7 @@ pub async fn set_roles(
 ) -> AppResult<()> {
     actor.require(Permission::AssignRoles)?;
     let (username, before) = other_account(app, actor, user_id, expected_version).await?;
-    check_role_combination(roles)?;
+    check_role_combination(app, roles)?;
     let after: Vec<&str> = roles.iter().map(|r| r.code()).collect();
     let mut tx = app.db.begin().await?;
     sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
@@ -586,14 +807,16 @@ pub async fn set_roles(
     Ok(())
 }
 
-/// What a 系统管理员 may do to an account.
+/// What a 系统管理员 may do to an account (and the 安全管理员, for the password of an
+/// administrator's account). Waiting times after failed logins are lifted by the 安全管理员
+/// (`security::lift_login_wait`).
 #[derive(Debug, Clone)]
 pub enum AccountChange {
     /// Enable (true) or disable (false); disabling ends the account's sessions.
     Active(bool),
-    /// Lift a lockout.
-    Unlock,
-    /// Set a temporary password that must be changed at the next login; sessions end.
+    /// Set a temporary password that must be changed at the next login; sessions end. An
+    /// administrator's account (系统管理员, 安全管理员, 审计管理员) is reset by the 安全管理员 only,
+    /// never by the 系统管理员 alone, so that no administrator can take over another's account.
     ResetPassword(String),
 }
 
@@ -615,8 +838,38 @@ pub async fn change_account(
     change: AccountChange,
     expected_version: Option<i64>,
 ) -> AppResult<()> {
-    actor.require(Permission::ManageAccounts)?;
-    let (username, _) = other_account(app, actor, user_id, expected_version).await?;
+    if !(actor.can(Permission::ManageAccounts) || actor.can(Permission::ResetAdminPassword)) {
+        return Err(AppError::Forbidden);
+    }
+    let (username, roles) = other_account(app, actor, user_id, expected_version).await?;
+    let admin = roles
+        .iter()
+        .filter_map(|c| Role::from_code(c).ok())
+        .any(is_admin);
+    if matches!(change, AccountChange::ResetPassword(_)) && admin {
+        if !actor.can(Permission::ResetAdminPassword) {
+            // A 系统管理员 trying to reset another administrator's password: refused, and
+            // recorded, as it may be an attempt to take the account over.
+            audit::record_alone(
+                app,
+                actor,
+                "reset_password_refused",
+                "user",
+                &user_id.to_string(),
+                Some(serde_json::json!({"username": username, "roles": roles})),
+            )
+            .await?;
+            return Err(DomainError::field(
+                "admin_reset_needs_security_admin",
+                "user_id",
+                "系统管理员、安全管理员、审计管理员账号的密码须由安全管理员重置",
+            )
+            .into());
+        }
+    } else {
+        actor.require(Permission::ManageAccounts)?;
+    }
+    let keep = crate::security::effective(app).await?.password_history;
     let mut tx = app.db.begin().await?;
     let (action, after, end_sessions) = match &change {
         AccountChange::Active(on) => {
@@ -631,24 +884,22 @@ pub async fn change_account(
                 !on,
             )
         }
-        AccountChange::Unlock => {
-            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            ("unlock", serde_json::json!({"locked": false}), false)
-        }
         AccountChange::ResetPassword(p) => {
+            // Not checked against the account's history: the answer would tell the
+            // administrator which passwords the user had. The user must change it at the next
+            // login, and that change is checked (the temporary one included).
             check_password_policy(&username, p, "password")?;
+            let hash = hash_password(p)?;
             sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1, password_changed_at = $2 WHERE id = $3")
-                .bind(hash_password(p)?)
+                .bind(&hash)
                 .bind(app.clock.now().timestamp())
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
+            remember_password(&mut tx, app, user_id, &hash, keep).await?;
             (
                 "reset_password",
-                serde_json::json!({"must_change_password": true}),
+                serde_json::json!({"must_change_password": true, "administrator_account": admin}),
                 true,
             )
         }

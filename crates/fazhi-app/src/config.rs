@@ -35,6 +35,7 @@ pub struct Config {
     /// Without an entry, the module's first record marks the start.
     pub report_records_from: std::collections::BTreeMap<String, chrono::NaiveDate>,
     pub session: SessionSettings,
+    pub accounts: AccountSettings,
     /// Send cookies with `Secure` (when served over TLS behind a proxy).
     pub secure_cookies: bool,
 }
@@ -54,6 +55,7 @@ impl Default for Config {
             report_docx_fonts: Default::default(),
             report_records_from: Default::default(),
             session: SessionSettings::default(),
+            accounts: AccountSettings::default(),
             secure_cookies: false,
         }
     }
@@ -85,13 +87,17 @@ pub struct IndicatorSettings {
 pub struct SessionSettings {
     pub idle_minutes: i64,
     pub absolute_hours: i64,
-    /// Failed logins in a row that lock the account.
+    /// Failed logins in a row, per account name and client address, after which each further
+    /// failure from that address makes it wait (a progressive delay, docs/security.md).
     pub lockout_attempts: i64,
+    /// The longest such delay.
     pub lockout_minutes: i64,
     /// A password older than this must be changed at the next login (0: never).
     pub password_max_age_days: i64,
     /// Login attempts allowed per client address per minute.
     pub login_attempts_per_minute: u32,
+    /// How many of an account's last passwords (the current one included) a new one may not be.
+    pub password_history: i64,
 }
 
 impl Default for SessionSettings {
@@ -103,6 +109,26 @@ impl Default for SessionSettings {
             lockout_minutes: 15,
             password_max_age_days: 90,
             login_attempts_per_minute: 20,
+            password_history: 5,
+        }
+    }
+}
+
+/// Separation of duties between business roles (三员分立 between the three administrators is
+/// fixed and not configurable).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountSettings {
+    /// Pairs of roles one account may not hold together. The default: the report's preparer
+    /// (依法治区办) and its approver (领导).
+    pub conflicting_roles: Vec<[fazhi_domain::org::Role; 2]>,
+}
+
+impl Default for AccountSettings {
+    fn default() -> Self {
+        use fazhi_domain::org::Role;
+        Self {
+            conflicting_roles: vec![[Role::RuleOfLawOffice, Role::Leader]],
         }
     }
 }
@@ -159,6 +185,24 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_example_file_gives_the_account_defaults_and_unknown_roles_are_refused() {
+        let c: Config = toml::from_str(EXAMPLE_TOML).unwrap();
+        assert_eq!(c.accounts, AccountSettings::default());
+        assert_eq!(
+            c.accounts.conflicting_roles,
+            [[
+                fazhi_domain::org::Role::RuleOfLawOffice,
+                fazhi_domain::org::Role::Leader
+            ]]
+        );
+        assert_eq!(c.session.password_history, 5);
+        let e =
+            toml::from_str::<Config>("[accounts]\nconflicting_roles = [[\"leader\", \"boss\"]]\n")
+                .unwrap_err();
+        assert!(e.to_string().contains("boss"), "{e}");
+    }
 
     #[test]
     fn an_administrators_templates_override_the_shipped_ones_and_errors_name_file_and_line() {

@@ -227,9 +227,11 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<ReportDetail
     .map(|r| row(r).map(|x| x.0))
     .collect::<AppResult<Vec<_>>>()?;
     let latest = versions.last().map(|v| v.id) == Some(id);
+    let own_submission = submitted_by(app, id).await? == actor.user_id && actor.user_id.is_some();
     let actions = ReportAction::ALL
         .iter()
         .filter(|a| transition(status, **a).is_ok() && actor.can(needs(**a)))
+        .filter(|a| !(**a == ReportAction::Finalise && own_submission))
         .map(|a| (a.code(), a.label()))
         .collect();
     Ok(ReportDetail {
@@ -244,6 +246,18 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<ReportDetail
         actions,
         versions,
     })
+}
+
+/// The account that submitted the version for review (none while a draft, or when the command
+/// line submitted it).
+async fn submitted_by(app: &App, id: i64) -> AppResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar::<_, Option<i64>>("SELECT submitted_by FROM rp_reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&app.db.pool)
+            .await?
+            .flatten(),
+    )
 }
 
 fn needs(a: ReportAction) -> Permission {
@@ -322,8 +336,9 @@ pub async fn save(
     Ok(())
 }
 
-/// Moves the report: 提交审核, 退回修改, 定稿 (refused while a required part is empty), 发布 (with
-/// the publication date, default today).
+/// Moves the report: 提交审核 (remembering who submitted), 退回修改, 定稿 (refused while a
+/// required part is empty, and to the account that submitted the version), 发布 (with the
+/// publication date, default today).
 pub async fn step(
     app: &App,
     actor: &Actor,
@@ -339,6 +354,16 @@ pub async fn step(
     let from = ReportStatus::parse(d.report.status)?;
     let to = transition(from, action)?;
     if action == ReportAction::Finalise {
+        // Separation of duties: the approver of a version is never the account that submitted
+        // it for review.
+        if actor.user_id.is_some() && submitted_by(app, id).await? == actor.user_id {
+            return Err(DomainError::field(
+                "own_submission",
+                "action",
+                "提交审核的人员不能对同一版本定稿，须由其他有定稿权限的人员定稿",
+            )
+            .into());
+        }
         let empty = d.content.empty_parts();
         if !empty.is_empty() {
             return Err(DomainError::field(
@@ -395,6 +420,13 @@ pub async fn step(
     .execute(&mut *tx)
     .await?;
     updated_once(r)?;
+    if action == ReportAction::SubmitForReview {
+        sqlx::query("UPDATE rp_reports SET submitted_by = $1 WHERE id = $2")
+            .bind(actor.user_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
     audit::record(
         &mut tx,
         app,

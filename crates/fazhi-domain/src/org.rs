@@ -61,6 +61,9 @@ pub enum Permission {
     ManageAccounts,
     /// Set accounts' roles (安全管理员).
     AssignRoles,
+    /// Reset the password of an administrator's account (系统管理员, 安全管理员, 审计管理员): the
+    /// 安全管理员, never the 系统管理员 alone.
+    ResetAdminPassword,
     /// Set the security settings: lockout, password age, session times (安全管理员).
     ManageSecurity,
     /// Read the audit log.
@@ -124,7 +127,10 @@ impl Role {
             // accounts, the security administrator gives them roles, the audit administrator
             // reads the log.
             Self::SysAdmin => matches!(p, ListAccounts | ManageAccounts),
-            Self::SecurityAdmin => matches!(p, ListAccounts | AssignRoles | ManageSecurity),
+            Self::SecurityAdmin => matches!(
+                p,
+                ListAccounts | AssignRoles | ManageSecurity | ResetAdminPassword
+            ),
             Self::AuditAdmin => matches!(p, ReadAudit),
         }
     }

@@ -144,12 +144,14 @@ async fn login(State(s): State<AppState>, req: Request) -> ApiResult {
     crate::auth::check_login_rate(&s, req.extensions())
         .await
         .map_err(|e| ApiError(e, rid.clone()))?;
+    let addr = crate::auth::client_addr(req.extensions()).to_string();
     let JsonFields(f) = JsonFields::from_request(req, &s).await?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let session = auth::login(
         &s.app,
         &get("username"),
         &get("password"),
+        &addr,
         Some(rid.0.clone()),
     )
     .await

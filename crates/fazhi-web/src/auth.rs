@@ -6,9 +6,7 @@ use crate::{AppState, RequestId};
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use fazhi_app::{auth, Actor, AppError};
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
 
 pub const SESSION_COOKIE: &str = "fazhi_session";
 
@@ -118,33 +116,6 @@ pub fn clear_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
 }
 
-/// Login attempts per client address and minute (all accounts together), against password
-/// spraying from one address; per-account guessing is stopped by the account lockout.
-#[derive(Default)]
-pub struct LoginLimiter {
-    seen: Mutex<HashMap<IpAddr, (u64, u32)>>,
-}
-
-impl LoginLimiter {
-    /// Counts an attempt from `addr` and says whether it is allowed.
-    pub fn allow(&self, addr: IpAddr, per_minute: u32) -> bool {
-        let minute = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() / 60)
-            .unwrap_or_default();
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        if seen.len() > 10_000 {
-            seen.retain(|_, (m, _)| *m == minute);
-        }
-        let e = seen.entry(addr).or_insert((minute, 0));
-        if e.0 != minute {
-            *e = (minute, 0);
-        }
-        e.1 += 1;
-        e.1 <= per_minute
-    }
-}
-
 /// The client's address (from the connection; unspecified when served without one, as in
 /// in-process tests).
 pub fn client_addr(ext: &axum::http::Extensions) -> IpAddr {
@@ -153,7 +124,8 @@ pub fn client_addr(ext: &axum::http::Extensions) -> IpAddr {
         .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
 }
 
-/// Refuses a login attempt beyond the per-address rate.
+/// Refuses a login attempt beyond the per-address rate (counted in the database, so that every
+/// server process on it shares the count).
 pub async fn check_login_rate(
     state: &AppState,
     ext: &axum::http::Extensions,
@@ -161,7 +133,8 @@ pub async fn check_login_rate(
     let per_minute = fazhi_app::security::effective(&state.app)
         .await?
         .login_attempts_per_minute;
-    if state.login_limiter.allow(client_addr(ext), per_minute) {
+    let addr = client_addr(ext).to_string();
+    if auth::count_login_attempt(&state.app, &addr, per_minute).await? {
         Ok(())
     } else {
         Err(

@@ -30,7 +30,6 @@ pub use auth::SESSION_COOKIE;
 pub struct AppState {
     pub app: App,
     pub tpl: Arc<minijinja::Environment<'static>>,
-    pub login_limiter: Arc<auth::LoginLimiter>,
 }
 
 /// Who may call a route. Every route of the pages and the API is declared in [`ROUTES`]; the
@@ -152,6 +151,11 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("POST", "/admin/users/{id}/{op}", AccountAdmin),
         ("GET", "/admin/security", Needs(P::ManageSecurity)),
         ("POST", "/admin/security", Needs(P::ManageSecurity)),
+        (
+            "POST",
+            "/admin/security/login-waits",
+            Needs(P::ManageSecurity),
+        ),
         ("GET", "/calendar", Own),
         ("GET", "/static/app.css", Public),
         ("GET", "/api/v1/openapi.json", Public),
@@ -244,7 +248,6 @@ pub fn router(app: App) -> Router {
     let state = AppState {
         app,
         tpl: Arc::new(templates::environment()),
-        login_limiter: Arc::default(),
     };
     Router::new()
         .merge(pages::routes())

@@ -48,6 +48,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(users).post(user_create))
         .route("/admin/users/{id}/{op}", axum::routing::post(user_change))
         .route("/admin/security", get(security_page).post(security_submit))
+        .route(
+            "/admin/security/login-waits",
+            axum::routing::post(login_wait_lift),
+        )
         .route("/calendar", get(calendar))
 }
 
@@ -137,6 +141,7 @@ pub(crate) async fn base(state: &AppState, s: &Session, nav: &str) -> Value {
             "list_accounts": a.can(Permission::ListAccounts),
             "manage_accounts": a.can(Permission::ManageAccounts),
             "assign_roles": a.can(Permission::AssignRoles),
+            "reset_admin_password": a.can(Permission::ResetAdminPassword),
             "manage_security": a.can(Permission::ManageSecurity),
             "file_statistics": a.can(Permission::FileStatistics),
             "manage_report": a.can(Permission::ManageReport),
@@ -231,13 +236,14 @@ async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -
 async fn login_submit(State(state): State<AppState>, req: axum::extract::Request) -> Response {
     let rid = req.extensions().get::<RequestId>().map(|r| r.0.clone());
     let allowed = crate::auth::check_login_rate(&state, req.extensions()).await;
+    let addr = crate::auth::client_addr(req.extensions()).to_string();
     let f = match Form::<Fields>::from_request(req, &state).await {
         Ok(Form(f)) => f,
         Err(_) => Fields::new(),
     };
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let result = match allowed {
-        Ok(()) => auth::login(&state.app, &get("username"), &get("password"), rid).await,
+        Ok(()) => auth::login(&state.app, &get("username"), &get("password"), &addr, rid).await,
         Err(e) => Err(e),
     };
     match result {
@@ -1119,8 +1125,8 @@ async fn user_create(State(state): State<AppState>, p: Page, Form(f): Form<Field
     users_page(&state, &p, extra, status).await
 }
 
-/// One management step on an account: `roles` (安全管理员), or `enable`, `disable`, `unlock`,
-/// `password` (系统管理员).
+/// One management step on an account: `roles` (安全管理员), or `enable`, `disable`, `password`
+/// (系统管理员; the 安全管理员 for an administrator's account).
 async fn user_change(
     State(state): State<AppState>,
     p: Page,
@@ -1147,7 +1153,6 @@ async fn user_change(
         }
         "enable" => auth::change_account(app, a, id, auth::AccountChange::Active(true), v).await,
         "disable" => auth::change_account(app, a, id, auth::AccountChange::Active(false), v).await,
-        "unlock" => auth::change_account(app, a, id, auth::AccountChange::Unlock, v).await,
         "password" => {
             let pw = fields.get("password").cloned().unwrap_or_default();
             auth::change_account(app, a, id, auth::AccountChange::ResetPassword(pw), v).await
@@ -1183,13 +1188,17 @@ async fn security_render(
     let settings = fazhi_app::security::view(&state.app, &p.0.actor)
         .await
         .map_err(|e| p.err(state, e))?;
+    let waits = fazhi_app::security::login_waits(&state.app, &p.0.actor)
+        .await
+        .map_err(|e| p.err(state, e))?;
+    let conflicts = fazhi_app::security::conflicting_roles(&state.app);
     let mut res = render(
         state,
         "security.html",
         merge(
             merge(
                 base(state, &p.0, "security").await,
-                json!({"settings": settings}),
+                json!({"settings": settings, "waits": waits, "conflicts": conflicts}),
             ),
             extra,
         ),
@@ -1211,6 +1220,36 @@ async fn security_submit(
         ),
         Err(e @ AppError::Domain(_)) => (
             json!({"error": e.user_message(), "error_field": e.field(), "form": f}),
+            status_of(&e),
+        ),
+        Err(e) => return Err(p.err(&state, e)),
+    };
+    security_render(&state, &p, extra, status).await
+}
+
+/// The 安全管理员 lifts the failed-login count and waiting time of one account name at one
+/// client address.
+async fn login_wait_lift(
+    State(state): State<AppState>,
+    p: Page,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    p.check_csrf(&state, &f)?;
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let (extra, status) = match fazhi_app::security::lift_login_wait(
+        &state.app,
+        &p.0.actor,
+        &get("username"),
+        &get("addr"),
+    )
+    .await
+    {
+        Ok(()) => (
+            json!({"flash": {"kind": "success", "text": format!("已解除 {} 在 {} 的登录限制", get("username"), get("addr"))}}),
+            StatusCode::OK,
+        ),
+        Err(e @ AppError::Domain(_)) => (
+            json!({"flash": {"kind": "error", "text": e.user_message()}}),
             status_of(&e),
         ),
         Err(e) => return Err(p.err(&state, e)),
