@@ -36,8 +36,12 @@ pub struct Config {
     pub report_records_from: std::collections::BTreeMap<String, chrono::NaiveDate>,
     pub session: SessionSettings,
     pub accounts: AccountSettings,
-    /// Send cookies with `Secure` (when served over TLS behind a proxy).
+    /// Send cookies with `Secure` (when served over TLS behind a proxy) and HSTS.
     pub secure_cookies: bool,
+    /// Behind a reverse proxy on this machine: the request header in which the proxy passes the
+    /// client's address (e.g. `X-Real-IP`), taken only from a loopback connection
+    /// (docs/deployment.md). Unset: the connection's address.
+    pub client_ip_header: Option<String>,
 }
 
 impl Default for Config {
@@ -57,6 +61,7 @@ impl Default for Config {
             session: SessionSettings::default(),
             accounts: AccountSettings::default(),
             secure_cookies: false,
+            client_ip_header: None,
         }
     }
 }

@@ -119,3 +119,42 @@ impl Web {
         .await
     }
 }
+
+/// Signs in through the login page as a browser does: GET the page (its form's token and the
+/// cookie holding the same), then POST the form with `fields` (user name, password, next).
+/// Returns the answer to the POST (a `303` to the next page on success).
+pub async fn page_login(
+    http: &reqwest::Client,
+    base: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = http
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("login page");
+    let cookie = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("fazhi_login="))
+        .and_then(|v| v.split(';').next())
+        .expect("login cookie")
+        .to_string();
+    let html = page.text().await.expect("login page body");
+    let token = html
+        .split(r#"name="csrf_token" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("login form token")
+        .to_string();
+    let mut form = vec![("csrf_token", token.as_str())];
+    form.extend_from_slice(fields);
+    http.post(format!("{base}/login"))
+        .header("cookie", cookie)
+        .form(&form)
+        .send()
+        .await
+        .expect("login form")
+}

@@ -290,12 +290,12 @@ async fn first_login_requires_a_new_password_and_ends_other_sessions() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let r = browser
-        .post(format!("{base}/login"))
-        .form(&[("username", "xinren"), ("password", "Start@2024")])
-        .send()
-        .await
-        .unwrap();
+    let r = fazhi_testkit::web::page_login(
+        &browser,
+        &base,
+        &[("username", "xinren"), ("password", "Start@2024")],
+    )
+    .await;
     assert_eq!(r.headers()["location"], "/password");
     let cookie = r.headers()["set-cookie"].to_str().unwrap();
     let cookie = cookie.split(';').next().unwrap().to_string();

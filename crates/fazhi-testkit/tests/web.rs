@@ -421,24 +421,37 @@ async fn pages_login_csrf_and_errors() {
         .to_str()
         .unwrap()
         .starts_with("/login?next="));
-    let r = c
-        .post(format!("{base}/login"))
-        .form(&[("username", "fuyi"), ("password", "wrong")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 401);
-    assert!(r.text().await.unwrap().contains("用户名或密码错误"));
+    // A login form posted without its page's token (from another site) is refused unread.
     let r = c
         .post(format!("{base}/login"))
         .form(&[
             ("username", "fuyi"),
             ("password", fazhi_app::demo::DEMO_PASSWORD),
-            ("next", "//evil.example"),
         ])
         .send()
         .await
         .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r
+        .headers()
+        .get("set-cookie")
+        .is_some_and(|v| !v.to_str().unwrap().starts_with(fazhi_web::SESSION_COOKIE)));
+    assert!(r.text().await.unwrap().contains("请求未通过安全校验"));
+    let r =
+        fazhi_testkit::web::page_login(&c, &base, &[("username", "fuyi"), ("password", "wrong")])
+            .await;
+    assert_eq!(r.status(), 401);
+    assert!(r.text().await.unwrap().contains("用户名或密码错误"));
+    let r = fazhi_testkit::web::page_login(
+        &c,
+        &base,
+        &[
+            ("username", "fuyi"),
+            ("password", fazhi_app::demo::DEMO_PASSWORD),
+            ("next", "//evil.example"),
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/", "no open redirect");
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
@@ -643,15 +656,15 @@ async fn litigation_api_and_pages() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let r = c
-        .post(format!("{base}/login"))
-        .form(&[
+    let r = fazhi_testkit::web::page_login(
+        &c,
+        &base,
+        &[
             ("username", "yingsu"),
             ("password", fazhi_app::demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
     let cookie = cookie.split(';').next().unwrap().to_string();
     let get = |p: String| {

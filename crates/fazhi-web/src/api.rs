@@ -141,10 +141,10 @@ async fn login(State(s): State<AppState>, req: Request) -> ApiResult {
         .get::<RequestId>()
         .cloned()
         .unwrap_or(RequestId(String::new()));
-    crate::auth::check_login_rate(&s, req.extensions())
+    let addr = crate::auth::client_addr(&s, req.extensions(), req.headers()).to_string();
+    crate::auth::check_login_rate(&s, &addr)
         .await
         .map_err(|e| ApiError(e, rid.clone()))?;
-    let addr = crate::auth::client_addr(req.extensions()).to_string();
     let JsonFields(f) = JsonFields::from_request(req, &s).await?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let session = auth::login(

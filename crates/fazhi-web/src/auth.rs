@@ -21,16 +21,7 @@ pub struct Session {
 }
 
 pub fn cookie_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| {
-            let (k, v) = c.trim().split_once('=')?;
-            (k == SESSION_COOKIE && !v.is_empty()).then(|| v.to_string())
-        })
+    cookie_value(&parts.headers, SESSION_COOKIE)
 }
 
 pub fn request_id(parts: &Parts) -> RequestId {
@@ -112,29 +103,68 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
     )
 }
 
+/// The login form's CSRF cookie: a random value also put in the form, compared on submit, so that
+/// another site cannot sign a browser in to an account of its choosing.
+pub const LOGIN_COOKIE: &str = "fazhi_login";
+
+pub fn login_cookie(value: &str, secure: bool) -> String {
+    format!(
+        "{LOGIN_COOKIE}={value}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=7200{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The value of cookie `name` in a request's headers.
+pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == name && !v.is_empty()).then(|| v.to_string())
+        })
+}
+
 pub fn clear_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
 }
 
-/// The client's address (from the connection; unspecified when served without one, as in
+/// The client's address: the connection's, or — behind a reverse proxy on this machine, with
+/// `client_ip_header` configured — the address the proxy puts in that header. The header is read
+/// only from a loopback connection, so a client reaching the server directly cannot choose the
+/// address his attempts are counted under. Unspecified when served without a connection (as in
 /// in-process tests).
-pub fn client_addr(ext: &axum::http::Extensions) -> IpAddr {
-    ext.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+pub fn client_addr(
+    state: &AppState,
+    ext: &axum::http::Extensions,
+    headers: &axum::http::HeaderMap,
+) -> IpAddr {
+    let conn = ext
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    let forwarded = || {
+        let name = state.app.config.client_ip_header.as_deref()?;
+        let value = headers.get(name)?.to_str().ok()?;
+        // X-Forwarded-For lists the client first.
+        value.split(',').next()?.trim().parse::<IpAddr>().ok()
+    };
+    if conn.is_loopback() {
+        forwarded().unwrap_or(conn)
+    } else {
+        conn
+    }
 }
 
 /// Refuses a login attempt beyond the per-address rate (counted in the database, so that every
 /// server process on it shares the count).
-pub async fn check_login_rate(
-    state: &AppState,
-    ext: &axum::http::Extensions,
-) -> Result<(), AppError> {
+pub async fn check_login_rate(state: &AppState, addr: &str) -> Result<(), AppError> {
     let per_minute = fazhi_app::security::effective(&state.app)
         .await?
         .login_attempts_per_minute;
-    let addr = client_addr(ext).to_string();
-    if auth::count_login_attempt(&state.app, &addr, per_minute).await? {
+    if auth::count_login_attempt(&state.app, addr, per_minute).await? {
         Ok(())
     } else {
         Err(

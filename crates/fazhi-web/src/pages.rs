@@ -225,24 +225,46 @@ async fn login_ctx(state: &AppState) -> Value {
     json!({"jurisdiction": j, "demo_hint": hint})
 }
 
+/// The login page with a fresh login CSRF token, in the form and in its cookie.
+fn login_render(state: &AppState, ctx: Value, status: StatusCode) -> Response {
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    let mut res = render(
+        state,
+        "login.html",
+        merge(ctx, json!({"csrf_token": token})),
+    );
+    *res.status_mut() = status;
+    let cookie = crate::auth::login_cookie(&token, state.app.config.secure_cookies);
+    if let Ok(v) = cookie.parse() {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
 async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Response {
     let ctx = merge(
         login_ctx(&state).await,
         json!({"next": safe_next(q.next.as_deref())}),
     );
-    render(&state, "login.html", ctx)
+    login_render(&state, ctx, StatusCode::OK)
 }
 
 async fn login_submit(State(state): State<AppState>, req: axum::extract::Request) -> Response {
     let rid = req.extensions().get::<RequestId>().map(|r| r.0.clone());
-    let allowed = crate::auth::check_login_rate(&state, req.extensions()).await;
-    let addr = crate::auth::client_addr(req.extensions()).to_string();
+    let addr = crate::auth::client_addr(&state, req.extensions(), req.headers()).to_string();
+    let allowed = crate::auth::check_login_rate(&state, &addr).await;
+    let expected = crate::auth::cookie_value(req.headers(), crate::auth::LOGIN_COOKIE);
     let f = match Form::<Fields>::from_request(req, &state).await {
         Ok(Form(f)) => f,
         Err(_) => Fields::new(),
     };
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    // The form's token must be the one its page set in the cookie: a form posted from another
+    // site has neither.
+    let csrf_ok = expected
+        .is_some_and(|e| crate::auth::constant_time_eq(get("csrf_token").as_bytes(), e.as_bytes()));
     let result = match allowed {
+        Ok(()) if !csrf_ok => Err(AppError::CsrfRejected),
         Ok(()) => auth::login(&state.app, &get("username"), &get("password"), &addr, rid).await,
         Err(e) => Err(e),
     };
@@ -264,14 +286,14 @@ async fn login_submit(State(state): State<AppState>, req: axum::extract::Request
                 login_ctx(&state).await,
                 json!({"error": e.user_message(), "username": get("username"), "next": get("next")}),
             );
-            let mut res = render(&state, "login.html", ctx);
-            *res.status_mut() = match e {
+            let status = match e {
                 AppError::Domain(d) if d.code == "too_many_attempts" => {
                     StatusCode::TOO_MANY_REQUESTS
                 }
+                AppError::CsrfRejected => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNAUTHORIZED,
             };
-            res
+            login_render(&state, ctx, status)
         }
     }
 }
