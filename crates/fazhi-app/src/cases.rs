@@ -377,26 +377,35 @@ pub fn row_error(row: usize, e: DomainError, columns: &[(&str, &str)]) -> RowErr
     }
 }
 
-/// Replaces a unit's name in `name_field` by its id in `id_field`, or reports the row.
+/// Replaces a unit's name in `name_field` by its id in `id_field`, or reports the row: a unit
+/// of the jurisdiction, inside the importer's naming scope (`org::naming_scope`).
 pub fn resolve_unit(
     f: &mut Fields,
     units: &[crate::org::Unit],
-    name_field: &str,
-    id_field: &str,
+    scope: &crate::Scope,
+    (name_field, id_field): (&str, &str),
     row: usize,
     column: &str,
 ) -> Result<(), RowError> {
     let name = f.remove(name_field).unwrap_or_default();
-    match units.iter().find(|u| u.name == name.trim()) {
-        Some(u) => {
-            f.insert(id_field.into(), u.id.to_string());
-            Ok(())
-        }
-        None => Err(RowError {
+    let Some(u) = units.iter().find(|u| u.name == name.trim()) else {
+        return Err(RowError {
             row,
             column: column.into(),
             code: "not_found",
             message: format!("{column}“{name}”不是本行政区划内的单位"),
+        });
+    };
+    match crate::org::check_named(units, scope, u.id, id_field, column) {
+        Ok(u) => {
+            f.insert(id_field.into(), u.id.to_string());
+            Ok(())
+        }
+        Err(e) => Err(RowError {
+            row,
+            column: column.into(),
+            code: e.code,
+            message: e.message,
         }),
     }
 }

@@ -37,6 +37,8 @@ pub struct Config {
     pub session: SessionSettings,
     /// Send cookies with `Secure` (when served over TLS behind a proxy).
     pub secure_cookies: bool,
+    /// Which units a writer may name in what he registers (`org::naming_scope`).
+    pub scope: ScopeSettings,
 }
 
 impl Default for Config {
@@ -55,6 +57,26 @@ impl Default for Config {
             report_records_from: Default::default(),
             session: SessionSettings::default(),
             secure_cookies: false,
+            scope: ScopeSettings::default(),
+        }
+    }
+}
+
+/// Which units a writer may name (docs/security.md, Authorisation).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScopeSettings {
+    /// Names of the legal offices (the 司法局: 复议机构 of the government and the office that
+    /// answers its lawsuits). Their 复议 and 应诉 clerks (and those of units below them) name any
+    /// unit of the jurisdiction as respondent, defendant or addressee; every other writer names
+    /// only his own unit and the units below it. The default is the demo's 司法局.
+    pub legal_offices: Vec<String>,
+}
+
+impl Default for ScopeSettings {
+    fn default() -> Self {
+        Self {
+            legal_offices: vec!["区司法局".into()],
         }
     }
 }
