@@ -253,13 +253,14 @@ pub async fn insert_parties(
     Ok(())
 }
 
-/// The parties as the audit log keeps them: identity numbers and phones masked.
+/// The parties for an audit entry: identity numbers and phones masked. A natural person's name
+/// is masked by `audit::record` (张三 → 张*), which masks it wherever else the entry repeats it.
 pub fn parties_audit(parties: &[Party]) -> serde_json::Value {
     json!(parties
         .iter()
         .map(
-            |p| json!({"role": p.role.code(), "name": p.name, "identity": p.masked_identity(),
-                        "phone": p.phone.as_deref().map(mask_phone)})
+            |p| json!({"role": p.role.code(), "kind": p.kind.code(), "name": p.name,
+                        "identity": p.masked_identity(), "phone": p.phone.as_deref().map(mask_phone)})
         )
         .collect::<Vec<_>>())
 }

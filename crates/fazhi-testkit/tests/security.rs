@@ -525,3 +525,73 @@ async fn the_security_administrator_sets_the_controls_at_run_time() {
     .unwrap();
     assert!(after.contains("\"lockout_attempts\":3"), "{after}");
 }
+
+/// The 审计管理员 reads who did what, not the case (issue 13 §13): the log page, its API and its
+/// export show no applicant's name, 身份证号 or phone (张三 → 张*), and the chain still verifies.
+#[tokio::test]
+async fn the_auditor_sees_no_personal_data_of_a_case() {
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let app = &t.app;
+    let base = spawn(app.clone()).await;
+    let c = reqwest::Client::new();
+    let dongshan = org::find_unit_by_name(app, "东山镇人民政府")
+        .await
+        .unwrap()
+        .unwrap();
+    let (_, clerk) = login(&c, &base, "fuyi", demo::DEMO_PASSWORD).await;
+    let r = c
+        .post(format!("{base}/api/v1/rc/cases"))
+        .bearer_auth(clerk["token"].as_str().unwrap())
+        .json(&json!({
+            "received_date": "2024-09-27", "channel": "online", "respondent_unit_id": dongshan,
+            "act_name": "行政处罚决定", "act_date": "2024-09-01",
+            "request": "请求撤销对欧阳秘密的处罚决定",
+            "applicant_name": "欧阳秘密", "applicant_id_number": "11010519491231002X",
+            "applicant_phone": "13900001111", "agent_name": "司马代理"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
+    let secrets = [
+        "欧阳秘密",
+        "司马代理",
+        "11010519491231002X",
+        "13900001111",
+        "请求撤销对",
+    ];
+    let (_, auditor) = login(&c, &base, "auditor", demo::DEMO_PASSWORD).await;
+    let token = auditor["token"].as_str().unwrap();
+    let api = c
+        .get(format!("{base}/api/v1/audit?entity=rc_case"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let html = page(&c, &format!("{base}/audit?entity=rc_case"), &auditor).await;
+    let xlsx = c
+        .get(format!("{base}/api/v1/audit.xlsx?entity=rc_case"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let (_, rows) = fazhi_app::xlsx::read_table(&xlsx).unwrap();
+    let export = rows.concat().join(" ");
+    for (what, text) in [("API", &api), ("page", &html), ("export", &export)] {
+        assert!(
+            text.contains("欧***"),
+            "{what} shows the entry, masked: {text}"
+        );
+        for s in secrets {
+            assert!(!text.contains(s), "{what} shows {s}: {text}");
+        }
+    }
+    let r = audit::verify_chain(app).await.unwrap();
+    assert!(r.broken.is_none(), "{r:?}");
+}
