@@ -39,6 +39,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Which units a writer may name in what he registers (`org::naming_scope`).
     pub scope: ScopeSettings,
+    /// The audit log's signed checkpoints outside the database (`checkpoint.rs`).
+    pub audit: AuditSettings,
 }
 
 impl Default for Config {
@@ -58,6 +60,7 @@ impl Default for Config {
             session: SessionSettings::default(),
             secure_cookies: false,
             scope: ScopeSettings::default(),
+            audit: AuditSettings::default(),
         }
     }
 }
@@ -78,6 +81,38 @@ impl Default for ScopeSettings {
         Self {
             legal_offices: vec!["区司法局".into()],
         }
+    }
+}
+
+/// The audit log's external anchor (docs/security.md, Audit log): signed checkpoints of the
+/// chain's head written outside the database.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditSettings {
+    /// Folder of the checkpoint file (`audit-checkpoints.jsonl`, JSON lines, appended): on
+    /// another disk or host than the database, writable by the server's account only. Unset: no
+    /// checkpoints.
+    pub checkpoint_dir: Option<PathBuf>,
+    /// File holding the HMAC-SHA256 key (at least 32 bytes; surrounding whitespace ignored),
+    /// readable by the server's account and the verifier only, never stored in the database or
+    /// its backups.
+    pub checkpoint_key_file: Option<PathBuf>,
+    /// The key itself, for environments that pass secrets as variables
+    /// (`FAZHI_AUDIT__CHECKPOINT_KEY`); `checkpoint_key_file` is preferred.
+    pub checkpoint_key: Option<String>,
+    /// Also send each checkpoint to syslog: `udp://HOST:PORT` or `unix:///dev/log`.
+    pub checkpoint_syslog: Option<String>,
+}
+
+/// Never prints the key.
+impl std::fmt::Debug for AuditSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditSettings")
+            .field("checkpoint_dir", &self.checkpoint_dir)
+            .field("checkpoint_key_file", &self.checkpoint_key_file)
+            .field("checkpoint_key", &self.checkpoint_key.as_ref().map(|_| "…"))
+            .field("checkpoint_syslog", &self.checkpoint_syslog)
+            .finish()
     }
 }
 
