@@ -1,6 +1,8 @@
 //! The audit log (审计日志): append-only entries of who did what to which record, with the
 //! record before and after. Written in the same transaction as the change it describes; the
-//! schema refuses updates and deletes. Personal data is masked before it is written here.
+//! schema refuses updates and deletes. Personal data is masked before it is written here
+//! (`mask_value`), and again when the log is shown or exported (`mask_for_display`), which also
+//! covers entries written before names were masked without touching their hashes.
 
 use crate::{Actor, App, AppResult};
 use fazhi_domain::org::Permission;
@@ -22,6 +24,32 @@ pub async fn record(
 ) -> AppResult<()> {
     // Taking the head row first serialises audit writers (a row lock on PostgreSQL, the write
     // lock on SQLite), so each entry links to the one committed just before it.
+    let mask = |v: Option<Value>| {
+        v.map(|mut v| {
+            mask_value(&mut v, false);
+            v
+        })
+    };
+    append(
+        tx,
+        app,
+        actor,
+        (action, entity, entity_id),
+        mask(before),
+        mask(after),
+    )
+    .await
+}
+
+/// Appends an entry as given (`record` masks it first).
+async fn append(
+    tx: &mut Transaction<'_, Any>,
+    app: &App,
+    actor: &Actor,
+    (action, entity, entity_id): (&str, &str, &str),
+    before: Option<Value>,
+    after: Option<Value>,
+) -> AppResult<()> {
     let head =
         sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")
             .fetch_one(&mut **tx)
@@ -79,6 +107,137 @@ pub async fn record_alone(
     record(&mut tx, app, actor, action, entity, entity_id, None, after).await?;
     tx.commit().await?;
     Ok(())
+}
+
+// ---------- personal data in before / after values ----------
+
+/// Party roles whose natural persons' names are masked.
+const PARTY_ROLES: [&str; 4] = ["applicant", "plaintiff", "agent", "third_party"];
+/// Form fields naming a party (`{prefix}_name`, with `{prefix}_kind`), and the joined names.
+const NAME_PREFIXES: [&str; 4] = ["applicant", "plaintiff", "agent", "third_party"];
+/// Free text of a case (复议请求, 诉讼请求, a suggestion's content): the auditor reads who changed
+/// what, not the case, so it is shown by its length only.
+const CONTENT_KEYS: [&str; 3] = ["request", "claim", "content"];
+
+/// Masks personal data in an entry's value, in place: names of natural persons among the parties
+/// (张三 → 张*; an organisation, known by its kind or its unmasked credit code, keeps its name),
+/// every 身份证号, phone number and address, and the same names wherever else they occur in the
+/// entry (a summary, a note). With `display`, case content is replaced by its length and any
+/// number shaped like a 身份证号 is masked (when writing, only valid ones).
+pub fn mask_value(v: &mut Value, display: bool) {
+    let mut names = Vec::new();
+    walk(v, display, &mut names);
+    names.retain(|n: &String| n.chars().count() >= 2);
+    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    names.dedup();
+    if !names.is_empty() {
+        replace_names(v, &names);
+    }
+}
+
+/// An entry's stored before/after text as the 审计管理员 sees it (page, API, export).
+pub fn mask_for_display(text: &str) -> String {
+    match serde_json::from_str::<Value>(text) {
+        Ok(mut v) => {
+            mask_value(&mut v, true);
+            v.to_string()
+        }
+        Err(_) => fazhi_domain::party::mask_personal_numbers(text, false),
+    }
+}
+
+fn walk(v: &mut Value, display: bool, names: &mut Vec<String>) {
+    use fazhi_domain::ids::{mask_middle, mask_phone};
+    use fazhi_domain::party::{mask_name, mask_personal_numbers};
+    match v {
+        Value::String(s) => *s = mask_personal_numbers(s, !display),
+        Value::Array(items) => items.iter_mut().for_each(|x| walk(x, display, names)),
+        Value::Object(map) => {
+            let text = |map: &serde_json::Map<String, Value>, k: &str| {
+                map.get(k).and_then(Value::as_str).map(str::to_string)
+            };
+            // A party of `parties_audit` (role, kind, name, identity, phone).
+            let party = text(map, "role").is_some_and(|r| PARTY_ROLES.contains(&r.as_str()));
+            let organisation = |map: &serde_json::Map<String, Value>, prefix: &str| {
+                let kind = if prefix.is_empty() {
+                    "kind".to_string()
+                } else {
+                    format!("{prefix}_kind")
+                };
+                text(map, &kind).as_deref() == Some("organisation")
+                    || (prefix.is_empty()
+                        && text(map, "kind").is_none()
+                        && text(map, "identity").is_some_and(|i| {
+                            // A credit code is shown unmasked; a 身份证号 masked (or, in full, valid).
+                            !i.is_empty()
+                                && !i.contains('*')
+                                && fazhi_domain::ids::IdCardNumber::parse(&i).is_err()
+                        }))
+            };
+            let mut keep_names = vec![];
+            if party && organisation(map, "") {
+                keep_names.push("name".to_string());
+            }
+            for p in NAME_PREFIXES {
+                if organisation(map, p) {
+                    keep_names.push(format!("{p}_name"));
+                }
+            }
+            for (k, x) in map.iter_mut() {
+                let name_key = (party && k == "name")
+                    || NAME_PREFIXES
+                        .iter()
+                        .any(|p| *k == format!("{p}_name") || *k == format!("{p}_names"));
+                match x {
+                    Value::String(s) if name_key && !keep_names.contains(k) => {
+                        let parts: Vec<String> = s
+                            .split('、')
+                            .map(|n| {
+                                if !n.contains('*') {
+                                    names.push(n.trim().to_string());
+                                }
+                                mask_name(n)
+                            })
+                            .collect();
+                        *s = parts.join("、");
+                    }
+                    Value::String(s) if k == "phone" || k.ends_with("_phone") => {
+                        if !s.contains('*') {
+                            *s = mask_phone(s.trim());
+                        }
+                    }
+                    Value::String(s) if k.ends_with("id_number") => {
+                        if !s.contains('*') {
+                            *s = mask_middle(s.trim(), 4, 4);
+                        }
+                    }
+                    Value::String(s) if k == "address" || k.ends_with("_address") => {
+                        *s = mask_middle(s.trim(), 6, 0);
+                    }
+                    Value::String(s) if display && CONTENT_KEYS.contains(&k.as_str()) => {
+                        *s = format!("（案件内容已隐去，共{}字）", s.chars().count());
+                    }
+                    _ => walk(x, display, names),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn replace_names(v: &mut Value, names: &[String]) {
+    match v {
+        Value::String(s) => {
+            for n in names {
+                if s.contains(n.as_str()) {
+                    *s = s.replace(n.as_str(), &fazhi_domain::party::mask_name(n));
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|x| replace_names(x, names)),
+        Value::Object(map) => map.values_mut().for_each(|x| replace_names(x, names)),
+        _ => {}
+    }
 }
 
 /// The fields of an entry that its hash covers, in a fixed order.
@@ -324,8 +483,8 @@ pub async fn search(app: &App, actor: &Actor, q: &AuditQuery) -> AppResult<(Vec<
             action: r.get(3),
             entity: r.get(4),
             entity_id: r.get(5),
-            before: r.get(6),
-            after: r.get(7),
+            before: r.get::<Option<String>, _>(6).map(|t| mask_for_display(&t)),
+            after: r.get::<Option<String>, _>(7).map(|t| mask_for_display(&t)),
             request_id: r.get(8),
         })
         .collect();
@@ -336,7 +495,8 @@ pub async fn search(app: &App, actor: &Actor, q: &AuditQuery) -> AppResult<(Vec<
 pub const EXPORT_LIMIT: i64 = 200_000;
 
 /// Exports the filtered log to .xlsx (审计管理员 only), oldest first, with each entry's sequence
-/// number and hash so that the copy can be checked against the chain. The export is itself
+/// number and hash so that the copy can be matched with the chain (its before and after values
+/// are masked as on the page, so the hash is not recomputed from the copy). The export is itself
 /// recorded.
 pub async fn export(app: &App, actor: &Actor, q: &AuditQuery) -> AppResult<Vec<u8>> {
     actor.require(Permission::ReadAudit)?;
@@ -362,8 +522,8 @@ pub async fn export(app: &App, actor: &Actor, q: &AuditQuery) -> AppResult<Vec<u
             r.get::<String, _>(3),
             r.get::<String, _>(4),
             text(5),
-            text(6),
-            text(7),
+            mask_for_display(&text(6)),
+            mask_for_display(&text(7)),
             text(8),
             text(9),
         ]
@@ -391,4 +551,139 @@ pub async fn export(app: &App, actor: &Actor, q: &AuditQuery) -> AppResult<Vec<u
     )
     .await?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_identity_and_phones_are_masked_and_organisations_keep_their_names() {
+        let mut v = json!({"case_no": "示例复〔2024〕1号", "request": "撤销对张三的处罚，电话13900001111",
+            "parties": [
+                {"role": "applicant", "kind": "person", "name": "张三", "identity": "1101**********002X", "phone": "139****1111"},
+                {"role": "applicant", "kind": "organisation", "name": "示例有限公司", "identity": "91110000100000000X"},
+                {"role": "agent", "name": "李四律师", "identity": "", "phone": null},
+                {"role": "third_party", "name": "某某公司", "identity": "91440300MA5G0LXX1K"}
+            ],
+            "step": {"summary": "张三到场", "applicant_phone": "13900001111", "plaintiff_name": "王五",
+                     "address": "北京市海淀区中关村大街1号"}});
+        mask_value(&mut v, false);
+        let t = v.to_string();
+        for s in ["张三", "李四律师", "王五", "13900001111", "中关村大街1号"] {
+            assert!(!t.contains(s), "{s} in {t}");
+        }
+        for s in [
+            "张*",
+            "李***",
+            "王*",
+            "139****1111",
+            "示例有限公司",
+            "某某公司",
+            "北京市海淀区",
+        ] {
+            assert!(t.contains(s), "{s} not in {t}");
+        }
+        // Written entries keep the request; the auditor's view shows its length only.
+        assert!(t.contains("撤销对张*的处罚"), "{t}");
+        let shown = mask_for_display(&t);
+        assert!(!shown.contains("撤销对"), "{shown}");
+        assert!(shown.contains("案件内容已隐去"), "{shown}");
+        // Not JSON: the numbers are still masked.
+        assert_eq!(
+            mask_for_display("身份证110105194912310021"),
+            "身份证1101**********0021"
+        );
+    }
+
+    /// An entry written before names were masked is masked when shown and exported, and the chain
+    /// (over the stored text) still verifies.
+    #[tokio::test]
+    async fn entries_written_before_masking_are_masked_when_shown_and_still_verify() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("a.db").display());
+        let db = fazhi_store::Db::connect(&url, true).await.unwrap();
+        db.migrate().await.unwrap();
+        let app = App::new(
+            db,
+            crate::Config::default(),
+            std::sync::Arc::new(crate::FixedClock(
+                chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+            )),
+        )
+        .unwrap();
+        let clerk = Actor::system("测试", 1);
+        let old = json!({"case_no": "示例复〔2024〕1号", "request": "请求撤销",
+            "parties": [{"role": "applicant", "name": "欧阳秘密", "identity": "11010519491231002X",
+                         "phone": "13900001111"}]});
+        let mut tx = app.db.begin().await.unwrap();
+        append(
+            &mut tx,
+            &app,
+            &clerk,
+            ("create", "rc_case", "1"),
+            None,
+            Some(old.clone()),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        // Written the way it was before: in full.
+        let stored: String = sqlx::query_scalar("SELECT after_json FROM audit_log WHERE seq = 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert!(stored.contains("欧阳秘密"));
+        // A new entry is masked when written.
+        let mut tx = app.db.begin().await.unwrap();
+        record(
+            &mut tx,
+            &app,
+            &clerk,
+            "create",
+            "rc_case",
+            "2",
+            None,
+            Some(old),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let stored: String = sqlx::query_scalar("SELECT after_json FROM audit_log WHERE seq = 2")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert!(
+            !stored.contains("欧阳秘密") && stored.contains("欧***"),
+            "{stored}"
+        );
+        assert!(!stored.contains("11010519491231002X") && !stored.contains("13900001111"));
+        // The auditor's search and export show neither entry's personal data.
+        let auditor = Actor {
+            roles: vec![fazhi_domain::org::Role::AuditAdmin],
+            user_id: Some(99),
+            ..Actor::system("审计", 1)
+        };
+        let (entries, total) = search(&app, &auditor, &AuditQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(total, 2);
+        let shown = serde_json::to_string(&entries).unwrap();
+        let bytes = export(&app, &auditor, &AuditQuery::default())
+            .await
+            .unwrap();
+        let (_, rows) = crate::xlsx::read_table(&bytes).unwrap();
+        let exported = rows.concat().join(" ");
+        for text in [&shown, &exported] {
+            for secret in ["欧阳秘密", "11010519491231002X", "13900001111"] {
+                assert!(!text.contains(secret), "{secret} shown: {text}");
+            }
+            assert!(text.contains("欧***"), "{text}");
+        }
+        // The chain is over the stored text: it still verifies.
+        let r = verify_chain(&app).await.unwrap();
+        assert!(r.broken.is_none(), "{r:?}");
+        assert_eq!(r.verified, 3, "two entries and the export's");
+    }
 }

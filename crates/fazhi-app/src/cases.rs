@@ -253,13 +253,14 @@ pub async fn insert_parties(
     Ok(())
 }
 
-/// The parties as the audit log keeps them: identity numbers and phones masked.
+/// The parties for an audit entry: identity numbers and phones masked. A natural person's name
+/// is masked by `audit::record` (张三 → 张*), which masks it wherever else the entry repeats it.
 pub fn parties_audit(parties: &[Party]) -> serde_json::Value {
     json!(parties
         .iter()
         .map(
-            |p| json!({"role": p.role.code(), "name": p.name, "identity": p.masked_identity(),
-                        "phone": p.phone.as_deref().map(mask_phone)})
+            |p| json!({"role": p.role.code(), "kind": p.kind.code(), "name": p.name,
+                        "identity": p.masked_identity(), "phone": p.phone.as_deref().map(mask_phone)})
         )
         .collect::<Vec<_>>())
 }
@@ -379,26 +380,35 @@ pub fn row_error(row: usize, e: DomainError, columns: &[(&str, &str)]) -> RowErr
     }
 }
 
-/// Replaces a unit's name in `name_field` by its id in `id_field`, or reports the row.
+/// Replaces a unit's name in `name_field` by its id in `id_field`, or reports the row: a unit
+/// of the jurisdiction, inside the importer's naming scope (`org::naming_scope`).
 pub fn resolve_unit(
     f: &mut Fields,
     units: &[crate::org::Unit],
-    name_field: &str,
-    id_field: &str,
+    scope: &crate::Scope,
+    (name_field, id_field): (&str, &str),
     row: usize,
     column: &str,
 ) -> Result<(), RowError> {
     let name = f.remove(name_field).unwrap_or_default();
-    match units.iter().find(|u| u.name == name.trim()) {
-        Some(u) => {
-            f.insert(id_field.into(), u.id.to_string());
-            Ok(())
-        }
-        None => Err(RowError {
+    let Some(u) = units.iter().find(|u| u.name == name.trim()) else {
+        return Err(RowError {
             row,
             column: column.into(),
             code: "not_found",
             message: format!("{column}“{name}”不是本行政区划内的单位"),
+        });
+    };
+    match crate::org::check_named(units, scope, u.id, id_field, column) {
+        Ok(u) => {
+            f.insert(id_field.into(), u.id.to_string());
+            Ok(())
+        }
+        Err(e) => Err(RowError {
+            row,
+            column: column.into(),
+            code: e.code,
+            message: e.message,
         }),
     }
 }

@@ -42,6 +42,10 @@ pub struct Config {
     /// client's address (e.g. `X-Real-IP`), taken only from a loopback connection
     /// (docs/deployment.md). Unset: the connection's address.
     pub client_ip_header: Option<String>,
+    /// Which units a writer may name in what he registers (`org::naming_scope`).
+    pub scope: ScopeSettings,
+    /// The audit log's signed checkpoints outside the database (`checkpoint.rs`).
+    pub audit: AuditSettings,
 }
 
 impl Default for Config {
@@ -62,7 +66,62 @@ impl Default for Config {
             accounts: AccountSettings::default(),
             secure_cookies: false,
             client_ip_header: None,
+            scope: ScopeSettings::default(),
+            audit: AuditSettings::default(),
         }
+    }
+}
+
+/// Which units a writer may name (docs/security.md, Authorisation).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScopeSettings {
+    /// Names of the legal offices (the 司法局: 复议机构 of the government and the office that
+    /// answers its lawsuits). Their 复议 and 应诉 clerks (and those of units below them) name any
+    /// unit of the jurisdiction as respondent, defendant or addressee; every other writer names
+    /// only his own unit and the units below it. An entry is a unit's exact name, or `*` and
+    /// the end of a name: the default `*司法局` is the unit named like every county's, district's
+    /// or city's 司法局 (示例区司法局, 某某县司法局).
+    pub legal_offices: Vec<String>,
+}
+
+impl Default for ScopeSettings {
+    fn default() -> Self {
+        Self {
+            legal_offices: vec!["*司法局".into()],
+        }
+    }
+}
+
+/// The audit log's external anchor (docs/security.md, Audit log): signed checkpoints of the
+/// chain's head written outside the database.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditSettings {
+    /// Folder of the checkpoint file (`audit-checkpoints.jsonl`, JSON lines, appended): on
+    /// another disk or host than the database, writable by the server's account only. Unset: no
+    /// checkpoints.
+    pub checkpoint_dir: Option<PathBuf>,
+    /// File holding the HMAC-SHA256 key (at least 32 bytes; surrounding whitespace ignored),
+    /// readable by the server's account and the verifier only, never stored in the database or
+    /// its backups.
+    pub checkpoint_key_file: Option<PathBuf>,
+    /// The key itself, for environments that pass secrets as variables
+    /// (`FAZHI_AUDIT__CHECKPOINT_KEY`); `checkpoint_key_file` is preferred.
+    pub checkpoint_key: Option<String>,
+    /// Also send each checkpoint to syslog: `udp://HOST:PORT` or `unix:///dev/log`.
+    pub checkpoint_syslog: Option<String>,
+}
+
+/// Never prints the key.
+impl std::fmt::Debug for AuditSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditSettings")
+            .field("checkpoint_dir", &self.checkpoint_dir)
+            .field("checkpoint_key_file", &self.checkpoint_key_file)
+            .field("checkpoint_key", &self.checkpoint_key.as_ref().map(|_| "…"))
+            .field("checkpoint_syslog", &self.checkpoint_syslog)
+            .finish()
     }
 }
 

@@ -124,15 +124,9 @@ pub async fn create_round(app: &App, actor: &Actor, f: &Fields) -> AppResult<i64
     actor.require(Permission::ManageReport)?;
     let r = RoundDraft::parse(f, cat(), app.today())?;
     let units = org::all_units(app).await?;
+    let scope = org::naming_scope(app, actor, &units, Permission::ManageReport);
     for u in &r.unit_ids {
-        if !units.iter().any(|x| x.id == *u) || !actor.scope.contains(*u) {
-            return Err(DomainError::field(
-                "invalid_unit",
-                "unit_ids",
-                format!("填报单位（编号{u}）不存在"),
-            )
-            .into());
-        }
+        org::check_named(&units, &scope, *u, "unit_ids", "填报单位")?;
     }
     let now = app.now_text();
     let mut tx = app.db.begin().await?;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod baseline;
 pub mod cases;
+pub mod checkpoint;
 pub mod config;
 pub mod deadlines;
 pub mod demo;

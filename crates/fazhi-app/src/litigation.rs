@@ -359,8 +359,16 @@ async fn insert_lawsuit(
     actor: &Actor,
     l: &Lawsuit,
 ) -> AppResult<i64> {
-    let defendant =
-        org::chosen_unit_name(tx, l.defendant_unit_id, "defendant_unit_id", "被告").await?;
+    let defendant = org::named_unit(
+        tx,
+        app,
+        actor,
+        Permission::WriteLitigation,
+        l.defendant_unit_id,
+        "defendant_unit_id",
+        "被告",
+    )
+    .await?;
     check_case_no_free(tx, &l.case_no).await?;
     let (rc_id, co_defendant) = match &l.rc_case_no {
         Some(no) => {
@@ -1105,6 +1113,7 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
     actor.require(Permission::WriteLitigation)?;
     let rows = cases::import_rows(bytes, &IMPORT_COLUMNS, &OPTIONAL_COLUMNS).await?;
     let units = org::all_units(app).await?;
+    let scope = org::naming_scope(app, actor, &units, Permission::WriteLitigation);
     let today = app.today();
     let mut suits: Vec<Lawsuit> = Vec::new();
     let mut errors = Vec::new();
@@ -1112,8 +1121,8 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
         if let Err(e) = cases::resolve_unit(
             &mut f,
             &units,
-            "defendant",
-            "defendant_unit_id",
+            &scope,
+            ("defendant", "defendant_unit_id"),
             row,
             "被告",
         ) {
@@ -1334,7 +1343,16 @@ pub async fn register_suggestion(app: &App, actor: &Actor, f: &Fields) -> AppRes
     actor.require(Permission::WriteLitigation)?;
     let s = Suggestion::parse(f, app.today())?;
     let mut tx = app.db.begin().await?;
-    let addressee = org::chosen_unit_name(&mut tx, s.unit_id, "unit_id", "被建议单位").await?;
+    let addressee = org::named_unit(
+        &mut tx,
+        app,
+        actor,
+        Permission::WriteLitigation,
+        s.unit_id,
+        "unit_id",
+        "被建议单位",
+    )
+    .await?;
     let case_id = match &s.case_no {
         Some(no) => {
             let sql = format!(

@@ -142,10 +142,16 @@ pub async fn create_unit(
 }
 
 pub async fn all_units(app: &App) -> AppResult<Vec<Unit>> {
+    let mut conn = app.db.pool.acquire().await?;
+    units_on(&mut conn).await
+}
+
+/// The units, read on a given connection (inside a write transaction).
+pub async fn units_on(conn: &mut fazhi_store::AnyConnection) -> AppResult<Vec<Unit>> {
     let rows = sqlx::query(
         "SELECT id, parent_id, name, kind FROM units ORDER BY COALESCE(parent_id, 0), sort, id",
     )
-    .fetch_all(&app.db.pool)
+    .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
@@ -212,24 +218,85 @@ pub async fn find_unit_by_name(app: &App, name: &str) -> AppResult<Option<i64>> 
         .await?)
 }
 
-/// The name of the unit a form chose, or the error naming the field: a unit of the jurisdiction
-/// is required (`label` says which, e.g. 被申请人).
-pub async fn chosen_unit_name(
+/// The units an actor may name in a record he writes under `permission` (the respondent of an
+/// application, the defendant of a lawsuit, the unit a 司法建议 is addressed to, the units asked to
+/// file in a statistics round, and the same columns of an import file). A named unit puts the
+/// record into that unit's scope (it sees the record and its counts include it), so a writer may
+/// name only:
+/// - units of his write scope (his unit and the units below it), or
+/// - any unit, when he is a 复议 or 应诉 clerk of a legal office (`scope.legal_offices`: the
+///   司法局, the 复议机构 that takes applications against every organ of the jurisdiction and
+///   answers the government's lawsuits), or
+/// - for a statistics round (`ManageReport`), the units of his read scope: the 依法治区办 asks
+///   every unit of the jurisdiction to file.
+///
+/// This is the one rule every write that names a unit goes through (`named_unit`,
+/// `cases::resolve_unit`, `filing::create_round`).
+pub fn naming_scope(app: &App, actor: &Actor, units: &[Unit], permission: Permission) -> Scope {
+    if permission == Permission::ManageReport {
+        return actor.scope.clone();
+    }
+    let legal_office = matches!(
+        permission,
+        Permission::WriteReconsideration | Permission::WriteLitigation
+    ) && app.config.scope.legal_offices.iter().any(|pattern| {
+        let pattern = pattern.trim();
+        units
+            .iter()
+            .filter(|u| match pattern.strip_prefix('*') {
+                Some(end) => !end.is_empty() && u.name.ends_with(end),
+                None => u.name == pattern,
+            })
+            .any(|office| subtree(units, office.id).contains(&actor.unit_id))
+    });
+    if legal_office {
+        Scope::All
+    } else {
+        actor.write_scope.clone()
+    }
+}
+
+/// Checks a unit a write names (`field`, labelled `label`, e.g. 被告): it must be a unit of the
+/// jurisdiction (`not_found`) inside the writer's naming scope (`unit_out_of_scope`), both with a
+/// Chinese message naming the field. Returns the unit.
+pub fn check_named<'a>(
+    units: &'a [Unit],
+    scope: &Scope,
+    id: i64,
+    field: &str,
+    label: &str,
+) -> Result<&'a Unit, DomainError> {
+    let unit = units.iter().find(|u| u.id == id).ok_or_else(|| {
+        DomainError::field("not_found", field, format!("{label}不是本行政区划内的单位"))
+    })?;
+    if !scope.contains(id) {
+        return Err(DomainError::field(
+            UNIT_OUT_OF_SCOPE,
+            field,
+            format!(
+                "{label}“{}”不在您可以登记的单位范围内：只能填写本单位及下属单位",
+                unit.name
+            ),
+        ));
+    }
+    Ok(unit)
+}
+
+/// The error code of a write naming a unit outside the writer's naming scope.
+pub const UNIT_OUT_OF_SCOPE: &str = "unit_out_of_scope";
+
+/// The name of the unit a write names, after `check_named` under the writer's naming scope for
+/// `permission`; read on the write's own connection.
+pub async fn named_unit(
     conn: &mut fazhi_store::AnyConnection,
+    app: &App,
+    actor: &Actor,
+    permission: Permission,
     id: i64,
     field: &str,
     label: &str,
 ) -> AppResult<String> {
-    let name: Option<String> = sqlx::query_scalar("SELECT name FROM units WHERE id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    name.ok_or_else(|| {
-        fazhi_domain::DomainError::field(
-            "not_found",
-            field,
-            format!("{label}不是本行政区划内的单位"),
-        )
-        .into()
-    })
+    let units = units_on(conn).await?;
+    let scope = naming_scope(app, actor, &units, permission);
+    Ok(check_named(&units, &scope, id, field, label)?.name.clone())
 }

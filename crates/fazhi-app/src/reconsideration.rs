@@ -272,8 +272,16 @@ async fn insert_application(
     actor: &Actor,
     a: &Application,
 ) -> AppResult<(i64, String)> {
-    let respondent =
-        org::chosen_unit_name(tx, a.respondent_unit_id, "respondent_unit_id", "被申请人").await?;
+    let respondent = org::named_unit(
+        tx,
+        app,
+        actor,
+        Permission::WriteReconsideration,
+        a.respondent_unit_id,
+        "respondent_unit_id",
+        "被申请人",
+    )
+    .await?;
     let prefix: String = sqlx::query_scalar("SELECT case_prefix FROM jurisdiction WHERE id = 1")
         .fetch_optional(&mut **tx)
         .await?
@@ -827,6 +835,7 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
     )
     .await?;
     let units = org::all_units(app).await?;
+    let scope = org::naming_scope(app, actor, &units, Permission::WriteReconsideration);
     let today = app.today();
     let mut apps = Vec::new();
     let mut errors = Vec::new();
@@ -834,8 +843,8 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
         if let Err(e) = cases::resolve_unit(
             &mut f,
             &units,
-            "respondent",
-            "respondent_unit_id",
+            &scope,
+            ("respondent", "respondent_unit_id"),
             row,
             "被申请人",
         ) {

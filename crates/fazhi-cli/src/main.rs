@@ -207,7 +207,14 @@ enum UserCmd {
 #[derive(Subcommand)]
 enum AuditCmd {
     /// Recompute the hash chain and report the first broken link (exit status 1 if any).
-    Verify,
+    Verify {
+        /// Also check a checkpoint file (`audit-checkpoints.jsonl`): each line's signature, and
+        /// that its entry is still in the chain with the same hash.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Write a signed checkpoint of the chain's head to `audit.checkpoint_dir` (and syslog).
+    Checkpoint,
 }
 
 #[derive(Subcommand)]
@@ -316,6 +323,8 @@ async fn serve(app: App, listen: &str) -> Result<()> {
         "法治政府建设管理平台已启动：http://{}",
         listener.local_addr()?
     );
+    // The daily signed checkpoint of the audit log, outside the database (when configured).
+    let _checkpoints = fazhi_app::checkpoint::spawn_daily(app.clone())?;
     fazhi_web::serve(app, listener).await?;
     Ok(())
 }
@@ -763,13 +772,14 @@ async fn run(cli: Cli) -> Result<()> {
             println!("已导入{}件：{}", nos.len(), nos.join("、"));
         }
         Cmd::Audit {
-            cmd: AuditCmd::Verify,
+            cmd: AuditCmd::Verify { checkpoint },
         } => {
             let app = open_app(config, false).await?;
             let r = fazhi_app::audit::verify_chain(&app).await.map_err(show)?;
             if r.unchained > 0 {
                 println!("哈希链建立前的日志{}条（不在校验范围内）", r.unchained);
             }
+            let mut failed = false;
             match r.broken {
                 None => {
                     println!(
@@ -782,9 +792,45 @@ async fn run(cli: Cli) -> Result<()> {
                         "审计日志校验未通过：前{}条完好；第{seq}条：{why}",
                         r.verified
                     );
-                    std::process::exit(1);
+                    failed = true;
                 }
             }
+            if let Some(file) = checkpoint {
+                let c = fazhi_app::checkpoint::verify(&app, &file).await?;
+                for f in &c.findings {
+                    println!(
+                        "审计检查点不符：{} 第{}行{}：{}",
+                        file.display(),
+                        f.line,
+                        match (&f.seq, &f.at) {
+                            (Some(seq), Some(at)) => format!("（第{seq}条，{at}）"),
+                            _ => String::new(),
+                        },
+                        f.problem
+                    );
+                }
+                if c.findings.is_empty() {
+                    println!("审计检查点相符：{}个检查点均在日志中", c.held);
+                } else {
+                    failed = true;
+                }
+            }
+            if failed {
+                std::process::exit(1);
+            }
+        }
+        Cmd::Audit {
+            cmd: AuditCmd::Checkpoint,
+        } => {
+            let app = open_app(config, false).await?;
+            let (cp, path) = fazhi_app::checkpoint::write(&app).await?;
+            println!(
+                "已写入审计检查点：第{}条，链头哈希 {}，共{}条日志（{}）",
+                cp.seq,
+                cp.hash,
+                cp.count,
+                path.display()
+            );
         }
         Cmd::Report {
             cmd: ReportCmd::Annual { year, format, out },

@@ -149,3 +149,138 @@ pub fn names(parties: &[Party], role: PartyRole) -> String {
         .collect::<Vec<_>>()
         .join("、")
 }
+
+/// A natural person's name as lists of the audit log show it: the first character, the rest
+/// starred (张三 → 张*, 欧阳秘密 → 欧***). Idempotent: a masked name stays as it is.
+pub fn mask_name(name: &str) -> String {
+    let name = name.trim();
+    let mut chars = name.chars();
+    match chars.next() {
+        None => String::new(),
+        Some(first) => {
+            let rest = chars.count();
+            if rest == 0 {
+                "*".into()
+            } else {
+                std::iter::once(first)
+                    .chain(std::iter::repeat_n('*', rest))
+                    .collect()
+            }
+        }
+    }
+}
+
+/// Masks the 身份证号 and phone numbers inside a free text (a note, a summary, a search term),
+/// as they are masked everywhere else: `1101**********002X`, `139****1111`, `010****5678`. A
+/// number counts only as a whole run of digits (not part of a longer word, so hashes and codes
+/// stay): 18 characters of digits with a final digit or X (with `strict`, only a valid 身份证号:
+/// date and check character), 11 digits starting 13–19 (mobile), or 0 + 2–3 digits, an optional
+/// dash and 7–8 digits (landline).
+pub fn mask_personal_numbers(text: &str, strict: bool) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let starts_run = c.is_ascii_digit() && (i == 0 || !is_word(chars[i - 1]));
+        if !starts_run {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        // The run: digits, then an optional X (身份证号) or a dash and more digits (landline).
+        let mut j = i;
+        while j < chars.len() && chars[j].is_ascii_digit() {
+            j += 1;
+        }
+        let digits = j - i;
+        let mut end = j;
+        if digits == 17 && j < chars.len() && matches!(chars[j], 'X' | 'x') {
+            end = j + 1;
+        } else if (3..=4).contains(&digits)
+            && c == '0'
+            && j + 1 < chars.len()
+            && chars[j] == '-'
+            && chars[j + 1].is_ascii_digit()
+        {
+            let mut k = j + 1;
+            while k < chars.len() && chars[k].is_ascii_digit() {
+                k += 1;
+            }
+            if (7..=8).contains(&(k - j - 1)) {
+                end = k;
+            }
+        }
+        if end < chars.len() && is_word(chars[end]) {
+            // Part of a longer word (a hash, a code): left as it is.
+            while end < chars.len() && is_word(chars[end]) {
+                end += 1;
+            }
+            out.extend(&chars[i..end]);
+            i = end;
+            continue;
+        }
+        let run: String = chars[i..end].iter().collect();
+        let n = run.chars().count();
+        let id_like = n == 18 && (!strict || crate::ids::IdCardNumber::parse(&run).is_ok());
+        let mobile = n == 11 && c == '1' && matches!(chars[i + 1], '3'..='9');
+        let landline = c == '0'
+            && (run.contains('-') || (10..=12).contains(&n))
+            && run.chars().filter(char::is_ascii_digit).count() >= 10;
+        if id_like {
+            out.push_str(&crate::ids::mask_middle(&run, 4, 4));
+        } else if mobile || landline {
+            out.push_str(&crate::ids::mask_phone(&run));
+        } else {
+            out.push_str(&run);
+        }
+        i = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod masking_tests {
+    use super::*;
+
+    #[test]
+    fn names_keep_their_first_character() {
+        assert_eq!(mask_name("张三"), "张*");
+        assert_eq!(mask_name("欧阳秘密"), "欧***");
+        assert_eq!(mask_name("张*"), "张*");
+        assert_eq!(mask_name("李"), "*");
+        assert_eq!(mask_name(""), "");
+    }
+
+    #[test]
+    fn identity_and_phone_numbers_in_text_are_masked_and_nothing_else() {
+        let t = "申请人身份证11010519491231002X，电话13900001111，座机010-12345678或075512345678。";
+        assert_eq!(
+            mask_personal_numbers(t, true),
+            "申请人身份证1101**********002X，电话139****1111，座机010*****5678或075*****5678。"
+        );
+        // An invalid number is left when strict, masked for display.
+        assert_eq!(
+            mask_personal_numbers("110105194912310021", true),
+            "110105194912310021"
+        );
+        assert_eq!(
+            mask_personal_numbers("110105194912310021", false),
+            "1101**********0021"
+        );
+        // Dates, case numbers, counts, hashes and codes stay.
+        for s in [
+            "2024-09-27",
+            "示例复〔2024〕12号",
+            "（2024）示0101行初99号",
+            "共1500件",
+            "ab13900001111cd",
+            "9e13900001111",
+            "13900001111ab",
+            "a11010519491231002X",
+        ] {
+            assert_eq!(mask_personal_numbers(s, false), s, "{s}");
+        }
+    }
+}

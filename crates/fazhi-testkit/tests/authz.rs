@@ -480,3 +480,296 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// A write names only units in the writer's scope (issue 13 §3): on every registration route —
+/// each POST that `ROUTES` opens to a module's write permission — a clerk of a department or a
+/// township who names 东山镇 (a unit outside his own) as respondent, defendant or addressee, in a
+/// form, a JSON body or an import row, is refused with `unit_out_of_scope` naming the field, and
+/// nothing is written; the same request naming his own unit goes in. (The legal office's clerks,
+/// `scope.legal_offices`, name any unit: the matrix test above registers its records that way.)
+#[tokio::test]
+async fn registering_names_only_units_in_the_writers_scope() {
+    use fazhi_domain::org::Permission as P;
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let app = t.app.clone();
+    let unit = |name: &'static str| {
+        let app = app.clone();
+        async move { org::find_unit_by_name(&app, name).await.unwrap().unwrap() }
+    };
+    let (dongshan, xihe, market) = (
+        unit("东山镇人民政府").await,
+        unit("西河镇人民政府").await,
+        unit("区市场监督管理局").await,
+    );
+    let root = org::all_units(&app).await.unwrap()[0].id;
+    auth::create_user(
+        &app,
+        &Actor::system("测试", root),
+        auth::NewUser {
+            username: "xihe_fy".into(),
+            display_name: "西河复议员".into(),
+            unit_id: xihe,
+            roles: vec![Role::ReconsiderationClerk],
+            password: fazhi_app::demo::DEMO_PASSWORD.into(),
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap();
+    let base = spawn(app.clone()).await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut sessions = std::collections::HashMap::new();
+    for user in ["xihe_fy", "scjfg"] {
+        let body: Value = http
+            .post(format!("{base}/api/v1/session"))
+            .json(&json!({"username": user, "password": fazhi_app::demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        sessions.insert(
+            user,
+            (
+                body["token"].as_str().unwrap().to_string(),
+                body["csrf_token"].as_str().unwrap().to_string(),
+            ),
+        );
+    }
+    let written = || async {
+        let mut n = vec![];
+        for table in ["rc_cases", "lt_cases", "lt_suggestions", "audit_log"] {
+            n.push(
+                sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+                    .fetch_one(&t.app.db.pool)
+                    .await
+                    .unwrap(),
+            );
+        }
+        n
+    };
+    let mut lawsuits = 0;
+    let mut covered = vec![];
+    for (method, path, rule) in ROUTES {
+        let permission = match rule {
+            Access::Needs(p @ (P::WriteReconsideration | P::WriteLitigation))
+                if *method == "POST" =>
+            {
+                *p
+            }
+            _ => continue,
+        };
+        // (the writer, his own unit's name, the unit field and its label, the record's fields)
+        let rc = permission == P::WriteReconsideration;
+        let (user, own, own_name) = if rc {
+            ("xihe_fy", xihe, "西河镇人民政府")
+        } else {
+            ("scjfg", market, "区市场监督管理局")
+        };
+        let record = |named: i64, named_name: &str| -> (&'static str, Vec<(String, String)>) {
+            let f = |pairs: &[(&str, String)]| {
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect::<Vec<_>>()
+            };
+            if path.ends_with("/import") {
+                return ("file", f(&[("unit", named_name.to_string())]));
+            }
+            if rc {
+                (
+                    "respondent_unit_id",
+                    f(&[
+                        ("received_date", "2024-09-27".into()),
+                        ("channel", "online".into()),
+                        ("respondent_unit_id", named.to_string()),
+                        ("act_name", "行政处罚决定".into()),
+                        ("act_date", "2024-09-01".into()),
+                        ("request", "撤销处罚决定".into()),
+                        ("applicant_name", "欧阳秘密".into()),
+                        ("applicant_id_number", "11010519491231002X".into()),
+                    ]),
+                )
+            } else if path.contains("/suggestions") {
+                (
+                    "unit_id",
+                    f(&[
+                        ("kind", "judicial".into()),
+                        ("issuer", "示例区人民法院".into()),
+                        ("received_date", "2024-10-08".into()),
+                        ("unit_id", named.to_string()),
+                        ("content", "规范行政处罚程序".into()),
+                    ]),
+                )
+            } else {
+                (
+                    "defendant_unit_id",
+                    f(&[
+                        ("court", "示例区人民法院".into()),
+                        ("registered_date", "2024-09-20".into()),
+                        ("copy_received_date", "2024-09-27".into()),
+                        ("defendant_unit_id", named.to_string()),
+                        ("act_name", "行政处罚决定".into()),
+                        ("claim", "撤销处罚决定".into()),
+                        ("plaintiff_name", "司马隐私".into()),
+                        ("plaintiff_id_number", "11010519491231002X".into()),
+                    ]),
+                )
+            }
+        };
+        let (token, csrf) = sessions[user].clone();
+        let api = path.starts_with("/api/");
+        for (named, named_name, refused) in
+            [(dongshan, "东山镇人民政府", true), (own, own_name, false)]
+        {
+            let (field, mut fields) = record(named, named_name);
+            if !rc && !path.contains("/suggestions") {
+                lawsuits += 1;
+                fields.push(("case_no".into(), format!("（2024）示0101行初{lawsuits}号")));
+            }
+            let mut req = http.post(format!("{base}{path}"));
+            req = if api {
+                req.bearer_auth(&token)
+            } else {
+                req.header("cookie", format!("{}={token}", fazhi_web::SESSION_COOKIE))
+            };
+            if path.ends_with("/import") {
+                let row: Vec<String> = if rc {
+                    fazhi_app::reconsideration::IMPORT_COLUMNS
+                        .iter()
+                        .map(|(_, f)| match *f {
+                            "received_date" => "2024-09-27",
+                            "channel" => "网上",
+                            "respondent" => named_name,
+                            "act_name" => "行政处罚决定",
+                            "act_date" => "2024-09-01",
+                            "request" => "撤销处罚决定",
+                            "applicant_kind" => "自然人",
+                            "applicant_name" => "欧阳秘密",
+                            "applicant_id_number" => "11010519491231002X",
+                            _ => "",
+                        })
+                        .map(String::from)
+                        .collect()
+                } else {
+                    lawsuits += 1;
+                    let no = format!("（2024）示0101行初{lawsuits}号");
+                    fazhi_app::litigation::IMPORT_COLUMNS
+                        .iter()
+                        .map(|(_, f)| match *f {
+                            "court" => "示例区人民法院".to_string(),
+                            "case_no" => no.clone(),
+                            "registered_date" => "2024-09-20".into(),
+                            "copy_received_date" => "2024-09-27".into(),
+                            "defendant" => named_name.into(),
+                            "act_name" => "行政处罚决定".into(),
+                            "claim" => "撤销处罚决定".into(),
+                            "plaintiff_kind" => "自然人".into(),
+                            "plaintiff_name" => "司马隐私".into(),
+                            "plaintiff_id_number" => "11010519491231002X".into(),
+                            _ => String::new(),
+                        })
+                        .collect()
+                };
+                let headers: Vec<&str> = if rc {
+                    fazhi_app::reconsideration::IMPORT_COLUMNS
+                        .iter()
+                        .map(|c| c.0)
+                        .collect()
+                } else {
+                    fazhi_app::litigation::IMPORT_COLUMNS
+                        .iter()
+                        .map(|c| c.0)
+                        .collect()
+                };
+                let file =
+                    fazhi_app::xlsx::write_table("导入", &headers, std::iter::once(row)).unwrap();
+                req = if api {
+                    req.body(file)
+                } else {
+                    req.multipart(
+                        reqwest::multipart::Form::new()
+                            .text("csrf_token", csrf.clone())
+                            .part(
+                                "file",
+                                reqwest::multipart::Part::bytes(file).file_name("导入.xlsx"),
+                            ),
+                    )
+                };
+            } else if api {
+                let body: serde_json::Map<String, Value> =
+                    fields.into_iter().map(|(k, v)| (k, json!(v))).collect();
+                req = req.json(&body);
+            } else {
+                fields.push(("csrf_token".into(), csrf.clone()));
+                req = req.form(&fields);
+            }
+            let before = written().await;
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            let text = res.text().await.unwrap();
+            let who = format!("{user} POST {path} naming {named_name}");
+            if refused {
+                assert_eq!(status, 422, "{who}: {text}");
+                assert_eq!(written().await, before, "{who}: nothing written");
+                if api {
+                    let body: Value = serde_json::from_str(&text).unwrap();
+                    let (code, at) = if path.ends_with("/import") {
+                        (&body["rows"][0]["code"], &body["rows"][0]["column"])
+                    } else {
+                        (&body["code"], &body["field"])
+                    };
+                    assert_eq!(code, "unit_out_of_scope", "{who}: {text}");
+                    if !path.ends_with("/import") {
+                        assert_eq!(at, field, "{who}: {text}");
+                    }
+                }
+                assert!(
+                    text.contains("不在您可以登记的单位范围内") && text.contains("东山镇人民政府"),
+                    "{who}: the message names the unit: {text}"
+                );
+            } else {
+                assert!([200, 201, 303].contains(&status), "{who}: {status} {text}");
+                assert!(written().await > before, "{who}: written");
+            }
+        }
+        covered.push(*path);
+    }
+    // Every registration route of both modules, on the pages and the API.
+    for p in [
+        "/rc/cases/new",
+        "/rc/import",
+        "/lt/cases/new",
+        "/lt/import",
+        "/lt/suggestions/new",
+        "/api/v1/rc/cases",
+        "/api/v1/rc/import",
+        "/api/v1/lt/cases",
+        "/api/v1/lt/import",
+        "/api/v1/lt/suggestions",
+    ] {
+        assert!(covered.contains(&p), "{p} not covered: {covered:?}");
+    }
+    assert_eq!(covered.len(), 10, "{covered:?}");
+    // 东山镇 sees none of it: not a case, not a suggestion, not in its counts.
+    let dongshan_clerk = auth::actor_by_username(&app, "dongshan").await.unwrap();
+    let q = fazhi_app::cases::ListQuery::default();
+    assert_eq!(
+        fazhi_app::reconsideration::list(&app, &dongshan_clerk, &q)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(
+        fazhi_app::litigation::list(&app, &dongshan_clerk, &q)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+}

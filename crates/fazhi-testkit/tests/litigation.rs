@@ -1516,3 +1516,193 @@ async fn evidence_retrial_and_remand_on_sqlite() {
 async fn evidence_retrial_and_remand_on_postgres() {
     evidence_retrial_and_remand(Backend::Postgres).await;
 }
+
+/// A write names only units in the writer's scope (issue 13 §3), through the use cases: a
+/// department's litigation clerk (区市场监督管理局) registers a lawsuit, a 司法建议 and an import
+/// row against a township, a township's 复议 clerk an application against another township: each
+/// is refused with `unit_out_of_scope` naming the field, and nothing is written — the township
+/// sees nothing and its counts stay. Naming his own unit works; the legal office's clerks
+/// (`scope.legal_offices`, by default `*司法局`, the demo's 区司法局) name any unit, and without that setting they too
+/// name only their own.
+async fn writes_name_units_in_scope(backend: Backend) {
+    use fazhi_app::xlsx::write_table;
+    let t = with_org(backend, d("2024-12-31")).await;
+    let app = &t.app;
+    let scjfg = auth::actor_by_username(app, "scjfg").await.unwrap();
+    let dongshan: i64 = unit_id(app, "东山镇人民政府").await.parse().unwrap();
+    let xihe: i64 = unit_id(app, "西河镇人民政府").await.parse().unwrap();
+    let root = fazhi_app::org::all_units(app).await.unwrap()[0].id;
+    auth::create_user(
+        app,
+        &Actor::system("测试", root),
+        auth::NewUser {
+            username: "xihe_fy".into(),
+            display_name: "西河复议员".into(),
+            unit_id: xihe,
+            roles: vec![fazhi_domain::org::Role::ReconsiderationClerk],
+            password: fazhi_app::demo::DEMO_PASSWORD.into(),
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap();
+    let xihe_fy = auth::actor_by_username(app, "xihe_fy").await.unwrap();
+    let written = || async {
+        let mut n = vec![];
+        for table in [
+            "rc_cases",
+            "lt_cases",
+            "lt_suggestions",
+            "rc_parties",
+            "lt_parties",
+            "deadlines",
+            "audit_log",
+        ] {
+            n.push(count(app, table).await);
+        }
+        n
+    };
+    let refused = |e: AppError, field: &str| {
+        assert_eq!(e.code(), "unit_out_of_scope", "{e:?}");
+        assert_eq!(e.field(), Some(field));
+        let m = e.user_message();
+        assert!(
+            m.contains("东山镇人民政府") && m.contains("不在您可以登记的单位范围内"),
+            "{m}"
+        );
+    };
+    let before = written().await;
+    // The lawsuit of the issue: 市场监管局's clerk names 东山镇 as defendant.
+    let f = lawsuit(
+        app,
+        "（2024）示0101行初1号",
+        "2024-09-20",
+        "2024-09-27",
+        "东山镇人民政府",
+    )
+    .await;
+    refused(
+        lt::register(app, &scjfg, &f).await.unwrap_err(),
+        "defendant_unit_id",
+    );
+    // A 司法建议 addressed to 东山镇.
+    let mut sg = fields(&[
+        ("kind", "judicial"),
+        ("issuer", "示例区人民法院"),
+        ("received_date", "2024-10-08"),
+        ("content", "规范行政处罚程序"),
+    ]);
+    sg.insert("unit_id".into(), dongshan.to_string());
+    refused(
+        lt::register_suggestion(app, &scjfg, &sg).await.unwrap_err(),
+        "unit_id",
+    );
+    // An application against 东山镇 by 西河镇's 复议 clerk.
+    let a = application(app, "2024-09-27", "东山镇人民政府").await;
+    refused(
+        rc::register(app, &xihe_fy, &a).await.unwrap_err(),
+        "respondent_unit_id",
+    );
+    // An import row naming 东山镇: the row is reported, nothing imported.
+    let headers: Vec<&str> = lt::IMPORT_COLUMNS.iter().map(|c| c.0).collect();
+    let row = |defendant: &str, no: &str| -> Vec<String> {
+        lt::IMPORT_COLUMNS
+            .iter()
+            .map(|(_, f)| match *f {
+                "court" => "示例区人民法院",
+                "case_no" => no,
+                "registered_date" => "2024-09-20",
+                "copy_received_date" => "2024-09-27",
+                "defendant" => defendant,
+                "act_name" => "行政处罚决定",
+                "claim" => "撤销处罚决定",
+                "plaintiff_kind" => "自然人",
+                "plaintiff_name" => "张三",
+                "plaintiff_id_number" => "11010519491231002X",
+                _ => "",
+            })
+            .map(String::from)
+            .collect()
+    };
+    let file = write_table(
+        "导入",
+        &headers,
+        [
+            row("区市场监督管理局", "（2024）示0101行初2号"),
+            row("东山镇人民政府", "（2024）示0101行初3号"),
+        ]
+        .into_iter(),
+    )
+    .unwrap();
+    match lt::import(app, &scjfg, &file).await {
+        Err(AppError::Rows(rows)) => {
+            assert_eq!(rows.len(), 1, "{rows:?}");
+            assert_eq!((rows[0].row, rows[0].code), (3, "unit_out_of_scope"));
+            assert_eq!(rows[0].column, "被告");
+            assert!(rows[0].message.contains("东山镇人民政府"), "{rows:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(written().await, before, "nothing written");
+    let dongshan_clerk = auth::actor_by_username(app, "dongshan").await.unwrap();
+    assert_eq!(
+        lt::list(app, &dongshan_clerk, &ListQuery::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(
+        rc::list(app, &dongshan_clerk, &ListQuery::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    // His own unit he names.
+    let own = lawsuit(
+        app,
+        "（2024）示0101行初4号",
+        "2024-09-20",
+        "2024-09-27",
+        "区市场监督管理局",
+    )
+    .await;
+    lt::register(app, &scjfg, &own).await.unwrap();
+    let a = application(app, "2024-09-27", "西河镇人民政府").await;
+    rc::register(app, &xihe_fy, &a).await.unwrap();
+    // The legal office's clerks name any unit (the 复议机构 takes applications against every
+    // organ of the jurisdiction) ...
+    let fuyi = auth::actor_by_username(app, "fuyi").await.unwrap();
+    let yingsu = auth::actor_by_username(app, "yingsu").await.unwrap();
+    let a = application(app, "2024-09-27", "东山镇人民政府").await;
+    rc::register(app, &fuyi, &a).await.unwrap();
+    lt::register_suggestion(app, &yingsu, &sg).await.unwrap();
+    // ... but only as configured: without the setting, 区司法局's clerk names only his own unit.
+    let strict = fazhi_app::App::new(
+        app.db.clone(),
+        fazhi_app::Config {
+            scope: fazhi_app::config::ScopeSettings {
+                legal_offices: vec![],
+            },
+            ..(*app.config).clone()
+        },
+        app.clock.clone(),
+    )
+    .unwrap();
+    let a = application(&strict, "2024-09-27", "东山镇人民政府").await;
+    refused(
+        rc::register(&strict, &fuyi, &a).await.unwrap_err(),
+        "respondent_unit_id",
+    );
+}
+
+#[tokio::test]
+async fn writes_name_units_in_scope_on_sqlite() {
+    writes_name_units_in_scope(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn writes_name_units_in_scope_on_postgres() {
+    writes_name_units_in_scope(Backend::Postgres).await;
+}

@@ -1036,3 +1036,198 @@ async fn separation_of_duties_sqlite() {
 async fn separation_of_duties_postgres() {
     separation_of_duties(Backend::Postgres).await;
 }
+
+/// The external anchor of the audit log (issue 13 §7): signed checkpoints outside the database.
+/// Someone with full database access cuts the tail and moves the head back (bypassing the
+/// append-only guard): the chain still verifies, the checkpoint file does not; when the server
+/// then writes on, the entry the checkpoint names has another hash; a checkpoint line forged
+/// without the key is reported. Each checkpoint also goes to syslog (UDP on loopback here).
+async fn audit_checkpoints(backend: Backend) {
+    use fazhi_app::checkpoint::{self, Checkpoint};
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("checkpoint.key");
+    std::fs::write(&key_file, "9f3c0e5b7a1d42c8b6e4f0a2d8c1b3e5\n").unwrap();
+    let folder = dir.path().join("checkpoints");
+    let syslog = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let syslog_addr = syslog.local_addr().unwrap();
+    let t = with_org_and(
+        backend,
+        Arc::new(fazhi_app::FixedClock(d("2024-12-31"))),
+        |c| {
+            c.audit.checkpoint_dir = Some(folder.clone());
+            c.audit.checkpoint_key_file = Some(key_file.clone());
+            c.audit.checkpoint_syslog = Some(format!("udp://{syslog_addr}"));
+        },
+    )
+    .await;
+    let app = &t.app;
+    let system = Actor::system("测试", 1);
+    let (first, path) = checkpoint::write(app).await.unwrap();
+    assert_eq!(path, folder.join(checkpoint::FILE_NAME));
+    let mut buf = [0u8; 2048];
+    let n = syslog.recv(&mut buf).unwrap();
+    let msg = String::from_utf8_lossy(&buf[..n]).into_owned();
+    assert!(
+        msg.starts_with("<110>1 ") && msg.contains("audit-checkpoint") && msg.contains(&first.mac),
+        "{msg}"
+    );
+    for i in 0..5 {
+        audit::record_alone(app, &system, "login", "user", &i.to_string(), None)
+            .await
+            .unwrap();
+    }
+    let (second, _) = checkpoint::write(app).await.unwrap();
+    assert!(second.seq > first.seq + 5);
+    let r = checkpoint::verify(app, &path).await.unwrap();
+    assert_eq!((r.held, r.findings.len()), (2, 0), "{r:?}");
+
+    // The database owner cuts the tail below the second checkpoint and moves the head back.
+    let pool = &app.db.pool;
+    let unguard = match backend {
+        Backend::Sqlite => "DROP TRIGGER audit_log_no_delete",
+        Backend::Postgres => "DROP RULE audit_log_no_delete ON audit_log",
+    };
+    sqlx::query(unguard).execute(pool).await.unwrap();
+    let cut = second.seq - 2;
+    sqlx::query("DELETE FROM audit_log WHERE seq > $1")
+        .bind(cut)
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE audit_head SET seq = $1, last_hash = (SELECT hash FROM audit_log WHERE seq = $1) WHERE id = 1",
+    )
+    .bind(cut)
+    .execute(pool)
+    .await
+    .unwrap();
+    let plain = audit::verify_chain(app).await.unwrap();
+    assert!(
+        plain.broken.is_none(),
+        "the chain alone does not see it: {plain:?}"
+    );
+    let r = checkpoint::verify(app, &path).await.unwrap();
+    assert_eq!(r.held, 1, "the first checkpoint still holds: {r:?}");
+    assert_eq!(r.findings.len(), 1, "{r:?}");
+    assert_eq!(
+        (r.findings[0].line, r.findings[0].seq),
+        (2, Some(second.seq))
+    );
+    assert!(r.findings[0].problem.contains("截断"), "{r:?}");
+
+    // The server writes on: the chain is whole again, but entry `second.seq` is another one.
+    for i in 0..5 {
+        audit::record_alone(app, &system, "login", "user", &i.to_string(), None)
+            .await
+            .unwrap();
+    }
+    let plain = audit::verify_chain(app).await.unwrap();
+    assert!(plain.broken.is_none(), "{plain:?}");
+    let r = checkpoint::verify(app, &path).await.unwrap();
+    assert_eq!(r.findings.len(), 1, "{r:?}");
+    assert!(
+        r.findings[0].problem.contains("哈希值与检查点不符"),
+        "{r:?}"
+    );
+
+    // A checkpoint of the rewritten head, made without the key, is reported as forged.
+    let head: (i64, String) = sqlx::query_as("SELECT seq, last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let forged = Checkpoint {
+        v: 1,
+        seq: head.0,
+        hash: head.1,
+        count: head.0,
+        at: "2024-12-31T05:00:00.000Z".into(),
+        mac: "ab".repeat(32),
+    };
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!("{}\n", serde_json::to_string(&forged).unwrap()));
+    std::fs::write(&path, text).unwrap();
+    let r = checkpoint::verify(app, &path).await.unwrap();
+    assert_eq!(r.findings.len(), 2, "{r:?}");
+    assert_eq!(r.findings[1].line, 3);
+    assert!(r.findings[1].problem.contains("签名无效"), "{r:?}");
+}
+
+#[tokio::test]
+async fn audit_checkpoints_catch_a_cut_tail_and_a_forged_line_sqlite() {
+    audit_checkpoints(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn audit_checkpoints_catch_a_cut_tail_and_a_forged_line_postgres() {
+    audit_checkpoints(Backend::Postgres).await;
+}
+
+/// The 审计管理员 reads who did what, not the case (issue 13 §13): the log page, its API and its
+/// export show no applicant's name, 身份证号 or phone (张三 → 张*), and the chain still verifies.
+#[tokio::test]
+async fn the_auditor_sees_no_personal_data_of_a_case() {
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let app = &t.app;
+    let base = spawn(app.clone()).await;
+    let c = reqwest::Client::new();
+    let dongshan = org::find_unit_by_name(app, "东山镇人民政府")
+        .await
+        .unwrap()
+        .unwrap();
+    let (_, clerk) = login(&c, &base, "fuyi", demo::DEMO_PASSWORD).await;
+    let r = c
+        .post(format!("{base}/api/v1/rc/cases"))
+        .bearer_auth(clerk["token"].as_str().unwrap())
+        .json(&json!({
+            "received_date": "2024-09-27", "channel": "online", "respondent_unit_id": dongshan,
+            "act_name": "行政处罚决定", "act_date": "2024-09-01",
+            "request": "请求撤销对欧阳秘密的处罚决定",
+            "applicant_name": "欧阳秘密", "applicant_id_number": "11010519491231002X",
+            "applicant_phone": "13900001111", "agent_name": "司马代理"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
+    let secrets = [
+        "欧阳秘密",
+        "司马代理",
+        "11010519491231002X",
+        "13900001111",
+        "请求撤销对",
+    ];
+    let (_, auditor) = login(&c, &base, "auditor", demo::DEMO_PASSWORD).await;
+    let token = auditor["token"].as_str().unwrap();
+    let api = c
+        .get(format!("{base}/api/v1/audit?entity=rc_case"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let html = page(&c, &format!("{base}/audit?entity=rc_case"), &auditor).await;
+    let xlsx = c
+        .get(format!("{base}/api/v1/audit.xlsx?entity=rc_case"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let (_, rows) = fazhi_app::xlsx::read_table(&xlsx).unwrap();
+    let export = rows.concat().join(" ");
+    for (what, text) in [("API", &api), ("page", &html), ("export", &export)] {
+        assert!(
+            text.contains("欧***"),
+            "{what} shows the entry, masked: {text}"
+        );
+        for s in secrets {
+            assert!(!text.contains(s), "{what} shows {s}: {text}");
+        }
+    }
+    let r = audit::verify_chain(app).await.unwrap();
+    assert!(r.broken.is_none(), "{r:?}");
+}

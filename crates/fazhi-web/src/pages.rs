@@ -531,10 +531,11 @@ pub(crate) fn hint(mut v: Value, text: &str) -> Value {
     v
 }
 
-fn application_groups(units: &[org::Unit]) -> Value {
+/// The registration form; the respondents offered are the units the clerk may name.
+fn application_groups(units: &[org::Unit], scope: &fazhi_app::Scope) -> Value {
     let respondents: Vec<(String, String)> = org::tree_order(units)
         .into_iter()
-        .filter(|(d, _)| *d > 0)
+        .filter(|(d, u)| *d > 0 && scope.contains(u.id))
         .map(|(_, u)| (u.id.to_string(), u.name.clone()))
         .collect();
     let kinds = opts(PartyKind::ALL, PartyKind::code, PartyKind::label);
@@ -769,8 +770,14 @@ async fn new_form(State(state): State<AppState>, p: Page) -> PageResult {
     let units = org::all_units(&state.app)
         .await
         .map_err(|e| p.err(&state, e))?;
+    let scope = org::naming_scope(
+        &state.app,
+        &p.0.actor,
+        &units,
+        Permission::WriteReconsideration,
+    );
     let values = json!({"received_date": state.app.today().to_string(), "applicant_kind": "person", "channel": "window"});
-    let ctx = json!({"title": "登记行政复议申请", "groups": application_groups(&units), "values": values, "action_url": "/rc/cases/new", "submit": "登记", "module": RC});
+    let ctx = json!({"title": "登记行政复议申请", "groups": application_groups(&units, &scope), "values": values, "action_url": "/rc/cases/new", "submit": "登记", "module": RC});
     form_render(&state, &p, "rc_new", ctx, None).await
 }
 
@@ -782,7 +789,13 @@ async fn new_submit(State(state): State<AppState>, p: Page, Form(f): Form<Fields
             let units = org::all_units(&state.app)
                 .await
                 .map_err(|e| p.err(&state, e))?;
-            let ctx = json!({"title": "登记行政复议申请", "groups": application_groups(&units), "values": f,
+            let scope = org::naming_scope(
+                &state.app,
+                &p.0.actor,
+                &units,
+                Permission::WriteReconsideration,
+            );
+            let ctx = json!({"title": "登记行政复议申请", "groups": application_groups(&units, &scope), "values": f,
                              "action_url": "/rc/cases/new", "submit": "登记", "module": RC});
             form_render(&state, &p, "rc_new", ctx, Some(&e)).await
         }

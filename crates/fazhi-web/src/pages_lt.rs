@@ -101,9 +101,11 @@ async fn export(State(state): State<AppState>, p: Page, Query(q): Query<ListQuer
 }
 
 /// Units that can be sued or addressed: the government itself and every unit under it.
-fn unit_options(units: &[org::Unit]) -> Vec<(String, String)> {
+/// The units a litigation clerk may name (defendant, addressee), in tree order.
+fn unit_options(units: &[org::Unit], scope: &fazhi_app::Scope) -> Vec<(String, String)> {
     org::tree_order(units)
         .into_iter()
+        .filter(|(_, u)| scope.contains(u.id))
         .map(|(_, u)| (u.id.to_string(), u.name.clone()))
         .collect()
 }
@@ -120,14 +122,14 @@ fn party_fields(prefix: &str, title: &str, required: bool) -> Value {
     ]})
 }
 
-fn lawsuit_groups(units: &[org::Unit]) -> Value {
+fn lawsuit_groups(units: &[org::Unit], scope: &fazhi_app::Scope) -> Value {
     json!([
         {"title": "案件信息", "fields": [
             field("court", "受理法院", "text", true),
             hint(field("case_no", "案号", "text", true), "如（2024）粤5302行初12号"),
             field("registered_date", "立案日期", "date", true),
             hint(field("copy_received_date", "收到起诉状副本日期", "date", true), "答辩期限15日自次日起算（《行政诉讼法》第六十七条）"),
-            select("defendant_unit_id", "被告（应诉单位）", unit_options(units), true),
+            select("defendant_unit_id", "被告（应诉单位）", unit_options(units, scope), true),
             field("act_name", "被诉行政行为", "text", true),
             field("act_doc_no", "行政行为文书号", "text", false),
             field("claim", "诉讼请求", "textarea", true),
@@ -158,7 +160,8 @@ async fn lawsuit_form(
     let units = org::all_units(&state.app)
         .await
         .map_err(|e| p.err(state, e))?;
-    let ctx = json!({"title": "登记行政应诉案件", "groups": lawsuit_groups(&units), "values": values,
+    let scope = org::naming_scope(&state.app, &p.0.actor, &units, Permission::WriteLitigation);
+    let ctx = json!({"title": "登记行政应诉案件", "groups": lawsuit_groups(&units, &scope), "values": values,
                      "action_url": "/lt/cases/new", "submit": "登记", "module": LT});
     form_render(state, p, "lt_new", ctx, error).await
 }
@@ -474,12 +477,13 @@ async fn suggestion_page(
     let units = org::all_units(&state.app)
         .await
         .map_err(|e| p.err(state, e))?;
+    let scope = org::naming_scope(&state.app, &p.0.actor, &units, Permission::WriteLitigation);
     let groups = json!([{"title": "建议信息", "fields": [
         select("kind", "建议类型", opts(SuggestionKind::ALL, SuggestionKind::code, SuggestionKind::label), true),
         field("issuer", "制发机关", "text", true),
         field("doc_no", "文书编号", "text", false),
         field("received_date", "收到日期", "date", true),
-        select("unit_id", "被建议单位", unit_options(&units), true),
+        select("unit_id", "被建议单位", unit_options(&units, &scope), true),
         field("content", "建议内容", "textarea", true),
         hint(field("reply_days", "回复期限（日）", "number", false), "按建议书载明的期限填写；不填写的，司法建议按30日、检察建议按两个月计算"),
         hint(field("case_no", "关联应诉案号", "text", false), "因行政诉讼案件提出的填写"),
