@@ -438,11 +438,23 @@ pub async fn login(
         must_change_password: must_change == 1 || expired,
     };
     let mut tx = app.db.begin().await?;
-    sqlx::query("DELETE FROM login_failures WHERE username = $1 AND addr = $2")
-        .bind(&key)
-        .bind(addr)
-        .execute(&mut *tx)
-        .await?;
+    // The wait read above may have begun since: attempts sent together after a wait ends all
+    // read "not waiting", and the failures among them set a new wait. Read again in the write
+    // transaction (the DELETE locks the row on PostgreSQL; SQLite's write transaction is
+    // exclusive), so that a right guess among them succeeds only when it comes first.
+    let since: Option<i64> = sqlx::query_scalar(
+        "DELETE FROM login_failures WHERE username = $1 AND addr = $2 RETURNING blocked_until",
+    )
+    .bind(&key)
+    .bind(addr)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(until) = since.filter(|until| *until > now) {
+        tx.rollback().await?;
+        let after = serde_json::json!({"addr": addr, "waiting_seconds": until - now});
+        audit::record_alone(app, &who, "login_failed", "session", "", Some(after)).await?;
+        return Err(bad_credentials());
+    }
     sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, must_change_password) VALUES ($1, $2, $3, $4, $4, $5)")
         .bind(digest(&s.token))
         .bind(user_id)
@@ -775,7 +787,26 @@ pub async fn set_roles(
     let (username, before) = other_account(app, actor, user_id, expected_version).await?;
     check_role_combination(app, roles)?;
     let after: Vec<&str> = roles.iter().map(|r| r.code()).collect();
+    // An account made an administrator keeps no password its creator (the 系统管理员) knows:
+    // it gets an unusable one, and the 安全管理员 gives it a temporary one by a reset
+    // (issue 13: the 系统管理员 could otherwise sign in as a new 审计管理员 before its owner).
+    let admin = |codes: &[&str]| {
+        codes.iter().any(|c| {
+            [Role::SysAdmin, Role::SecurityAdmin, Role::AuditAdmin]
+                .iter()
+                .any(|r| r.code() == *c)
+        })
+    };
+    let before_codes: Vec<&str> = before.iter().map(String::as_str).collect();
+    let made_admin = admin(&after) && !admin(&before_codes);
     let mut tx = app.db.begin().await?;
+    if made_admin {
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1 WHERE id = $2")
+            .bind(hash_password(&random_token())?)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
@@ -800,7 +831,7 @@ pub async fn set_roles(
         "user",
         &user_id.to_string(),
         Some(serde_json::json!({"username": username, "roles": before})),
-        Some(serde_json::json!({"username": username, "roles": after})),
+        Some(serde_json::json!({"username": username, "roles": after, "password_invalidated": made_admin})),
     )
     .await?;
     tx.commit().await?;

@@ -7,6 +7,7 @@
 
 use crate::{AppError, AppResult};
 use fazhi_domain::DomainError;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -20,19 +21,49 @@ static PARSES: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
 /// How long an upload waits for a free parse before it is answered "busy".
 const WAIT: Duration = Duration::from_secs(30);
 
+/// Uploads waiting for a slot, each holding its bytes: beyond [`MAX_WAITING`] an upload is
+/// answered "busy" at once instead of queueing (many parallel 10 MB uploads would otherwise add
+/// up to gigabytes while they wait).
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+const MAX_WAITING: usize = 8;
+
+fn busy() -> AppError {
+    DomainError::field(
+        "server_busy",
+        "file",
+        "服务器正在处理其他上传的文件，请稍后再试",
+    )
+    .into()
+}
+
+/// Counts a waiting upload while it lives.
+struct Waiting;
+
+impl Waiting {
+    fn enter() -> Option<Waiting> {
+        if WAITING.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+            WAITING.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Waiting)
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Runs `f` (a parser of uploaded bytes) when one of the parse slots is free. The slot is held
 /// until `f` returns, even when the request that asked is dropped meanwhile.
 pub async fn parse<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    let waiting = Waiting::enter().ok_or_else(busy)?;
     let permit = tokio::time::timeout(WAIT, PARSES.clone().acquire_owned())
         .await
-        .map_err(|_| {
-            DomainError::field(
-                "server_busy",
-                "file",
-                "服务器正在处理其他上传的文件，请稍后再试",
-            )
-        })?
+        .map_err(|_| busy())?
         .map_err(|e| AppError::Internal(format!("parse slots closed: {e}")))?;
+    drop(waiting);
     tokio::task::spawn_blocking(move || {
         let out = f();
         drop(permit);
@@ -48,10 +79,9 @@ mod tests {
 
     #[tokio::test]
     async fn parses_run_a_few_at_a_time_and_all_finish() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
         let running = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
-        let tasks: Vec<_> = (0..12)
+        let tasks: Vec<_> = (0..MAX_WAITING)
             .map(|i| {
                 let (running, most) = (running.clone(), most.clone());
                 tokio::spawn(parse(move || {
@@ -67,7 +97,7 @@ mod tests {
         for t in tasks {
             done.push(t.await.unwrap().unwrap());
         }
-        assert_eq!(done, (0..12).collect::<Vec<_>>());
+        assert_eq!(done, (0..MAX_WAITING).collect::<Vec<_>>());
         let most = most.load(Ordering::SeqCst);
         assert!((1..=4).contains(&most), "{most} parses ran at once");
     }

@@ -151,12 +151,16 @@ impl Bounds {
 
 /// Entries of an .xlsx zip (a workbook has about a dozen).
 const MAX_ZIP_ENTRIES: usize = 500;
-/// The inflated size of one zip entry, and of all together. Counted while inflating, not taken
-/// from the sizes the zip declares, which an attacker writes.
-const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
+/// The inflated size of a worksheet (read as a stream), of any other zip entry (the shared
+/// strings and the styles are held whole by calamine), and of all together. Counted while
+/// inflating, not taken from the sizes the zip declares, which an attacker writes.
+const MAX_SHEET_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_PART_BYTES: u64 = 16 * 1024 * 1024;
 const MAX_INFLATED_BYTES: u64 = 256 * 1024 * 1024;
-/// The text of all cells together (a shared string may be referenced by any number of cells).
+/// The memory the cells read may take: their text, and [`CELL_COST`] for each cell besides (a
+/// shared string may be referenced by any number of cells).
 const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
+const CELL_COST: usize = 64;
 /// Excel's own limit on one cell's text.
 const MAX_CELL_CHARS: usize = 32_767;
 
@@ -177,25 +181,45 @@ fn too_large(what: String) -> AppError {
 
 /// Checks the zip container before calamine opens it: the number of entries and what each
 /// entry really inflates to (a 1 MB zip bomb would otherwise become 1 GB in memory).
+///
+/// The file must be a zip from its first byte: calamine first reads any upload as an OLE2
+/// (CFB) file, the container of encrypted workbooks and of .xls, whose header sizes it allocates
+/// unchecked (a 773-byte CFB header before a small zip aborted the process), so anything else is
+/// refused here, before calamine sees it.
 fn check_zip(bytes: &[u8]) -> AppResult<()> {
     use std::io::Read;
+    const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.starts_with(&CFB_MAGIC) {
+        return Err(refuse(
+            "xlsx_encrypted_or_xls",
+            "加密的Excel文件或旧版.xls文件不能读入，请在Excel中取消密码并另存为.xlsx格式后重新上传",
+        ));
+    }
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Err(not_xlsx());
+    }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
+    if zip.offset() != 0 {
+        return Err(not_xlsx());
+    }
     if zip.len() > MAX_ZIP_ENTRIES {
         return Err(too_large(format!("包含的部件过多（{}个）", zip.len())));
     }
     let mut total = 0u64;
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|_| not_xlsx())?;
-        if entry.size() > MAX_ENTRY_BYTES {
+        let limit = if entry.name().starts_with("xl/worksheets/") {
+            MAX_SHEET_BYTES
+        } else {
+            MAX_PART_BYTES
+        };
+        if entry.size() > limit {
             return Err(too_large("解压后过大".into()));
         }
-        let n = std::io::copy(
-            &mut (&mut entry).take(MAX_ENTRY_BYTES + 1),
-            &mut std::io::sink(),
-        )
-        .map_err(|_| not_xlsx())?;
+        let n = std::io::copy(&mut (&mut entry).take(limit + 1), &mut std::io::sink())
+            .map_err(|_| not_xlsx())?;
         total += n;
-        if n > MAX_ENTRY_BYTES || total > MAX_INFLATED_BYTES {
+        if n > limit || total > MAX_INFLATED_BYTES {
             return Err(too_large("解压后过大".into()));
         }
     }
@@ -283,10 +307,23 @@ fn read_cells(bytes: &[u8], bounds: Bounds) -> AppResult<Vec<(u32, u32, String)>
     let first = wb.sheet_names().into_iter().next().ok_or_else(not_xlsx)?;
     let mut reader = wb.worksheet_cells_reader(&first).map_err(|_| not_xlsx())?;
     let mut cells = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut first_row: Option<u32> = None;
     let mut text_bytes = 0usize;
     while let Some(cell) = reader.next_cell().map_err(|_| not_xlsx())? {
         let (r, c) = cell.get_position();
+        // Excel writes each cell once; a file repeating one (millions of times) is not a
+        // workbook to read.
+        if !seen.insert((r, c)) {
+            return Err(refuse(
+                "invalid_xlsx",
+                format!(
+                    "上传的Excel文件中{}{}单元格出现了不止一次，文件可能已损坏，请在Excel中另存后重新上传",
+                    column_name(c),
+                    r as u64 + 1
+                ),
+            ));
+        }
         let text = cell_text(&Data::from(cell.get_value().clone()));
         if text.is_empty() {
             continue;
@@ -312,7 +349,7 @@ fn read_cells(bytes: &[u8], bounds: Bounds) -> AppResult<Vec<(u32, u32, String)>
                 MAX_CELL_CHARS
             )));
         }
-        text_bytes += text.len();
+        text_bytes += text.len() + CELL_COST;
         if text_bytes > MAX_TEXT_BYTES {
             return Err(too_large("中的文字过多".into()));
         }
@@ -414,7 +451,7 @@ mod tests {
     }
 
     /// The hostile workbooks kept in the fuzz regressions (issue 13), and the code each gets.
-    const HOSTILE: [(&str, &[u8], &str); 4] = [
+    const HOSTILE: [(&str, &[u8], &str); 7] = [
         (
             "one cell at XFD1048576",
             include_bytes!("../../../fuzz/regressions/xlsx_import/far-cell-XFD1048576.xlsx"),
@@ -433,6 +470,21 @@ mod tests {
         (
             "600 zip entries",
             include_bytes!("../../../fuzz/regressions/xlsx_import/many-entries.xlsx"),
+            "xlsx_too_large",
+        ),
+        (
+            "a CFB header whose sector numbers calamine resized to 2 TB, before a small zip",
+            include_bytes!("../../../fuzz/regressions/xlsx_import/cfb-header-resize.xlsx"),
+            "xlsx_encrypted_or_xls",
+        ),
+        (
+            "a CFB header whose FAT length calamine allocated (16 GB), before a small zip",
+            include_bytes!("../../../fuzz/regressions/xlsx_import/cfb-header-fat-length.xlsx"),
+            "xlsx_encrypted_or_xls",
+        ),
+        (
+            "60 MB of shared strings and one cell repeated 2 million times (286 KB)",
+            include_bytes!("../../../fuzz/regressions/xlsx_import/repeated-cell-and-strings.xlsx"),
             "xlsx_too_large",
         ),
     ];

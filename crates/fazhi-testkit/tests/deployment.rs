@@ -66,7 +66,9 @@ async fn behind_the_proxy_cookies_are_secure_and_addresses_come_from_its_header(
         async move { assert_eq!(req.send().await.unwrap().status(), 422) }
     };
     fail(Some("203.0.113.7")).await;
-    fail(Some("203.0.113.7, 10.0.0.1")).await;
+    // X-Forwarded-For as nginx's $proxy_add_x_forwarded_for makes it: what the client claimed,
+    // then the address the proxy saw. Only the proxy's (last) entry counts.
+    fail(Some("198.51.100.99, 203.0.113.7")).await;
     fail(None).await;
     let addrs: Vec<(String, i64)> = sqlx::query_as(
         "SELECT addr, failures FROM login_failures WHERE username = 'fuyi' ORDER BY addr",

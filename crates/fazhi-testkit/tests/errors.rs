@@ -84,3 +84,48 @@ async fn framework_refusals_are_ours() {
     assert!(!a.text().contains("不能超过10MB"), "{}", a.text());
     assert!(a.text().contains("上传的内容格式不正确"), "{}", a.text());
 }
+
+/// Logins another site's page can send (a `text/plain` body to the API, a login form without its
+/// page's token) are refused before they count: no failure against the account, nothing off the
+/// address's login rate (review of issue 13: a page left open elsewhere could keep a user
+/// waiting, or every user behind the office's address at 429).
+#[tokio::test]
+async fn cross_site_logins_count_for_nothing() {
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let web = Web::new(spawn(t.app.clone()).await);
+    for _ in 0..25 {
+        let a = Web::answer(
+            web.http
+                .post(format!("{}/api/v1/session", web.base))
+                .header("content-type", "text/plain")
+                .body(r#"{"username":"fuyi","password":"wrong"}"#),
+        )
+        .await;
+        assert_eq!(a.status, 415);
+        assert_eq!(a.json()["code"], "unsupported_media_type");
+        let a = Web::answer(
+            web.http
+                .post(format!("{}/login", web.base))
+                .form(&[("username", "fuyi"), ("password", "wrong")]),
+        )
+        .await;
+        assert_eq!(a.status, 403);
+    }
+    for table in ["login_failures", "login_rate"] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&t.app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+    let r = fazhi_testkit::web::page_login(
+        &web.http,
+        &web.base,
+        &[
+            ("username", "fuyi"),
+            ("password", fazhi_app::demo::DEMO_PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+}

@@ -975,6 +975,40 @@ async fn separation_of_duties(backend: Backend) {
     reset(&sys, fuyi.user_id.unwrap()).await.unwrap();
     let e = reset(&sec, sec.user_id.unwrap()).await.unwrap_err();
     assert_eq!(e.code(), "own_account");
+    // An account the 系统管理员 created with a password he chose, then made an administrator
+    // by the 安全管理员, keeps no password he knows: only the 安全管理员's reset opens it.
+    let new_id = auth::create_user(
+        app,
+        &sys,
+        auth::NewUser {
+            username: "shenji2".into(),
+            display_name: "审计二".into(),
+            unit_id: sys.unit_id,
+            roles: vec![],
+            password: "Known#2025x".into(),
+            must_change_password: true,
+        },
+    )
+    .await
+    .unwrap();
+    auth::set_roles(app, &sec, new_id, &[Role::AuditAdmin], None)
+        .await
+        .unwrap();
+    let e = auth::login(app, "shenji2", "Known#2025x", "127.0.0.1", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "bad_credentials");
+    assert_eq!(
+        reset(&sys, new_id).await.unwrap_err().code(),
+        "admin_reset_needs_security_admin"
+    );
+    reset(&sec, new_id).await.unwrap();
+    assert!(
+        auth::login(app, "shenji2", "Temp#2025x", "127.0.0.1", None)
+            .await
+            .unwrap()
+            .must_change_password
+    );
 
     // With the pair allowed by the configuration, one account may hold both roles, but it
     // still never finalises the version it submitted.

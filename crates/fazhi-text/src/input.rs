@@ -86,7 +86,7 @@ impl InputError {
 
 /// Largest `word/document.xml` we inflate: a .docx whose text expands beyond this is refused
 /// rather than allowed to exhaust memory (a "zip bomb").
-const MAX_DOCX_XML: u64 = 256 * 1024 * 1024;
+const MAX_DOCX_XML: u64 = 64 * 1024 * 1024;
 
 /// Reads a report file. `file_name` decides the form by its extension (.docx, .html/.htm, else
 /// text); a .docx is also recognised by its content (a zip archive), and a page saved as .txt by
@@ -262,13 +262,15 @@ fn docx_text(bytes: &[u8]) -> Result<String, InputError> {
     let mut entry = zip
         .by_name("word/document.xml")
         .map_err(|_| InputError::Docx("缺少正文 word/document.xml"))?;
-    let mut xml = Vec::new();
+    // Sized to what the zip declares (at most the limit), so that reading does not double the
+    // buffer past it; a zip that declares less only costs the doubling up to the limit.
+    let mut xml = Vec::with_capacity(entry.size().min(MAX_DOCX_XML + 1) as usize);
     (&mut entry)
         .take(MAX_DOCX_XML + 1)
         .read_to_end(&mut xml)
         .map_err(|_| InputError::Docx("正文已损坏，无法解压"))?;
     if xml.len() as u64 > MAX_DOCX_XML {
-        return Err(InputError::Docx("正文超过 256MB"));
+        return Err(InputError::Docx("正文超过 64MB"));
     }
     let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
     let mut out = String::new();

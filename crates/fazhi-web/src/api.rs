@@ -59,6 +59,9 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Domain(d) if d.code == "malformed_json" => StatusCode::BAD_REQUEST,
         AppError::Domain(d) if d.code == "file_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Domain(d) if d.code == "too_many_attempts" => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Domain(d) if d.code == "unsupported_media_type" => {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        }
         AppError::Domain(_) | AppError::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Forbidden | AppError::CsrfRejected | AppError::PasswordChangeRequired => {
@@ -118,12 +121,34 @@ impl FromRequest<AppState> for JsonFields {
             .get::<RequestId>()
             .cloned()
             .unwrap_or(RequestId(String::new()));
+        // Only JSON is read as JSON: a page of another site can send `text/plain` (or a form)
+        // without asking first, JSON only after the browser's CORS check, which it fails.
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| {
+                let v = v.trim().to_ascii_lowercase();
+                v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
+            });
         let bytes = Bytes::from_request(req, state).await.map_err(|_| {
             ApiError(
                 DomainError::new("file_too_large", "请求内容过大").into(),
                 rid.clone(),
             )
         })?;
+        if !bytes.is_empty() && json != Some(true) {
+            return Err(ApiError(
+                DomainError::field(
+                    "unsupported_media_type",
+                    "body",
+                    "请求内容须为JSON（Content-Type: application/json）",
+                )
+                .into(),
+                rid,
+            ));
+        }
         let f = fazhi_domain::fields::from_json(&bytes).map_err(|e| ApiError(e.into(), rid))?;
         Ok(JsonFields(f))
     }
@@ -142,10 +167,12 @@ async fn login(State(s): State<AppState>, req: Request) -> ApiResult {
         .cloned()
         .unwrap_or(RequestId(String::new()));
     let addr = crate::auth::client_addr(&s, req.extensions(), req.headers()).to_string();
+    // The body first: a login another site's page sent (not JSON) is refused before it counts
+    // against the address or the account.
+    let JsonFields(f) = JsonFields::from_request(req, &s).await?;
     crate::auth::check_login_rate(&s, &addr)
         .await
         .map_err(|e| ApiError(e, rid.clone()))?;
-    let JsonFields(f) = JsonFields::from_request(req, &s).await?;
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let session = auth::login(
         &s.app,

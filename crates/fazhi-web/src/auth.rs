@@ -134,8 +134,8 @@ pub fn clear_cookie() -> String {
 /// The client's address: the connection's, or — behind a reverse proxy on this machine, with
 /// `client_ip_header` configured — the address the proxy puts in that header. The header is read
 /// only from a loopback connection, so a client reaching the server directly cannot choose the
-/// address his attempts are counted under. Unspecified when served without a connection (as in
-/// in-process tests).
+/// address his attempts are counted under. An IPv6 address stands for its /64. Unspecified when
+/// served without a connection (as in in-process tests).
 pub fn client_addr(
     state: &AppState,
     ext: &axum::http::Extensions,
@@ -148,13 +148,24 @@ pub fn client_addr(
     let forwarded = || {
         let name = state.app.config.client_ip_header.as_deref()?;
         let value = headers.get(name)?.to_str().ok()?;
-        // X-Forwarded-For lists the client first.
-        value.split(',').next()?.trim().parse::<IpAddr>().ok()
+        // X-Forwarded-For: the proxy appends the address it saw to whatever the client sent, so
+        // only the last entry is the proxy's word.
+        value.split(',').next_back()?.trim().parse::<IpAddr>().ok()
     };
-    if conn.is_loopback() {
-        forwarded().unwrap_or(conn)
+    // (`::ffff:127.0.0.1` is loopback too, when served on `[::]`.)
+    let conn = conn.to_canonical();
+    let addr = if conn.is_loopback() {
+        forwarded().unwrap_or(conn).to_canonical()
     } else {
         conn
+    };
+    match addr {
+        // One IPv6 user holds a whole /64: counted as one address.
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        v4 => v4,
     }
 }
 

@@ -375,6 +375,7 @@ fn is_framework_refusal(res: &Response) -> bool {
 async fn framework_refusal(state: AppState, path: &str, rid: RequestId, res: Response) -> Response {
     use fazhi_domain::DomainError;
     let status = res.status();
+    let allow = res.headers().get(header::ALLOW).cloned();
     let text = axum::body::to_bytes(res.into_body(), 16 * 1024)
         .await
         .map(|b| String::from_utf8_lossy(&b).into_owned())
@@ -402,7 +403,7 @@ async fn framework_refusal(state: AppState, path: &str, rid: RequestId, res: Res
         }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => DomainError::new(
             "unsupported_media_type",
-            "请求内容的类型不正确（接口请使用 application/json，上传请使用 multipart/form-data）",
+            "请求内容的类型不正确（接口请使用 application/json，页面表单请使用 application/x-www-form-urlencoded，上传请使用 multipart/form-data）",
         )
         .into(),
         _ if text.starts_with("Invalid URL") => DomainError::field(
@@ -428,5 +429,8 @@ async fn framework_refusal(state: AppState, path: &str, rid: RequestId, res: Res
         .into_response()
     };
     *out.status_mut() = status;
+    if let Some(allow) = allow {
+        out.headers_mut().insert(header::ALLOW, allow);
+    }
     out
 }

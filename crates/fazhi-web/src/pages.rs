@@ -252,7 +252,6 @@ async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -
 async fn login_submit(State(state): State<AppState>, req: axum::extract::Request) -> Response {
     let rid = req.extensions().get::<RequestId>().map(|r| r.0.clone());
     let addr = crate::auth::client_addr(&state, req.extensions(), req.headers()).to_string();
-    let allowed = crate::auth::check_login_rate(&state, &addr).await;
     let expected = crate::auth::cookie_value(req.headers(), crate::auth::LOGIN_COOKIE);
     let f = match Form::<Fields>::from_request(req, &state).await {
         Ok(Form(f)) => f,
@@ -263,10 +262,15 @@ async fn login_submit(State(state): State<AppState>, req: axum::extract::Request
     // site has neither.
     let csrf_ok = expected
         .is_some_and(|e| crate::auth::constant_time_eq(get("csrf_token").as_bytes(), e.as_bytes()));
-    let result = match allowed {
-        Ok(()) if !csrf_ok => Err(AppError::CsrfRejected),
-        Ok(()) => auth::login(&state.app, &get("username"), &get("password"), &addr, rid).await,
-        Err(e) => Err(e),
+    // The form's token before anything counts: a form another site posts neither uses up the
+    // address's login rate nor counts a failure against the account.
+    let result = if !csrf_ok {
+        Err(AppError::CsrfRejected)
+    } else {
+        match crate::auth::check_login_rate(&state, &addr).await {
+            Ok(()) => auth::login(&state.app, &get("username"), &get("password"), &addr, rid).await,
+            Err(e) => Err(e),
+        }
     };
     match result {
         Ok(s) => {
