@@ -42,6 +42,7 @@ pub mod fields;
 pub mod filing;
 pub mod ids;
 pub mod litigation;
+pub mod notice;
 pub mod org;
 pub mod party;
 pub mod procedure;
