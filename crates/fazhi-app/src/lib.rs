@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod audit;
 pub mod auth;
 pub mod baseline;
+pub mod calendar_import;
 pub mod cases;
 pub mod checkpoint;
 pub mod config;

@@ -71,6 +71,12 @@ enum Cmd {
         #[arg(long)]
         explain: bool,
     },
+    /// The official holiday calendar: `fazhi calendar import NOTICE.txt` reads the State
+    /// Council's notice into a year file.
+    Calendar {
+        #[command(subcommand)]
+        cmd: CalendarCmd,
+    },
     /// Print a module's indicators for a year, or (`--catalogue`) every indicator key.
     Indicators {
         /// List the indicator catalogue (data/indicators.toml) instead.
@@ -218,6 +224,26 @@ enum AuditCmd {
 }
 
 #[derive(Subcommand)]
+enum CalendarCmd {
+    /// Read 国务院办公厅关于YYYY年部分节假日安排的通知 (the text as published, UTF-8) and print
+    /// what it says; with --write, save it as YYYY.toml in `calendar_dir` (audited). The file
+    /// takes effect when the server next starts.
+    Import {
+        /// The notice's text file ("-" for standard input).
+        file: PathBuf,
+        /// Write the year file into the configured `calendar_dir`.
+        #[arg(long)]
+        write: bool,
+        /// With --write: replace an existing YYYY.toml in `calendar_dir`.
+        #[arg(long, requires = "write")]
+        force: bool,
+        /// The notice's address (gov.cn), recorded as the file's source; repeat for several.
+        #[arg(long = "source")]
+        sources: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum ConfigCmd {
     /// Print the commented default configuration.
     Default,
@@ -303,6 +329,70 @@ fn show(e: AppError) -> anyhow::Error {
         AppError::Domain(d) => anyhow::anyhow!("{}（{}）", d.message, d.code),
         other => anyhow::anyhow!("{}", other.user_message()),
     }
+}
+
+/// `fazhi calendar import`: reads and prints; with `write`, saves (nothing on any error).
+async fn calendar_import(
+    config: Config,
+    file: &std::path::Path,
+    write: bool,
+    force: bool,
+    sources: &[String],
+) -> Result<()> {
+    let mut bytes = Vec::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin().read_to_end(&mut bytes)?;
+    } else {
+        bytes =
+            std::fs::read(file).with_context(|| format!("无法读取通知文件 {}", file.display()))?;
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("通知文件 {} 不是 UTF-8 编码的文本", file.display()))?;
+    let dir = config.calendar_dir.clone();
+    let p = fazhi_app::calendar_import::preview(dir.as_deref(), &text, sources).map_err(show)?;
+    for line in &p.summary {
+        println!("{line}");
+    }
+    if !write {
+        match (&p.path, p.exists) {
+            (Some(path), true) => println!(
+                "（未写入。{} 已存在，加 --write --force 以本通知替换）",
+                path.display()
+            ),
+            (Some(path), false) => println!("（未写入。加 --write 保存为 {}）", path.display()),
+            (None, _) => println!("（未写入。保存前请在配置文件中设置 calendar_dir）"),
+        }
+        return Ok(());
+    }
+    if dir.is_none() {
+        bail!("未配置节假日数据目录（配置项 calendar_dir），无法保存节假日安排。请在配置文件中设置 calendar_dir 后重试");
+    }
+    if p.exists && !force {
+        bail!(
+            "节假日数据文件 {} 已存在，未覆盖。如需以本通知替换，请加 --force",
+            p.path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        );
+    }
+    let app = open_app(config, false).await?;
+    let mut actor = cli_actor(&app, "命令行 fazhi calendar import").await?;
+    // Whoever runs the server's command line with its configuration keeps the system's data: he
+    // acts as the 系统管理员 here (the permission the calendar page asks for).
+    actor.roles.push(Role::SysAdmin);
+    let p = fazhi_app::calendar_import::write(&app, &actor, &text, sources, force)
+        .await
+        .map_err(show)?;
+    println!(
+        "已写入 {}（{}年节假日安排），服务重新启动后生效",
+        p.path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        p.notice.year
+    );
+    Ok(())
 }
 
 async fn cli_actor(app: &App, purpose: &str) -> Result<Actor> {
@@ -527,6 +617,15 @@ async fn run(cli: Cli) -> Result<()> {
         Cmd::Config {
             cmd: ConfigCmd::Default,
         } => print!("{}", fazhi_app::config::EXAMPLE_TOML),
+        Cmd::Calendar {
+            cmd:
+                CalendarCmd::Import {
+                    file,
+                    write,
+                    force,
+                    sources,
+                },
+        } => calendar_import(config, &file, write, force, &sources).await?,
         Cmd::Deadline {
             from,
             working_days,
