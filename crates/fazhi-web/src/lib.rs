@@ -157,6 +157,8 @@ pub const ROUTES: &[(&str, &str, Access)] = {
             Needs(P::ManageSecurity),
         ),
         ("GET", "/calendar", Own),
+        // The 系统管理员 keeps the holiday calendar (fazhi_app::calendar_import).
+        ("POST", "/calendar/import", Needs(P::ManageAccounts)),
         ("GET", "/static/app.css", Public),
         ("GET", "/api/v1/openapi.json", Public),
         ("POST", "/api/v1/session", Public),

@@ -53,6 +53,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(login_wait_lift),
         )
         .route("/calendar", get(calendar))
+        .route("/calendar/import", axum::routing::post(calendar_import))
 }
 
 /// A signed-in page request; without a session the browser is sent to the login page.
@@ -1301,6 +1302,17 @@ async fn calendar(
     p: Page,
     Query(q): Query<HashMap<String, String>>,
 ) -> PageResult {
+    calendar_render(&state, &p, q, json!({}), StatusCode::OK).await
+}
+
+async fn calendar_render(
+    state: &AppState,
+    p: &Page,
+    q: HashMap<String, String>,
+    extra: Value,
+    status: StatusCode,
+) -> PageResult {
+    let state = state.clone();
     let sources: Vec<_> = state.app.cal.sources().cloned().collect();
     let mut ctx = merge(
         base(&state, &p.0, "calendar").await,
@@ -1334,5 +1346,88 @@ async fn calendar(
             },
         );
     }
-    Ok(render(&state, "calendar.html", ctx))
+    let dir = state.app.config.calendar_dir.as_ref();
+    ctx = merge(
+        ctx,
+        json!({"calendar_dir": dir.map(|d| d.display().to_string())}),
+    );
+    let mut res = render(&state, "calendar.html", merge(ctx, extra));
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// The 系统管理员 pastes or uploads 国务院办公厅关于YYYY年部分节假日安排的通知: the first POST shows
+/// what was read, the second (`confirm=1`) writes the year file into `calendar_dir`, audited.
+async fn calendar_import(State(state): State<AppState>, p: Page, mp: Multipart) -> PageResult {
+    p.0.actor
+        .require(Permission::ManageAccounts)
+        .map_err(|e| p.err(&state, e))?;
+    let fail = |e: AppError, text: String| {
+        let status = status_of(&e);
+        (
+            json!({"import_error": e.user_message(), "import_text": text}),
+            status,
+        )
+    };
+    let (fields, files) = match crate::pages_analysis::read_files(mp).await {
+        Ok(read) => read,
+        Err(e) => {
+            let (extra, status) = fail(e, String::new());
+            return calendar_render(&state, &p, HashMap::new(), extra, status).await;
+        }
+    };
+    p.check_csrf(&state, &fields)?;
+    let text = match files.into_iter().next() {
+        Some((_, bytes)) => String::from_utf8(bytes).map_err(|_| {
+            AppError::from(DomainError::field(
+                "invalid_text",
+                "file",
+                "上传的通知文件不是 UTF-8 编码的文本，请另存为 UTF-8 或直接粘贴通知全文",
+            ))
+        }),
+        None => Ok(fields.get("text").cloned().unwrap_or_default()),
+    };
+    let sources: Vec<String> = fields
+        .get("source")
+        .map(|s| s.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default();
+    let confirm = fields.get("confirm").map(String::as_str) == Some("1");
+    let force = fields.get("force").map(String::as_str) == Some("1");
+    let dir = state.app.config.calendar_dir.clone();
+    let (extra, status) = match text {
+        Err(e) => fail(e, String::new()),
+        Ok(text) if text.trim().is_empty() => fail(
+            DomainError::required("text", "通知全文").into(),
+            String::new(),
+        ),
+        Ok(text) if confirm => {
+            match fazhi_app::calendar_import::write(&state.app, &p.0.actor, &text, &sources, force)
+                .await
+            {
+                Ok(done) => (
+                    json!({"import_done": {
+                        "year": done.notice.year,
+                        "path": done.path.map(|p| p.display().to_string()),
+                    }}),
+                    StatusCode::OK,
+                ),
+                Err(e @ AppError::Domain(_)) => fail(e, text),
+                Err(e) => return Err(p.err(&state, e)),
+            }
+        }
+        Ok(text) => match fazhi_app::calendar_import::preview(dir.as_deref(), &text, &sources) {
+            Ok(pv) => (
+                json!({"preview": {
+                    "summary": pv.summary,
+                    "year": pv.notice.year,
+                    "path": pv.path.map(|p| p.display().to_string()),
+                    "exists": pv.exists,
+                    "toml": pv.toml,
+                }, "import_text": text, "import_source": sources.join(" ")}),
+                StatusCode::OK,
+            ),
+            Err(e) => fail(e, text),
+        },
+    };
+    calendar_render(&state, &p, HashMap::new(), extra, status).await
 }
