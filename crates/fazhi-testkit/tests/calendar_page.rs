@@ -104,8 +104,47 @@ async fn the_system_administrator_imports_a_notice_on_the_calendar_page() {
     .unwrap();
     assert_eq!(n, 1);
 
-    // Again: the file exists; not replaced without the confirmation box.
+    // Again, uploaded as a file: the preview says the file exists and offers to replace it;
+    // confirming without the box is refused, with it the file is replaced.
+    std::fs::write(&file, "year = 2026\nnotice = \"x\"\nsources = []\n").unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", admin.csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(text.clone().into_bytes()).file_name("2026.txt"),
+        );
+    let a = Web::answer(
+        web.http
+            .post(format!("{}/calendar/import", web.base))
+            .header("cookie", Web::cookie(&admin))
+            .multipart(form),
+    )
+    .await;
+    let body = a.text();
+    assert_eq!(a.status, 200, "{body}");
+    assert!(
+        body.contains("2026.toml 已存在，确认以本通知替换"),
+        "{body}"
+    );
+    assert!(body.contains(r#"name="confirm" value="1""#), "{body}");
+    assert!(body.contains("国务院办公厅关于2026年部分节假日安排的通知"));
     let (status, body) = post(&web, &admin, &[("text", &text), ("confirm", "1")], true).await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("已存在"), "{body}");
+    assert!(std::fs::read_to_string(&file).unwrap().contains("\"x\""));
+    let (status, body) = post(
+        &web,
+        &admin,
+        &[("text", &text), ("confirm", "1"), ("force", "1")],
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let written = YearFileData::from_toml(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(written.holidays, shipped.holidays);
+    let entries: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(entries, ["2026.toml"], "no temporary file left");
 }
