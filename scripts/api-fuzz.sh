@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 seconds="${FAZHI_API_FUZZ_SECONDS:-60}"
 [ "$seconds" = "0" ] && exit 0
 
-venv="$PWD/target/schemathesis-venv"
+# Cargo's target folder (CARGO_TARGET_DIR when set): the binary and the venv live there.
+target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+venv="$target_dir/schemathesis-venv"
 if [ ! -x "$venv/bin/schemathesis" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q schemathesis
@@ -17,7 +19,7 @@ work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 # The binary as the test run built it (same features, so no rebuild after `cargo test`).
 cargo test -q --workspace --all-targets --no-run
-FAZHI_LOG=warn target/debug/fazhi --database-url "sqlite://$work/fazhi.db" \
+FAZHI_LOG=warn "$target_dir/debug/fazhi" --database-url "sqlite://$work/fazhi.db" \
   demo --cases 40 --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -25,6 +27,11 @@ for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$port/api/v1/openapi.json" >/dev/null && break
   sleep 1
 done
+if ! curl -sf "http://127.0.0.1:$port/api/v1/openapi.json" >/dev/null; then
+  echo "the demo server did not start; its log:" >&2
+  cat "$work/server.log" >&2
+  exit 1
+fi
 login() {
   curl -sf -X POST "http://127.0.0.1:$port/api/v1/session" \
     -H 'content-type: application/json' -d "{\"username\":\"$1\",\"password\":\"Fazhi@2024\"}" |
