@@ -831,6 +831,20 @@ async fn provisional_deadlines(backend: Backend) {
         "2026 is official"
     );
 
+    // The calculator page says which years are provisional and marks its result.
+    let page = web
+        .get(
+            &fuyi,
+            "/calendar?from=2026-12-04&count=60&unit=calendar_days",
+        )
+        .await
+        .text();
+    assert!(page.contains("2027年2月2日（暂定）"), "{page}");
+    assert!(
+        page.contains("2027年至2031年国务院放假安排尚未录入"),
+        "{page}"
+    );
+
     // 超期预警 on 2027-01-28: received 2027-01-25, the 5-working-day review ends 2027-02-01,
     // two working days ahead (临期), counted on the provisional 2027.
     let t = with_org(backend, d("2027-01-28")).await;
