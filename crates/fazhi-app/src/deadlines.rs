@@ -19,6 +19,9 @@ pub struct StoredDeadline {
     pub clock: Clock,
     pub due: Option<NaiveDate>,
     pub completed: Option<NaiveDate>,
+    /// The stored due date was counted on a provisional year (暂定). When a year's official file
+    /// is added, the open deadlines with this flag are the ones to recompute.
+    pub provisional: bool,
 }
 
 impl StoredDeadline {
@@ -43,6 +46,8 @@ pub struct DeadlineView {
     /// Days left, counted as the period counts them; negative when overdue.
     pub days_left: Option<i64>,
     pub days_unit: &'static str,
+    /// 暂定: the due date was counted on a year without the State Council's notice.
+    pub provisional: bool,
     /// 期限计算说明: every step of the computation.
     pub steps: Vec<String>,
 }
@@ -56,7 +61,7 @@ pub async fn load(
     module: &str,
     case_id: i64,
 ) -> AppResult<Vec<StoredDeadline>> {
-    let rows = sqlx::query("SELECT id, kind, clock_json, due_date, completed_date FROM deadlines WHERE module = $1 AND case_id = $2 ORDER BY id")
+    let rows = sqlx::query("SELECT id, kind, clock_json, due_date, completed_date, provisional FROM deadlines WHERE module = $1 AND case_id = $2 ORDER BY id")
         .bind(module)
         .bind(case_id)
         .fetch_all(conn)
@@ -70,12 +75,15 @@ pub async fn load(
                 clock,
                 due: parse_date(r.get(3)),
                 completed: parse_date(r.get(4)),
+                provisional: r.get::<i64, _>(5) != 0,
             })
         })
         .collect()
 }
 
-/// Opens a deadline. Fails (with `calendar_year_missing`) when the calendar cannot count it.
+/// Opens a deadline. Fails (with `calendar_year_missing`) when the calendar cannot count it, that
+/// is when it reaches past the provisional years; a deadline counted on a provisional year is
+/// stored with `provisional = 1`.
 pub async fn open(
     tx: &mut Transaction<'_, Any>,
     app: &App,
@@ -84,9 +92,10 @@ pub async fn open(
     kind: &str,
     clock: Clock,
 ) -> AppResult<()> {
-    let due = clock.compute(&app.cal)?.due;
+    let computed = clock.compute(&app.cal)?;
+    let due = computed.due;
     sqlx::query(
-        "INSERT INTO deadlines (module, case_id, kind, clock_json, period_unit, due_date, completed_date, created_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
+        "INSERT INTO deadlines (module, case_id, kind, clock_json, period_unit, due_date, completed_date, created_at, provisional) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
     )
     .bind(module)
     .bind(case_id)
@@ -95,24 +104,30 @@ pub async fn open(
     .bind(clock.unit.code())
     .bind(due.map(|d| d.to_string()))
     .bind(app.now_text())
+    .bind(i64::from(computed.provisional))
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// Saves a changed deadline, recomputing its due date.
+/// Saves a changed deadline, recomputing its due date (and its 暂定 flag) while it is open.
+///
+/// Hook for the official file of a provisional year: recomputing means loading the open
+/// deadlines `WHERE provisional = 1 AND completed_date IS NULL` and saving each again here.
 pub async fn save(tx: &mut Transaction<'_, Any>, app: &App, d: &StoredDeadline) -> AppResult<()> {
-    let due = if d.completed.is_some() {
-        d.due
+    let (due, provisional) = if d.completed.is_some() {
+        (d.due, d.provisional)
     } else {
-        d.clock.compute(&app.cal)?.due
+        let c = d.clock.compute(&app.cal)?;
+        (c.due, c.provisional)
     };
     sqlx::query(
-        "UPDATE deadlines SET clock_json = $1, due_date = $2, completed_date = $3 WHERE id = $4",
+        "UPDATE deadlines SET clock_json = $1, due_date = $2, completed_date = $3, provisional = $4 WHERE id = $5",
     )
     .bind(serde_json::to_string(&d.clock)?)
     .bind(due.map(|x| x.to_string()))
     .bind(d.completed.map(|x| x.to_string()))
+    .bind(i64::from(provisional))
     .bind(d.id)
     .execute(&mut **tx)
     .await?;
@@ -151,7 +166,7 @@ fn days_unit(unit: PeriodUnit) -> &'static str {
 
 pub fn view(app: &App, d: &StoredDeadline, label: &str) -> DeadlineView {
     let computed = d.clock.compute(&app.cal);
-    let (due, mut steps) = match computed {
+    let (due, mut steps, provisional) = match computed {
         Ok(c) => (
             if d.completed.is_some() {
                 d.due.or(c.due)
@@ -159,8 +174,9 @@ pub fn view(app: &App, d: &StoredDeadline, label: &str) -> DeadlineView {
                 c.due
             },
             c.steps,
+            c.provisional,
         ),
-        Err(e) => (d.due, vec![e.message]),
+        Err(e) => (d.due, vec![e.message], d.provisional),
     };
     if let Some(c) = d.completed {
         steps.push(format!("已于{}完成。", format_date_cn(c)));
@@ -179,6 +195,7 @@ pub fn view(app: &App, d: &StoredDeadline, label: &str) -> DeadlineView {
         state_label: state.label(),
         days_left: left,
         days_unit: days_unit(d.clock.unit),
+        provisional,
         steps,
     }
 }
@@ -201,6 +218,8 @@ pub struct RowDue {
     pub deadline_label: &'static str,
     pub days_left: Option<i64>,
     pub days_unit: &'static str,
+    /// 暂定: the due date falls in a year without the State Council's notice.
+    pub provisional: bool,
 }
 
 impl RowDue {
@@ -211,7 +230,12 @@ impl RowDue {
             next_due.as_deref().and_then(|d| d.parse().ok()),
             next_unit.as_deref(),
         );
+        let provisional = next_due
+            .as_deref()
+            .and_then(|d| d.parse::<NaiveDate>().ok())
+            .is_some_and(|d| app.cal.is_provisional(d));
         Self {
+            provisional,
             next_due,
             deadline_state: state.code(),
             deadline_label: state.label(),
@@ -223,7 +247,10 @@ impl RowDue {
     /// The last three cells of an exported row: due date, state, days left.
     pub fn cells(&self) -> [String; 3] {
         [
-            self.next_due.clone().unwrap_or_default(),
+            match &self.next_due {
+                Some(d) if self.provisional => format!("{d}（暂定）"),
+                d => d.clone().unwrap_or_default(),
+            },
             self.deadline_label.to_string(),
             self.days_left
                 .map(|d| format!("{d}{}", self.days_unit))

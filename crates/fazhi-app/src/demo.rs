@@ -140,7 +140,8 @@ async fn seed_published_reports(app: &App) -> AppResult<()> {
 }
 
 /// The last day a simulated step may carry: today, but early enough that every deadline it opens
-/// falls in a year the calendar covers (a 60-day decision period must end inside it).
+/// falls in a year with an official calendar file (a 60-day decision period must end inside it),
+/// so demo data never depends on a provisional (暂定) year.
 fn anchor(app: &App) -> NaiveDate {
     let last_year = app
         .cal
@@ -271,7 +272,7 @@ pub async fn generate_cases(app: &App, n: usize, seed: u64) -> AppResult<()> {
         f.insert("respondent_unit_id".into(), unit.id.to_string());
         let (id, _) = match rc::register(app, &clerk, &f).await {
             Ok(x) => x,
-            // A day whose deadlines fall in a year without holiday data cannot be registered.
+            // A day whose deadlines fall beyond the provisional years cannot be registered.
             Err(AppError::Domain(e)) if e.code == "calendar_year_missing" => continue,
             Err(e) => return Err(e),
         };

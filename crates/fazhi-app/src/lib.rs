@@ -92,7 +92,8 @@ pub struct App {
 
 impl App {
     pub fn new(db: Db, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let cal = config.load_calendar()?;
+        // Provisional years reach five years past today as well as past the last official year.
+        let cal = config.load_calendar()?.with_today(clock.today());
         let sentences = config.load_sentences()?;
         Ok(Self {
             db,

@@ -121,6 +121,8 @@ pub async fn reporting(app: &App, actor: &Actor) -> AppResult<Vec<ReportingWarni
                 deadline_label: state.label(),
                 days_left: Some(left),
                 days_unit: "日",
+                // Calendar dates fixed by the rules, not counted on the holiday calendar.
+                provisional: false,
             },
         });
     }

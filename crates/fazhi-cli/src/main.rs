@@ -58,7 +58,7 @@ enum Cmd {
         #[command(subcommand)]
         cmd: UserCmd,
     },
-    /// Compute a legal deadline on the official calendar.
+    /// Compute a legal deadline on the official calendar (暂定 on a year without its notice).
     Deadline {
         /// The start event's date (not counted).
         #[arg(long)]
@@ -632,7 +632,10 @@ async fn run(cli: Cli) -> Result<()> {
             days,
             explain,
         } => {
-            let cal = config.load_calendar()?;
+            // Provisional years reach five years past today (or the last official year).
+            let cal = config
+                .load_calendar()?
+                .with_today(fazhi_app::Clock::today(&fazhi_app::SystemClock));
             let start: NaiveDate =
                 fazhi_domain::reconsideration::parse_date(&from, "from", "起算日期")
                     .map_err(|e| anyhow::anyhow!(e.message))?;
@@ -645,8 +648,15 @@ async fn run(cli: Cli) -> Result<()> {
                 .compute(&cal)
                 .map_err(|e| anyhow::anyhow!("{}（{}）", e.message, e.code))?;
             match c.due {
+                Some(d) if c.provisional => println!("{d}（暂定）"),
                 Some(d) => println!("{d}"),
                 None => println!("暂停计算"),
+            }
+            if c.provisional && !explain {
+                // The provisional notes are the last steps; --explain prints them with the rest.
+                for s in c.steps.iter().filter(|s| s.contains("放假安排尚未发布")) {
+                    println!("{s}");
+                }
             }
             if explain {
                 for (i, s) in c.steps.iter().enumerate() {

@@ -84,6 +84,17 @@ pub struct Clock {
 pub struct Computed {
     pub due: Option<NaiveDate>,
     pub steps: Vec<String>,
+    /// 暂定: the computation counted days of a provisional year (no official holiday notice yet),
+    /// so the due date may move when the year's official file is added.
+    #[serde(default)]
+    pub provisional: bool,
+}
+
+/// The 期限计算说明 sentence for a provisional year.
+pub fn provisional_note(year: i32) -> String {
+    format!(
+        "{year}年国务院放假安排尚未发布，按法定节假日暂算（《全国年节及纪念日放假办法》第二条、第六条，不含调休），期限为暂定，以国务院办公厅通知为准。"
+    )
 }
 
 /// Longest period we walk day by day (a safeguard against corrupt input, not a legal rule).
@@ -114,7 +125,37 @@ impl Clock {
             .find(|p| d > p.from && p.to.is_none_or(|t| d <= t))
     }
 
+    /// Computes the due date. When the days counted reach into a provisional year the result is
+    /// marked `provisional` (暂定), the due date line says so and a note names each such year.
     pub fn compute(&self, cal: &HolidayCalendar) -> DomainResult<Computed> {
+        let mut c = self.compute_on(cal)?;
+        // The days consulted run from the day after the start to the due date, or to the start
+        // of the open pause that holds the clock.
+        let end = c.due.unwrap_or_else(|| {
+            self.pauses
+                .iter()
+                .filter(|p| p.to.is_none())
+                .map(|p| p.from)
+                .max()
+                .unwrap_or(self.start)
+        });
+        let first = self.start.succ_opt().unwrap_or(self.start).year();
+        let years: Vec<i32> = (first..=end.year().max(first))
+            .filter(|y| cal.is_provisional_year(*y))
+            .collect();
+        if !years.is_empty() {
+            c.provisional = true;
+            if let Some(last) = c.steps.last_mut() {
+                if c.due.is_some() && last.starts_with("期限届满日") {
+                    *last = format!("{}（暂定）。", last.trim_end_matches('。'));
+                }
+            }
+            c.steps.extend(years.into_iter().map(provisional_note));
+        }
+        Ok(c)
+    }
+
+    fn compute_on(&self, cal: &HolidayCalendar) -> DomainResult<Computed> {
         let extra: u32 = self.extensions.iter().map(|e| e.count).sum();
         let total = self.count + extra;
         if total > MAX_DAYS {
@@ -195,7 +236,11 @@ impl Clock {
                         counted,
                         self.unit.label()
                     ));
-                    return Ok(Computed { due: None, steps });
+                    return Ok(Computed {
+                        due: None,
+                        steps,
+                        provisional: false,
+                    });
                 }
                 let why = format!("{}期间", p.reason);
                 extend_run(&mut skipped, d, why, &mut steps, flush);
@@ -243,6 +288,7 @@ impl Clock {
         Ok(Computed {
             due: Some(d),
             steps,
+            provisional: false,
         })
     }
 
@@ -268,7 +314,11 @@ impl Clock {
                     format_date_cn(p.from),
                     p.reason
                 ));
-                return Ok(Computed { due: None, steps });
+                return Ok(Computed {
+                    due: None,
+                    steps,
+                    provisional: false,
+                });
             };
             let days = (to - p.from).num_days();
             d += chrono::Duration::days(days);
@@ -289,6 +339,7 @@ impl Clock {
         Ok(Computed {
             due: Some(d),
             steps,
+            provisional: false,
         })
     }
 
@@ -590,12 +641,63 @@ mod tests {
         assert_eq!(r.due, Some(d("2024-02-29")));
     }
 
+    /// 全国年节及纪念日放假办法 第二条、第六条: 2027 has no official file yet, so a period reaching
+    /// into it is counted on the statutory holidays and marked 暂定.
     #[test]
-    fn missing_year_is_error() {
-        let e = Clock::new(d("2026-12-25"), "x", 10, PeriodUnit::WorkingDays, "x")
+    fn period_into_a_provisional_year_is_marked() {
+        let r = Clock::new(d("2026-12-04"), "x", 60, PeriodUnit::CalendarDays, "x")
+            .compute(&cal())
+            .unwrap();
+        assert_eq!(r.due, Some(d("2027-02-02")));
+        assert!(r.provisional);
+        let text = r.steps.join("\n");
+        assert!(
+            text.contains("期限届满日：2027年2月2日（周二）（暂定）。"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2027年国务院放假安排尚未发布，按法定节假日暂算"),
+            "{text}"
+        );
+        // Working days over the provisional 春节 (02-05..02-10, 初一 and 初二 made up, 第六条).
+        let r = Clock::new(d("2027-02-03"), "x", 3, PeriodUnit::WorkingDays, "x")
+            .compute(&cal())
+            .unwrap();
+        assert_eq!(r.due, Some(d("2027-02-12")), "02-04, then 02-11 and 02-12");
+        assert!(r
+            .steps
+            .join("\n")
+            .contains("2027年2月5日至2027年2月10日春节放假，不计入"));
+        // Ending in 2026 on official data: not provisional.
+        let r = Clock::new(d("2026-11-02"), "x", 10, PeriodUnit::WorkingDays, "x")
+            .compute(&cal())
+            .unwrap();
+        assert!(!r.provisional);
+        assert!(!r.steps.join("").contains("暂"));
+        // Months into 2027, and a clock held by a pause that began in 2027.
+        let r = Clock::new(d("2026-12-04"), "x", 3, PeriodUnit::Months, "x")
+            .compute(&cal())
+            .unwrap();
+        assert_eq!(r.due, Some(d("2027-03-04")));
+        assert!(r.provisional);
+        let mut c = Clock::new(d("2026-12-20"), "x", 60, PeriodUnit::CalendarDays, "x");
+        c.pauses.push(Pause {
+            from: d("2027-01-10"),
+            to: None,
+            reason: "中止".into(),
+        });
+        let r = c.compute(&cal()).unwrap();
+        assert_eq!(r.due, None);
+        assert!(r.provisional);
+    }
+
+    #[test]
+    fn beyond_the_provisional_window_is_error() {
+        let e = Clock::new(d("2031-12-25"), "x", 10, PeriodUnit::WorkingDays, "x")
             .compute(&cal())
             .unwrap_err();
         assert_eq!(e.code, "calendar_year_missing");
+        assert!(e.message.contains("2032年"), "{}", e.message);
     }
 
     #[test]

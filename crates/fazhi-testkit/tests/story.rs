@@ -332,19 +332,72 @@ async fn story(backend: Backend) {
         "personal data masked in the log"
     );
 
-    // A deadline that falls in a year without holiday data is refused, and nothing is written.
-    let t2 = with_org(backend, d("2026-12-30")).await;
-    let clerk2 = auth::actor_by_username(&t2.app, "fuyi").await.unwrap();
-    let f = application(&t2.app, "2026-12-28", "东山镇人民政府").await;
-    let e = rc::register(&t2.app, &clerk2, &f).await.unwrap_err();
-    assert_eq!(e.code(), "calendar_year_missing");
-    assert!(e.user_message().contains("2027年"));
-    assert_eq!(count(&t2.app, "rc_cases").await, 0);
-    assert_eq!(
-        count(&t2.app, "case_numbers").await,
-        0,
-        "the number is not consumed by a failed registration"
+    // Accepting on 2026-12-04, before the State Council's notice for 2027: the 60-day decision
+    // period ends on 2027-02-02, counted on the statutory holidays (全国年节及纪念日放假办法
+    // 第二条、第六条) and shown as 暂定; the stored deadline carries the flag for the recompute.
+    let t2 = with_org(backend, d("2026-12-04")).await;
+    let app2 = &t2.app;
+    let clerk2 = auth::actor_by_username(app2, "fuyi").await.unwrap();
+    let f = application(app2, "2026-12-01", "东山镇人民政府").await;
+    let (id2, _) = rc::register(app2, &clerk2, &f).await.unwrap();
+    let det = rc::detail(app2, &clerk2, id2).await.unwrap();
+    assert_eq!(det.deadlines[0].due, Some(d("2026-12-08")));
+    assert!(!det.deadlines[0].provisional, "2026 has its official file");
+    assert!(!det.case.due.provisional);
+    rc::take_step(
+        app2,
+        &clerk2,
+        id2,
+        "accept",
+        &fields(&[("date", "2026-12-04"), ("procedure", "ordinary")]),
+        Some(1),
+    )
+    .await
+    .unwrap();
+    let det = rc::detail(app2, &clerk2, id2).await.unwrap();
+    let decision = det.deadlines.iter().find(|d| d.kind == "decision").unwrap();
+    assert_eq!(decision.due, Some(d("2027-02-02")));
+    assert!(decision.provisional);
+    assert!(
+        decision
+            .steps
+            .iter()
+            .any(|s| s.contains("2027年国务院放假安排尚未发布，按法定节假日暂算")),
+        "{:?}",
+        decision.steps
     );
+    // The case row's nearest deadline is still the copy (7 working days, 2026): not 暂定.
+    assert_eq!(det.case.due.next_due.as_deref(), Some("2026-12-15"));
+    assert!(!det.case.due.provisional);
+    rc::take_step(
+        app2,
+        &clerk2,
+        id2,
+        "send_copy",
+        &fields(&[("date", "2026-12-04")]),
+        Some(2),
+    )
+    .await
+    .unwrap();
+    let det = rc::detail(app2, &clerk2, id2).await.unwrap();
+    assert_eq!(det.case.due.next_due.as_deref(), Some("2027-02-02"));
+    assert!(det.case.due.provisional, "the case row shows 暂定");
+    let flags: Vec<(String, i64)> = sqlx::query(
+        "SELECT kind, provisional FROM deadlines WHERE module = 'reconsideration' AND case_id = $1 ORDER BY id",
+    )
+    .bind(id2)
+    .fetch_all(&app2.db.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect();
+    assert_eq!(flags.len(), 3, "{flags:?}");
+    for (kind, flag) in &flags {
+        assert_eq!(*flag, i64::from(kind == "decision"), "{flags:?}");
+    }
+    let list = rc::list(app2, &clerk2, &Default::default()).await.unwrap();
+    assert!(list.items.iter().any(|c| c.id == id2 && c.due.provisional));
 }
 
 #[tokio::test]

@@ -225,9 +225,28 @@ async fn api_scope_bad_input_and_excel() {
         .await
         .unwrap();
     assert_eq!(r["due"], "2024-10-10");
-    let r = fuyi
+    assert_eq!(r["provisional"], false);
+    // Into 2027, before its notice: counted on the statutory holidays and marked provisional
+    // (全国年节及纪念日放假办法 第二条、第六条: 2027-01-01 off, no 调休).
+    let r: Value = fuyi
         .get(format!(
             "{base}/api/v1/deadline?from=2026-12-20&working_days=10"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["due"], "2027-01-04");
+    assert_eq!(r["provisional"], true);
+    assert!(r["steps"]
+        .to_string()
+        .contains("2027年国务院放假安排尚未发布，按法定节假日暂算"));
+    // Beyond the provisional years (five past the last official year or today): refused.
+    let r = fuyi
+        .get(format!(
+            "{base}/api/v1/deadline?from=2045-12-20&working_days=10"
         ))
         .send()
         .await
@@ -734,4 +753,127 @@ async fn litigation_api_and_pages() {
         .await
         .unwrap();
     assert_eq!(events, 2, "registration and defence only");
+}
+
+/// Accepting a 行政复议 case on 2026-12-04, before the State Council's notice for 2027: the
+/// decision is due 2027-02-02, counted on the statutory holidays (全国年节及纪念日放假办法
+/// 第二条、第六条) and shown 暂定 on the case page, the list and the case JSON; a deadline near
+/// at hand in a provisional year is 暂定 on 超期预警.
+async fn provisional_deadlines(backend: Backend) {
+    use fazhi_testkit::web::Web;
+    let t = with_org(backend, d("2026-12-04")).await;
+    let web = Web::new(spawn(t.app.clone()).await);
+    let fuyi = web.login("fuyi").await;
+    let clerk = fazhi_app::auth::actor_by_username(&t.app, "fuyi")
+        .await
+        .unwrap();
+    let mut f: fazhi_domain::reconsideration::Fields = application(0)
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().map(str::to_string).unwrap_or_default(),
+            )
+        })
+        .collect();
+    f.insert("received_date".into(), "2026-12-01".into());
+    f.insert(
+        "respondent_unit_id".into(),
+        unit(&t.app, "东山镇人民政府").await.to_string(),
+    );
+    let (id, _) = fazhi_app::reconsideration::register(&t.app, &clerk, &f)
+        .await
+        .unwrap();
+    let r = web
+        .post(
+            &fuyi,
+            &format!("/rc/cases/{id}/steps/accept"),
+            &[
+                ("date", "2026-12-04"),
+                ("procedure", "ordinary"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let r = web
+        .post(
+            &fuyi,
+            &format!("/rc/cases/{id}/steps/send_copy"),
+            &[("date", "2026-12-04"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let page = web.get(&fuyi, &format!("/rc/cases/{id}")).await.text();
+    assert!(page.contains("2027-02-02"), "{page}");
+    assert!(page.contains("dl-provisional"), "case page marks 暂定");
+    assert!(page.contains("2027年国务院放假安排尚未发布，按法定节假日暂算"));
+    let list = web.get(&fuyi, "/rc/cases").await.text();
+    assert!(list.contains(">暂定</span>"), "list marks 暂定");
+    let json = web
+        .get(&fuyi, &format!("/api/v1/rc/cases/{id}"))
+        .await
+        .json();
+    assert_eq!(json["case"]["provisional"], true, "{json}");
+    let decision = json["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "decision")
+        .unwrap()
+        .clone();
+    assert_eq!(decision["due"], "2027-02-02");
+    assert_eq!(decision["provisional"], true);
+    assert_eq!(
+        json["deadlines"][0]["provisional"], false,
+        "2026 is official"
+    );
+
+    // The calculator page says which years are provisional and marks its result.
+    let page = web
+        .get(
+            &fuyi,
+            "/calendar?from=2026-12-04&count=60&unit=calendar_days",
+        )
+        .await
+        .text();
+    assert!(page.contains("2027年2月2日（暂定）"), "{page}");
+    assert!(
+        page.contains("2027年至2031年国务院放假安排尚未录入"),
+        "{page}"
+    );
+
+    // 超期预警 on 2027-01-28: received 2027-01-25, the 5-working-day review ends 2027-02-01,
+    // two working days ahead (临期), counted on the provisional 2027.
+    let t = with_org(backend, d("2027-01-28")).await;
+    let web = Web::new(spawn(t.app.clone()).await);
+    let fuyi = web.login("fuyi").await;
+    let clerk = fazhi_app::auth::actor_by_username(&t.app, "fuyi")
+        .await
+        .unwrap();
+    f.insert("received_date".into(), "2027-01-25".into());
+    f.insert(
+        "respondent_unit_id".into(),
+        unit(&t.app, "东山镇人民政府").await.to_string(),
+    );
+    fazhi_app::reconsideration::register(&t.app, &clerk, &f)
+        .await
+        .unwrap();
+    let page = web.get(&fuyi, "/warnings").await.text();
+    assert!(page.contains("2027-02-01"), "{page}");
+    assert!(page.contains(">暂定</span>"), "超期预警 marks 暂定");
+    let json = web.get(&fuyi, "/api/v1/warnings").await.json();
+    assert!(json.to_string().contains("\"provisional\":true"), "{json}");
+}
+
+#[tokio::test]
+async fn provisional_deadlines_on_sqlite() {
+    provisional_deadlines(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn provisional_deadlines_on_postgres() {
+    provisional_deadlines(Backend::Postgres).await;
 }

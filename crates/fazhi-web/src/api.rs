@@ -251,7 +251,7 @@ async fn deadline(
     let c = Clock::new(from, "起算日", count, unit, "")
         .compute(&s.app.cal)
         .map_err(e)?;
-    Ok(Json(json!({"due": c.due, "steps": c.steps})).into_response())
+    Ok(Json(json!({"due": c.due, "provisional": c.provisional, "steps": c.steps})).into_response())
 }
 
 async fn list(

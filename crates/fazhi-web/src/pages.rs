@@ -1316,7 +1316,7 @@ async fn calendar_render(
     let sources: Vec<_> = state.app.cal.sources().cloned().collect();
     let mut ctx = merge(
         base(&state, &p.0, "calendar").await,
-        json!({"sources": sources, "q": q}),
+        json!({"sources": sources, "provisional_years": state.app.cal.provisional_years(), "q": q}),
     );
     if let Some(from) = q.get("from").filter(|s| !s.is_empty()) {
         let unit = if q.get("unit").map(String::as_str) == Some("calendar_days") {
