@@ -689,7 +689,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let last = app.cal.covered_years().last().copied().unwrap_or_default();
             if app.today().year() >= last && app.today().month() >= 11 {
-                println!("提示：节假日数据只录入到{last}年；期限届满日落在{}年的办理步骤需先补充该年度节假日数据文件（见 README“配置”）。", last + 1);
+                println!("提示：国务院{}年放假安排尚未录入，期限届满日落在该年的按法定节假日暂算，并标注“暂定”；通知发布后请用 fazhi calendar import 录入（见 README“配置”）。", last + 1);
             }
             println!("演示账号（密码均为 {}）：", demo::DEMO_PASSWORD);
             for a in demo::accounts() {
