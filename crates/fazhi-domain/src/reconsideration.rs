@@ -598,6 +598,23 @@ pub struct Outcome {
     pub effects: Vec<Effect>,
 }
 
+/// A refusal (Art 30(2)) or a request for correction (Art 31(1)) is made within the review
+/// period; after it the application is deemed accepted (Art 30(3)) and neither may follow.
+fn review_still_open(facts: &CaseFacts, date: NaiveDate, what: &str) -> DomainResult<()> {
+    match facts.acceptance_due {
+        Some(due) if date > due => Err(DomainError::field(
+            "review_period_over",
+            "date",
+            format!(
+                "受理审查期限已于{}届满，申请依法视为受理（行政复议法第三十条第三款），不能再{}；请办理受理",
+                crate::calendar::format_date_cn(due),
+                what
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Takes one step: checks it is allowed from the case's status and that its dates make sense,
 /// and returns the new status, the changes to the case and the deadline effects.
 pub fn apply(
@@ -640,26 +657,37 @@ pub fn apply(
                     }
                 }
             }
+            // Art 30(3): an application not decided on within the review period is accepted on
+            // the day the period ends; a later acceptance records that day, and the decision
+            // and the copy to the respondent run from it, not from the late date.
+            let accepted = match facts.acceptance_due {
+                Some(due) if *date > due => due,
+                _ => *date,
+            };
             ch.procedure = Some(*procedure);
-            ch.accepted_date = Some(*date);
+            ch.accepted_date = Some(accepted);
             fx.push(Effect::Complete {
                 kind: K::AcceptanceReview,
                 date: *date,
             });
             fx.push(Effect::Open {
                 kind: K::Decision,
-                start: *date,
+                start: accepted,
             });
             fx.push(Effect::Open {
                 kind: K::CopyToRespondent,
-                start: *date,
+                start: accepted,
             });
         }
-        Step::Refuse { date, .. } => fx.push(Effect::Complete {
-            kind: K::AcceptanceReview,
-            date: *date,
-        }),
+        Step::Refuse { date, .. } => {
+            review_still_open(facts, *date, "作出不予受理决定")?;
+            fx.push(Effect::Complete {
+                kind: K::AcceptanceReview,
+                date: *date,
+            })
+        }
         Step::RequestCorrection { date, .. } => {
+            review_still_open(facts, *date, "通知补正")?;
             fx.push(Effect::Complete {
                 kind: K::AcceptanceReview,
                 date: *date,
@@ -1017,6 +1045,69 @@ mod tests {
             .0,
             30
         );
+    }
+
+    /// 行政复议法第三十条第三款: received 2024-03-01, review due 03-08, accepted 03-20 — the case
+    /// is accepted on 03-08 and the 60-day decision period runs from it (due 05-07, not 05-20);
+    /// 第三十条第二款, 第三十一条第一款: no refusal and no request for correction after 03-08.
+    #[test]
+    fn a_late_acceptance_counts_from_the_end_of_the_review_period() {
+        let f = facts(Status::Received);
+        let late = Step::Accept {
+            date: d("2024-03-20"),
+            procedure: Procedure::Ordinary,
+            handler: None,
+        };
+        let o = apply(&f, &late, d("2024-12-31"), &Rules::default()).unwrap();
+        assert_eq!(o.changes.accepted_date, Some(d("2024-03-08")));
+        assert!(o.effects.contains(&Effect::Open {
+            kind: DeadlineKind::Decision,
+            start: d("2024-03-08")
+        }));
+        assert!(o.effects.contains(&Effect::Open {
+            kind: DeadlineKind::CopyToRespondent,
+            start: d("2024-03-08")
+        }));
+        // The review itself is recorded as completed late, on the day it was.
+        assert!(o.effects.contains(&Effect::Complete {
+            kind: DeadlineKind::AcceptanceReview,
+            date: d("2024-03-20")
+        }));
+        let cal = crate::calendar::HolidayCalendar::embedded();
+        let (n, unit, event, basis) = deadline_rule(
+            DeadlineKind::Decision,
+            Some(Procedure::Ordinary),
+            &Rules::default(),
+        );
+        let due = crate::deadline::Clock::new(d("2024-03-08"), event, n, unit, basis)
+            .compute(&cal)
+            .unwrap()
+            .due;
+        assert_eq!(due, Some(d("2024-05-07")));
+        // On time, the acceptance date is the step's.
+        let on_time = Step::Accept {
+            date: d("2024-03-06"),
+            procedure: Procedure::Ordinary,
+            handler: None,
+        };
+        let o = apply(&f, &on_time, d("2024-12-31"), &Rules::default()).unwrap();
+        assert_eq!(o.changes.accepted_date, Some(d("2024-03-06")));
+        // A refusal or a request for correction after the period is refused.
+        for late in [
+            Step::Refuse {
+                date: d("2024-03-11"),
+                reason: "x".into(),
+                legal_ground: "x".into(),
+            },
+            Step::RequestCorrection {
+                date: d("2024-03-11"),
+                items: "x".into(),
+            },
+        ] {
+            let e = apply(&f, &late, d("2024-12-31"), &Rules::default()).unwrap_err();
+            assert_eq!(e.code, "review_period_over", "{late:?}");
+            assert!(e.message.contains("第三十条第三款"), "{}", e.message);
+        }
     }
 
     #[test]
