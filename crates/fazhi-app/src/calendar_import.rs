@@ -7,7 +7,8 @@
 //! security and audit administrators have their own separate duties (三员分立).
 //!
 //! The loaded [`fazhi_domain::calendar::HolidayCalendar`] is built when the process starts, so a
-//! written file takes effect at the next start (`fazhi serve` restart).
+//! written file takes effect at the next start (`fazhi serve` restart), when the open provisional
+//! deadlines are recomputed on it ([`crate::recompute`]).
 
 use crate::{audit, Actor, App, AppError, AppResult};
 use fazhi_domain::calendar::{embedded_files, CalendarRules, HolidayCalendar};

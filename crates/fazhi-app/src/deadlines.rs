@@ -112,8 +112,8 @@ pub async fn open(
 
 /// Saves a changed deadline, recomputing its due date (and its 暂定 flag) while it is open.
 ///
-/// Hook for the official file of a provisional year: recomputing means loading the open
-/// deadlines `WHERE provisional = 1 AND completed_date IS NULL` and saving each again here.
+/// When the official file of a provisional year is added, [`crate::recompute::run`] saves each
+/// open provisional deadline again here.
 pub async fn save(tx: &mut Transaction<'_, Any>, app: &App, d: &StoredDeadline) -> AppResult<()> {
     let (due, provisional) = if d.completed.is_some() {
         (d.due, d.provisional)

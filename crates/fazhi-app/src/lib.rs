@@ -18,6 +18,7 @@ pub mod filing;
 pub mod indicators;
 pub mod litigation;
 pub mod org;
+pub mod recompute;
 pub mod reconsideration;
 pub mod report;
 pub mod security;

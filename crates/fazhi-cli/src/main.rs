@@ -241,6 +241,10 @@ enum CalendarCmd {
         #[arg(long = "source")]
         sources: Vec<String>,
     },
+    /// Recompute every open provisional (暂定) deadline on the calendar as now loaded (shipped
+    /// years plus `calendar_dir`), in one audited transaction, and print each case whose due date
+    /// moved. Also done at every server start and after `import --write`.
+    Recompute,
 }
 
 #[derive(Subcommand)]
@@ -376,7 +380,7 @@ async fn calendar_import(
                 .unwrap_or_default()
         );
     }
-    let app = open_app(config, false).await?;
+    let app = open_app(config.clone(), false).await?;
     let mut actor = cli_actor(&app, "命令行 fazhi calendar import").await?;
     // Whoever runs the server's command line with its configuration keeps the system's data: he
     // acts as the 系统管理员 here (the permission the calendar page asks for).
@@ -385,14 +389,70 @@ async fn calendar_import(
         .await
         .map_err(show)?;
     println!(
-        "已写入 {}（{}年节假日安排），服务重新启动后生效",
+        "已写入 {}（{}年节假日安排），运行中的服务重新启动后生效",
         p.path
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
         p.notice.year
     );
+    // The file is in `calendar_dir`, which this process's configuration reads: a calendar loaded
+    // now includes it, so the provisional deadlines are recomputed at once.
+    drop(app);
+    match open_app(config, false).await {
+        Ok(app) if app.cal.covered_years().contains(&p.notice.year) => {
+            recompute(&app, "命令行 fazhi calendar import").await?;
+        }
+        _ => println!("暂定期限将在服务下次启动时按新的节假日安排重新计算"),
+    }
     Ok(())
+}
+
+/// Recomputes the provisional deadlines on `app`'s calendar and prints what moved.
+async fn recompute(app: &App, purpose: &str) -> Result<()> {
+    let actor = cli_actor(app, purpose).await?;
+    let out = fazhi_app::recompute::run(app, &actor).await.map_err(show)?;
+    for line in recompute_lines(&out) {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+/// The command's report of a run, in Chinese.
+fn recompute_lines(out: &fazhi_app::recompute::Outcome) -> Vec<String> {
+    if out.items.is_empty() {
+        return vec!["暂定期限重新计算：没有需要调整的期限，未作任何修改".into()];
+    }
+    let moved: Vec<_> = out.moved().collect();
+    let mut lines = vec![format!(
+        "暂定期限重新计算：共{}项期限按正式节假日安排重新计算，其中{}项到期日变动{}",
+        out.items.len(),
+        moved.len(),
+        if moved.is_empty() { "" } else { "：" }
+    )];
+    lines.extend(moved.iter().map(|i| format!("  {}", i.line())));
+    let same = out.items.len() - moved.len();
+    if same > 0 {
+        lines.push(format!(
+            "另有{same}项期限到期日未变，已不再为暂定或仍待后续年度安排"
+        ));
+    }
+    lines
+}
+
+/// At server start: the calendar was just loaded, so an official year added since the last start
+/// is applied now. A failure is reported and the server starts anyway (the deadlines stay 暂定).
+async fn recompute_at_start(app: &App) {
+    if org::all_units(app)
+        .await
+        .map(|u| u.is_empty())
+        .unwrap_or(true)
+    {
+        return;
+    }
+    if let Err(e) = recompute(app, "服务启动").await {
+        eprintln!("暂定期限重新计算失败（期限仍标为暂定，下次启动时重试）：{e:#}");
+    }
 }
 
 async fn cli_actor(app: &App, purpose: &str) -> Result<Actor> {
@@ -626,6 +686,12 @@ async fn run(cli: Cli) -> Result<()> {
                     sources,
                 },
         } => calendar_import(config, &file, write, force, &sources).await?,
+        Cmd::Calendar {
+            cmd: CalendarCmd::Recompute,
+        } => {
+            let app = open_app(config, false).await?;
+            recompute(&app, "命令行 fazhi calendar recompute").await?;
+        }
         Cmd::Deadline {
             from,
             working_days,
@@ -671,6 +737,7 @@ async fn run(cli: Cli) -> Result<()> {
         Cmd::Serve { listen } => {
             let listen = listen.unwrap_or_else(|| config.listen.clone());
             let app = open_app(config, false).await?;
+            recompute_at_start(&app).await;
             serve(app, &listen).await?;
         }
         Cmd::Demo {
@@ -691,6 +758,7 @@ async fn run(cli: Cli) -> Result<()> {
             if app.today().year() >= last && app.today().month() >= 11 {
                 println!("提示：国务院{}年放假安排尚未录入，期限届满日落在该年的按法定节假日暂算，并标注“暂定”；通知发布后请用 fazhi calendar import 录入（见 README“配置”）。", last + 1);
             }
+            recompute_at_start(&app).await;
             println!("演示账号（密码均为 {}）：", demo::DEMO_PASSWORD);
             for a in demo::accounts() {
                 println!("  {:<10} {}（{}，{}）", a.username, a.name, a.role, a.unit);

@@ -402,6 +402,7 @@ async fn outsiders_get_nothing_on_any_route() {
                 }
                 let allowed_by_permission = match rule {
                     Access::Needs(p) => o.actor.can(*p),
+                    Access::AnyOf(ps) => ps.iter().any(|p| o.actor.can(*p)),
                     Access::AccountAdmin => {
                         o.actor.can(fazhi_domain::org::Permission::ManageAccounts)
                             || o.actor.can(fazhi_domain::org::Permission::AssignRoles)

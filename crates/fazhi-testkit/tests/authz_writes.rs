@@ -167,6 +167,10 @@ impl Fixture {
                 .find(|u| self.users[u].1.can(p))
                 .expect("a user with the permission"),
             Access::AccountAdmin => "sysadmin",
+            Access::AnyOf(ps) => USERS
+                .into_iter()
+                .find(|u| ps.iter().any(|p| self.users[u].1.can(*p)))
+                .expect("a user with the permission"),
             Access::WriteScoped if path.contains("/rc/") => "fuyi",
             Access::WriteScoped if path.contains("/lt/") => "yingsu",
             Access::WriteScoped => "dongshan",
@@ -383,6 +387,7 @@ async fn a_form_is_shown_only_to_who_may_submit_it() {
                 }
                 Access::Public | Access::Own => true,
                 Access::Needs(p) => actor.can(*p),
+                Access::AnyOf(ps) => ps.iter().any(|p| actor.can(*p)),
                 Access::AccountAdmin => {
                     actor.can(Permission::ManageAccounts) || actor.can(Permission::AssignRoles)
                 }

@@ -53,6 +53,8 @@ pub enum Access {
     Needs(fazhi_domain::org::Permission),
     /// Account administration: the 系统管理员 or the 安全管理员, each for his own steps.
     AccountAdmin,
+    /// Needs any one of these permissions.
+    AnyOf(&'static [fazhi_domain::org::Permission]),
 }
 
 /// (method, path, rule) for every route; API paths with their `/api/v1` prefix.
@@ -159,6 +161,12 @@ pub const ROUTES: &[(&str, &str, Access)] = {
         ("GET", "/calendar", Own),
         // The 系统管理员 keeps the holiday calendar (fazhi_app::calendar_import).
         ("POST", "/calendar/import", Needs(P::ManageAccounts)),
+        // 暂定期限重新计算: the office, and the 系统管理员 who adds the year files (counts only).
+        (
+            "GET",
+            "/calendar/recompute",
+            AnyOf(&[P::ManageReport, P::ManageAccounts]),
+        ),
         ("GET", "/static/app.css", Public),
         ("GET", "/api/v1/openapi.json", Public),
         ("POST", "/api/v1/session", Public),

@@ -54,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/calendar", get(calendar))
         .route("/calendar/import", axum::routing::post(calendar_import))
+        .route("/calendar/recompute", get(recompute_runs))
 }
 
 /// A signed-in page request; without a session the browser is sent to the login page.
@@ -1354,6 +1355,37 @@ async fn calendar_render(
     let mut res = render(&state, "calendar.html", merge(ctx, extra));
     *res.status_mut() = status;
     Ok(res)
+}
+
+/// 暂定期限重新计算: the runs, each with the deadlines it changed in cases the reader may see
+/// (the office; the 系统管理员 who adds the year files sees the counts only).
+async fn recompute_runs(State(state): State<AppState>, p: Page) -> PageResult {
+    let runs = fazhi_app::recompute::runs(&state.app, &p.0.actor)
+        .await
+        .map_err(|e| p.err(&state, e))?;
+    let runs: Vec<Value> = runs
+        .into_iter()
+        .map(|r| {
+            let items: Vec<Value> = r
+                .items
+                .iter()
+                .map(|i| {
+                    let mut v = json!(i);
+                    v["href"] = json!(i.href());
+                    v["moved"] = json!(i.moved());
+                    v
+                })
+                .collect();
+            let mut v = json!(r);
+            v["items"] = json!(items);
+            v
+        })
+        .collect();
+    let ctx = merge(
+        base(&state, &p.0, "calendar").await,
+        json!({"runs": runs, "reads_cases": p.0.actor.can(Permission::ReadCases)}),
+    );
+    Ok(render(&state, "recompute.html", ctx))
 }
 
 /// The 系统管理员 pastes or uploads 国务院办公厅关于YYYY年部分节假日安排的通知: the first POST shows

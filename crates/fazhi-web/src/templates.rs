@@ -61,6 +61,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "an_compare.html",
         include_str!("../templates/an_compare.html"),
     ),
+    (
+        "recompute.html",
+        include_str!("../templates/recompute.html"),
+    ),
 ];
 
 pub fn environment() -> Environment<'static> {
