@@ -11,7 +11,7 @@ use std::process::Command;
 
 fn notice(year: i32) -> String {
     std::fs::read_to_string(format!(
-        "{}/../../../shared/spec/calendar-notices/{year}.txt",
+        "{}/../../data/calendar/notices/{year}.txt",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()

@@ -621,7 +621,7 @@ mod tests {
 
     fn notice(year: i32) -> String {
         let p = format!(
-            "{}/../../../shared/spec/calendar-notices/{year}.txt",
+            "{}/../../data/calendar/notices/{year}.txt",
             env!("CARGO_MANIFEST_DIR")
         );
         std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"))

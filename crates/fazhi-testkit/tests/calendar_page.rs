@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 fn notice(year: i32) -> String {
     std::fs::read_to_string(format!(
-        "{}/../../../shared/spec/calendar-notices/{year}.txt",
+        "{}/../../data/calendar/notices/{year}.txt",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()
