@@ -450,8 +450,20 @@ async fn recompute_at_start(app: &App) {
     {
         return;
     }
-    if let Err(e) = recompute(app, "服务启动").await {
-        eprintln!("暂定期限重新计算失败（期限仍标为暂定，下次启动时重试）：{e:#}");
+    // Said on standard error, and only when something changed: standard output's first line is
+    // the server's "已启动" (scripts and the crash test wait for it).
+    let run = async {
+        let actor = cli_actor(app, "服务启动").await?;
+        fazhi_app::recompute::run(app, &actor).await.map_err(show)
+    };
+    match run.await {
+        Ok(out) if out.items.is_empty() => {}
+        Ok(out) => {
+            for line in recompute_lines(&out) {
+                eprintln!("{line}");
+            }
+        }
+        Err(e) => eprintln!("暂定期限重新计算失败（期限仍标为暂定，下次启动时重试）：{e:#}"),
     }
 }
 
