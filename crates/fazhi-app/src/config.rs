@@ -34,6 +34,8 @@ pub struct Config {
     /// year from then on is computed from records; before, the report takes filed values.
     /// Without an entry, the module's first record marks the start.
     pub report_records_from: std::collections::BTreeMap<String, chrono::NaiveDate>,
+    /// The last days of the report's reporting chain (督察工作规定; docs/configuration.md).
+    pub report_chain: fazhi_domain::report::ChainRules,
     pub session: SessionSettings,
     pub accounts: AccountSettings,
     /// Send cookies with `Secure` (when served over TLS behind a proxy) and HSTS.
@@ -62,6 +64,7 @@ impl Default for Config {
             report_template_dir: None,
             report_docx_fonts: Default::default(),
             report_records_from: Default::default(),
+            report_chain: Default::default(),
             session: SessionSettings::default(),
             accounts: AccountSettings::default(),
             secure_cookies: false,
@@ -138,10 +141,36 @@ pub enum CorrectionDenominator {
     Applications,
 }
 
+/// What 审结率 and 起诉率 of 行政复议 divide by (issue 14 §2.9; legal-rules §11.1 names both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum IntakeDenominator {
+    /// Applications received in the year (收到申请; default, reproduces seed 000's 86/94 =
+    /// 91.49% and 20/94 = 21.28%).
+    #[default]
+    Applications,
+    /// Applications accepted (or deemed accepted) in the year (受理).
+    Accepted,
+}
+
+impl IntakeDenominator {
+    /// The indicator key divided by, and the words of the formula.
+    pub fn key_and_words(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Applications => ("reconsideration.applications", "收到申请件数"),
+            Self::Accepted => ("reconsideration.accepted", "受理件数"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct IndicatorSettings {
     pub correction_denominator: CorrectionDenominator,
+    /// 审结率 = 审结 ÷ this.
+    pub conclusion_denominator: IntakeDenominator,
+    /// 起诉率 (复议后起诉率) = 复议后起诉 ÷ this.
+    pub litigation_denominator: IntakeDenominator,
     pub percent: PercentFormat,
 }
 

@@ -658,12 +658,17 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
         D::Concluded => ("reconsideration.concluded", "纠错件数 ÷ 审结件数"),
         D::Applications => ("reconsideration.applications", "纠错件数 ÷ 收到申请件数"),
     };
+    let ind = &app.config.indicators;
+    let (concl_key, concl_words) = ind.conclusion_denominator.key_and_words();
+    let concl_text = format!("审结件数 ÷ {concl_words}");
+    let (lit_key, lit_words) = ind.litigation_denominator.key_and_words();
+    let lit_text = format!("复议后起诉件数 ÷ {lit_words}");
     vec![
         count("reconsideration.applications", "收到行政复议申请", "件", "本期收到的行政复议申请件数（按收到申请日期）", "c.received_year = {Y}".into()),
         count("reconsideration.accepted", "受理", "件", "本期决定受理或视为受理的件数（按受理日期）", "c.accepted_date >= '{Y}-01-01' AND c.accepted_date <= '{Y}-12-31'".into()),
         count("reconsideration.rejected", "不予受理", "件", "本期决定不予受理的件数", "c.status = 'not_accepted' AND c.closed_year = {Y}".into()),
         count("reconsideration.concluded", "审结", "件", "本期以决定、调解或终止方式审结的件数（按结案日期）", concluded.into()),
-        IndicatorDef::rate("reconsideration.conclusion_rate", "审结率", "审结件数 ÷ 收到申请件数", "reconsideration.concluded", "reconsideration.applications"),
+        IndicatorDef::rate("reconsideration.conclusion_rate", "审结率", &concl_text, "reconsideration.concluded", concl_key),
         count("reconsideration.decided_on_merits", "作出实体决定", "件", "本期作出复议决定（不含驳回复议申请）的件数", merits.into()),
         count(
             "reconsideration.corrected",
@@ -692,7 +697,7 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
             },
         ),
         count("reconsideration.litigated_after", "复议后提起行政诉讼", "件", "本期申请人不服复议决定提起行政诉讼的件数（按起诉日期）", "c.litigation_date >= '{Y}-01-01' AND c.litigation_date <= '{Y}-12-31'".into()),
-        IndicatorDef::rate("reconsideration.litigation_rate", "起诉率", "复议后起诉件数 ÷ 收到申请件数", "reconsideration.litigated_after", "reconsideration.applications"),
+        IndicatorDef::rate("reconsideration.litigation_rate", "起诉率", &lit_text, "reconsideration.litigated_after", lit_key),
         count("reconsideration.performance_required", "需履行的复议决定", "件", "本期结案且需要被申请人履行的决定和调解书件数", perf_required.into()),
         count(
             "reconsideration.performed",

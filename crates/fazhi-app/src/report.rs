@@ -10,13 +10,13 @@ use crate::indicators::{compute, IndicatorDef, IndicatorValue};
 use crate::{
     audit, filing, litigation as lt, org, reconsideration as rc, Actor, App, AppError, AppResult,
 };
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use fazhi_domain::catalogue::{Catalogue, Kind};
 use fazhi_domain::fields::{get, parse_date, Fields};
 use fazhi_domain::org::Permission;
 use fazhi_domain::report::{
-    change_note, due_dates, segments, transition, ReportAction, ReportContent, ReportSettings,
-    ReportStatus, Segment,
+    change_note, segments, transition, ChainRecord, ChainStep, ReportAction, ReportContent,
+    ReportSettings, ReportStatus, Segment,
 };
 use fazhi_domain::DomainError;
 use fazhi_report::model::{Block, Chart, Document, Inline, Meta, Series};
@@ -53,7 +53,30 @@ pub struct ReportDetail {
     /// Whether a correction (the next version) may be started.
     pub correctable: bool,
     pub versions: Vec<ReportRow>,
+    /// The reporting chain of the report's year (报送与公开), each leg with its last day.
+    pub chain: Vec<ChainRow>,
 }
+
+/// One leg of the reporting chain as the report's page, the API and 超期预警 show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainRow {
+    pub step: &'static str,
+    pub label: &'static str,
+    pub recipients: &'static str,
+    /// The last day (the day before the settings' "before" day).
+    pub due: NaiveDate,
+    pub done: Option<NaiveDate>,
+    pub note: Option<String>,
+    /// Recorded on the report's page (the publication leg is the report's own 发布).
+    pub recorded_by_hand: bool,
+    /// `done`, `late` (done after the last day), `open` (not yet due), `warning` (due within 30
+    /// days), `overdue`.
+    pub state: &'static str,
+    pub state_label: &'static str,
+}
+
+/// How many days before its last day a leg appears on 超期预警.
+const CHAIN_WARNING_DAYS: i64 = 30;
 
 /// One finding of the check before 定稿.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -216,6 +239,7 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<ReportDetail
     let unit: i64 = r.get(10);
     let (report, content, settings, version) = row(&r)?;
     let status = ReportStatus::parse(report.status)?;
+    let chain = chain(app, unit, report.year).await?;
     let versions = sqlx::query(&format!(
         "{SELECT} WHERE unit_id = $1 AND year = $2 ORDER BY version_no"
     ))
@@ -245,7 +269,149 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<ReportDetail
         settings,
         actions,
         versions,
+        chain,
     })
+}
+
+/// The reporting chain of `year` for the jurisdiction `unit`: the legs recorded on the report's
+/// page, and the publication, done on the day the first version of the year was published.
+pub async fn chain(app: &App, unit: i64, year: i32) -> AppResult<Vec<ChainRow>> {
+    let recorded =
+        sqlx::query("SELECT step, done_date, note FROM rp_chain WHERE unit_id = $1 AND year = $2")
+            .bind(unit)
+            .bind(i64::from(year))
+            .fetch_all(&app.db.pool)
+            .await?;
+    let published: Option<String> = sqlx::query_scalar(
+        "SELECT MIN(published_date) FROM rp_reports WHERE unit_id = $1 AND year = $2 AND published_date IS NOT NULL",
+    )
+    .bind(unit)
+    .bind(i64::from(year))
+    .fetch_one(&app.db.pool)
+    .await?;
+    let today = app.today();
+    app.config
+        .report_chain
+        .due_dates(year)
+        .into_iter()
+        .map(|(step, due)| {
+            let (done, note) = if step == ChainStep::Publication {
+                (published.as_deref().map(stored_date).transpose()?, None)
+            } else {
+                match recorded
+                    .iter()
+                    .find(|r| r.get::<String, _>(0) == step.code())
+                {
+                    Some(r) => (
+                        Some(stored_date(&r.get::<String, _>(1))?),
+                        r.get::<Option<String>, _>(2),
+                    ),
+                    None => (None, None),
+                }
+            };
+            let (state, state_label) = match done {
+                Some(d) if d > due => ("late", "逾期完成"),
+                Some(_) => ("done", "已完成"),
+                None if today > due => ("overdue", "超期"),
+                None if (due - today).num_days() <= CHAIN_WARNING_DAYS => ("warning", "临期"),
+                None => ("open", "未到期"),
+            };
+            Ok(ChainRow {
+                step: step.code(),
+                label: step.label(),
+                recipients: step.recipients(),
+                due,
+                done,
+                note,
+                recorded_by_hand: step.recorded(),
+                state,
+                state_label,
+            })
+        })
+        .collect()
+}
+
+fn stored_date(s: &str) -> AppResult<NaiveDate> {
+    s.parse()
+        .map_err(|_| AppError::Internal(format!("stored date {s:?}")))
+}
+
+/// Records (or corrects) one leg of the reporting chain of the report's year: `step`, `date`,
+/// `note`. The office only; audited with the old and the new value.
+pub async fn record_chain(app: &App, actor: &Actor, id: i64, f: &Fields) -> AppResult<()> {
+    actor.require(Permission::ManageReport)?;
+    let (unit, year): (i64, i64) =
+        sqlx::query_as("SELECT unit_id, year FROM rp_reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&app.db.pool)
+            .await?
+            .ok_or(AppError::NotFound("年度报告"))?;
+    let rec = ChainRecord::parse(f, app.today())?;
+    if i64::from(rec.date.year()) <= year {
+        return Err(DomainError::field(
+            "invalid_date",
+            "date",
+            format!("报送日期应在{}年度结束之后", year),
+        )
+        .into());
+    }
+    let mut tx = app.db.begin().await?;
+    let old = sqlx::query(
+        "SELECT id, done_date, note FROM rp_chain WHERE unit_id = $1 AND year = $2 AND step = $3",
+    )
+    .bind(unit)
+    .bind(year)
+    .bind(rec.step.code())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let now = app.now_text();
+    let new_value =
+        json!({"year": year, "step": rec.step.code(), "date": rec.date, "note": rec.note});
+    let (row_id, before) = match old {
+        Some(r) => {
+            let row_id: i64 = r.get(0);
+            sqlx::query("UPDATE rp_chain SET done_date = $1, note = $2, recorded_by = $3, recorded_at = $4 WHERE id = $5")
+                .bind(rec.date.to_string())
+                .bind(&rec.note)
+                .bind(actor.user_id)
+                .bind(&now)
+                .bind(row_id)
+                .execute(&mut *tx)
+                .await?;
+            let before = json!({"year": year, "step": rec.step.code(),
+                                "date": r.get::<String, _>(1), "note": r.get::<Option<String>, _>(2)});
+            (row_id, Some(before))
+        }
+        None => {
+            let row_id: i64 = sqlx::query_scalar(
+                "INSERT INTO rp_chain (unit_id, year, step, done_date, note, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(unit)
+            .bind(year)
+            .bind(rec.step.code())
+            .bind(rec.date.to_string())
+            .bind(&rec.note)
+            .bind(actor.user_id)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?;
+            (row_id, None)
+        }
+    };
+    audit::record(
+        &mut tx,
+        app,
+        actor,
+        if before.is_some() { "update" } else { "create" },
+        "rp_chain",
+        &row_id.to_string(),
+        before,
+        Some(new_value),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The account that submitted the version for review (none while a draft, or when the command
@@ -565,14 +731,29 @@ pub async fn values(app: &App, year: i32, settings: &ReportSettings) -> AppResul
     let units: Vec<i64> = org::all_units(app).await?.iter().map(|u| u.id).collect();
     let filed_this = filing::filed_values(app, year, &units).await?;
     let filed_last = filing::filed_values(app, year - 1, &units).await?;
+    let sources = modules(app);
+    // A rate's parts as this deployment computes it (a setting may choose another denominator
+    // than the catalogue's, e.g. `indicators.conclusion_denominator`), else the catalogue's.
+    let rate_parts: BTreeMap<&str, (&str, &str)> = sources
+        .iter()
+        .flat_map(|m| &m.defs)
+        .filter_map(|d| match d.formula {
+            crate::indicators::Formula::Rate(n, den) => Some((d.key, (n, den))),
+            _ => None,
+        })
+        .collect();
     let filed_num = |map: &BTreeMap<String, filing::FiledValue>, key: &str| -> Option<Num> {
         let e = cat.get(key)?;
         match e.kind {
             Kind::Count => map.get(key).map(|v| Num::Count(v.value)),
             Kind::Amount => map.get(key).map(|v| Num::Amount(v.value)),
             Kind::Rate => {
-                let n = map.get(e.numerator.as_deref()?)?;
-                let d = map.get(e.denominator.as_deref()?)?;
+                let (num, den) = match rate_parts.get(key) {
+                    Some(p) => *p,
+                    None => (e.numerator.as_deref()?, e.denominator.as_deref()?),
+                };
+                let n = map.get(num)?;
+                let d = map.get(den)?;
                 Some(Num::Rate(n.value, d.value))
             }
         }
@@ -581,7 +762,7 @@ pub async fn values(app: &App, year: i32, settings: &ReportSettings) -> AppResul
     // (key, year) → the computed value, where records cover the year
     let mut computed: BTreeMap<(String, i32), Num> = BTreeMap::new();
     let mut partial = Vec::new();
-    for m in modules(app) {
+    for m in &sources {
         // Records cover a year from the configured start of the module's use, or else from its
         // first record. A year covered from its start is computed; a year covered only from a
         // later date (go-live in May) takes the filed value where units filed one.
@@ -1096,8 +1277,9 @@ pub async fn latest(app: &App, year: i32) -> AppResult<Option<i64>> {
     .await?)
 }
 
-/// The report's own deadlines for the 超期预警 page: the report of last year not yet published
-/// when 1 March / 1 April approach. (url, title, due date, what is due)
+/// The report's own deadlines for the 超期预警 page: each leg of last year's reporting chain not
+/// yet done, from 30 days before its last day until it is recorded (or, for the publication,
+/// until a version is published). (url, title, due date, what is due)
 pub async fn warnings(
     app: &App,
     actor: &Actor,
@@ -1105,30 +1287,22 @@ pub async fn warnings(
     if !(actor.can(Permission::ManageReport) || actor.can(Permission::ApproveReport)) {
         return Ok(vec![]);
     }
-    let today = app.today();
-    let year = chrono::Datelike::year(&today) - 1;
-    let published: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM rp_reports WHERE year = $1 AND status = 'published'",
-    )
-    .bind(i64::from(year))
-    .fetch_one(&app.db.pool)
-    .await?;
-    if published > 0 {
-        return Ok(vec![]);
-    }
+    let year = app.today().year() - 1;
+    let (unit, _, _) = root(app).await?;
     let id = latest(app, year).await?;
     let url = id
         .map(|i| format!("/reports/{i}"))
         .unwrap_or_else(|| "/reports".into());
-    Ok(due_dates(year)
+    Ok(chain(app, unit, year)
+        .await?
         .into_iter()
-        .filter(|(_, due)| (*due - today).num_days() <= 30)
-        .map(|(what, due)| {
+        .filter(|c| matches!(c.state, "warning" | "overdue"))
+        .map(|c| {
             (
                 url.clone(),
                 format!("{year}年法治政府建设年度报告"),
-                due,
-                what,
+                c.due,
+                c.label,
             )
         })
         .collect())

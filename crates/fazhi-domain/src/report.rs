@@ -50,7 +50,9 @@ impl ReportStatus {
     }
 }
 
-/// The five parts of the report, in order (督察工作规定 第二十四条 as quoted in §9).
+/// The five parts of the report, in order, as the 督察工作规定's chapter on the annual report lists
+/// its contents (legal-rules §9: the contents are CONFIRMED, their article number is not; 第二十四条,
+/// which an earlier comment cited here, is the publication rule).
 pub const PARTS: [(&str, &str); 5] = [
     ("measures", "主要举措和成效"),
     ("shortcomings", "存在的不足和原因"),
@@ -422,21 +424,165 @@ pub fn change_note(f: &Fields) -> DomainResult<String> {
     required_text(get(f, "change_note"), "change_note", "更正说明", 2000)
 }
 
-/// The report's own due dates for `year` (`legal-rules.md` §9): departments report to the
-/// government before 1 March, publication before 1 April of the next year. "Before" is read as
-/// "by the end of the previous day".
-pub fn due_dates(year: i32) -> [(&'static str, NaiveDate); 2] {
-    let d = |m, day| NaiveDate::from_ymd_opt(year + 1, m, day).expect("valid date");
-    [
-        (
-            "部门向本级政府报送年度报告",
-            d(3, 1).pred_opt().expect("valid date"),
-        ),
-        (
-            "向社会公开发布年度报告",
-            d(4, 1).pred_opt().expect("valid date"),
-        ),
-    ]
+coded_enum!(
+    /// The legs of the report's reporting chain (《法治政府建设与责任落实督察工作规定》, legal-rules
+    /// §9), each tracked as its own dated step on the report's page and on 超期预警.
+    ChainStep, "step", "报送环节" {
+        Departments = "departments", "各部门向本级党委和政府、上一级政府有关部门报告";
+        PartyCongress = "party_congress", "本级政府向同级党委、人大常委会报告";
+        Higher = "higher", "本级党委和政府向上一级党委和政府报告";
+        Publication = "publication", "向社会公开发布";
+    }
+);
+
+impl ChainStep {
+    /// Who receives the report on this leg, as the 督察工作规定 names them.
+    pub fn recipients(self) -> &'static str {
+        match self {
+            Self::Departments => {
+                "本级党委和政府、上一级政府有关部门（抄送本级党委法治建设议事协调机构）"
+            }
+            Self::PartyCongress => "同级党委、人大常委会",
+            Self::Higher => "上一级党委和政府（抄送上一级党委法治建设议事协调机构）",
+            Self::Publication => "社会公众（报刊、网站等新闻媒体）",
+        }
+    }
+
+    /// Whether the leg is recorded by hand; publication is the report's own 发布 step.
+    pub fn recorded(self) -> bool {
+        self != Self::Publication
+    }
+}
+
+/// A day of the year after the reported one, written `MM-DD` in the settings ("03-01").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct MonthDay {
+    pub month: u32,
+    pub day: u32,
+}
+
+impl TryFrom<String> for MonthDay {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let bad = || format!("日期“{s}”应写作“月-日”，如“03-01”");
+        let (m, d) = s.trim().split_once('-').ok_or_else(bad)?;
+        let (month, day) = (
+            m.parse::<u32>().map_err(|_| bad())?,
+            d.parse::<u32>().map_err(|_| bad())?,
+        );
+        // 2024 is a leap year: any real month-day is valid in it.
+        NaiveDate::from_ymd_opt(2024, month, day).ok_or_else(bad)?;
+        Ok(Self { month, day })
+    }
+}
+
+impl From<MonthDay> for String {
+    fn from(m: MonthDay) -> String {
+        format!("{:02}-{:02}", m.month, m.day)
+    }
+}
+
+impl MonthDay {
+    const fn new(month: u32, day: u32) -> Self {
+        Self { month, day }
+    }
+    /// This day in `year` (29 February falls back to 28 in a common year).
+    pub fn in_year(self, year: i32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, self.month, self.day)
+            .or_else(|| NaiveDate::from_ymd_opt(year, self.month, self.day - 1))
+            .expect("checked when read")
+    }
+}
+
+/// When each leg is due: "before" the configured day of the next year (每年3月1日之前, 4月1日之
+/// 前), read as "by the end of the day before". The departments' 1 March and the publication's 1
+/// April are CONFIRMED (legal-rules §9); the government's legs to the 党委、人大常委会 and to the
+/// level above stand in the same paragraph as the 1 March rule but their date is UNCONFIRMED, so
+/// they are settings with 1 March as default (docs/configuration.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChainRules {
+    pub departments_before: MonthDay,
+    pub party_congress_before: MonthDay,
+    pub higher_before: MonthDay,
+    pub publication_before: MonthDay,
+}
+
+impl Default for ChainRules {
+    fn default() -> Self {
+        Self {
+            departments_before: MonthDay::new(3, 1),
+            party_congress_before: MonthDay::new(3, 1),
+            higher_before: MonthDay::new(3, 1),
+            publication_before: MonthDay::new(4, 1),
+        }
+    }
+}
+
+impl ChainRules {
+    /// The last day of `step` for the report on `year`.
+    pub fn due(&self, step: ChainStep, year: i32) -> NaiveDate {
+        let before = match step {
+            ChainStep::Departments => self.departments_before,
+            ChainStep::PartyCongress => self.party_congress_before,
+            ChainStep::Higher => self.higher_before,
+            ChainStep::Publication => self.publication_before,
+        };
+        before
+            .in_year(year + 1)
+            .pred_opt()
+            .expect("a date after 1 January of a real year")
+    }
+
+    /// Every leg with its last day, in order.
+    pub fn due_dates(&self, year: i32) -> Vec<(ChainStep, NaiveDate)> {
+        ChainStep::ALL
+            .iter()
+            .map(|s| (*s, self.due(*s, year)))
+            .collect()
+    }
+}
+
+/// What the office records for a leg: the date the report went out and a note (文号, recipients
+/// as addressed, how many departments reported).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainRecord {
+    pub step: ChainStep,
+    pub date: NaiveDate,
+    pub note: Option<String>,
+}
+
+impl ChainRecord {
+    /// Parses the form: `step`, `date` (not after today), `note`.
+    pub fn parse(f: &Fields, today: NaiveDate) -> DomainResult<Self> {
+        let step = ChainStep::parse(get(f, "step"))?;
+        if !step.recorded() {
+            return Err(DomainError::field(
+                "chain_step_by_publication",
+                "step",
+                "向社会公开发布以报告的“发布”操作登记，无需在此登记",
+            ));
+        }
+        let date = crate::fields::parse_date(get(f, "date"), "date", "报送日期")?;
+        if date > today {
+            return Err(DomainError::field(
+                "date_in_future",
+                "date",
+                "报送日期不能晚于今天",
+            ));
+        }
+        Ok(Self {
+            step,
+            date,
+            note: optional_text(
+                get(f, "note"),
+                "note",
+                "报送情况说明（文号、报送对象等）",
+                500,
+            )?,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -485,6 +631,89 @@ mod tests {
         // part one holds tokens only; the other four are empty
         assert_eq!(c.empty_parts().len(), 4);
         assert!(c.check_tokens().is_ok());
+    }
+
+    /// 督察工作规定 (legal-rules §9): departments and the government's legs before 1 March,
+    /// publication before 1 April (第二十四条) of the year after the reported one.
+    #[test]
+    fn reporting_chain_due_dates_supervision_rules_art_24() {
+        let rules = ChainRules::default();
+        let got: Vec<(&str, String)> = rules
+            .due_dates(2024)
+            .into_iter()
+            .map(|(s, d)| (s.code(), d.to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("departments", "2025-02-28".to_string()),
+                ("party_congress", "2025-02-28".to_string()),
+                ("higher", "2025-02-28".to_string()),
+                ("publication", "2025-03-31".to_string()),
+            ]
+        );
+        // A leap year's February ends on the 29th.
+        assert_eq!(
+            rules.due(ChainStep::Departments, 2027).to_string(),
+            "2028-02-29"
+        );
+        // The UNCONFIRMED legs are settings: "before 15 March" → 14 March.
+        let custom: ChainRules =
+            serde_json::from_str(r#"{"party_congress_before": "03-15"}"#).unwrap();
+        assert_eq!(
+            custom.due(ChainStep::PartyCongress, 2024).to_string(),
+            "2025-03-14"
+        );
+        assert_eq!(
+            custom.due(ChainStep::Higher, 2024).to_string(),
+            "2025-02-28"
+        );
+        for bad in ["3月1日", "02-30", "13-01", "03"] {
+            let e = serde_json::from_str::<ChainRules>(&format!(r#"{{"higher_before": "{bad}"}}"#))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("应写作“月-日”"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_chain_record_names_its_bad_field() {
+        let today = NaiveDate::from_ymd_opt(2025, 2, 10).unwrap();
+        let f = |pairs: &[(&str, &str)]| -> Fields {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let ok = ChainRecord::parse(
+            &f(&[("step", "higher"), ("date", "2025-02-10"), ("note", "文号")]),
+            today,
+        )
+        .unwrap();
+        assert_eq!(
+            (ok.step, ok.note.as_deref()),
+            (ChainStep::Higher, Some("文号"))
+        );
+        for (pairs, code, field) in [
+            (
+                vec![("step", "publication"), ("date", "2025-02-10")],
+                "chain_step_by_publication",
+                "step",
+            ),
+            (
+                vec![("step", "higher"), ("date", "2025-02-11")],
+                "date_in_future",
+                "date",
+            ),
+            (vec![("step", "higher")], "required", "date"),
+        ] {
+            let e = ChainRecord::parse(&f(&pairs), today).unwrap_err();
+            assert_eq!(
+                (e.code, e.field.as_deref()),
+                (code, Some(field)),
+                "{pairs:?}"
+            );
+        }
     }
 
     #[test]

@@ -199,6 +199,7 @@ async fn a_cookie_without_the_csrf_token_changes_nothing_on_any_route() {
         "lt_suggestions",
         "st_values",
         "rp_reports",
+        "rp_chain",
         "an_documents",
     ];
     let mut before = vec![];

@@ -76,14 +76,106 @@ async fn story(backend: Backend) {
         g.issues
     );
 
-    // Unpublished on 10 February: the departments' date (before 1 March) is announced on the
-    // 超期预警 page, the publication date (before 1 April) not yet (more than 30 days away).
-    let warned = fazhi_app::warnings::reporting(app, &office).await.unwrap();
-    let dates: Vec<(&str, Option<&str>)> = warned
-        .iter()
-        .map(|w| (w.what, w.due.next_due.as_deref()))
-        .collect();
-    assert_eq!(dates, [("部门向本级政府报送年度报告", Some("2025-02-28"))]);
+    // Unpublished on 10 February: the reporting chain's legs due before 1 March (督察工作规定:
+    // departments → 本级党委和政府; government → 同级党委、人大常委会; → the level above) are
+    // announced on the 超期预警 page, each as its own step; the publication (before 1 April) not
+    // yet (more than 30 days away).
+    let warned_legs = || async {
+        fazhi_app::warnings::reporting(app, &office)
+            .await
+            .unwrap()
+            .iter()
+            .map(|w| (w.what, w.due.next_due.clone().unwrap_or_default()))
+            .collect::<Vec<_>>()
+    };
+    let feb_28 = "2025-02-28".to_string();
+    assert_eq!(
+        warned_legs().await,
+        [
+            (
+                "各部门向本级党委和政府、上一级政府有关部门报告",
+                feb_28.clone()
+            ),
+            ("本级政府向同级党委、人大常委会报告", feb_28.clone()),
+            ("本级党委和政府向上一级党委和政府报告", feb_28.clone()),
+        ]
+    );
+    // Recording a leg: bad input is refused naming its field and writes nothing; a leader may
+    // read but not record; a recorded leg leaves the warnings, a correction is audited.
+    let chain_rows = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM rp_chain")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+    };
+    for (step, date, code, field) in [
+        ("departments", "2025-02-11", "date_in_future", "date"),
+        ("departments", "2024-12-30", "invalid_date", "date"),
+        ("departments", "2025-02-30", "invalid_date", "date"),
+        (
+            "publication",
+            "2025-02-10",
+            "chain_step_by_publication",
+            "step",
+        ),
+        ("nobody", "2025-02-10", "invalid_option", "step"),
+    ] {
+        let f = fields(&[("step", step), ("date", date)]);
+        match report::record_chain(app, &office, id, &f).await {
+            Err(AppError::Domain(e)) => {
+                assert_eq!(
+                    (e.code, e.field.as_deref()),
+                    (code, Some(field)),
+                    "{step} {date}"
+                )
+            }
+            other => panic!("{step} {date}: {other:?}"),
+        }
+    }
+    let leader = auth::actor_by_username(app, "leader").await.unwrap();
+    let f = fields(&[("step", "party_congress"), ("date", "2025-02-10")]);
+    assert!(matches!(
+        report::record_chain(app, &leader, id, &f).await,
+        Err(AppError::Forbidden)
+    ));
+    assert_eq!(chain_rows().await, 0);
+    for note in ["收到31个部门报告", "收到32个部门报告"] {
+        let f = fields(&[
+            ("step", "departments"),
+            ("date", "2025-02-10"),
+            ("note", note),
+        ]);
+        report::record_chain(app, &office, id, &f).await.unwrap();
+    }
+    assert_eq!(chain_rows().await, 1);
+    let audited: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT before_json, after_json FROM audit_log WHERE entity = 'rp_chain' ORDER BY seq",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited.len(), 2);
+    assert!(
+        audited[0].0.is_none()
+            && audited[1]
+                .0
+                .as_deref()
+                .unwrap()
+                .contains("收到31个部门报告")
+    );
+    assert!(audited[1]
+        .1
+        .as_deref()
+        .unwrap()
+        .contains("收到32个部门报告"));
+    assert_eq!(warned_legs().await.len(), 2);
+    let chain = report::detail(app, &office, id).await.unwrap().chain;
+    let departments = chain.iter().find(|c| c.step == "departments").unwrap();
+    assert_eq!(
+        (departments.state, departments.done.map(|d| d.to_string())),
+        ("done", Some("2025-02-10".to_string()))
+    );
+    assert_eq!(chain.last().unwrap().due.to_string(), "2025-03-31");
 
     // 草稿 → 审核 → 定稿 → 已发布: the office submits and publishes, a leader finalises (the
     // office may not finalise its own draft), then the published version refuses edits.
@@ -107,6 +199,12 @@ async fn story(backend: Backend) {
     assert_eq!(
         published.report.published_date.as_deref(),
         Some("2025-02-10")
+    );
+    // Publishing is the publication leg: done that day.
+    let publication = published.chain.last().unwrap();
+    assert_eq!(
+        (publication.step, publication.state),
+        ("publication", "done")
     );
     let edit = demo_report::content_fields(&published.content);
     let e = report::save(app, &office, id, &edit, Some(published.version))

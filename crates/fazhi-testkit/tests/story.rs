@@ -520,6 +520,27 @@ async fn seed_000_sentence(backend: Backend) {
             .display,
         "不适用"
     );
+    // Issue 14 §2.9: a deployment may divide 审结率 and 起诉率 by 受理 instead of 收到申请 (from
+    // 2027 some provinces count so); the default above still gives seed 000's 91.49% / 21.28%.
+    let mut config = (*app.config).clone();
+    config.indicators.conclusion_denominator = fazhi_app::config::IntakeDenominator::Accepted;
+    config.indicators.litigation_denominator = fazhi_app::config::IntakeDenominator::Accepted;
+    let by_accepted = fazhi_app::App {
+        config: std::sync::Arc::new(config),
+        ..app.clone()
+    };
+    let v = rc::indicators(&by_accepted, &system, 2024, None, true)
+        .await
+        .unwrap();
+    let get = |k: &str| v.iter().find(|x| x.key == k).unwrap().clone();
+    assert_eq!(get("reconsideration.accepted").value.count, Some(86));
+    let rate = |k: &str| get(k).value.percent.unwrap();
+    // 86 concluded ÷ 86 accepted; 20 taken to court ÷ 86 accepted
+    assert_eq!(rate("reconsideration.conclusion_rate"), "100.00");
+    assert_eq!(rate("reconsideration.litigation_rate"), "23.26");
+    assert!(get("reconsideration.conclusion_rate")
+        .definition
+        .contains("受理件数"));
 }
 
 #[tokio::test]

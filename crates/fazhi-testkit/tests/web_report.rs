@@ -368,8 +368,55 @@ async fn filing_and_annual_report_through_pages_and_api() {
     ] {
         assert!(html.contains(s), "report view shows {s}");
     }
+    // 报送与公开 (督察工作规定): the legs with their last days; a refused record is shown again
+    // with its error beside the field; a recorded leg shows its date; the API records as well.
+    assert!(
+        html.contains("报送与公开")
+            && html.contains("2025-03-31")
+            && html.contains("id=\"chain-form\"")
+    );
+    let r = web
+        .post(
+            &fzb,
+            &format!("{report_url}/chain"),
+            &[("step", "departments"), ("date", "2025-01-21")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.text().contains("id=\"f-date-err\""));
+    let r = web
+        .post(
+            &fzb,
+            &format!("{report_url}/chain"),
+            &[("step", "departments"), ("date", "2025-01-20")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let html = web.get(&fzb, &r.location).await.text();
+    assert!(html.contains("已登记报送情况"));
+    let (status, v) = api(
+        &web,
+        &fzb,
+        "POST",
+        &format!("/reports/{report_id}/chain"),
+        Some(json!({"step": "higher", "date": "2025-01-19", "note": "区委区政府〔2025〕3号"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let higher = v["chain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["step"] == "higher")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (higher["done"].as_str(), higher["state"].as_str()),
+        (Some("2025-01-19"), Some("done"))
+    );
     // The leader reads it too (and may not edit it).
     let html = web.get(&leader, &report_url).await.text();
+    assert!(!html.contains("id=\"chain-form\""));
     assert!(html.contains("<a class=\"figure\""));
     assert_eq!(
         web.get(&leader, &format!("{report_url}/edit")).await.status,

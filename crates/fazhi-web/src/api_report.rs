@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports", get(reports).post(report_create))
         .route("/reports/{id}", get(report_detail).post(report_save))
         .route("/reports/{id}/correct", post(report_correct))
+        .route("/reports/{id}/chain", post(report_chain))
         .route("/reports/{id}/{action}", post(report_step))
         .route("/reports/{id}/export/{format}", get(report_export))
 }
@@ -193,6 +194,18 @@ async fn report_correct(
         .await
         .map_err(|e| ApiError(e, rid))?;
     Ok(created(new))
+}
+
+/// Records one leg of the reporting chain (`step`, `date`, `note`); answers with the report.
+async fn report_chain(
+    State(s): State<AppState>,
+    Api(sess, rid): Api,
+    Path(id): Path<i64>,
+    JsonFields(f): JsonFields,
+) -> ApiResult {
+    let actor = &sess.actor;
+    let r = report::record_chain(&s.app, actor, id, &f).await;
+    answer_with(r, rid, || report_view(&s, actor, id)).await
 }
 
 /// docx, html (the published page) or md; the check's findings are counted in `X-Report-Issues`.

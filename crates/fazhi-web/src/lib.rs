@@ -117,6 +117,7 @@ pub const ROUTES: &[(&str, &str, Access)] = {
             Needs(P::ApproveReport),
         ),
         ("POST", "/reports/{id}/correct", Needs(P::ManageReport)),
+        ("POST", "/reports/{id}/chain", Needs(P::ManageReport)),
         ("GET", "/reports/{id}/export.docx", Needs(P::ApproveReport)),
         ("GET", "/reports/{id}/export.html", Needs(P::ApproveReport)),
         ("GET", "/reports/{id}/export.md", Needs(P::ApproveReport)),
@@ -236,6 +237,7 @@ pub const ROUTES: &[(&str, &str, Access)] = {
             "/api/v1/reports/{id}/correct",
             Needs(P::ManageReport),
         ),
+        ("POST", "/api/v1/reports/{id}/chain", Needs(P::ManageReport)),
         (
             "POST",
             "/api/v1/reports/{id}/{action}",

@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}/edit", get(report_edit).post(report_save))
         .route("/reports/{id}/steps/{action}", post(report_step))
         .route("/reports/{id}/correct", post(report_correct))
+        .route("/reports/{id}/chain", post(report_chain))
         .route("/reports/{id}/export.docx", get(export_docx))
         .route("/reports/{id}/export.html", get(export_html))
         .route("/reports/{id}/export.md", get(export_md))
@@ -385,8 +386,18 @@ async fn detail_render(
     };
     let ctx = json!({"d": d, "issues": g.issues, "body": body, "flash": flash, "values": values,
                      "errors": error.map(form_errors),
-                     "can_manage": p.0.actor.can(Permission::ManageReport)});
+                     "can_manage": p.0.actor.can(Permission::ManageReport),
+                     "chain_steps": chain_steps()});
     page_render(state, p, "rp_detail.html", "reports", ctx, error).await
+}
+
+/// The legs of the reporting chain the office records on the page, as (code, label).
+fn chain_steps() -> Vec<(&'static str, &'static str)> {
+    fazhi_domain::report::ChainStep::ALL
+        .iter()
+        .filter(|s| s.recorded())
+        .map(|s| (s.code(), s.label()))
+        .collect()
 }
 
 async fn report_detail(
@@ -399,12 +410,30 @@ async fn report_detail(
         Some("created") => success("已新建年度报告（草稿），请点击“编辑报告”撰写各部分内容"),
         Some("corrected") => success("已生成更正版本（草稿），修改后按程序审核、定稿、发布"),
         Some("saved") => success("已保存"),
+        Some("chain") => success("已登记报送情况"),
         Some(code) => ReportAction::parse(code)
             .ok()
             .and_then(|a| success(format!("已完成“{}”", a.label()))),
         None => None,
     };
     detail_render(&state, &p, id, flash, None, json!({})).await
+}
+
+/// Answers a form posted on a report's page: on success to `then` (a report's page with
+/// `?done=`), on a refusal the page of report `id` again with the values kept and the error beside
+/// its field.
+async fn answer_report_form(
+    state: &AppState,
+    p: &Page,
+    id: i64,
+    f: Fields,
+    r: Result<String, AppError>,
+) -> PageResult {
+    match r {
+        Ok(then) => Ok(Redirect::to(&then).into_response()),
+        Err(e) if is_refusal(&e) => detail_render(state, p, id, None, Some(&e), json!(f)).await,
+        Err(e) => Err(p.err(state, e)),
+    }
 }
 
 /// 提交审核, 退回修改, 定稿, 发布 (with `published_date`).
@@ -416,11 +445,9 @@ async fn report_step(
 ) -> PageResult {
     p.check_csrf(&state, &f)?;
     may_read_reports(&p.0.actor).map_err(|e| p.err(&state, e))?;
-    match report::step(&state.app, &p.0.actor, id, &action, &f, version_of(&f)).await {
-        Ok(()) => Ok(Redirect::to(&format!("/reports/{id}?done={action}")).into_response()),
-        Err(e) if is_refusal(&e) => detail_render(&state, &p, id, None, Some(&e), json!(f)).await,
-        Err(e) => Err(p.err(&state, e)),
-    }
+    let r = report::step(&state.app, &p.0.actor, id, &action, &f, version_of(&f)).await;
+    let r = r.map(|()| format!("/reports/{id}?done={action}"));
+    answer_report_form(&state, &p, id, f, r).await
 }
 
 /// 更正: the next version of a published report, with the change note.
@@ -431,11 +458,22 @@ async fn report_correct(
     Form(f): Form<Fields>,
 ) -> PageResult {
     p.check_csrf(&state, &f)?;
-    match report::correct(&state.app, &p.0.actor, id, &f).await {
-        Ok(new) => Ok(Redirect::to(&format!("/reports/{new}?done=corrected")).into_response()),
-        Err(e) if is_refusal(&e) => detail_render(&state, &p, id, None, Some(&e), json!(f)).await,
-        Err(e) => Err(p.err(&state, e)),
-    }
+    let r = report::correct(&state.app, &p.0.actor, id, &f).await;
+    let r = r.map(|new| format!("/reports/{new}?done=corrected"));
+    answer_report_form(&state, &p, id, f, r).await
+}
+
+/// 报送与公开: records one leg of the reporting chain.
+async fn report_chain(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> PageResult {
+    p.check_csrf(&state, &f)?;
+    let r = report::record_chain(&state.app, &p.0.actor, id, &f).await;
+    let r = r.map(|()| format!("/reports/{id}?done=chain#report-chain"));
+    answer_report_form(&state, &p, id, f, r).await
 }
 
 /// The edit form's fields of a stored version: the content and the settings.

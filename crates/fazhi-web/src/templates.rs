@@ -80,11 +80,35 @@ pub fn environment() -> Environment<'static> {
             .map(fazhi_domain::calendar::format_date_cn)
             .unwrap_or(s)
     });
+    // Stored timestamps are RFC 3339 in UTC; users read them in Beijing time (UTC+8), or a
+    // record made after 16:00 UTC would show the day before.
+    env.add_filter("time_cn", |s: String| -> String {
+        let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+        chrono::DateTime::parse_from_rfc3339(&s)
+            .map(|t| {
+                t.with_timezone(&beijing)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or(s)
+    });
     env
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn timestamps_are_shown_in_beijing_time() {
+        let env = super::environment();
+        let t = env
+            .template_from_str("{{ t|time_cn }} {{ (t|time_cn)[:10]|date_cn }}")
+            .unwrap();
+        let out = t
+            .render(minijinja::context! { t => "2026-12-04T17:20:05.123Z" })
+            .unwrap();
+        assert_eq!(out, "2026-12-05 01:20 2026年12月5日");
+    }
+
     #[test]
     fn all_templates_compile() {
         let env = super::environment();
