@@ -172,19 +172,25 @@ async fn hearings(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<(i64, 
              FROM rc_hearings WHERE case_id IN ({}) ORDER BY hearing_date, id",
             list.join(",")
         );
-        out.extend(sqlx::query(&sql).fetch_all(&mut *conn).await?.iter().map(|h| {
-            (
-                h.get(0),
-                HearingView {
-                    hearing_date: h.get(1),
-                    head_attended: h.get::<i64, _>(2) == 1,
-                    head_name: h.get(3),
-                    head_post: h.get(4),
-                    absence_reason: h.get(5),
-                    delegate: h.get(6),
-                },
-            )
-        }));
+        out.extend(
+            sqlx::query(&sql)
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|h| {
+                    (
+                        h.get(0),
+                        HearingView {
+                            hearing_date: h.get(1),
+                            head_attended: h.get::<i64, _>(2) == 1,
+                            head_name: h.get(3),
+                            head_post: h.get(4),
+                            absence_reason: h.get(5),
+                            delegate: h.get(6),
+                        },
+                    )
+                }),
+        );
     }
     Ok(out)
 }

@@ -1539,7 +1539,10 @@ mod tests {
         );
         assert_eq!(field(&[("head_attended", "0")]), "head_absence_reason");
         assert_eq!(
-            field(&[("head_attended", "0"), ("head_absence_reason", "参加防汛会议")]),
+            field(&[
+                ("head_attended", "0"),
+                ("head_absence_reason", "参加防汛会议")
+            ]),
             "head_delegate"
         );
         let s = parse(&[
@@ -1576,7 +1579,12 @@ mod tests {
     fn co_defendant_decisions_art_26_and_interpretation_22_133_134() {
         use DecisionType as T;
         let rules = Rules::default();
-        for t in [T::Maintain, T::RejectClaim, T::PartialRevoke, T::PartialChange] {
+        for t in [
+            T::Maintain,
+            T::RejectClaim,
+            T::PartialRevoke,
+            T::PartialChange,
+        ] {
             assert!(organ_is_co_defendant(t, false, &rules), "{t:?}");
         }
         assert!(organ_is_co_defendant(T::ConfirmIllegal, true, &rules));

@@ -4,11 +4,12 @@
 //! and lawyer-only hearings.
 
 use fazhi_app::cases::ListQuery;
+use fazhi_app::FixedClock;
 use fazhi_app::{auth, litigation as lt, reconsideration as rc, Actor, App};
 use fazhi_domain::fields::Fields;
 use fazhi_domain::reconsideration::{CoDefendantDecision, DecisionType};
-use fazhi_app::FixedClock;
-use fazhi_testkit::{d, with_org, with_org_and, Backend};
+use fazhi_testkit::web::Web;
+use fazhi_testkit::{d, spawn, with_org, with_org_and, Backend};
 use std::sync::Arc;
 
 fn fields(pairs: &[(&str, &str)]) -> Fields {
@@ -165,7 +166,10 @@ async fn hearing_notice_and_head(backend: Backend) {
         (vec![("head_attended", "1")], "head_name"),
         (vec![("head_attended", "0")], "head_absence_reason"),
         (
-            vec![("head_attended", "0"), ("head_absence_reason", "参加防汛会议")],
+            vec![
+                ("head_attended", "0"),
+                ("head_absence_reason", "参加防汛会议"),
+            ],
             "head_delegate",
         ),
     ] {
@@ -174,7 +178,11 @@ async fn hearing_notice_and_head(backend: Backend) {
         let e = rc::take_step(app, &clerk, id, "record_hearing", &f, None)
             .await
             .unwrap_err();
-        assert_eq!((e.code(), e.field()), ("required", Some(field)), "{pairs:?}");
+        assert_eq!(
+            (e.code(), e.field()),
+            ("required", Some(field)),
+            "{pairs:?}"
+        );
     }
     assert_eq!(untouched(app, "rc", id).await, before);
     assert_eq!(count(app, "rc_hearings").await, 0);
@@ -196,7 +204,12 @@ async fn hearing_notice_and_head(backend: Backend) {
     assert_eq!(det.hearings.len(), 1);
     assert!(det.hearings[0].head_attended);
     assert_eq!(det.hearings[0].head_name.as_deref(), Some("王东"));
-    assert!(det.events.last().unwrap().summary.contains("王东（镇长）参加听证"));
+    assert!(det
+        .events
+        .last()
+        .unwrap()
+        .summary
+        .contains("王东（镇长）参加听证"));
 
     // Another case: the head delegates.
     let (other, _) = accepted_case(app, &clerk, "2024-11-01", "2024-11-04").await;
@@ -245,9 +258,12 @@ async fn hearing_notice_and_head(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(drill.items.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
-    let (headers, rows) =
-        fazhi_app::xlsx::read_table(&rc::export(app, &clerk, &ListQuery::default()).await.unwrap())
-            .unwrap();
+    let (headers, rows) = fazhi_app::xlsx::read_table(
+        &rc::export(app, &clerk, &ListQuery::default())
+            .await
+            .unwrap(),
+    )
+    .unwrap();
     let col = headers
         .iter()
         .position(|h| h == "被申请人负责人参加听证")
@@ -256,7 +272,67 @@ async fn hearing_notice_and_head(backend: Backend) {
     let mut marks: Vec<&str> = rows.iter().map(|r| r[col].as_str()).collect();
     marks.sort();
     assert_eq!(marks, ["否", "是"]);
-    assert!(rows.iter().any(|r| r[heard].contains("委托党政办主任 李四参加")));
+    assert!(rows
+        .iter()
+        .any(|r| r[heard].contains("委托党政办主任 李四参加")));
+
+    // The clerk's pages: the step form asks for the head, the case page shows who attended.
+    let web = Web::new(spawn(app.clone()).await);
+    let fuyi = web.login("fuyi").await;
+    let form = web
+        .get(&fuyi, &format!("/rc/cases/{other}/steps/record_hearing"))
+        .await;
+    assert_eq!(form.status, 200);
+    for f in [
+        "head_attended",
+        "head_name",
+        "head_absence_reason",
+        "head_delegate",
+    ] {
+        assert!(form.text().contains(&format!("name=\"{f}\"")), "{f}");
+    }
+    let page = web.get(&fuyi, &format!("/rc/cases/{id}")).await.text();
+    assert!(page.contains("听证参加情况") && page.contains("王东（镇长）参加听证"));
+    let page = web.get(&fuyi, &format!("/rc/cases/{other}")).await.text();
+    assert!(page.contains("负责人未参加") && page.contains("委托党政办主任 李四参加"));
+}
+
+/// The annual report's 行政复议 sentence prints the hearings and the head's attendance
+/// (data/report/sentences/reconsideration.j2), and says nothing of hearings when there were none.
+#[test]
+fn the_report_sentence_prints_the_heads_attendance() {
+    use fazhi_report::sentences::{KeyValue, Num, Values};
+    let sentences = fazhi_app::Config::default().load_sentences().unwrap();
+    let render = |hearings: i64, attended: i64| -> String {
+        let count = |n| KeyValue {
+            this: Some(Num::Count(n)),
+            ..Default::default()
+        };
+        let values = Arc::new(Values {
+            year: 2024,
+            scope: "全区".into(),
+            percent: Default::default(),
+            keys: [
+                ("reconsideration.applications".to_string(), count(94)),
+                ("reconsideration.hearings".to_string(), count(hearings)),
+                (
+                    "reconsideration.hearing_head_attended".to_string(),
+                    count(attended),
+                ),
+            ]
+            .into(),
+        });
+        sentences.render("reconsideration", &values).unwrap()[0]
+            .iter()
+            .map(|i| i.text().to_string())
+            .collect()
+    };
+    let text = render(3, 2);
+    assert!(
+        text.contains("以听证方式审理3件，其中被申请人负责人参加听证2件。"),
+        "{text}"
+    );
+    assert!(!render(0, 0).contains("听证"));
 }
 
 #[tokio::test]
@@ -298,7 +374,11 @@ async fn sued_after(app: &App, n: usize, pairs: &[(&str, &str)]) -> bool {
         unit_id(app, "东山镇人民政府").await,
     );
     let (lid, _) = lt::register(app, &yingsu, &l).await.unwrap();
-    lt::detail(app, &yingsu, lid).await.unwrap().case.co_defendant
+    lt::detail(app, &yingsu, lid)
+        .await
+        .unwrap()
+        .case
+        .co_defendant
 }
 
 /// 行政诉讼法第二十六条第二款; 行诉解释第二十二条、第一百三十三条、第一百三十四条: by default the
@@ -337,16 +417,18 @@ async fn co_defendants(backend: Backend) {
             ("confirm_illegal".to_string(), Some(0))
         ]
     );
-    let id: i64 = sqlx::query_scalar(
-        "SELECT id FROM rc_cases WHERE procedural_ground = 1",
-    )
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT id FROM rc_cases WHERE procedural_ground = 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(
         rc::detail(app, &fuyi, id).await.unwrap().procedural_ground,
         Some(true)
     );
+    let web = Web::new(spawn(app.clone()).await);
+    let u = web.login("fuyi").await;
+    let page = web.get(&u, &format!("/rc/cases/{id}")).await.text();
+    assert!(page.contains("确认违法（以违反法定程序为由）"), "{page}");
     // 部分变更 is counted as 纠错.
     let v = rc::indicators(app, &fuyi, 2024, None, true).await.unwrap();
     assert_eq!(value(&v, "reconsideration.corrected"), Some(4));
@@ -440,8 +522,16 @@ async fn head_absence_and_lawyer_only(backend: Backend) {
         )
         .await
         .unwrap_err();
-        assert_eq!((e.code(), e.field()), ("required", Some("excuse")), "{appearance}");
-        assert!(e.user_message().contains("第十二条"), "{}", e.user_message());
+        assert_eq!(
+            (e.code(), e.field()),
+            ("required", Some("excuse")),
+            "{appearance}"
+        );
+        assert!(
+            e.user_message().contains("第十二条"),
+            "{}",
+            e.user_message()
+        );
     }
     assert_eq!(untouched(app, "lt", id).await, before);
     assert_eq!(count(app, "lt_appearances").await, appearances);
@@ -499,6 +589,10 @@ async fn head_absence_and_lawyer_only(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(drill.items.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
+    let web = Web::new(spawn(app.clone()).await);
+    let yingsu = web.login("yingsu").await;
+    let page = web.get(&yingsu, &format!("/lt/cases/{id}")).await.text();
+    assert!(page.contains("不合规") && page.contains("有庭次仅委托律师出庭"));
 }
 
 #[tokio::test]
