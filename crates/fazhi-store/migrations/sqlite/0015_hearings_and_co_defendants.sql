@@ -18,3 +18,9 @@ CREATE TABLE rc_hearings (
 );
 CREATE INDEX rc_hearings_case ON rc_hearings (case_id);
 CREATE INDEX rc_hearings_date ON rc_hearings (hearing_date, head_attended, case_id);
+
+-- Issue 14 §2.7: an instance with a hearing attended by a lawyer alone is non-compliant whatever
+-- its other hearings (行诉解释第一百二十八条第二款、第一百三十二条); instances recorded before
+-- this rule are brought in line.
+UPDATE lt_instances SET compliant = 0
+WHERE id IN (SELECT a.instance_id FROM lt_appearances a WHERE a.appearance = 'lawyer_only');
