@@ -362,8 +362,12 @@ async fn progress(
     step!(rng.gen_range(1..4), "accept", ["procedure" => procedure, "handler" => ["李明", "王芳"][rng.gen_range(0..2)]]);
     step!(rng.gen_range(1..4), "send_copy", []);
     if !simplified && rng.gen_bool(0.12) {
-        step!(8, "schedule_hearing", ["hearing_date" => (date + Duration::days(10)).to_string(), "place" => "区司法局行政复议听证室"]);
-        step!(10, "record_hearing", ["notes" => "双方当事人到场陈述意见并质证"]);
+        step!(8, "schedule_hearing", ["hearing_date" => hearing_after(app, date), "place" => "区司法局行政复议听证室"]);
+        // Most respondents send their head (行政复议法第五十一条第二款); some delegate.
+        let (head, post) = HEADS[(id as usize) % HEADS.len()];
+        let attended = if id % 6 == 0 { "0" } else { "1" };
+        step!((hearing_after(app, date) - date).num_days(), "record_hearing", ["notes" => "双方当事人到场陈述意见并质证", "head_attended" => attended,
+            "head_name" => head, "head_post" => post, "head_absence_reason" => "同日参加上级机关召开的专题会议", "head_delegate" => "法制股股长 陈立"]);
     }
     if rng.gen_bool(0.05) {
         step!(5, "suspend", ["ground" => "related_case"]);
@@ -426,6 +430,16 @@ async fn progress(
         step!(rng.gen_range(20..55), "record_opinion_reply", ["notes" => "已完成整改并书面反馈"]);
     }
     Ok(())
+}
+
+/// A hearing date for a notice given on `notice`: ten days on, or later when holidays leave fewer
+/// than the five working days the notice needs (行政复议法第五十一条).
+fn hearing_after(app: &App, notice: NaiveDate) -> NaiveDate {
+    let ten = notice + Duration::days(10);
+    fazhi_domain::reconsideration::earliest_hearing_date(notice, &app.cal)
+        .ok()
+        .and_then(|c| c.due)
+        .map_or(ten, |e| e.max(ten))
 }
 
 const COURTS: [&str; 2] = ["示例区人民法院", "示例市中级人民法院"];
@@ -562,7 +576,7 @@ async fn progress_lawsuit(
     } else if who < 0.97 {
         step!(15, "record_hearing", ["appearance" => "staff", "person" => "法制股工作人员", "excuse" => "official_duty", "excuse_evidence" => "主要负责人同日参加上级召开的防汛工作会议，有会议通知为证"]);
     } else {
-        step!(15, "record_hearing", ["appearance" => "lawyer_only", "lawyer" => "王律师"]);
+        step!(15, "record_hearing", ["appearance" => "lawyer_only", "lawyer" => "王律师", "excuse" => "other", "excuse_evidence" => "负责人书面说明：当日另有公务，经正职负责人签字"]);
     }
     // About one judgment in seven against the agency, as in the seeds' 败诉率.
     let others = [

@@ -145,6 +145,9 @@ pub struct InstanceView {
     pub hearings: i64,
     pub head_appeared: bool,
     pub compliant: Option<bool>,
+    /// A hearing of this instance was attended by a lawyer alone: the instance is non-compliant
+    /// (行诉解释 Arts 128(2), 132).
+    pub lawyer_only: bool,
     pub outcome_label: &'static str,
     pub outcome_date: Option<String>,
     pub served_date: Option<String>,
@@ -247,6 +250,10 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
                 hearings: i.get(6),
                 head_appeared: i.get::<i64, _>(7) == 1,
                 compliant: opt_bool(i, 8),
+                lawyer_only: appearances.iter().any(|a| {
+                    a.get::<i64, _>(0) == iid
+                        && a.get::<String, _>(2) == Appearance::LawyerOnly.code()
+                }),
                 outcome_label: label_of(i.get(9), OutcomeType::parse, OutcomeType::label),
                 outcome_date: i.get(10),
                 served_date: i.get(11),
@@ -341,8 +348,9 @@ fn clock_for(kind: DeadlineKind, days: Option<u32>, start: NaiveDate) -> Clock {
 }
 
 /// Registers a lawsuit (登记应诉案件) with its first instance. A 复议后起诉 names the
-/// reconsideration case: the lawsuit is linked to it, the organ is co-defendant when it maintained
-/// the act (行诉法 Art 26(2); 行诉解释 Art 22: 驳回复议请求 counts as maintaining), and the
+/// reconsideration case: the lawsuit is linked to it, the organ is co-defendant after the decisions
+/// of the setting `reconsideration.co_defendant_decisions` (行诉法 Art 26(2); 行诉解释 Arts 22, 133,
+/// 134: 维持, 驳回复议请求, 部分撤销 / 部分变更, 确认违法 on procedural grounds), and the
 /// reconsideration case records the suit if it has not yet.
 pub async fn register(app: &App, actor: &Actor, f: &Fields) -> AppResult<(i64, String)> {
     actor.require(Permission::WriteLitigation)?;
@@ -433,7 +441,7 @@ async fn insert_lawsuit(
         l.court,
         format_date_cn(received),
         if co_defendant {
-            "；复议机关维持原行政行为，为共同被告"
+            "；复议机关为共同被告（《行政诉讼法》第二十六条第二款）"
         } else {
             ""
         }
@@ -726,16 +734,30 @@ pub async fn take_step(
             .bind(i64::from(ok))
             .execute(&mut *tx)
             .await?;
-            // One appearance per instance satisfies the duty (出庭规定 Art 7): the instance is
-            // compliant when any of its hearings is.
+            // The instance's compliance from all its hearings (lt::instance_compliant): one
+            // compliant appearance suffices (出庭规定 Art 7), unless a hearing was left to a
+            // lawyer alone (行诉解释 Arts 128(2), 132).
+            let held: Vec<(Appearance, bool)> = sqlx::query(
+                "SELECT appearance, compliant FROM lt_appearances WHERE instance_id = $1 ORDER BY id",
+            )
+            .bind(instance_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|a| {
+                Ok((
+                    Appearance::parse(&a.get::<String, _>(0))?,
+                    a.get::<i64, _>(1) == 1,
+                ))
+            })
+            .collect::<AppResult<_>>()?;
             sqlx::query(
                 "UPDATE lt_instances SET hearings = hearings + 1, hearing_year = COALESCE(hearing_year, $1), \
-                 head_appeared = CASE WHEN $2 = 1 THEN 1 ELSE head_appeared END, \
-                 compliant = CASE WHEN $3 = 1 THEN 1 ELSE COALESCE(compliant, 0) END WHERE id = $4",
+                 head_appeared = CASE WHEN $2 = 1 THEN 1 ELSE head_appeared END, compliant = $3 WHERE id = $4",
             )
             .bind(i64::from(date.year()))
             .bind(i64::from(*appearance == Appearance::Head))
-            .bind(i64::from(ok))
+            .bind(lt::instance_compliant(&held).map(i64::from))
             .bind(instance_id)
             .execute(&mut *tx)
             .await?;
@@ -915,7 +937,7 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
             "litigation.non_compliant_appearances",
             "出庭不合规",
             "件",
-            "本期开庭审理但仅律师出庭、无人出庭或未说明理由的案件审级数",
+            "本期开庭审理但负责人和工作人员均未出庭、未说明负责人不能出庭的理由，或有一次开庭仅委托律师出庭的案件审级数",
             instances(&format!("{hearings} AND i.compliant = 0")),
         ),
         IndicatorDef::count("litigation.retrials", "再审", "件", "本期再审立案的案件数", CountDef {

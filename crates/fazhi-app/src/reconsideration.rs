@@ -117,6 +117,10 @@ pub struct CaseDetail {
     pub lawsuits: Vec<(i64, String)>,
     pub extended: bool,
     pub hearing_held: bool,
+    /// The hearings held, with who attended for the respondent (行政复议法第五十一条第二款).
+    pub hearings: Vec<HearingView>,
+    /// With a 确认违法 decision: whether on procedural grounds (行诉解释第二十二条).
+    pub procedural_ground: Option<bool>,
     pub letters: i64,
     pub parties: Vec<PartyView>,
     pub events: Vec<EventView>,
@@ -128,6 +132,69 @@ pub struct CaseDetail {
     pub may_write: bool,
 }
 
+/// A hearing held, as the case page and the export show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HearingView {
+    pub hearing_date: String,
+    pub head_attended: bool,
+    pub head_name: Option<String>,
+    pub head_post: Option<String>,
+    pub absence_reason: Option<String>,
+    pub delegate: Option<String>,
+}
+
+impl HearingView {
+    /// 负责人王东（副局长）参加 / 负责人未参加（理由），委托李四参加.
+    pub fn text(&self) -> String {
+        if self.head_attended {
+            format!(
+                "被申请人负责人{}（{}）参加听证",
+                self.head_name.as_deref().unwrap_or_default(),
+                self.head_post.as_deref().unwrap_or_default()
+            )
+        } else {
+            format!(
+                "被申请人负责人未参加听证（理由：{}），委托{}参加",
+                self.absence_reason.as_deref().unwrap_or_default(),
+                self.delegate.as_deref().unwrap_or_default()
+            )
+        }
+    }
+}
+
+/// The hearings of the cases `ids`, as (case id, hearing), in date order.
+async fn hearings(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<(i64, HearingView)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let sql = format!(
+            "SELECT case_id, hearing_date, head_attended, head_name, head_post, absence_reason, delegate \
+             FROM rc_hearings WHERE case_id IN ({}) ORDER BY hearing_date, id",
+            list.join(",")
+        );
+        out.extend(
+            sqlx::query(&sql)
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|h| {
+                    (
+                        h.get(0),
+                        HearingView {
+                            hearing_date: h.get(1),
+                            head_attended: h.get::<i64, _>(2) == 1,
+                            head_name: h.get(3),
+                            head_post: h.get(4),
+                            absence_reason: h.get(5),
+                            delegate: h.get(6),
+                        },
+                    )
+                }),
+        );
+    }
+    Ok(out)
+}
+
 /// Loads a case the actor may see, or `NotFound` (also when it exists outside his scope).
 async fn load_case(
     conn: &mut AnyConnection,
@@ -136,7 +203,7 @@ async fn load_case(
 ) -> AppResult<fazhi_store::AnyRow> {
     let sql = format!(
         "SELECT {CASE_COLUMNS}, c.act_doc_no, c.act_date, c.request, c.handler, c.termination_reason, c.requires_performance, \
-         c.performed, c.litigation_date, c.extended, c.hearing_held, c.letters, c.last_event_date \
+         c.performed, c.litigation_date, c.extended, c.hearing_held, c.letters, c.last_event_date, c.procedural_ground \
          FROM {CASE_FROM} WHERE c.id = $1 AND {}",
         actor.scope.sql(&["c.unit_id", "c.respondent_unit_id"])
     );
@@ -201,6 +268,11 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
     .iter()
     .map(|l| (l.get(0), l.get(1)))
     .collect();
+    let hearings = hearings(&mut conn, &[id])
+        .await?
+        .into_iter()
+        .map(|h| h.1)
+        .collect();
     Ok(CaseDetail {
         act_doc_no: r.get(17),
         act_date: r.get(18),
@@ -217,6 +289,8 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         lawsuits,
         extended: r.get::<i64, _>(25) == 1,
         hearing_held: r.get::<i64, _>(26) == 1,
+        hearings,
+        procedural_ground: r.get::<Option<i64>, _>(29).map(|p| p == 1),
         letters: r.get(27),
         case,
         parties,
@@ -364,10 +438,11 @@ fn audit_view(a: &Application, case_no: &str) -> serde_json::Value {
 }
 
 /// Links a lawsuit registered in 行政应诉 (复议后起诉) to the reconsideration case it follows, which
-/// the actor must be able to see. Returns the case's id and whether the organ maintained the act
-/// (it is then co-defendant: 行政诉讼法 Art 26(2); 行诉解释 Art 133 counts 驳回复议请求 as
-/// maintaining). When the actor may also write the case and it has not recorded the suit, the
-/// step 登记复议后起诉 is recorded on it too; otherwise it is left to the reconsideration clerk.
+/// the actor must be able to see. Returns the case's id and whether the organ is co-defendant
+/// (行政诉讼法 Art 26(2); 行诉解释 Arts 22, 133, 134: the decisions of the setting
+/// `reconsideration.co_defendant_decisions`, [`rc::organ_is_co_defendant`]). When the actor may
+/// also write the case and it has not recorded the suit, the step 登记复议后起诉 is recorded on it
+/// too; otherwise it is left to the reconsideration clerk.
 pub async fn link_lawsuit(
     tx: &mut Transaction<'_, Any>,
     app: &App,
@@ -377,7 +452,7 @@ pub async fn link_lawsuit(
     court: &str,
 ) -> AppResult<(i64, bool)> {
     let sql = format!(
-        "SELECT {CASE_COLUMNS}, c.last_event_date, c.litigation_date FROM {CASE_FROM} WHERE c.case_no = $1 AND {}",
+        "SELECT {CASE_COLUMNS}, c.last_event_date, c.litigation_date, c.procedural_ground FROM {CASE_FROM} WHERE c.case_no = $1 AND {}",
         actor.scope.sql(TABLE.scope)
     );
     let Some(r) = sqlx::query(&sql)
@@ -394,10 +469,14 @@ pub async fn link_lawsuit(
     };
     let id: i64 = r.get(0);
     let status = Status::parse(&r.get::<String, _>(6))?;
-    let maintained = matches!(
-        r.get::<Option<String>, _>(14).as_deref(),
-        Some("maintain" | "reject_claim")
-    );
+    let co_defendant = match r.get::<Option<String>, _>(14) {
+        Some(t) => rc::organ_is_co_defendant(
+            DecisionType::parse(&t)?,
+            r.get::<Option<i64>, _>(19) == Some(1),
+            &app.config.reconsideration,
+        ),
+        None => false,
+    };
     let version: i64 = r.get(10);
     let last = stored_date(&r.get::<String, _>(17))?;
     let recorded = r.get::<Option<String>, _>(18).is_some();
@@ -432,7 +511,7 @@ pub async fn link_lawsuit(
         )
         .await?;
     }
-    Ok((id, maintained))
+    Ok((id, co_defendant))
 }
 
 /// A one-line summary of a step for the timeline.
@@ -471,7 +550,19 @@ fn step_summary(step: &Step) -> String {
             place,
             ..
         } => format!("定于{}在{place}举行听证", format_date_cn(*hearing_date)),
-        Step::RecordHearing { notes, .. } => format!("举行听证{}", suffix(notes)),
+        Step::RecordHearing {
+            notes, respondent, ..
+        } => {
+            let who = match respondent {
+                rc::HearingRespondent::Head { name, post } => {
+                    format!("，被申请人负责人{name}（{post}）参加听证")
+                }
+                rc::HearingRespondent::Delegated { reason, delegate } => {
+                    format!("，被申请人负责人未参加听证（理由：{reason}），委托{delegate}参加")
+                }
+            };
+            format!("举行听证{who}{}", suffix(notes))
+        }
         Step::Suspend { ground, .. } => format!("中止审理：{}", ground.label()),
         Step::Resume { .. } => "中止原因消除，恢复审理".into(),
         Step::Extend {
@@ -482,10 +573,20 @@ fn step_summary(step: &Step) -> String {
         } => format!("经{approved_by}批准延长审理期限{days}日，理由：{reason}"),
         Step::Decide {
             decision_type,
+            procedural_ground,
             summary,
             ..
         } => {
-            format!("作出{}决定{}", decision_type.label(), suffix(summary))
+            format!(
+                "作出{}决定{}{}",
+                decision_type.label(),
+                if *procedural_ground {
+                    "（以违反法定程序为由）"
+                } else {
+                    ""
+                },
+                suffix(summary)
+            )
         }
         Step::Mediate { summary, .. } => format!("调解结案{}", suffix(summary)),
         Step::Terminate { reason, .. } => format!("终止行政复议：{}", reason.label()),
@@ -557,6 +658,12 @@ pub async fn take_step(
             .any(|d| d.kind == DeadlineKind::OpinionReply.code() && d.is_open()),
     };
     let out = apply(&facts, &step, app.today(), &app.config.reconsideration)?;
+    if let Step::ScheduleHearing {
+        date, hearing_date, ..
+    } = &step
+    {
+        rc::check_hearing_notice(*date, *hearing_date, &app.cal)?;
+    }
     let new_procedure = out.changes.procedure.or(procedure);
     let (next_due, next_unit) =
         deadlines::apply_effects(&mut tx, app, MODULE, id, ds, &out.effects, |kind, start| {
@@ -582,7 +689,8 @@ pub async fn take_step(
          requires_performance = COALESCE($9, requires_performance), performed = COALESCE($10, performed), \
          litigation_date = COALESCE($11, litigation_date), extended = COALESCE($12, extended), \
          hearing_held = CASE WHEN $13 = 1 THEN 1 ELSE hearing_held END, letters = letters + $14, handler = COALESCE($15, handler), \
-         last_event_date = $16, next_due = $17, next_due_unit = $18, version = version + 1, updated_at = $19 \
+         last_event_date = $16, next_due = $17, next_due_unit = $18, version = version + 1, updated_at = $19, \
+         procedural_ground = COALESCE($22, procedural_ground) \
          WHERE id = $20 AND version = $21",
     )
     .bind(out.status.code())
@@ -606,9 +714,13 @@ pub async fn take_step(
     .bind(app.now_text())
     .bind(id)
     .bind(version)
+    .bind(ch.procedural_ground.map(i64::from))
     .execute(&mut *tx)
     .await?;
     cases::updated_once(updated)?;
+    if let Step::RecordHearing { respondent, .. } = &step {
+        insert_hearing(&mut tx, id, date, respondent).await?;
+    }
     let detail = cases::step_detail(&step, step_summary(&step))?;
     cases::log_step(
         &mut tx,
@@ -624,6 +736,35 @@ pub async fn take_step(
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Records a hearing held and who attended it for the respondent.
+async fn insert_hearing(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    date: NaiveDate,
+    respondent: &rc::HearingRespondent,
+) -> AppResult<()> {
+    let (name, post, reason, delegate) = match respondent {
+        rc::HearingRespondent::Head { name, post } => (Some(name), Some(post), None, None),
+        rc::HearingRespondent::Delegated { reason, delegate } => {
+            (None, None, Some(reason), Some(delegate))
+        }
+    };
+    sqlx::query(
+        "INSERT INTO rc_hearings (case_id, hearing_date, head_attended, head_name, head_post, absence_reason, delegate) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(date.to_string())
+    .bind(i64::from(respondent.head_attended()))
+    .bind(name)
+    .bind(post)
+    .bind(reason)
+    .bind(delegate)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -674,7 +815,7 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
             "reconsideration.corrected",
             "纠错",
             "件",
-            "本期作出变更、撤销、部分撤销、确认违法、责令履行决定（及按配置计入的确认无效决定）的件数",
+            "本期作出变更、部分变更、撤销、部分撤销、确认违法、责令履行决定（及按配置计入的确认无效决定）的件数",
             format!("c.status = 'decided' AND c.closed_year = {{Y}} AND c.decision_type IN ({corrections})"),
         ),
         IndicatorDef::rate("reconsideration.correction_rate", "纠错率", den_text, "reconsideration.corrected", den_key),
@@ -684,6 +825,13 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
             "件",
             "本期举行听证的案件数（按听证日期）",
             "c.id IN (SELECT e.case_id FROM rc_events e WHERE e.action = 'record_hearing' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31')".into(),
+        ),
+        count(
+            "reconsideration.hearing_head_attended",
+            "被申请人负责人参加听证",
+            "件",
+            "本期举行听证且被申请人负责人参加听证的案件数（按听证日期，《行政复议法》第五十一条第二款）",
+            "c.id IN (SELECT h.case_id FROM rc_hearings h WHERE h.head_attended = 1 AND h.hearing_date >= '{Y}-01-01' AND h.hearing_date <= '{Y}-12-31')".into(),
         ),
         IndicatorDef::count(
             "reconsideration.opinion_letters",
@@ -725,7 +873,7 @@ pub async fn indicators(
 }
 
 /// Column headers of the export (and of the import template for the registration columns).
-const EXPORT_HEADERS: [&str; 14] = [
+const EXPORT_HEADERS: [&str; 16] = [
     "案号",
     "收到申请日期",
     "申请人",
@@ -740,6 +888,8 @@ const EXPORT_HEADERS: [&str; 14] = [
     "最近期限",
     "期限状态",
     "剩余天数",
+    "听证情况",
+    "被申请人负责人参加听证",
 ];
 
 /// Exports the filtered list (all pages) as .xlsx. Personal identity numbers are not exported.
@@ -747,10 +897,28 @@ pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8
     actor.require(Permission::ReadCases)?;
     let (where_sql, binds) = TABLE.filter(app, actor, q, &indicator_defs(app)).await?;
     let rows = TABLE.rows(app, &where_sql, &binds, "").await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+    let mut conn = app.db.pool.acquire().await?;
+    let mut held: std::collections::HashMap<i64, Vec<HearingView>> = Default::default();
+    for (case, h) in hearings(&mut conn, &ids).await? {
+        held.entry(case).or_default().push(h);
+    }
+    drop(conn);
     let data = rows
         .iter()
         .map(|r| {
             let c = case_row(app, r);
+            let mine = held.get(&c.id).map(Vec::as_slice).unwrap_or_default();
+            let heard = mine
+                .iter()
+                .map(|h| format!("{}：{}", h.hearing_date, h.text()))
+                .collect::<Vec<_>>()
+                .join("；");
+            let head = match (mine.is_empty(), mine.iter().any(|h| h.head_attended)) {
+                (true, _) => "",
+                (false, true) => "是",
+                (false, false) => "否",
+            };
             let mut row = vec![
                 c.case_no,
                 c.received_date,
@@ -765,6 +933,8 @@ pub async fn export(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Vec<u8
                 c.decision_label.into(),
             ];
             row.extend(c.due.cells());
+            row.push(heard);
+            row.push(head.into());
             row
         })
         .collect();

@@ -154,6 +154,21 @@ pub fn appearance_compliant(a: Appearance, head_notified: bool, excused: bool) -
     }
 }
 
+/// Whether an instance (审级) meets the duty to appear, from its hearings' appearances and each
+/// one's own compliance (`None` before its first hearing). One compliant appearance normally
+/// satisfies the duty for the instance (出庭规定第七条), but a hearing the agency left to a lawyer
+/// alone makes the whole instance non-compliant, whatever the other hearings: 行诉解释第一百二十八条
+/// 第二款 (不得仅委托律师出庭), and the court records it (第一百三十二条).
+pub fn instance_compliant(hearings: &[(Appearance, bool)]) -> Option<bool> {
+    if hearings.is_empty() {
+        return None;
+    }
+    Some(
+        hearings.iter().any(|(_, ok)| *ok)
+            && !hearings.iter().any(|(a, _)| *a == Appearance::LawyerOnly),
+    )
+}
+
 coded_enum!(
     /// What followed a refusal to perform a judgment (行诉法 Art 96).
     NonPerformance, "consequence", "不履行的后果" {
@@ -783,6 +798,18 @@ pub fn apply(
             }
             Appearance::LawyerOnly if lawyer.is_none() => {
                 return Err(DomainError::required("lawyer", "出庭律师"))
+            }
+            // Whoever appeared instead, the head's absence needs its reason on record (出庭规定
+            // 第十二条第一款第一项: 未说明理由 is reported to the supervisory organ; 行诉解释第一百
+            // 二十九条第三款).
+            Appearance::Staff | Appearance::LawyerOnly | Appearance::Absent
+                if excuse.is_none() =>
+            {
+                return Err(err(
+                    "required",
+                    "excuse",
+                    "行政机关负责人未出庭的，应当说明理由（《行政机关负责人出庭应诉规定》第十二条）：请选择负责人不能出庭的理由",
+                ))
             }
             // The excuse must be documented (出庭规定 Art 9; 行诉解释 Art 129(3)).
             _ if excuse.is_some() && excuse_evidence.is_none() => {
@@ -1690,5 +1717,80 @@ mod tests {
             kinds,
             ["complete", "complete", "complete", "resume", "complete", "open"]
         );
+    }
+
+    /// 出庭规定第十二条 (负责人未出庭应诉，且未说明理由): whenever the head did not appear — staff
+    /// instead, a lawyer alone or nobody — the reason is required; the head's own appearance
+    /// takes none.
+    #[test]
+    fn head_absence_needs_a_reason_art_12() {
+        for (appearance, extra) in [
+            ("staff", ("person", "李四")),
+            ("lawyer_only", ("lawyer", "王律师")),
+            ("absent", ("notes", "")),
+        ] {
+            let e = step(
+                Action::RecordHearing,
+                &[("date", "2024-04-01"), ("appearance", appearance), extra],
+            )
+            .and_then(|s| apply(&facts(), &s, d(TODAY), &Rules::default()))
+            .unwrap_err();
+            assert_eq!(
+                (e.code, e.field.as_deref()),
+                ("required", Some("excuse")),
+                "{appearance}"
+            );
+            assert!(e.message.contains("第十二条"), "{}", e.message);
+            let with_reason = step(
+                Action::RecordHearing,
+                &[
+                    ("date", "2024-04-01"),
+                    ("appearance", appearance),
+                    extra,
+                    ("excuse", "official_duty"),
+                    ("excuse_evidence", "局长同日参加市政府常务会议，有会议通知"),
+                ],
+            )
+            .unwrap();
+            assert!(
+                apply(&facts(), &with_reason, d(TODAY), &Rules::default()).is_ok(),
+                "{appearance}"
+            );
+        }
+        let head = step(
+            Action::RecordHearing,
+            &[
+                ("date", "2024-04-01"),
+                ("appearance", "head"),
+                ("person", "王东"),
+                ("post", "镇长"),
+            ],
+        )
+        .unwrap();
+        assert!(apply(&facts(), &head, d(TODAY), &Rules::default()).is_ok());
+    }
+
+    /// 行诉解释第一百二十八条第二款 (不得仅委托律师出庭) and 第一百三十二条: one hearing left to a
+    /// lawyer alone makes the instance non-compliant, even when the head appears at another
+    /// (出庭规定第七条 otherwise lets one appearance per instance suffice).
+    #[test]
+    fn a_lawyer_only_hearing_makes_the_instance_non_compliant_art_128_132() {
+        use Appearance as A;
+        assert_eq!(instance_compliant(&[]), None);
+        assert_eq!(instance_compliant(&[(A::Head, true)]), Some(true));
+        assert_eq!(
+            instance_compliant(&[(A::Staff, false), (A::Head, true)]),
+            Some(true),
+            "one compliant appearance per instance suffices (Art 7)"
+        );
+        assert_eq!(
+            instance_compliant(&[(A::LawyerOnly, false), (A::Head, true)]),
+            Some(false)
+        );
+        assert_eq!(
+            instance_compliant(&[(A::Head, true), (A::LawyerOnly, false)]),
+            Some(false)
+        );
+        assert_eq!(instance_compliant(&[(A::Absent, false)]), Some(false));
     }
 }

@@ -59,6 +59,7 @@ coded_enum!(
     /// Decision types (Arts 63–69, 33), with their statistical 纠错 flag in [`DecisionType::is_correction`].
     DecisionType, "decision_type", "决定类型" {
         Change = "change", "变更";
+        PartialChange = "partial_change", "部分变更";
         Revoke = "revoke", "撤销";
         PartialRevoke = "partial_revoke", "部分撤销";
         ConfirmIllegal = "confirm_illegal", "确认违法";
@@ -75,6 +76,7 @@ impl DecisionType {
     pub fn is_correction(self, rules: &Rules) -> bool {
         match self {
             Self::Change
+            | Self::PartialChange
             | Self::Revoke
             | Self::PartialRevoke
             | Self::ConfirmIllegal
@@ -225,17 +227,89 @@ pub struct Rules {
     /// After converting 简易 → 普通: the decision period becomes 60 days from acceptance
     /// (UNCONFIRMED; default yes). If false, the 30-day clock is kept.
     pub conversion_restarts_as_ordinary: bool,
+    /// The decisions after which the organ is co-defendant in the applicant's lawsuit (行政诉讼法
+    /// 第二十六条第二款): see [`organ_is_co_defendant`] and docs/configuration.md.
+    pub co_defendant_decisions: Vec<CoDefendantDecision>,
 }
 
 impl Default for Rules {
     fn default() -> Self {
+        use CoDefendantDecision as C;
         Self {
             confirm_void_is_correction: true,
             suspension_pauses_decision: true,
             performance_days: 60,
             conversion_restarts_as_ordinary: true,
+            co_defendant_decisions: vec![
+                C::Decision(DecisionType::Maintain),
+                C::Decision(DecisionType::RejectClaim),
+                C::Decision(DecisionType::PartialRevoke),
+                C::Decision(DecisionType::PartialChange),
+                C::ConfirmIllegalProcedural,
+            ],
         }
     }
+}
+
+/// An entry of `reconsideration.co_defendant_decisions`: a decision type by its code, or
+/// `confirm_illegal_procedural` — 确认违法 on the ground of a violation of statutory procedure
+/// (行诉解释第二十二条第三款), which the law does not count as a change of the act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoDefendantDecision {
+    Decision(DecisionType),
+    ConfirmIllegalProcedural,
+}
+
+const CONFIRM_ILLEGAL_PROCEDURAL: &str = "confirm_illegal_procedural";
+
+impl CoDefendantDecision {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Decision(t) => t.code(),
+            Self::ConfirmIllegalProcedural => CONFIRM_ILLEGAL_PROCEDURAL,
+        }
+    }
+}
+
+impl Serialize for CoDefendantDecision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for CoDefendantDecision {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        if code == CONFIRM_ILLEGAL_PROCEDURAL {
+            return Ok(Self::ConfirmIllegalProcedural);
+        }
+        DecisionType::ALL
+            .iter()
+            .find(|t| t.code() == code)
+            .map(|t| Self::Decision(*t))
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "unknown decision \"{code}\" (a decision type code or \"{CONFIRM_ILLEGAL_PROCEDURAL}\")"
+                ))
+            })
+    }
+}
+
+/// Whether the reconsideration organ is co-defendant in a lawsuit against an act it decided on
+/// (复议后起诉). 行政诉讼法第二十六条第二款: when the organ maintained the act, the original agency and
+/// the organ are co-defendants; 行诉解释第一百三十三条 counts 驳回复议请求 as maintaining, but not a
+/// rejection because the application did not meet the acceptance conditions (驳回复议申请);
+/// 行诉解释第二十二条 counts as a change only a change of the act's result, and not 确认违法 on
+/// procedural grounds; 行诉解释第一百三十四条 makes both co-defendants, also when the decision
+/// maintains part of the act and changes another part (部分撤销, 部分变更). Which decisions count is
+/// the setting `co_defendant_decisions` (legal-rules.md records only Art 26(2) and Art 133; the
+/// rest is to be confirmed by the bureau); listing `confirm_illegal` covers 确认违法 on any ground.
+pub fn organ_is_co_defendant(decision: DecisionType, procedural: bool, rules: &Rules) -> bool {
+    let listed = |c| rules.co_defendant_decisions.contains(&c);
+    listed(CoDefendantDecision::Decision(decision))
+        || (decision == DecisionType::ConfirmIllegal
+            && procedural
+            && listed(CoDefendantDecision::ConfirmIllegalProcedural))
 }
 
 /// Period, unit, start event and legal basis of each deadline.
@@ -334,6 +408,7 @@ pub enum Step {
     RecordHearing {
         date: NaiveDate,
         notes: Option<String>,
+        respondent: HearingRespondent,
     },
     Suspend {
         date: NaiveDate,
@@ -351,6 +426,10 @@ pub enum Step {
     Decide {
         date: NaiveDate,
         decision_type: DecisionType,
+        /// 确认违法 on the ground of a violation of statutory procedure (以违反法定程序为由,
+        /// 行诉解释第二十二条第三款): only with `ConfirmIllegal`.
+        #[serde(default)]
+        procedural_ground: bool,
         requires_performance: bool,
         summary: Option<String>,
     },
@@ -384,7 +463,96 @@ pub enum Step {
     },
 }
 
-use crate::fields::{get, or_default, parse_bool};
+/// Who attended a hearing for the respondent (行政复议法第五十一条第二款: 被申请人的负责人应当参加听证；
+/// 不能参加的，应当说明理由并委托相应的工作人员参加).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HearingRespondent {
+    /// The respondent's head attended.
+    Head { name: String, post: String },
+    /// The head did not attend: the reason given and the staff delegated.
+    Delegated { reason: String, delegate: String },
+}
+
+impl HearingRespondent {
+    fn parse(f: &Fields) -> DomainResult<Self> {
+        let text = |k: &str, label: &str, max| required_text(get(f, k), k, label, max);
+        let attended = match get(f, "head_attended").trim() {
+            "" => {
+                return Err(DomainError::required(
+                    "head_attended",
+                    "被申请人负责人是否参加听证",
+                ))
+            }
+            s => parse_yes_no(s, "head_attended", "被申请人负责人是否参加听证", false)?,
+        };
+        Ok(if attended {
+            Self::Head {
+                name: text("head_name", "参加听证的被申请人负责人姓名", 50)?,
+                post: text("head_post", "参加听证的被申请人负责人职务", 50)?,
+            }
+        } else {
+            Self::Delegated {
+                reason: text(
+                    "head_absence_reason",
+                    "被申请人负责人不能参加听证的理由（《行政复议法》第五十一条第二款）",
+                    500,
+                )?,
+                delegate: text(
+                    "head_delegate",
+                    "被申请人委托参加听证的工作人员（《行政复议法》第五十一条第二款）",
+                    100,
+                )?,
+            }
+        })
+    }
+
+    pub fn head_attended(&self) -> bool {
+        matches!(self, Self::Head { .. })
+    }
+}
+
+/// The earliest hearing date for a notice given on `notice`: the written notice must reach the
+/// parties at least five working days before the hearing (行政复议法第五十一条; 第八十八条第二款:
+/// "五日" in this law are working days). Counted as a deadline on the platform's calendar — the
+/// fifth working day after the notice — so a provisional year gives a provisional date.
+pub fn earliest_hearing_date(
+    notice: NaiveDate,
+    cal: &crate::calendar::HolidayCalendar,
+) -> DomainResult<crate::deadline::Computed> {
+    crate::deadline::Clock::new(
+        notice,
+        "听证通知之日",
+        5,
+        PeriodUnit::WorkingDays,
+        "《行政复议法》第五十一条、第八十八条第二款",
+    )
+    .compute(cal)
+}
+
+/// Refuses a hearing set less than five working days after its notice (行政复议法第五十一条,
+/// 第八十八条第二款), naming `hearing_date` and the earliest allowed date.
+pub fn check_hearing_notice(
+    notice: NaiveDate,
+    hearing_date: NaiveDate,
+    cal: &crate::calendar::HolidayCalendar,
+) -> DomainResult<()> {
+    let earliest = earliest_hearing_date(notice, cal)?;
+    match earliest.due {
+        Some(e) if hearing_date < e => Err(DomainError::field(
+            "hearing_notice_too_short",
+            "hearing_date",
+            format!(
+                "听证日期不得早于{}{}：听证通知应当在举行听证的五个工作日前送达当事人（《行政复议法》第五十一条、第八十八条第二款）",
+                crate::calendar::format_date_cn(e),
+                if earliest.provisional { "（按暂定节假日计算）" } else { "" }
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+use crate::fields::{get, or_default, parse_bool, parse_yes_no};
 pub use crate::fields::{parse_date, Fields};
 pub use crate::party::{Party, PartyKind, PartyRole};
 
@@ -484,6 +652,7 @@ impl Step {
             Action::RecordHearing => Self::RecordHearing {
                 date: date("听证日期")?,
                 notes: opt("notes", "听证情况", 2000)?,
+                respondent: HearingRespondent::parse(f)?,
             },
             Action::Suspend => Self::Suspend {
                 date: date("中止日期")?,
@@ -501,9 +670,23 @@ impl Step {
             Action::Decide => {
                 let decision_type = DecisionType::parse(get(f, "decision_type"))?;
                 let rp = f.get("requires_performance").map(|s| parse_bool(s));
+                let procedural_ground = parse_yes_no(
+                    get(f, "procedural_ground"),
+                    "procedural_ground",
+                    "是否以违反法定程序为由确认违法",
+                    false,
+                )?;
+                if procedural_ground && decision_type != DecisionType::ConfirmIllegal {
+                    return Err(DomainError::field(
+                        "invalid_option",
+                        "procedural_ground",
+                        "只有确认违法决定才能注明“以违反法定程序为由”",
+                    ));
+                }
                 Self::Decide {
                     date: date("决定日期")?,
                     decision_type,
+                    procedural_ground,
                     requires_performance: rp
                         .unwrap_or_else(|| decision_type.usually_requires_performance()),
                     summary: opt("summary", "决定摘要", 2000)?,
@@ -582,6 +765,8 @@ pub struct CaseChanges {
     pub accepted_date: Option<NaiveDate>,
     pub concluded_date: Option<NaiveDate>,
     pub decision_type: Option<DecisionType>,
+    /// With a decision: whether it is 确认违法 on procedural grounds.
+    pub procedural_ground: Option<bool>,
     pub termination_reason: Option<TerminationReason>,
     pub requires_performance: Option<bool>,
     pub performed: Option<bool>,
@@ -735,17 +920,8 @@ pub fn apply(
                 });
             }
         }
-        Step::ScheduleHearing {
-            date, hearing_date, ..
-        } => {
-            if hearing_date <= date {
-                return Err(DomainError::field(
-                    "invalid_date",
-                    "hearing_date",
-                    "听证日期应晚于听证通知日期",
-                ));
-            }
-        }
+        // The notice period needs the calendar: [`check_hearing_notice`].
+        Step::ScheduleHearing { .. } => {}
         Step::RecordHearing { .. } => ch.hearing_held = true,
         Step::Suspend { date, ground } => {
             if rules.suspension_pauses_decision {
@@ -795,11 +971,13 @@ pub fn apply(
         Step::Decide {
             date,
             decision_type,
+            procedural_ground,
             requires_performance,
             ..
         } => {
             ch.concluded_date = Some(*date);
             ch.decision_type = Some(*decision_type);
+            ch.procedural_ground = Some(*procedural_ground);
             ch.requires_performance = Some(*requires_performance);
             fx.push(Effect::Complete {
                 kind: K::Decision,
@@ -1301,5 +1479,162 @@ mod tests {
         ));
         assert!(DecisionType::ConfirmVoid.is_correction(&Rules::default()));
         assert!(!DecisionType::Maintain.is_correction(&Rules::default()));
+    }
+
+    /// 行政复议法第五十一条 with 第八十八条第二款: the hearing notice at least five working days
+    /// before the hearing. Notice on Friday 2024-09-27: 09-29 (a Sunday worked for 国庆), 09-30,
+    /// then the 国庆 holiday 10-01 to 10-07, 10-08, 10-09 — four working days, refused — and
+    /// 10-10, the fifth, allowed. The error names hearing_date and the earliest date.
+    #[test]
+    fn hearing_notice_at_least_five_working_days_art_51() {
+        let cal = crate::calendar::HolidayCalendar::embedded();
+        let e = check_hearing_notice(d("2024-09-27"), d("2024-10-09"), &cal).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("hearing_notice_too_short", Some("hearing_date"))
+        );
+        assert!(e.message.contains("2024年10月10日"), "{}", e.message);
+        assert!(e.message.contains("第五十一条"), "{}", e.message);
+        assert!(check_hearing_notice(d("2024-09-27"), d("2024-10-10"), &cal).is_ok());
+        // Seven calendar days are not enough across a weekend: Wednesday 2024-03-06 to Wednesday
+        // 03-13 holds five working days, Tuesday 03-12 only four.
+        assert!(check_hearing_notice(d("2024-03-06"), d("2024-03-12"), &cal).is_err());
+        assert!(check_hearing_notice(d("2024-03-06"), d("2024-03-13"), &cal).is_ok());
+        // A hearing before its notice is refused the same way.
+        assert!(check_hearing_notice(d("2024-03-06"), d("2024-03-01"), &cal).is_err());
+    }
+
+    /// The notice period is counted on a provisional year too (no State Council notice yet), and
+    /// the refusal says the date is provisional.
+    #[test]
+    fn hearing_notice_on_a_provisional_year_art_51() {
+        let cal = crate::calendar::HolidayCalendar::embedded().with_today(d("2026-12-04"));
+        assert!(cal.is_provisional_year(2027));
+        let earliest = earliest_hearing_date(d("2027-03-01"), &cal).unwrap();
+        assert_eq!(earliest.due, Some(d("2027-03-08")));
+        assert!(earliest.provisional);
+        let e = check_hearing_notice(d("2027-03-01"), d("2027-03-05"), &cal).unwrap_err();
+        assert!(
+            e.message.contains("2027年3月8日") && e.message.contains("暂定"),
+            "{}",
+            e.message
+        );
+    }
+
+    /// 行政复议法第五十一条第二款: the respondent's head attends the hearing (name and post), or the
+    /// respondent gives the reason and names the staff it delegates — both required then.
+    #[test]
+    fn respondent_head_attends_or_gives_reason_and_delegate_art_51_2() {
+        let parse = |pairs: &[(&str, &str)]| {
+            let mut f = form(&[("date", "2024-05-10")]);
+            f.extend(form(pairs));
+            Step::parse(Action::RecordHearing, &f)
+        };
+        let field = |pairs: &[(&str, &str)]| parse(pairs).unwrap_err().field.unwrap();
+        assert_eq!(field(&[]), "head_attended");
+        assert_eq!(field(&[("head_attended", "1")]), "head_name");
+        assert_eq!(
+            field(&[("head_attended", "1"), ("head_name", "王东")]),
+            "head_post"
+        );
+        assert_eq!(field(&[("head_attended", "0")]), "head_absence_reason");
+        assert_eq!(
+            field(&[
+                ("head_attended", "0"),
+                ("head_absence_reason", "参加防汛会议")
+            ]),
+            "head_delegate"
+        );
+        let s = parse(&[
+            ("head_attended", "0"),
+            ("head_absence_reason", "参加防汛会议"),
+            ("head_delegate", "法制股股长 李四"),
+        ])
+        .unwrap();
+        let Step::RecordHearing { respondent, .. } = &s else {
+            panic!("{s:?}")
+        };
+        assert!(!respondent.head_attended());
+        let s = parse(&[
+            ("head_attended", "是"),
+            ("head_name", "王东"),
+            ("head_post", "副局长"),
+        ])
+        .unwrap();
+        let o = apply(
+            &facts(Status::UnderReview),
+            &s,
+            d("2024-12-31"),
+            &Rules::default(),
+        )
+        .unwrap();
+        assert!(o.changes.hearing_held);
+    }
+
+    /// 行政诉讼法第二十六条第二款; 行诉解释第二十二条、第一百三十三条、第一百三十四条: the organ is
+    /// co-defendant after 维持, 驳回复议请求, 部分撤销, 部分变更 and 确认违法 on procedural grounds;
+    /// not after 驳回复议申请 (the application did not meet the acceptance conditions), 撤销, 变更 or
+    /// 确认违法 on other grounds. The list is a setting.
+    #[test]
+    fn co_defendant_decisions_art_26_and_interpretation_22_133_134() {
+        use DecisionType as T;
+        let rules = Rules::default();
+        for t in [
+            T::Maintain,
+            T::RejectClaim,
+            T::PartialRevoke,
+            T::PartialChange,
+        ] {
+            assert!(organ_is_co_defendant(t, false, &rules), "{t:?}");
+        }
+        assert!(organ_is_co_defendant(T::ConfirmIllegal, true, &rules));
+        for t in [
+            T::RejectApplication,
+            T::Revoke,
+            T::Change,
+            T::ConfirmIllegal,
+            T::OrderPerform,
+            T::ConfirmVoid,
+        ] {
+            assert!(!organ_is_co_defendant(t, false, &rules), "{t:?}");
+        }
+        // The setting, as docs/configuration.md shows it.
+        let custom: Rules =
+            toml::from_str("co_defendant_decisions = [\"maintain\", \"reject_claim\"]").unwrap();
+        assert!(!organ_is_co_defendant(T::PartialRevoke, false, &custom));
+        assert!(!organ_is_co_defendant(T::ConfirmIllegal, true, &custom));
+        assert!(organ_is_co_defendant(T::Maintain, false, &custom));
+        let all: Rules = toml::from_str("co_defendant_decisions = [\"confirm_illegal\"]").unwrap();
+        assert!(organ_is_co_defendant(T::ConfirmIllegal, true, &all));
+        assert!(organ_is_co_defendant(T::ConfirmIllegal, false, &all));
+        let e = toml::from_str::<Rules>("co_defendant_decisions = [\"upheld\"]").unwrap_err();
+        assert!(e.to_string().contains("upheld"), "{e}");
+        // 部分变更 is a 纠错 like 变更.
+        assert!(T::PartialChange.is_correction(&rules));
+    }
+
+    /// The procedural ground belongs to 确认违法 only (行诉解释第二十二条第三款).
+    #[test]
+    fn the_procedural_ground_is_for_confirm_illegal_only() {
+        let mut f = form(&[
+            ("date", "2024-05-10"),
+            ("decision_type", "confirm_illegal"),
+            ("procedural_ground", "1"),
+        ]);
+        let s = Step::parse(Action::Decide, &f).unwrap();
+        let o = apply(
+            &facts(Status::UnderReview),
+            &s,
+            d("2024-12-31"),
+            &Rules::default(),
+        )
+        .unwrap();
+        assert_eq!(o.changes.procedural_ground, Some(true));
+        f.insert("decision_type".into(), "revoke".into());
+        let e = Step::parse(Action::Decide, &f).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("invalid_option", Some("procedural_ground"))
+        );
     }
 }

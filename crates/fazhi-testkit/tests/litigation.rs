@@ -453,7 +453,8 @@ async fn lawsuit_story(backend: Backend) {
     .unwrap_err();
     assert_eq!((e.code(), e.field()), ("required", Some("person")));
 
-    // A lawyer alone is accepted but does not meet the duty to appear.
+    // A lawyer alone is accepted, with the reason the head did not appear (出庭规定 Art 12), but
+    // does not meet the duty to appear.
     step(
         app,
         &clerk,
@@ -463,6 +464,8 @@ async fn lawsuit_story(backend: Backend) {
             ("date", "2024-10-20"),
             ("appearance", "lawyer_only"),
             ("lawyer", "北京某律师事务所 李律师"),
+            ("excuse", "other"),
+            ("excuse_evidence", "镇长书面说明：当日参加县防汛会议"),
         ],
     )
     .await;
@@ -490,7 +493,8 @@ async fn lawsuit_story(backend: Backend) {
         Some("0.00")
     );
 
-    // At a later hearing the head appears: the instance complies.
+    // At a later hearing the head appears: the instance still does not comply, as one of its
+    // hearings was left to a lawyer alone (行诉解释 Arts 128(2), 132).
     step(
         app,
         &clerk,
@@ -508,14 +512,15 @@ async fn lawsuit_story(backend: Backend) {
     let first = &det.instances[0];
     assert_eq!(first.hearings, 2);
     assert!(first.head_appeared);
-    assert_eq!(first.compliant, Some(true));
+    assert_eq!(first.compliant, Some(false));
+    assert!(first.lawyer_only);
     assert_eq!(first.appearances.len(), 2);
     assert!(first.appearances[1].compliant);
     assert_eq!(first.appearances[1].person.as_deref(), Some("王东"));
     let v = lt::indicators(app, &clerk, 2024, None, true).await.unwrap();
     assert_eq!(
         count_of(&v, "litigation.non_compliant_appearances"),
-        Some(0)
+        Some(1)
     );
     assert_eq!(count_of(&v, "litigation.hearings"), Some(1));
     assert_eq!(count_of(&v, "litigation.head_appearances"), Some(1));

@@ -635,12 +635,37 @@ fn step_groups(action: Action) -> Value {
             date("听证通知日期"),
             hint(
                 field("hearing_date", "听证日期", "date", true),
-                "应于听证5个工作日前通知当事人",
+                "听证通知应于举行听证5个工作日前送达当事人（《行政复议法》第五十一条），听证日期不得早于通知日期后第5个工作日",
             ),
             field("place", "听证地点", "text", true),
         ],
         Action::RecordHearing => vec![
             date("听证日期"),
+            hint(
+                select(
+                    "head_attended",
+                    "被申请人负责人是否参加听证",
+                    vec![("1".into(), "是".into()), ("0".into(), "否".into())],
+                    true,
+                ),
+                "被申请人的负责人应当参加听证；不能参加的，应当说明理由并委托相应的工作人员参加（《行政复议法》第五十一条第二款）",
+            ),
+            hint(
+                field("head_name", "参加听证的负责人姓名", "text", false),
+                "负责人参加的必填",
+            ),
+            hint(
+                field("head_post", "参加听证的负责人职务", "text", false),
+                "负责人参加的必填，如副局长",
+            ),
+            hint(
+                field("head_absence_reason", "负责人不能参加的理由", "textarea", false),
+                "负责人未参加的必填",
+            ),
+            hint(
+                field("head_delegate", "委托参加听证的工作人员", "text", false),
+                "负责人未参加的必填，写明姓名和职务",
+            ),
             field("notes", "听证情况", "textarea", false),
         ],
         Action::Suspend => vec![
@@ -673,6 +698,10 @@ fn step_groups(action: Action) -> Value {
                 "决定类型",
                 opts(DecisionType::ALL, DecisionType::code, DecisionType::label),
                 true,
+            ),
+            hint(
+                yes_no("procedural_ground", "是否以违反法定程序为由确认违法"),
+                "仅确认违法决定填写；以违反法定程序为由确认违法的，复议机关在复议后诉讼中为共同被告（《行诉解释》第二十二条）",
             ),
             hint(
                 yes_no("requires_performance", "是否需要履行"),

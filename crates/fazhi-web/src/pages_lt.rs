@@ -268,11 +268,14 @@ fn step_groups(action: Action) -> Value {
                 "负责人出庭的必填，如副局长",
             ),
             field("lawyer", "委托律师", "text", false),
-            select(
-                "excuse",
-                "负责人不能出庭的理由",
-                opts(Excuse::ALL, Excuse::code, Excuse::label),
-                false,
+            hint(
+                select(
+                    "excuse",
+                    "负责人不能出庭的理由",
+                    opts(Excuse::ALL, Excuse::code, Excuse::label),
+                    false,
+                ),
+                "负责人未出庭的必填（《行政机关负责人出庭应诉规定》第十二条）；不得仅委托律师出庭，仅律师出庭的，本审级出庭不合规",
             ),
             hint(
                 field("excuse_evidence", "理由的证明材料", "textarea", false),
