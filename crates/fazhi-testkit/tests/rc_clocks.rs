@@ -491,3 +491,70 @@ async fn correction_on_sqlite() {
 async fn correction_on_postgres() {
     correction(Backend::Postgres).await;
 }
+
+/// The pages: the case page shows a waiting clock as 待登记送达日期 with what it waits for, the
+/// Art 70 flag, and the step forms offer the new fields.
+#[tokio::test]
+async fn pages_show_waiting_clocks_and_the_new_steps() {
+    let clock = Arc::new(ManualClock::new(d("2024-10-17")));
+    let t = with_org_and(Backend::Sqlite, clock, |_| {}).await;
+    let app = &t.app;
+    let clerk = auth::actor_by_username(app, "fuyi").await.unwrap();
+    let id = register(app, &clerk, "2024-09-20").await;
+    step(
+        app,
+        &clerk,
+        id,
+        "accept",
+        &[("date", "2024-09-23"), ("procedure", "ordinary")],
+    )
+    .await;
+    step(
+        app,
+        &clerk,
+        id,
+        "send_copy",
+        &[("date", "2024-09-25"), ("served_date", "2024-09-27")],
+    )
+    .await;
+    let web = fazhi_testkit::web::Web::new(fazhi_testkit::spawn(app.clone()).await);
+    let u = web.login("fuyi").await;
+    let page = web.get(&u, &format!("/rc/cases/{id}")).await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("id=\"answer-late\""), "Art 70 flag shown");
+    assert!(html.contains("视为该行政行为没有证据、依据"));
+    assert!(html.contains("被申请人答复期限"));
+    let form = web
+        .get(&u, &format!("/rc/cases/{id}/steps/record_service"))
+        .await
+        .text();
+    assert!(
+        form.contains("name=\"document\"") && form.contains("行政复议决定书"),
+        "{form}"
+    );
+    let form = web
+        .get(&u, &format!("/rc/cases/{id}/steps/decide"))
+        .await
+        .text();
+    assert!(form.contains("name=\"served_date\"") && form.contains("决定书送达日期"));
+    // Decided without the service date: the page shows the waiting clock.
+    let r = web
+        .post(
+            &u,
+            &format!("/rc/cases/{id}/steps/decide"),
+            &[("date", "2024-10-17"), ("decision_type", "revoke")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let html = web.get(&u, &format!("/rc/cases/{id}")).await.text();
+    assert!(html.contains("dl-waiting"), "{html}");
+    assert!(html.contains("待登记：行政复议决定书送达之日"), "{html}");
+    let list = web.get(&u, "/rc/cases?deadline=waiting").await.text();
+    assert!(list.contains("示例复〔2024〕1号"), "{list}");
+    let form = web
+        .get(&u, &format!("/rc/cases/{}/steps/extend_correction", id))
+        .await;
+    assert_eq!(form.status, 200);
+    assert!(form.text().contains("延长天数（工作日）"));
+}
