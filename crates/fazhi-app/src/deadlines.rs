@@ -337,27 +337,13 @@ pub async fn apply_effects<K: Coded>(
     }
     for fx in effects {
         match fx {
-            Effect::Open { kind, start } => {
-                open(
-                    tx,
-                    app,
-                    module,
-                    case_id,
-                    kind.code(),
-                    clock_for(*kind, *start),
-                )
-                .await?;
-            }
-            Effect::Await { kind, since } => {
-                open(
-                    tx,
-                    app,
-                    module,
-                    case_id,
-                    kind.code(),
-                    clock_for(*kind, *since).awaiting(),
-                )
-                .await?;
+            Effect::Open { kind, start } | Effect::Await { kind, since: start } => {
+                let clock = clock_for(*kind, *start);
+                let clock = match fx {
+                    Effect::Await { .. } => clock.awaiting(),
+                    _ => clock,
+                };
+                open(tx, app, module, case_id, kind.code(), clock).await?;
             }
             Effect::Start { kind, start } => {
                 if let Some(i) = ds

@@ -174,14 +174,10 @@ impl Clock {
         Ok(c)
     }
 
-    /// The explanation of a clock still waiting for its start event: nothing is counted yet.
-    fn waiting_steps(&self) -> Computed {
+    /// The first lines of every explanation: the start, the period and its extensions.
+    fn period_steps(&self, start: String) -> Vec<String> {
         let mut steps = vec![
-            format!(
-                "起算：{}，尚未登记，期限尚未起算（{}设立）；登记后当日不计入，自次日起算（《民事诉讼法》第八十五条）。",
-                self.start_event,
-                format_date_cn(self.start)
-            ),
+            start,
             format!(
                 "法定期间：{}{}（{}）。",
                 self.count,
@@ -198,6 +194,16 @@ impl Clock {
                 e.reason
             ));
         }
+        steps
+    }
+
+    /// The explanation of a clock still waiting for its start event: nothing is counted yet.
+    fn waiting_steps(&self) -> Computed {
+        let mut steps = self.period_steps(format!(
+            "起算：{}，尚未登记，期限尚未起算（{}设立）；登记后当日不计入，自次日起算（《民事诉讼法》第八十五条）。",
+            self.start_event,
+            format_date_cn(self.start)
+        ));
         steps.push(format!("待登记{}。", self.start_event));
         Computed {
             due: None,
@@ -217,28 +223,11 @@ impl Clock {
                 "期限天数过大，无法计算",
             ));
         }
-        let mut steps = vec![
-            format!(
-                "起算：{}（{}），当日不计入，自次日起算（《民事诉讼法》第八十五条）。",
-                format_date_cn(self.start),
-                self.start_event
-            ),
-            format!(
-                "法定期间：{}{}（{}）。",
-                self.count,
-                self.unit.label(),
-                self.basis
-            ),
-        ];
-        for e in &self.extensions {
-            steps.push(format!(
-                "延长：{}{}，经{}批准（{}）。",
-                e.count,
-                self.unit.label(),
-                e.approved_by,
-                e.reason
-            ));
-        }
+        let mut steps = self.period_steps(format!(
+            "起算：{}（{}），当日不计入，自次日起算（《民事诉讼法》第八十五条）。",
+            format_date_cn(self.start),
+            self.start_event
+        ));
         if self.unit == PeriodUnit::Months {
             return self.compute_months(cal, total, steps);
         }

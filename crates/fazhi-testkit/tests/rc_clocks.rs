@@ -89,23 +89,33 @@ async fn listed(app: &App, clerk: &Actor, state: &str) -> i64 {
     .total
 }
 
-/// Arts 48, 88(2): answer due 10 working days after the respondent's RECEIPT of the copy,
-/// waiting until the receipt is recorded; Art 70: flagged when it runs out. Art 75(2):
-/// performance from SERVICE of the decision. Art 76: the 意见书 reply from its receipt.
-async fn answer_and_service(backend: Backend) {
-    let clock = Arc::new(ManualClock::new(d("2024-09-27")));
+/// A fresh database at `today` (a clock the test may move) with one case received 2024-09-20
+/// and accepted on 2024-09-23 under the ordinary procedure; the 行政复议 clerk.
+async fn accepted_case(
+    backend: Backend,
+    today: &str,
+) -> (fazhi_testkit::TestDb, Arc<ManualClock>, Actor, i64) {
+    let clock = Arc::new(ManualClock::new(d(today)));
     let t = with_org_and(backend, clock.clone(), |_| {}).await;
-    let app = &t.app;
-    let clerk = auth::actor_by_username(app, "fuyi").await.unwrap();
-    let id = register(app, &clerk, "2024-09-20").await;
+    let clerk = auth::actor_by_username(&t.app, "fuyi").await.unwrap();
+    let id = register(&t.app, &clerk, "2024-09-20").await;
     step(
-        app,
+        &t.app,
         &clerk,
         id,
         "accept",
         &[("date", "2024-09-23"), ("procedure", "ordinary")],
     )
     .await;
+    (t, clock, clerk, id)
+}
+
+/// Arts 48, 88(2): answer due 10 working days after the respondent's RECEIPT of the copy,
+/// waiting until the receipt is recorded; Art 70: flagged when it runs out. Art 75(2):
+/// performance from SERVICE of the decision. Art 76: the 意见书 reply from its receipt.
+async fn answer_and_service(backend: Backend) {
+    let (t, clock, clerk, id) = accepted_case(backend, "2024-09-27").await;
+    let app = &t.app;
     // Sent without the receipt date: the answer clock waits for it.
     step(app, &clerk, id, "send_copy", &[("date", "2024-09-25")]).await;
     let det = rc::detail(app, &clerk, id).await.unwrap();
@@ -496,19 +506,8 @@ async fn correction_on_postgres() {
 /// Art 70 flag, and the step forms offer the new fields.
 #[tokio::test]
 async fn pages_show_waiting_clocks_and_the_new_steps() {
-    let clock = Arc::new(ManualClock::new(d("2024-10-17")));
-    let t = with_org_and(Backend::Sqlite, clock, |_| {}).await;
+    let (t, _, clerk, id) = accepted_case(Backend::Sqlite, "2024-10-17").await;
     let app = &t.app;
-    let clerk = auth::actor_by_username(app, "fuyi").await.unwrap();
-    let id = register(app, &clerk, "2024-09-20").await;
-    step(
-        app,
-        &clerk,
-        id,
-        "accept",
-        &[("date", "2024-09-23"), ("procedure", "ordinary")],
-    )
-    .await;
     step(
         app,
         &clerk,
