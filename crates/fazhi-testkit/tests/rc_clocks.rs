@@ -226,6 +226,16 @@ async fn answer_and_service(backend: Backend) {
         .unwrap()
         .iter()
         .any(|w| w.url == format!("/rc/cases/{id}")));
+    // The Excel export names the state in its 期限状态 column.
+    let q = rc::ListQuery {
+        deadline: "waiting".into(),
+        ..Default::default()
+    };
+    let bytes = rc::export(app, &clerk, &q).await.unwrap();
+    let (headers, rows) = fazhi_app::xlsx::read_table(&bytes).unwrap();
+    let col = headers.iter().position(|h| h == "期限状态").unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][col], "待登记送达日期");
     // The JSON the API gives for the case and its clocks.
     let json = serde_json::to_value(&det).unwrap();
     assert_eq!(json["case"]["deadline_state"], "waiting");
