@@ -198,9 +198,19 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         }
     }
     let status = Status::parse(&case.status)?;
+    // The receipt steps are offered only while there is something for them to record.
+    let waiting = ds.iter().any(|d| d.is_open() && d.clock.waiting);
+    let answer_open = ds
+        .iter()
+        .any(|d| d.kind == DeadlineKind::Answer.code() && d.is_open());
     let actions = if may_write(actor, &r) {
         allowed_actions(status)
             .into_iter()
+            .filter(|a| match a {
+                Action::RecordService => waiting,
+                Action::RecordAnswer => answer_open,
+                _ => true,
+            })
             .map(|a| (a.code().to_string(), a.label()))
             .collect()
     } else {

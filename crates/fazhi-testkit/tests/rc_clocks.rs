@@ -128,6 +128,8 @@ async fn answer_and_service(backend: Backend) {
         Some("被申请人收到申请书副本之日")
     );
     assert!(det.answer_late.is_none());
+    let offered = |det: &rc::CaseDetail, code: &str| det.actions.iter().any(|(a, _)| a == code);
+    assert!(offered(&det, "record_service") && offered(&det, "record_answer"));
     // The decision clock still runs: the case row shows it, not the waiting clock.
     assert_eq!(det.case.due.next_due.as_deref(), Some("2024-11-22"));
     // A second copy is refused; the receipt is recorded by its own step.
@@ -152,6 +154,7 @@ async fn answer_and_service(backend: Backend) {
     assert!(text.contains("国庆节放假，不计入"), "{text}");
     assert!(text.contains("第10个工作日：2024年10月16日"), "{text}");
     assert_eq!(det.case.due.next_due.as_deref(), Some("2024-10-16"));
+    assert!(!offered(&det, "record_service"), "nothing waits any more");
     // Recorded once only.
     let (code, _) = refused(
         app,
