@@ -177,7 +177,7 @@ impl ServedDocument {
 /// 第七十条: what follows when the respondent's written answer is late or missing.
 pub const ANSWER_LATE_NOTE: &str = "被申请人未在法定期限内提出书面答复、提交作出行政行为的证据、依据和其他有关材料：\
 视为该行政行为没有证据、依据，行政复议机关决定撤销、部分撤销该行政行为、确认该行政行为违法、无效或者决定被申请人在一定期限内履行，\
-但行政行为涉及第三人合法权益，第三人提供证据的除外（《行政复议法》第七十条）。";
+但是行政行为涉及第三人合法权益，第三人提供证据的除外（《行政复议法》第七十条）。";
 
 /// Whether the respondent's answer is late (Art 70): the answer clock's due date has passed
 /// without an answer (`closed` is the day the clock was completed: the answer's receipt, or the
