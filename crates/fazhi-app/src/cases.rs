@@ -420,7 +420,7 @@ pub fn resolve_unit(
 pub struct ListQuery {
     #[serde(default)]
     pub status: String,
-    /// normal / warning / overdue / paused / done
+    /// normal / warning / overdue / paused / waiting / done
     #[serde(default)]
     pub deadline: String,
     #[serde(default)]

@@ -48,6 +48,9 @@ pub struct DeadlineView {
     pub days_unit: &'static str,
     /// 暂定: the due date was counted on a year without the State Council's notice.
     pub provisional: bool,
+    /// While the clock waits for its start event (state `waiting`): what it waits for, e.g.
+    /// 复议决定书送达之日; `start` is then the day the deadline was set up.
+    pub waiting_for: Option<String>,
     /// 期限计算说明: every step of the computation.
     pub steps: Vec<String>,
 }
@@ -134,24 +137,28 @@ pub async fn save(tx: &mut Transaction<'_, Any>, app: &App, d: &StoredDeadline) 
     Ok(())
 }
 
-/// The earliest open due date and its unit, stored on the case row for list filters; an open
-/// deadline held by a pause gives `(None, "paused")`.
+/// The earliest open due date and its unit, stored on the case row for list filters. Without
+/// one, an open deadline held by a pause gives `(None, "paused")` and one waiting for its start
+/// event `(None, "waiting")`, so that the case never looks done while a clock is still to run.
 pub fn next_due(
     ds: &[StoredDeadline],
     app: &App,
 ) -> AppResult<(Option<NaiveDate>, Option<&'static str>)> {
     let mut best: Option<(NaiveDate, PeriodUnit)> = None;
-    let mut paused = false;
+    let (mut paused, mut waiting) = (false, false);
     for d in ds.iter().filter(|d| d.is_open()) {
-        match d.clock.compute(&app.cal)?.due {
+        let c = d.clock.compute(&app.cal)?;
+        match c.due {
             Some(due) if best.is_none_or(|(b, _)| due < b) => best = Some((due, d.clock.unit)),
             Some(_) => {}
+            None if c.waiting => waiting = true,
             None => paused = true,
         }
     }
     Ok(match best {
         Some((due, unit)) => (Some(due), Some(unit.code())),
-        None if paused => (None, Some("paused")),
+        None if paused => (None, Some(DeadlineState::Paused.code())),
+        None if waiting => (None, Some(DeadlineState::Waiting.code())),
         None => (None, None),
     })
 }
@@ -181,7 +188,12 @@ pub fn view(app: &App, d: &StoredDeadline, label: &str) -> DeadlineView {
     if let Some(c) = d.completed {
         steps.push(format!("已于{}完成。", format_date_cn(c)));
     }
-    let (state, left) = state_of(app, due, d.completed.is_some(), d.clock.unit);
+    let waiting = d.clock.waiting && d.completed.is_none();
+    let (state, left) = if waiting {
+        (DeadlineState::Waiting, None)
+    } else {
+        state_of(app, due, d.completed.is_some(), d.clock.unit)
+    };
     DeadlineView {
         kind: d.kind.clone(),
         label: label.to_string(),
@@ -196,6 +208,7 @@ pub fn view(app: &App, d: &StoredDeadline, label: &str) -> DeadlineView {
         days_left: left,
         days_unit: days_unit(d.clock.unit),
         provisional,
+        waiting_for: waiting.then(|| d.clock.start_event.clone()),
         steps,
     }
 }
@@ -272,6 +285,7 @@ pub fn row_state(
             (s, left, days_unit(unit))
         }
         (None, Some("paused")) => (DeadlineState::Paused, None, "日"),
+        (None, Some("waiting")) => (DeadlineState::Waiting, None, "日"),
         _ => (DeadlineState::Done, None, "日"),
     }
 }
@@ -301,6 +315,7 @@ pub fn state_sql(app: &App, state: DeadlineState, due: &str, unit: &str) -> Stri
         DeadlineState::Warning => format!("({due} >= '{today}' AND {within})"),
         DeadlineState::Normal => format!("({due} >= '{today}' AND NOT {within})"),
         DeadlineState::Paused => format!("{unit} = 'paused'"),
+        DeadlineState::Waiting => format!("{unit} = 'waiting'"),
         DeadlineState::Done => format!("{unit} IS NULL"),
     }
 }
@@ -322,16 +337,22 @@ pub async fn apply_effects<K: Coded>(
     }
     for fx in effects {
         match fx {
-            Effect::Open { kind, start } => {
-                open(
-                    tx,
-                    app,
-                    module,
-                    case_id,
-                    kind.code(),
-                    clock_for(*kind, *start),
-                )
-                .await?;
+            Effect::Open { kind, start } | Effect::Await { kind, since: start } => {
+                let clock = clock_for(*kind, *start);
+                let clock = match fx {
+                    Effect::Await { .. } => clock.awaiting(),
+                    _ => clock,
+                };
+                open(tx, app, module, case_id, kind.code(), clock).await?;
+            }
+            Effect::Start { kind, start } => {
+                if let Some(i) = ds
+                    .iter()
+                    .rposition(|d| d.kind == kind.code() && d.is_open() && d.clock.waiting)
+                {
+                    ds[i].clock.start = *start;
+                    ds[i].clock.waiting = false;
+                }
             }
             Effect::Complete { kind, date } => {
                 if let Some(i) = open_of(&ds, kind.code()) {

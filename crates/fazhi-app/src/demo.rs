@@ -349,7 +349,8 @@ async fn progress(
     if roll < 0.08 {
         step!(2, "request_correction", ["items" => "请补充提交被申请复议的行政行为文书复印件及申请人身份证明"]);
         if rng.gen_bool(0.3) {
-            step!(16, "abandon", []);
+            // Only once the 10 working days (Art 31(2)) are over, holidays included.
+            step!(30, "abandon", []);
             return Ok(());
         }
         step!(rng.gen_range(3..9), "receive_correction", []);
@@ -361,6 +362,9 @@ async fn progress(
     let procedure = if simplified { "simplified" } else { "ordinary" };
     step!(rng.gen_range(1..4), "accept", ["procedure" => procedure, "handler" => ["李明", "王芳"][rng.gen_range(0..2)]]);
     step!(rng.gen_range(1..4), "send_copy", []);
+    // The respondent's receipt of the copy starts its answer period (Arts 48, 54).
+    step!(rng.gen_range(1..4), "record_service", ["document" => "copy"]);
+    step!(rng.gen_range(2..10), "record_answer", ["notes" => "被申请人提交书面答复及作出行政行为的证据、依据"]);
     if !simplified && rng.gen_bool(0.12) {
         step!(8, "schedule_hearing", ["hearing_date" => hearing_after(app, date), "place" => "区司法局行政复议听证室"]);
         // Most respondents send their head (行政复议法第五十一条第二款); some delegate.
@@ -411,6 +415,10 @@ async fn progress(
         step!(wait, "decide", ["decision_type" => decision]);
     }
     let detail = crate::reconsideration::detail(app, clerk, id).await?;
+    // Performance runs from the decision's service (Art 75(2)), recorded a few days later.
+    if detail.case.status == "decided" && detail.requires_performance {
+        step!(rng.gen_range(1..6), "record_service", ["document" => "decision"]);
+    }
     // Older decisions have their performance recorded (a few as not performed, to chase); recent
     // ones are still within their period.
     if detail.requires_performance && (date < end - Duration::days(120) || rng.gen_bool(0.5)) {
@@ -427,6 +435,7 @@ async fn progress(
     }
     if rng.gen_bool(0.04) {
         step!(5, "issue_letter", ["kind" => "opinion", "addressee" => detail.case.respondent.clone(), "summary" => "建议规范执法程序"]);
+        step!(rng.gen_range(1..5), "record_service", ["document" => "opinion"]);
         step!(rng.gen_range(20..55), "record_opinion_reply", ["notes" => "已完成整改并书面反馈"]);
     }
     Ok(())

@@ -125,6 +125,9 @@ pub struct CaseDetail {
     pub parties: Vec<PartyView>,
     pub events: Vec<EventView>,
     pub deadlines: Vec<deadlines::DeadlineView>,
+    /// 被申请人逾期未答复: the answer period ran out without the answer (Art 70), with what
+    /// follows from it; shown on the case page.
+    pub answer_late: Option<&'static str>,
     /// Steps the actor may take now: (code, label).
     pub actions: Vec<(String, &'static str)>,
     /// The actor may take steps on this case (write permission and the case in his write scope),
@@ -244,14 +247,37 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
     })
     .await?;
     let ds = deadlines::load(&mut conn, MODULE, id).await?;
-    let deadlines = ds
+    let mut deadlines: Vec<deadlines::DeadlineView> = ds
         .iter()
         .map(|d| deadlines::view(app, d, &deadline_label(&d.kind)))
         .collect();
+    // Art 70: an answer period run out without the answer is flagged, with its consequence.
+    let mut answer_late = None;
+    for v in deadlines
+        .iter_mut()
+        .filter(|v| v.kind == DeadlineKind::Answer.code())
+    {
+        if v.due
+            .is_some_and(|due| rc::answer_late(due, v.completed, app.today()))
+        {
+            v.steps.push(rc::ANSWER_LATE_NOTE.into());
+            answer_late = Some(rc::ANSWER_LATE_NOTE);
+        }
+    }
     let status = Status::parse(&case.status)?;
+    // The receipt steps are offered only while there is something for them to record.
+    let waiting = ds.iter().any(|d| d.is_open() && d.clock.waiting);
+    let answer_open = ds
+        .iter()
+        .any(|d| d.kind == DeadlineKind::Answer.code() && d.is_open());
     let actions = if may_write(actor, &r) {
         allowed_actions(status)
             .into_iter()
+            .filter(|a| match a {
+                Action::RecordService => waiting,
+                Action::RecordAnswer => answer_open,
+                _ => true,
+            })
             .map(|a| (a.code().to_string(), a.label()))
             .collect()
     } else {
@@ -296,6 +322,7 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         parties,
         events,
         deadlines,
+        answer_late,
         actions,
         may_write: full_identity,
     })
@@ -514,6 +541,13 @@ pub async fn link_lawsuit(
     Ok((id, co_defendant))
 }
 
+/// "，决定书于2024年5月8日送达" when a service date was entered with the step.
+fn served_suffix(served: Option<NaiveDate>, before: &str, after: &str) -> String {
+    served
+        .map(|d| format!("，{before}{}{after}", format_date_cn(d)))
+        .unwrap_or_default()
+}
+
 /// A one-line summary of a step for the timeline.
 fn step_summary(step: &Step) -> String {
     match step {
@@ -541,7 +575,10 @@ fn step_summary(step: &Step) -> String {
         Step::RequestCorrection { items, .. } => format!("通知申请人补正：{items}"),
         Step::ReceiveCorrection { .. } => "收到补正材料，重新计算受理审查期限".into(),
         Step::Abandon { .. } => "申请人无正当理由逾期不补正，视为放弃行政复议申请".into(),
-        Step::SendCopy { .. } => "向被申请人发送申请书副本".into(),
+        Step::SendCopy { served, .. } => format!(
+            "向被申请人发送申请书副本{}",
+            served_suffix(*served, "被申请人于", "收到，答复期限自次日起算")
+        ),
         Step::ConvertToOrdinary { approved_by, .. } => {
             format!("经{approved_by}批准，转为普通程序审理")
         }
@@ -575,24 +612,47 @@ fn step_summary(step: &Step) -> String {
             decision_type,
             procedural_ground,
             summary,
+            served,
             ..
         } => {
             format!(
-                "作出{}决定{}{}",
+                "作出{}决定{}{}{}",
                 decision_type.label(),
                 if *procedural_ground {
                     "（以违反法定程序为由）"
                 } else {
                     ""
                 },
-                suffix(summary)
+                suffix(summary),
+                served_suffix(*served, "决定书于", "送达")
             )
         }
         Step::Mediate { summary, .. } => format!("调解结案{}", suffix(summary)),
         Step::Terminate { reason, .. } => format!("终止行政复议：{}", reason.label()),
         Step::IssueLetter {
-            kind, addressee, ..
-        } => format!("向{addressee}制发{}", kind.label()),
+            kind,
+            addressee,
+            served,
+            ..
+        } => format!(
+            "向{addressee}制发{}{}",
+            kind.label(),
+            served_suffix(*served, "于", "送达")
+        ),
+        Step::RecordService { date, document } => format!(
+            "登记{}送达（收到）日期：{}，相关期限自次日起算",
+            document.label(),
+            format_date_cn(*date)
+        ),
+        Step::RecordAnswer { notes, .. } => {
+            format!("收到被申请人书面答复及证据、依据等材料{}", suffix(notes))
+        }
+        Step::ExtendCorrection {
+            days,
+            approved_by,
+            reason,
+            ..
+        } => format!("经{approved_by}同意，补正期限延长{days}个工作日，理由：{reason}"),
         Step::RecordOpinionReply { notes, .. } => {
             format!("收到意见书落实情况反馈{}", suffix(notes))
         }
@@ -645,6 +705,7 @@ pub async fn take_step(
         .and_then(|p: String| Procedure::parse(&p).ok());
     let ds = deadlines::load(&mut tx, MODULE, id).await?;
     let acceptance_due = deadlines::open_due(&ds, DeadlineKind::AcceptanceReview.code(), app);
+    let of_kind = |k: DeadlineKind| ds.iter().filter(move |d| d.kind == k.code());
     let facts = CaseFacts {
         status,
         procedure,
@@ -653,9 +714,16 @@ pub async fn take_step(
         extended: r.get::<i64, _>(25) == 1,
         requires_performance: r.get::<i64, _>(22) == 1,
         acceptance_due,
-        opinion_reply_open: ds
+        opinion_reply_open: of_kind(DeadlineKind::OpinionReply).any(|d| d.is_open()),
+        correction_requested: of_kind(DeadlineKind::Correction).next().is_some(),
+        correction_due: deadlines::open_due(&ds, DeadlineKind::Correction.code(), app),
+        copy_sent: of_kind(DeadlineKind::Answer).next().is_some(),
+        answer_open: of_kind(DeadlineKind::Answer).any(|d| d.is_open()),
+        awaiting: ds
             .iter()
-            .any(|d| d.kind == DeadlineKind::OpinionReply.code() && d.is_open()),
+            .filter(|d| d.is_open() && d.clock.waiting)
+            .filter_map(|d| Some((DeadlineKind::parse(&d.kind).ok()?, d.clock.start)))
+            .collect(),
     };
     let out = apply(&facts, &step, app.today(), &app.config.reconsideration)?;
     if let Step::ScheduleHearing {
@@ -672,6 +740,8 @@ pub async fn take_step(
         .await?;
     let ch = &out.changes;
     let date = step.date();
+    // A service date recorded later may precede the latest step; the case's date never goes back.
+    let last_event = date.max(facts.last_event_date);
     let closed = matches!(step, Step::Refuse { .. } | Step::Abandon { .. })
         .then_some(date)
         .or(ch.concluded_date);
@@ -708,7 +778,7 @@ pub async fn take_step(
     .bind(i64::from(ch.hearing_held))
     .bind(i64::from(ch.letter_issued))
     .bind(handler)
-    .bind(date.to_string())
+    .bind(last_event.to_string())
     .bind(next_due.map(|d| d.to_string()))
     .bind(next_unit)
     .bind(app.now_text())

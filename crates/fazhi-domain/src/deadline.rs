@@ -77,6 +77,12 @@ pub struct Clock {
     pub pauses: Vec<Pause>,
     #[serde(default)]
     pub extensions: Vec<Extension>,
+    /// 待登记: the start event has not been recorded yet (a document's service or receipt, which
+    /// the office learns later). While waiting, `start` is the day the deadline was set up (the
+    /// step that sent the document) and nothing is counted; [`Effect::Start`] records the event's
+    /// date as the start and sets the clock running.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub waiting: bool,
 }
 
 /// The result: the due date (`None` while an open pause holds the clock) and how it was reached.
@@ -88,6 +94,9 @@ pub struct Computed {
     /// so the due date may move when the year's official file is added.
     #[serde(default)]
     pub provisional: bool,
+    /// The clock waits for its start event (see [`Clock::waiting`]); `due` is `None`.
+    #[serde(default)]
+    pub waiting: bool,
 }
 
 /// The 期限计算说明 sentence for a provisional year.
@@ -116,7 +125,14 @@ impl Clock {
             basis: basis.into(),
             pauses: vec![],
             extensions: vec![],
+            waiting: false,
         }
+    }
+
+    /// The same clock, waiting for its start event (its `start` is then the day it was set up).
+    pub fn awaiting(mut self) -> Self {
+        self.waiting = true;
+        self
     }
 
     fn paused_on(&self, d: NaiveDate) -> Option<&Pause> {
@@ -128,6 +144,9 @@ impl Clock {
     /// Computes the due date. When the days counted reach into a provisional year the result is
     /// marked `provisional` (暂定), the due date line says so and a note names each such year.
     pub fn compute(&self, cal: &HolidayCalendar) -> DomainResult<Computed> {
+        if self.waiting {
+            return Ok(self.waiting_steps());
+        }
         let mut c = self.compute_on(cal)?;
         // The days consulted run from the day after the start to the due date, or to the start
         // of the open pause that holds the clock.
@@ -155,22 +174,10 @@ impl Clock {
         Ok(c)
     }
 
-    fn compute_on(&self, cal: &HolidayCalendar) -> DomainResult<Computed> {
-        let extra: u32 = self.extensions.iter().map(|e| e.count).sum();
-        let total = self.count + extra;
-        if total > MAX_DAYS {
-            return Err(DomainError::field(
-                "period_too_long",
-                "count",
-                "期限天数过大，无法计算",
-            ));
-        }
+    /// The first lines of every explanation: the start, the period and its extensions.
+    fn period_steps(&self, start: String) -> Vec<String> {
         let mut steps = vec![
-            format!(
-                "起算：{}（{}），当日不计入，自次日起算（《民事诉讼法》第八十五条）。",
-                format_date_cn(self.start),
-                self.start_event
-            ),
+            start,
             format!(
                 "法定期间：{}{}（{}）。",
                 self.count,
@@ -187,6 +194,40 @@ impl Clock {
                 e.reason
             ));
         }
+        steps
+    }
+
+    /// The explanation of a clock still waiting for its start event: nothing is counted yet.
+    fn waiting_steps(&self) -> Computed {
+        let mut steps = self.period_steps(format!(
+            "起算：{}，尚未登记，期限尚未起算（{}设立）；登记后当日不计入，自次日起算（《民事诉讼法》第八十五条）。",
+            self.start_event,
+            format_date_cn(self.start)
+        ));
+        steps.push(format!("待登记{}。", self.start_event));
+        Computed {
+            due: None,
+            steps,
+            provisional: false,
+            waiting: true,
+        }
+    }
+
+    fn compute_on(&self, cal: &HolidayCalendar) -> DomainResult<Computed> {
+        let extra: u32 = self.extensions.iter().map(|e| e.count).sum();
+        let total = self.count + extra;
+        if total > MAX_DAYS {
+            return Err(DomainError::field(
+                "period_too_long",
+                "count",
+                "期限天数过大，无法计算",
+            ));
+        }
+        let mut steps = self.period_steps(format!(
+            "起算：{}（{}），当日不计入，自次日起算（《民事诉讼法》第八十五条）。",
+            format_date_cn(self.start),
+            self.start_event
+        ));
         if self.unit == PeriodUnit::Months {
             return self.compute_months(cal, total, steps);
         }
@@ -240,6 +281,7 @@ impl Clock {
                         due: None,
                         steps,
                         provisional: false,
+                        waiting: false,
                     });
                 }
                 let why = format!("{}期间", p.reason);
@@ -289,6 +331,7 @@ impl Clock {
             due: Some(d),
             steps,
             provisional: false,
+            waiting: false,
         })
     }
 
@@ -318,6 +361,7 @@ impl Clock {
                     due: None,
                     steps,
                     provisional: false,
+                    waiting: false,
                 });
             };
             let days = (to - p.from).num_days();
@@ -340,6 +384,7 @@ impl Clock {
             due: Some(d),
             steps,
             provisional: false,
+            waiting: false,
         })
     }
 
@@ -394,6 +439,11 @@ fn extend_run(
 pub enum Effect<K> {
     /// Opens a new deadline of this kind, counted from `start` under the module's rule.
     Open { kind: K, start: NaiveDate },
+    /// Opens a new deadline of this kind that waits for its start event (the rule's start event,
+    /// e.g. 复议决定书送达之日), set up on `since`: shown as 待登记送达日期, never overdue, never done.
+    Await { kind: K, since: NaiveDate },
+    /// Records the start event of the waiting deadline of this kind: it runs from `start`.
+    Start { kind: K, start: NaiveDate },
     /// Completes the open deadline of this kind.
     Complete { kind: K, date: NaiveDate },
     /// Stops the open deadline's clock from `from` (中止).
@@ -429,6 +479,8 @@ pub enum DeadlineState {
     Done,
     /// 暂停计算 (an open pause holds the clock)
     Paused,
+    /// 待登记送达日期: the clock waits for its start event ([`Clock::waiting`]).
+    Waiting,
 }
 
 impl DeadlineState {
@@ -439,6 +491,7 @@ impl DeadlineState {
             Self::Overdue => "overdue",
             Self::Done => "done",
             Self::Paused => "paused",
+            Self::Waiting => "waiting",
         }
     }
     pub fn label(self) -> &'static str {
@@ -448,6 +501,7 @@ impl DeadlineState {
             Self::Overdue => "超期",
             Self::Done => "已完成",
             Self::Paused => "暂停计算",
+            Self::Waiting => "待登记送达日期",
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {
@@ -457,6 +511,7 @@ impl DeadlineState {
             Self::Overdue,
             Self::Done,
             Self::Paused,
+            Self::Waiting,
         ]
         .into_iter()
         .find(|v| v.code() == s)
@@ -698,6 +753,47 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.code, "calendar_year_missing");
         assert!(e.message.contains("2032年"), "{}", e.message);
+    }
+
+    /// A clock waiting for its start event (a document's service) counts nothing and says what
+    /// it waits for; once the date is recorded it runs from it like any other.
+    #[test]
+    fn a_waiting_clock_counts_nothing_until_its_start_is_recorded() {
+        let c = Clock::new(
+            d("2024-05-06"),
+            "行政复议决定书送达之日",
+            60,
+            PeriodUnit::CalendarDays,
+            "x",
+        )
+        .awaiting();
+        let r = c.compute(&cal()).unwrap();
+        assert_eq!((r.due, r.waiting, r.provisional), (None, true, false));
+        let text = r.steps.join("\n");
+        assert!(text.contains("待登记行政复议决定书送达之日"), "{text}");
+        assert!(!text.contains("期限届满日"), "{text}");
+        // Stored clocks from before keep their JSON (no `waiting` key) and read back running.
+        let json = serde_json::to_string(&Clock::new(
+            d("2024-05-06"),
+            "x",
+            1,
+            PeriodUnit::CalendarDays,
+            "x",
+        ))
+        .unwrap();
+        assert!(!json.contains("waiting"), "{json}");
+        let back: Clock = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+        assert!(back.waiting);
+        let mut started = back;
+        started.start = d("2024-05-10");
+        started.waiting = false;
+        let r = started.compute(&cal()).unwrap();
+        assert_eq!((r.due, r.waiting), (Some(d("2024-07-09")), false));
+        assert_eq!(
+            DeadlineState::from_code("waiting"),
+            Some(DeadlineState::Waiting)
+        );
+        assert_eq!(DeadlineState::Waiting.label(), "待登记送达日期");
     }
 
     #[test]

@@ -149,8 +149,44 @@ coded_enum!(
         Decision = "decision", "复议决定期限";
         Performance = "performance", "履行期限";
         OpinionReply = "opinion_reply", "意见书反馈期限";
+        Answer = "answer", "被申请人答复期限";
     }
 );
+
+coded_enum!(
+    /// A document whose service (送达) or receipt starts a clock, for the step 登记送达日期: the
+    /// respondent's receipt of the application copy starts the answer period (Arts 48, 54), the
+    /// service of the decision the performance period (Art 75(2)), the addressee's receipt of an
+    /// 意见书 its reply period (Art 76).
+    ServedDocument, "document", "送达的文书" {
+        Copy = "copy", "行政复议申请书副本（被申请人收到）";
+        Decision = "decision", "行政复议决定书";
+        Opinion = "opinion", "行政复议意见书";
+    }
+);
+
+impl ServedDocument {
+    /// The deadline that runs from this document's service.
+    pub fn deadline(self) -> DeadlineKind {
+        match self {
+            Self::Copy => DeadlineKind::Answer,
+            Self::Decision => DeadlineKind::Performance,
+            Self::Opinion => DeadlineKind::OpinionReply,
+        }
+    }
+}
+
+/// 第七十条: what follows when the respondent's written answer is late or missing.
+pub const ANSWER_LATE_NOTE: &str = "被申请人未在法定期限内提出书面答复、提交作出行政行为的证据、依据和其他有关材料：\
+视为该行政行为没有证据、依据，行政复议机关决定撤销、部分撤销该行政行为、确认该行政行为违法、无效或者决定被申请人在一定期限内履行，\
+但是行政行为涉及第三人合法权益，第三人提供证据的除外（《行政复议法》第七十条）。";
+
+/// Whether the respondent's answer is late (Art 70): the answer clock's due date has passed
+/// without an answer (`closed` is the day the clock was completed: the answer's receipt, or the
+/// conclusion of the case without one).
+pub fn answer_late(due: NaiveDate, closed: Option<NaiveDate>, today: NaiveDate) -> bool {
+    closed.unwrap_or(today) > due
+}
 
 coded_enum!(
     /// The steps of the procedure.
@@ -175,6 +211,9 @@ coded_enum!(
         RecordOpinionReply = "record_opinion_reply", "登记意见书反馈";
         RecordPerformance = "record_performance", "登记履行情况";
         RecordLitigation = "record_litigation", "登记复议后起诉";
+        RecordService = "record_service", "登记送达日期";
+        RecordAnswer = "record_answer", "收到被申请人答复";
+        ExtendCorrection = "extend_correction", "延长补正期限";
     }
 );
 
@@ -188,6 +227,12 @@ pub fn transition(from: Status, action: Action) -> DomainResult<Status> {
         (S::Received, A::RequestCorrection) => S::CorrectionRequested,
         (S::CorrectionRequested, A::ReceiveCorrection) => S::Received,
         (S::CorrectionRequested, A::Abandon) => S::Abandoned,
+        (S::CorrectionRequested, A::ExtendCorrection) => S::CorrectionRequested,
+        (s @ (S::UnderReview | S::Suspended), A::RecordAnswer) => s,
+        (
+            s @ (S::UnderReview | S::Suspended | S::Decided | S::Mediated | S::Terminated),
+            A::RecordService,
+        ) => s,
         (
             S::UnderReview,
             A::SendCopy | A::ConvertToOrdinary | A::ScheduleHearing | A::RecordHearing | A::Extend,
@@ -225,11 +270,15 @@ pub struct Rules {
     /// Period for performance after 撤销/责令履行 when the decision sets none (复议条例 Art 49: 60).
     pub performance_days: u32,
     /// After converting 简易 → 普通: the decision period becomes 60 days from acceptance
-    /// (UNCONFIRMED; default yes). If false, the 30-day clock is kept.
+    /// (UNCONFIRMED; default yes). If false, the 30-day clock is kept. The same switch re-times
+    /// the copy to the respondent (3 → 7 working days) and the respondent's answer (5 → 10).
     pub conversion_restarts_as_ordinary: bool,
     /// The decisions after which the organ is co-defendant in the applicant's lawsuit (行政诉讼法
     /// 第二十六条第二款): see [`organ_is_co_defendant`] and docs/configuration.md.
     pub co_defendant_decisions: Vec<CoDefendantDecision>,
+    /// Longest extension of the correction period (补正期限) one step may grant, in working days.
+    /// Art 31(2) allows "合理的补正期限" without a figure; this bounds input, it is not law.
+    pub max_correction_extension_days: u32,
 }
 
 impl Default for Rules {
@@ -247,6 +296,7 @@ impl Default for Rules {
                 C::Decision(DecisionType::PartialChange),
                 C::ConfirmIllegalProcedural,
             ],
+            max_correction_extension_days: 30,
         }
     }
 }
@@ -332,12 +382,32 @@ pub fn deadline_rule(
             10,
             WorkingDays,
             "申请人收到补正通知之日",
-            "《行政复议法》第三十一条",
+            "《行政复议法》第三十一条第二款、第八十八条第二款",
         ),
-        K::CopyToRespondent if simplified => {
-            (3, WorkingDays, "受理之日", "《行政复议法》第五十四条")
-        }
-        K::CopyToRespondent => (7, WorkingDays, "受理之日", "《行政复议法》第四十八条"),
+        K::CopyToRespondent if simplified => (
+            3,
+            WorkingDays,
+            "受理之日",
+            "《行政复议法》第五十四条第一款、第八十八条第二款",
+        ),
+        K::CopyToRespondent => (
+            7,
+            WorkingDays,
+            "受理之日",
+            "《行政复议法》第四十八条、第八十八条第二款",
+        ),
+        K::Answer if simplified => (
+            5,
+            WorkingDays,
+            "被申请人收到申请书副本之日",
+            "《行政复议法》第五十四条第一款、第八十八条第二款",
+        ),
+        K::Answer => (
+            10,
+            WorkingDays,
+            "被申请人收到申请书副本之日",
+            "《行政复议法》第四十八条、第八十八条第二款",
+        ),
         K::Decision if simplified => (
             30,
             CalendarDays,
@@ -350,11 +420,13 @@ pub fn deadline_rule(
             "受理之日",
             "《行政复议法》第六十二条第一款",
         ),
+        // A decision takes effect on service (Art 75(2)); a 调解书 on the parties' signatures
+        // (Art 73(1)), which the step 调解结案 records as its date.
         K::Performance => (
             rules.performance_days,
             CalendarDays,
-            "复议决定送达之日",
-            "《行政复议法实施条例》第四十九条（可配置）",
+            "行政复议决定书送达之日（调解书为生效之日）",
+            "《行政复议法》第七十五条第二款、第七十三条第一款；《行政复议法实施条例》第四十九条（期间可配置）",
         ),
         K::OpinionReply => (
             60,
@@ -395,6 +467,8 @@ pub enum Step {
     },
     SendCopy {
         date: NaiveDate,
+        /// The respondent's receipt of the copy, when already known (starts the answer period).
+        served: Option<NaiveDate>,
     },
     ConvertToOrdinary {
         date: NaiveDate,
@@ -432,6 +506,8 @@ pub enum Step {
         procedural_ground: bool,
         requires_performance: bool,
         summary: Option<String>,
+        /// Service of the decision, when already known (starts the performance period).
+        served: Option<NaiveDate>,
     },
     Mediate {
         date: NaiveDate,
@@ -447,6 +523,8 @@ pub enum Step {
         kind: LetterKind,
         addressee: String,
         summary: Option<String>,
+        /// The addressee's receipt of an 意见书, when already known (starts its reply period).
+        served: Option<NaiveDate>,
     },
     RecordOpinionReply {
         date: NaiveDate,
@@ -460,6 +538,24 @@ pub enum Step {
     RecordLitigation {
         date: NaiveDate,
         court: Option<String>,
+    },
+    /// 登记送达日期: the date a document was served or received, recorded after the step that
+    /// sent it; dated with that date (which may precede the case's latest step).
+    RecordService {
+        date: NaiveDate,
+        document: ServedDocument,
+    },
+    /// 收到被申请人答复 (Arts 48, 54).
+    RecordAnswer {
+        date: NaiveDate,
+        notes: Option<String>,
+    },
+    /// 延长补正期限 for good cause (Art 31(2)), in working days.
+    ExtendCorrection {
+        date: NaiveDate,
+        days: u32,
+        approved_by: String,
+        reason: String,
     },
 }
 
@@ -579,6 +675,9 @@ impl Step {
             Self::RecordOpinionReply { .. } => Action::RecordOpinionReply,
             Self::RecordPerformance { .. } => Action::RecordPerformance,
             Self::RecordLitigation { .. } => Action::RecordLitigation,
+            Self::RecordService { .. } => Action::RecordService,
+            Self::RecordAnswer { .. } => Action::RecordAnswer,
+            Self::ExtendCorrection { .. } => Action::ExtendCorrection,
         }
     }
 
@@ -590,7 +689,7 @@ impl Step {
             | Self::ReceiveCorrection { date }
             | Self::Abandon { date }
             | Self::DeemAccept { date, .. }
-            | Self::SendCopy { date }
+            | Self::SendCopy { date, .. }
             | Self::ConvertToOrdinary { date, .. }
             | Self::ScheduleHearing { date, .. }
             | Self::RecordHearing { date, .. }
@@ -603,7 +702,10 @@ impl Step {
             | Self::IssueLetter { date, .. }
             | Self::RecordOpinionReply { date, .. }
             | Self::RecordPerformance { date, .. }
-            | Self::RecordLitigation { date, .. } => *date,
+            | Self::RecordLitigation { date, .. }
+            | Self::RecordService { date, .. }
+            | Self::RecordAnswer { date, .. }
+            | Self::ExtendCorrection { date, .. } => *date,
         }
     }
 
@@ -612,6 +714,10 @@ impl Step {
         let date = |label: &str| parse_date(get(f, "date"), "date", label);
         let text = |k: &str, label: &str, max| required_text(get(f, k), k, label, max);
         let opt = |k: &str, label: &str, max| optional_text(get(f, k), k, label, max);
+        let served = |label: &str| match get(f, "served_date").trim() {
+            "" => Ok(None),
+            s => parse_date(s, "served_date", label).map(Some),
+        };
         Ok(match action {
             Action::Accept => Self::Accept {
                 date: date("受理日期")?,
@@ -639,6 +745,7 @@ impl Step {
             },
             Action::SendCopy => Self::SendCopy {
                 date: date("发送日期")?,
+                served: served("被申请人收到副本日期")?,
             },
             Action::ConvertToOrdinary => Self::ConvertToOrdinary {
                 date: date("转换日期")?,
@@ -690,6 +797,7 @@ impl Step {
                     requires_performance: rp
                         .unwrap_or_else(|| decision_type.usually_requires_performance()),
                     summary: opt("summary", "决定摘要", 2000)?,
+                    served: served("决定书送达日期")?,
                 }
             }
             Action::Mediate => Self::Mediate {
@@ -706,6 +814,7 @@ impl Step {
                 kind: LetterKind::parse(get(f, "kind"))?,
                 addressee: text("addressee", "主送单位", 100)?,
                 summary: opt("summary", "主要内容", 2000)?,
+                served: served("意见书送达日期")?,
             },
             Action::RecordOpinionReply => Self::RecordOpinionReply {
                 date: date("收到反馈日期")?,
@@ -720,7 +829,34 @@ impl Step {
                 date: date("起诉日期")?,
                 court: opt("court", "受理法院", 100)?,
             },
+            Action::RecordService => Self::RecordService {
+                date: date("送达（收到）日期")?,
+                document: ServedDocument::parse(get(f, "document"))?,
+            },
+            Action::RecordAnswer => Self::RecordAnswer {
+                date: date("收到答复日期")?,
+                notes: opt("notes", "答复及证据材料", 1000)?,
+            },
+            Action::ExtendCorrection => Self::ExtendCorrection {
+                date: date("延长决定日期")?,
+                days: parse_count(get(f, "days"), "days", "延长补正期限天数")?,
+                approved_by: opt("approved_by", "批准人", 50)?
+                    .unwrap_or_else(|| "行政复议机构".into()),
+                reason: text("reason", "延长理由（不能按期补正的正当理由）", 500)?,
+            },
         })
+    }
+}
+
+/// A positive whole number of days; its upper bound is a rule checked by [`apply`].
+fn parse_count(s: &str, field: &str, label: &str) -> DomainResult<u32> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(DomainError::field(
+            "invalid_number",
+            field,
+            format!("{label}应为正整数"),
+        )),
     }
 }
 
@@ -753,6 +889,16 @@ pub struct CaseFacts {
     pub acceptance_due: Option<NaiveDate>,
     /// Whether an 意见书 awaits its reply (Art 76).
     pub opinion_reply_open: bool,
+    /// A correction notice was already sent (it is one-time, Art 31(1)).
+    pub correction_requested: bool,
+    /// Due date of the open correction period (Art 31(2)).
+    pub correction_due: Option<NaiveDate>,
+    /// The application copy was sent (an answer clock exists).
+    pub copy_sent: bool,
+    /// The respondent's answer is still awaited (an open answer clock).
+    pub answer_open: bool,
+    /// Open deadlines waiting for their start event, with the day each was set up.
+    pub awaiting: Vec<(DeadlineKind, NaiveDate)>,
 }
 
 /// A change to one of this module's deadlines.
@@ -800,6 +946,43 @@ fn review_still_open(facts: &CaseFacts, date: NaiveDate, what: &str) -> DomainRe
     }
 }
 
+/// A clock that runs from a document's service: from `served` when it is known, otherwise
+/// waiting for it from `sent`, the day the document went out.
+fn start_or_await(kind: DeadlineKind, sent: NaiveDate, served: Option<NaiveDate>) -> Effect {
+    match served {
+        Some(start) => Effect::Open { kind, start },
+        None => Effect::Await { kind, since: sent },
+    }
+}
+
+/// A service date entered with the step that sends the document: not before it, not in the future.
+fn check_served(
+    served: Option<NaiveDate>,
+    sent: NaiveDate,
+    today: NaiveDate,
+) -> DomainResult<Option<NaiveDate>> {
+    match served {
+        Some(s) if s < sent => Err(DomainError::field(
+            "date_order",
+            "served_date",
+            "送达（收到）日期不能早于本步骤日期",
+        )),
+        Some(s) if s > today => Err(DomainError::field(
+            "date_in_future",
+            "served_date",
+            "送达（收到）日期不能晚于今天",
+        )),
+        s => Ok(s),
+    }
+}
+
+/// The review's clocks a conclusion (decision, mediation, termination) completes. An answer still
+/// awaited is closed on that day; if its period had run out, [`answer_late`] still tells.
+fn close_review(date: NaiveDate) -> [Effect; 3] {
+    use DeadlineKind as K;
+    [K::Decision, K::CopyToRespondent, K::Answer].map(|kind| Effect::Complete { kind, date })
+}
+
 /// Takes one step: checks it is allowed from the case's status and that its dates make sense,
 /// and returns the new status, the changes to the case and the deadline effects.
 pub fn apply(
@@ -810,7 +993,13 @@ pub fn apply(
 ) -> DomainResult<Outcome> {
     let status = transition(facts.status, step.action())?;
     let date = step.date();
-    crate::procedure::check_step_date(date, today, facts.last_event_date)?;
+    // A service date is learnt after other steps may have followed the document; it is checked
+    // against the document's own date below instead of the latest step's.
+    let floor = match step {
+        Step::RecordService { .. } => NaiveDate::MIN,
+        _ => facts.last_event_date,
+    };
+    crate::procedure::check_step_date(date, today, floor)?;
     use DeadlineKind as K;
     let mut ch = CaseChanges::default();
     let mut fx = Vec::new();
@@ -873,6 +1062,14 @@ pub fn apply(
         }
         Step::RequestCorrection { date, .. } => {
             review_still_open(facts, *date, "通知补正")?;
+            // Art 31(1): the notice lists everything to correct at once (一次性载明).
+            if facts.correction_requested {
+                return Err(DomainError::field(
+                    "correction_already_requested",
+                    "action",
+                    "补正通知应当一次性载明需要补正的事项，本案已经通知过补正，不能再次通知补正（《行政复议法》第三十一条第一款）",
+                ));
+            }
             fx.push(Effect::Complete {
                 kind: K::AcceptanceReview,
                 date: *date,
@@ -893,14 +1090,106 @@ pub fn apply(
                 start: *date,
             });
         }
-        Step::Abandon { date } => fx.push(Effect::Complete {
-            kind: K::Correction,
-            date: *date,
-        }),
-        Step::SendCopy { date } => fx.push(Effect::Complete {
-            kind: K::CopyToRespondent,
-            date: *date,
-        }),
+        Step::Abandon { date } => {
+            // Art 31(2): only a failure to correct by the end of the period (逾期不补正) is
+            // deemed a withdrawal; while the period (with any extension) runs, it is not.
+            if let Some(due) = facts.correction_due {
+                if *date <= due {
+                    return Err(DomainError::field(
+                        "correction_period_running",
+                        "date",
+                        format!(
+                            "补正期限至{}届满，期限届满前不能视为放弃行政复议申请（《行政复议法》第三十一条第二款：无正当理由逾期不补正的，才视为放弃）",
+                            crate::calendar::format_date_cn(due)
+                        ),
+                    ));
+                }
+            }
+            fx.push(Effect::Complete {
+                kind: K::Correction,
+                date: *date,
+            })
+        }
+        Step::ExtendCorrection {
+            days,
+            approved_by,
+            reason,
+            ..
+        } => {
+            // Art 31(2): 有正当理由不能按期补正的，可以延长合理的补正期限.
+            if *days > rules.max_correction_extension_days {
+                return Err(DomainError::field(
+                    "invalid_number",
+                    "days",
+                    format!(
+                        "延长补正期限最多{}个工作日（本系统设置）",
+                        rules.max_correction_extension_days
+                    ),
+                ));
+            }
+            fx.push(Effect::Extend {
+                kind: K::Correction,
+                count: *days,
+                approved_by: approved_by.clone(),
+                reason: reason.clone(),
+            });
+        }
+        Step::SendCopy { date, served } => {
+            if facts.copy_sent {
+                return Err(DomainError::field(
+                    "copy_already_sent",
+                    "action",
+                    "申请书副本已经发送，被申请人收到日期请通过“登记送达日期”登记",
+                ));
+            }
+            fx.push(Effect::Complete {
+                kind: K::CopyToRespondent,
+                date: *date,
+            });
+            // Arts 48, 54: the answer period runs from the respondent's receipt of the copy.
+            fx.push(start_or_await(
+                K::Answer,
+                *date,
+                check_served(*served, *date, today)?,
+            ));
+        }
+        Step::RecordService { date, document } => {
+            let kind = document.deadline();
+            let Some(&(_, since)) = facts.awaiting.iter().rev().find(|(k, _)| *k == kind) else {
+                return Err(DomainError::field(
+                    "nothing_awaits_service",
+                    "document",
+                    format!(
+                        "本案没有等待登记送达日期的{}（未发出，或送达日期已登记）",
+                        document.label()
+                    ),
+                ));
+            };
+            if *date < since {
+                return Err(DomainError::field(
+                    "date_order",
+                    "date",
+                    format!(
+                        "送达（收到）日期不能早于文书发出日期（{}）",
+                        crate::calendar::format_date_cn(since)
+                    ),
+                ));
+            }
+            fx.push(Effect::Start { kind, start: *date });
+        }
+        Step::RecordAnswer { date, .. } => {
+            if !facts.answer_open {
+                return Err(DomainError::field(
+                    "no_answer_pending",
+                    "action",
+                    "本案没有等待被申请人答复的期限（申请书副本尚未发送，或答复已登记）",
+                ));
+            }
+            fx.push(Effect::Complete {
+                kind: K::Answer,
+                date: *date,
+            });
+        }
         Step::ConvertToOrdinary { .. } => {
             if facts.procedure != Some(Procedure::Simplified) {
                 return Err(DomainError::field(
@@ -910,14 +1199,20 @@ pub fn apply(
                 ));
             }
             ch.procedure = Some(Procedure::Ordinary);
+            // The ordinary procedure's periods then govern what is still running. The law says
+            // nothing on conversion (Art 55); the copy (Art 48: 7 days, not 3) and the answer
+            // (Art 48: 10 days from receipt, not 5) follow the same setting as the decision
+            // period, keeping their start; a clock already completed is not touched.
             if rules.conversion_restarts_as_ordinary {
-                let (count, _, _, basis) =
-                    deadline_rule(K::Decision, Some(Procedure::Ordinary), rules);
-                fx.push(Effect::Retime {
-                    kind: K::Decision,
-                    count,
-                    basis: basis.into(),
-                });
+                for kind in [K::Decision, K::CopyToRespondent, K::Answer] {
+                    let (count, _, _, basis) =
+                        deadline_rule(kind, Some(Procedure::Ordinary), rules);
+                    fx.push(Effect::Retime {
+                        kind,
+                        count,
+                        basis: basis.into(),
+                    });
+                }
             }
         }
         // The notice period needs the calendar: [`check_hearing_notice`].
@@ -973,25 +1268,18 @@ pub fn apply(
             decision_type,
             procedural_ground,
             requires_performance,
+            served,
             ..
         } => {
+            let served = check_served(*served, *date, today)?;
             ch.concluded_date = Some(*date);
             ch.decision_type = Some(*decision_type);
             ch.procedural_ground = Some(*procedural_ground);
             ch.requires_performance = Some(*requires_performance);
-            fx.push(Effect::Complete {
-                kind: K::Decision,
-                date: *date,
-            });
-            fx.push(Effect::Complete {
-                kind: K::CopyToRespondent,
-                date: *date,
-            });
+            fx.extend(close_review(*date));
+            // Art 75(2): the decision takes effect on service; performance runs from it.
             if *requires_performance {
-                fx.push(Effect::Open {
-                    kind: K::Performance,
-                    start: *date,
-                });
+                fx.push(start_or_await(K::Performance, *date, served));
             }
         }
         Step::Mediate {
@@ -1001,14 +1289,8 @@ pub fn apply(
         } => {
             ch.concluded_date = Some(*date);
             ch.requires_performance = Some(*requires_performance);
-            fx.push(Effect::Complete {
-                kind: K::Decision,
-                date: *date,
-            });
-            fx.push(Effect::Complete {
-                kind: K::CopyToRespondent,
-                date: *date,
-            });
+            fx.extend(close_review(*date));
+            // Art 73(1): a 调解书 takes effect on the parties' signatures, the step's date.
             if *requires_performance {
                 fx.push(Effect::Open {
                     kind: K::Performance,
@@ -1025,22 +1307,16 @@ pub fn apply(
                     date: *date,
                 });
             }
-            fx.push(Effect::Complete {
-                kind: K::Decision,
-                date: *date,
-            });
-            fx.push(Effect::Complete {
-                kind: K::CopyToRespondent,
-                date: *date,
-            });
+            fx.extend(close_review(*date));
         }
-        Step::IssueLetter { date, kind, .. } => {
+        Step::IssueLetter {
+            date, kind, served, ..
+        } => {
+            let served = check_served(*served, *date, today)?;
             ch.letter_issued = true;
+            // Art 76: the addressee reports within 60 days of receiving the 意见书.
             if *kind == LetterKind::Opinion {
-                fx.push(Effect::Open {
-                    kind: K::OpinionReply,
-                    start: *date,
-                });
+                fx.push(start_or_await(K::OpinionReply, *date, served));
             }
         }
         Step::RecordOpinionReply { date, .. } => {
@@ -1177,6 +1453,11 @@ mod tests {
             requires_performance: false,
             acceptance_due: Some(d("2024-03-08")),
             opinion_reply_open: false,
+            correction_requested: false,
+            correction_due: None,
+            copy_sent: false,
+            answer_open: false,
+            awaiting: vec![],
         }
     }
 
@@ -1457,6 +1738,364 @@ mod tests {
                 date: d("2024-05-01")
             }]
         );
+    }
+
+    fn run(f: &CaseFacts, step: Step) -> DomainResult<Outcome> {
+        apply(f, &step, d("2024-12-31"), &Rules::default())
+    }
+
+    fn due_of(kind: DeadlineKind, procedure: Procedure, start: &str) -> Option<NaiveDate> {
+        let (n, unit, event, basis) = deadline_rule(kind, Some(procedure), &Rules::default());
+        crate::deadline::Clock::new(d(start), event, n, unit, basis)
+            .compute(&crate::calendar::HolidayCalendar::embedded())
+            .unwrap()
+            .due
+    }
+
+    /// 行政复议法第三十一条第一款: the correction notice lists everything at once (一次性载明); a
+    /// second notice on the same case is refused, also after the materials came in.
+    #[test]
+    fn correction_notice_is_one_time_art_31_1() {
+        let step = Step::RequestCorrection {
+            date: d("2024-03-04"),
+            items: "身份证明".into(),
+        };
+        let mut f = facts(Status::Received);
+        assert!(run(&f, step.clone()).is_ok());
+        f.correction_requested = true;
+        let e = run(&f, step).unwrap_err();
+        assert_eq!(e.code, "correction_already_requested");
+        assert!(e.message.contains("一次性"), "{}", e.message);
+        assert!(e.message.contains("第三十一条第一款"), "{}", e.message);
+    }
+
+    /// 行政复议法第三十一条第二款: 视为放弃 only after the correction period has run out without
+    /// the materials (逾期不补正); on or before its last day the step is refused.
+    #[test]
+    fn abandon_only_after_the_correction_period_art_31_2() {
+        let mut f = facts(Status::CorrectionRequested);
+        f.correction_requested = true;
+        f.correction_due = Some(d("2024-03-18"));
+        let on_last_day = Step::Abandon {
+            date: d("2024-03-18"),
+        };
+        let e = run(&f, on_last_day).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("correction_period_running", Some("date"))
+        );
+        assert!(e.message.contains("2024年3月18日"), "{}", e.message);
+        let after = Step::Abandon {
+            date: d("2024-03-19"),
+        };
+        let o = run(&f, after).unwrap();
+        assert_eq!(o.status, Status::Abandoned);
+        assert_eq!(
+            o.effects,
+            vec![Effect::Complete {
+                kind: DeadlineKind::Correction,
+                date: d("2024-03-19")
+            }]
+        );
+    }
+
+    /// 行政复议法第三十一条第二款: 有正当理由不能按期补正的，可以延长合理的补正期限 — the step
+    /// extends the correction clock by working days, within the configured bound.
+    #[test]
+    fn correction_period_can_be_extended_for_good_cause_art_31_2() {
+        let mut fields = Fields::new();
+        fields.insert("date".into(), "2024-03-12".into());
+        fields.insert("days".into(), "5".into());
+        fields.insert("reason".into(), "申请人住院治疗".into());
+        let step = Step::parse(Action::ExtendCorrection, &fields).unwrap();
+        let f = facts(Status::CorrectionRequested);
+        let o = run(&f, step).unwrap();
+        assert_eq!(o.status, Status::CorrectionRequested);
+        assert_eq!(
+            o.effects,
+            vec![Effect::Extend {
+                kind: DeadlineKind::Correction,
+                count: 5,
+                approved_by: "行政复议机构".into(),
+                reason: "申请人住院治疗".into(),
+            }]
+        );
+        fields.insert("days".into(), "31".into());
+        let e = run(&f, Step::parse(Action::ExtendCorrection, &fields).unwrap()).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("invalid_number", Some("days"))
+        );
+        fields.insert("days".into(), "0".into());
+        let e = Step::parse(Action::ExtendCorrection, &fields).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("days"));
+        fields.insert("days".into(), "5".into());
+        fields.remove("reason");
+        let e = Step::parse(Action::ExtendCorrection, &fields).unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), ("required", Some("reason")));
+        assert_eq!(
+            transition(Status::Received, Action::ExtendCorrection)
+                .unwrap_err()
+                .code,
+            "illegal_transition"
+        );
+    }
+
+    /// 行政复议法第四十八条、第五十四条、第八十八条第二款: the respondent answers within 10
+    /// (ordinary) / 5 (simplified) working days from RECEIPT of the copy; until the receipt is
+    /// recorded the clock waits.
+    #[test]
+    fn answer_clock_runs_from_receipt_of_the_copy_arts_48_54() {
+        let mut f = facts(Status::UnderReview);
+        let o = run(
+            &f,
+            Step::SendCopy {
+                date: d("2024-03-05"),
+                served: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            o.effects,
+            vec![
+                Effect::Complete {
+                    kind: DeadlineKind::CopyToRespondent,
+                    date: d("2024-03-05")
+                },
+                Effect::Await {
+                    kind: DeadlineKind::Answer,
+                    since: d("2024-03-05")
+                },
+            ]
+        );
+        let o = run(
+            &f,
+            Step::SendCopy {
+                date: d("2024-03-05"),
+                served: Some(d("2024-03-07")),
+            },
+        )
+        .unwrap();
+        assert!(o.effects.contains(&Effect::Open {
+            kind: DeadlineKind::Answer,
+            start: d("2024-03-07")
+        }));
+        // Receipt before sending is refused, on the field.
+        let e = run(
+            &f,
+            Step::SendCopy {
+                date: d("2024-03-05"),
+                served: Some(d("2024-03-04")),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("served_date"));
+        // A second copy is refused (the receipt is recorded by 登记送达日期).
+        f.copy_sent = true;
+        assert_eq!(
+            run(
+                &f,
+                Step::SendCopy {
+                    date: d("2024-03-05"),
+                    served: None
+                }
+            )
+            .unwrap_err()
+            .code,
+            "copy_already_sent"
+        );
+        // Received Friday 2024-09-27: 09-29 (Sunday, make-up day) counts, 10-01..07 do not,
+        // 10-12 (Saturday, make-up day) counts → the tenth working day is 2024-10-16.
+        assert_eq!(
+            due_of(DeadlineKind::Answer, Procedure::Ordinary, "2024-09-27"),
+            Some(d("2024-10-16"))
+        );
+        // Simplified: 5 working days → 2024-10-10.
+        assert_eq!(
+            due_of(DeadlineKind::Answer, Procedure::Simplified, "2024-09-27"),
+            Some(d("2024-10-10"))
+        );
+        let (_, _, event, basis) = deadline_rule(DeadlineKind::Answer, None, &Rules::default());
+        assert_eq!(event, "被申请人收到申请书副本之日");
+        assert!(basis.contains("第四十八条") && basis.contains("第八十八条第二款"));
+    }
+
+    /// 登记送达日期 starts the waiting clock of its document; it may be dated before the latest
+    /// step (learnt later), never before the document went out, and needs a waiting clock.
+    #[test]
+    fn recording_a_service_date_starts_the_waiting_clock() {
+        let mut f = facts(Status::Decided);
+        f.last_event_date = d("2024-05-20");
+        let step = Step::RecordService {
+            date: d("2024-05-10"),
+            document: ServedDocument::Decision,
+        };
+        let e = run(&f, step.clone()).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("nothing_awaits_service", Some("document"))
+        );
+        f.awaiting = vec![(DeadlineKind::Performance, d("2024-05-06"))];
+        let o = run(&f, step).unwrap();
+        assert_eq!(o.status, Status::Decided);
+        assert_eq!(
+            o.effects,
+            vec![Effect::Start {
+                kind: DeadlineKind::Performance,
+                start: d("2024-05-10")
+            }]
+        );
+        let early = Step::RecordService {
+            date: d("2024-05-05"),
+            document: ServedDocument::Decision,
+        };
+        assert_eq!(run(&f, early).unwrap_err().code, "date_order");
+        let future = Step::RecordService {
+            date: d("2025-01-02"),
+            document: ServedDocument::Decision,
+        };
+        assert_eq!(run(&f, future).unwrap_err().code, "date_in_future");
+    }
+
+    /// 行政复议法第七十五条第二款: the decision takes effect on service, and the performance
+    /// period runs from it, not from the decision date; unknown service → the clock waits.
+    #[test]
+    fn performance_runs_from_service_of_the_decision_art_75_2() {
+        let f = facts(Status::UnderReview);
+        let decide = |served| Step::Decide {
+            date: d("2024-05-06"),
+            decision_type: DecisionType::Revoke,
+            procedural_ground: false,
+            requires_performance: true,
+            summary: None,
+            served,
+        };
+        let o = run(&f, decide(None)).unwrap();
+        assert!(o.effects.contains(&Effect::Await {
+            kind: DeadlineKind::Performance,
+            since: d("2024-05-06")
+        }));
+        assert!(!o.effects.iter().any(|e| matches!(e, Effect::Open { .. })));
+        // The answer still awaited is closed with the case.
+        assert!(o.effects.contains(&Effect::Complete {
+            kind: DeadlineKind::Answer,
+            date: d("2024-05-06")
+        }));
+        let o = run(&f, decide(Some(d("2024-05-09")))).unwrap();
+        assert!(o.effects.contains(&Effect::Open {
+            kind: DeadlineKind::Performance,
+            start: d("2024-05-09")
+        }));
+        let (_, _, event, basis) =
+            deadline_rule(DeadlineKind::Performance, None, &Rules::default());
+        assert!(event.starts_with("行政复议决定书送达之日"), "{event}");
+        assert!(basis.contains("第七十五条第二款"), "{basis}");
+    }
+
+    /// 行政复议法第七十六条: the addressee reports within 60 days of RECEIVING the 意见书.
+    #[test]
+    fn opinion_reply_runs_from_receipt_art_76() {
+        let f = facts(Status::Decided);
+        let letter = |kind, served| Step::IssueLetter {
+            date: d("2024-06-03"),
+            kind,
+            addressee: "区市场监督管理局".into(),
+            summary: None,
+            served,
+        };
+        let o = run(&f, letter(LetterKind::Opinion, None)).unwrap();
+        assert_eq!(
+            o.effects,
+            vec![Effect::Await {
+                kind: DeadlineKind::OpinionReply,
+                since: d("2024-06-03")
+            }]
+        );
+        let o = run(&f, letter(LetterKind::Opinion, Some(d("2024-06-05")))).unwrap();
+        assert_eq!(
+            o.effects,
+            vec![Effect::Open {
+                kind: DeadlineKind::OpinionReply,
+                start: d("2024-06-05")
+            }]
+        );
+        assert!(run(&f, letter(LetterKind::Suggestion, None))
+            .unwrap()
+            .effects
+            .is_empty());
+        let (n, unit, event, _) =
+            deadline_rule(DeadlineKind::OpinionReply, None, &Rules::default());
+        assert_eq!(
+            (n, unit, event),
+            (60, PeriodUnit::CalendarDays, "收到行政复议意见书之日")
+        );
+    }
+
+    /// 行政复议法第七十条: an answer not in by the end of its period — still missing, or in late
+    /// — is flagged; one in on the last day is not.
+    #[test]
+    fn a_late_or_missing_answer_is_flagged_art_70() {
+        let due = d("2024-10-16");
+        assert!(!answer_late(due, None, d("2024-10-16")));
+        assert!(answer_late(due, None, d("2024-10-17")));
+        assert!(!answer_late(due, Some(d("2024-10-16")), d("2024-12-31")));
+        assert!(answer_late(due, Some(d("2024-10-18")), d("2024-12-31")));
+        assert!(ANSWER_LATE_NOTE.contains("视为该行政行为没有证据、依据"));
+        assert!(ANSWER_LATE_NOTE.contains("第七十条"));
+        let mut f = facts(Status::UnderReview);
+        let answer = Step::RecordAnswer {
+            date: d("2024-10-15"),
+            notes: None,
+        };
+        assert_eq!(
+            run(&f, answer.clone()).unwrap_err().code,
+            "no_answer_pending"
+        );
+        f.answer_open = true;
+        assert_eq!(
+            run(&f, answer).unwrap().effects,
+            vec![Effect::Complete {
+                kind: DeadlineKind::Answer,
+                date: d("2024-10-15")
+            }]
+        );
+    }
+
+    /// 行政复议法第五十五条 (conversion 简易 → 普通): with `conversion_restarts_as_ordinary`, the
+    /// copy and answer clocks take the ordinary periods of Art 48 like the decision clock.
+    #[test]
+    fn conversion_retimes_the_answer_like_the_decision() {
+        let mut f = facts(Status::UnderReview);
+        f.procedure = Some(Procedure::Simplified);
+        let step = Step::ConvertToOrdinary {
+            date: d("2024-03-06"),
+            approved_by: "王五".into(),
+        };
+        let o = run(&f, step.clone()).unwrap();
+        assert!(o.effects.iter().any(|e| matches!(
+            e,
+            Effect::Retime {
+                kind: DeadlineKind::Answer,
+                count: 10,
+                ..
+            }
+        )));
+        assert!(o.effects.iter().any(|e| matches!(
+            e,
+            Effect::Retime {
+                kind: DeadlineKind::Decision,
+                count: 60,
+                ..
+            }
+        )));
+        let rules = Rules {
+            conversion_restarts_as_ordinary: false,
+            ..Rules::default()
+        };
+        assert!(apply(&f, &step, d("2024-12-31"), &rules)
+            .unwrap()
+            .effects
+            .is_empty());
     }
 
     #[test]

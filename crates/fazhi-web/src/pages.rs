@@ -17,8 +17,8 @@ use fazhi_app::{audit, auth, demo, org, AppError};
 use fazhi_domain::deadline::{Clock, DeadlineState, PeriodUnit};
 use fazhi_domain::org::Permission;
 use fazhi_domain::reconsideration::{
-    Action, Channel, DecisionType, Fields, LetterKind, PartyKind, Procedure, Status,
-    SuspensionGround, TerminationReason,
+    Action, Channel, DecisionType, Fields, LetterKind, PartyKind, Procedure, ServedDocument,
+    Status, SuspensionGround, TerminationReason,
 };
 use fazhi_domain::DomainError;
 use serde::Deserialize;
@@ -441,6 +441,7 @@ pub(crate) fn filter_options<T: fazhi_domain::Coded>(
         DeadlineState::Warning,
         DeadlineState::Overdue,
         DeadlineState::Paused,
+        DeadlineState::Waiting,
         DeadlineState::Done,
     ]
     .iter()
@@ -586,6 +587,14 @@ fn step_groups(action: Action) -> Value {
             false,
         )
     };
+    // The date a document was served or received, when already known; otherwise the clock it
+    // starts waits for the step 登记送达日期.
+    let served = |label: &str, what: &str| {
+        hint(
+            field("served_date", label, "date", false),
+            &format!("已知时填写，{what}自次日起算；未知的可稍后通过“登记送达日期”登记，期限显示为“待登记送达日期”"),
+        )
+    };
     let fields = match action {
         Action::Accept => vec![
             date("受理日期"),
@@ -625,8 +634,42 @@ fn step_groups(action: Action) -> Value {
             date("收到补正材料日期"),
             "受理审查期限自收到补正材料次日起重新计算",
         )],
-        Action::Abandon => vec![date("视为放弃日期")],
-        Action::SendCopy => vec![date("发送日期")],
+        Action::Abandon => vec![hint(
+            date("视为放弃日期"),
+            "补正期限届满后申请人无正当理由仍未补正的，才视为放弃（《行政复议法》第三十一条第二款）",
+        )],
+        Action::ExtendCorrection => vec![
+            date("延长决定日期"),
+            hint(
+                field("days", "延长天数（工作日）", "number", true),
+                "申请人有正当理由不能按期补正的，可以延长合理的补正期限（《行政复议法》第三十一条第二款）",
+            ),
+            field("reason", "延长理由（不能按期补正的正当理由）", "textarea", true),
+            hint(field("approved_by", "批准人", "text", false), "不填写时记为“行政复议机构”"),
+        ],
+        Action::SendCopy => vec![
+            date("发送日期"),
+            served(
+                "被申请人收到副本日期",
+                "被申请人书面答复期限（普通程序10个工作日、简易程序5个工作日）",
+            ),
+        ],
+        Action::RecordService => vec![
+            select(
+                "document",
+                "送达的文书",
+                opts(ServedDocument::ALL, ServedDocument::code, ServedDocument::label),
+                true,
+            ),
+            hint(
+                date("送达（收到）日期"),
+                "受送达人签收之日；答复、履行、意见书反馈期限自次日起算",
+            ),
+        ],
+        Action::RecordAnswer => vec![
+            date("收到答复日期"),
+            field("notes", "答复及证据材料", "textarea", false),
+        ],
         Action::ConvertToOrdinary => vec![
             date("转换日期"),
             field("approved_by", "批准人", "text", true),
@@ -708,6 +751,7 @@ fn step_groups(action: Action) -> Value {
                 "不选择时按决定类型确定",
             ),
             field("summary", "决定摘要", "textarea", false),
+            served("决定书送达日期", "履行期限"),
         ],
         Action::Mediate => vec![
             date("调解书生效日期"),
@@ -737,6 +781,7 @@ fn step_groups(action: Action) -> Value {
             ),
             field("addressee", "主送单位", "text", true),
             field("summary", "主要内容", "textarea", false),
+            served("意见书送达日期", "意见书的60日反馈期限"),
         ],
         Action::RecordOpinionReply => vec![
             date("收到反馈日期"),
