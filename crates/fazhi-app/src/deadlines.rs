@@ -95,7 +95,7 @@ pub async fn open(
     kind: &str,
     clock: Clock,
 ) -> AppResult<()> {
-    let computed = clock.compute(&app.cal)?;
+    let computed = clock.compute(&app.cal())?;
     let due = computed.due;
     sqlx::query(
         "INSERT INTO deadlines (module, case_id, kind, clock_json, period_unit, due_date, completed_date, created_at, provisional) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
@@ -121,7 +121,7 @@ pub async fn save(tx: &mut Transaction<'_, Any>, app: &App, d: &StoredDeadline) 
     let (due, provisional) = if d.completed.is_some() {
         (d.due, d.provisional)
     } else {
-        let c = d.clock.compute(&app.cal)?;
+        let c = d.clock.compute(&app.cal())?;
         (c.due, c.provisional)
     };
     sqlx::query(
@@ -147,7 +147,7 @@ pub fn next_due(
     let mut best: Option<(NaiveDate, PeriodUnit)> = None;
     let (mut paused, mut waiting) = (false, false);
     for d in ds.iter().filter(|d| d.is_open()) {
-        let c = d.clock.compute(&app.cal)?;
+        let c = d.clock.compute(&app.cal())?;
         match c.due {
             Some(due) if best.is_none_or(|(b, _)| due < b) => best = Some((due, d.clock.unit)),
             Some(_) => {}
@@ -172,7 +172,7 @@ fn days_unit(unit: PeriodUnit) -> &'static str {
 }
 
 pub fn view(app: &App, d: &StoredDeadline, label: &str) -> DeadlineView {
-    let computed = d.clock.compute(&app.cal);
+    let computed = d.clock.compute(&app.cal());
     let (due, mut steps, provisional) = match computed {
         Ok(c) => (
             if d.completed.is_some() {
@@ -219,7 +219,7 @@ pub fn state_of(
     done: bool,
     unit: PeriodUnit,
 ) -> (DeadlineState, Option<i64>) {
-    deadline_state(due, done, unit, app.today(), &app.cal, app.config.warning)
+    deadline_state(due, done, unit, app.today(), &app.cal(), app.config.warning)
 }
 
 /// A case row's nearest deadline as lists, warnings and exports show it (flattened into each
@@ -246,7 +246,7 @@ impl RowDue {
         let provisional = next_due
             .as_deref()
             .and_then(|d| d.parse::<NaiveDate>().ok())
-            .is_some_and(|d| app.cal.is_provisional(d));
+            .is_some_and(|d| app.cal().is_provisional(d));
         Self {
             provisional,
             next_due,
@@ -302,7 +302,7 @@ pub fn state_sql(app: &App, state: DeadlineState, due: &str, unit: &str) -> Stri
         PeriodUnit::WorkingDays,
         "",
     )
-    .compute(&app.cal)
+    .compute(&app.cal())
     .ok()
     .and_then(|c| c.due)
     .unwrap_or(today + chrono::Duration::days(w.working_days));
@@ -356,7 +356,7 @@ pub async fn apply_effects<K: Coded>(
             }
             Effect::Complete { kind, date } => {
                 if let Some(i) = open_of(&ds, kind.code()) {
-                    ds[i].due = ds[i].clock.compute(&app.cal)?.due;
+                    ds[i].due = ds[i].clock.compute(&app.cal())?.due;
                     ds[i].completed = Some(*date);
                 }
             }
@@ -410,5 +410,5 @@ pub fn open_due(ds: &[StoredDeadline], kind: &str, app: &App) -> Option<NaiveDat
     ds.iter()
         .rev()
         .find(|d| d.kind == kind && d.is_open())
-        .and_then(|d| d.clock.compute(&app.cal).ok().and_then(|c| c.due))
+        .and_then(|d| d.clock.compute(&app.cal()).ok().and_then(|c| c.due))
 }

@@ -144,7 +144,7 @@ async fn seed_published_reports(app: &App) -> AppResult<()> {
 /// so demo data never depends on a provisional (暂定) year.
 fn anchor(app: &App) -> NaiveDate {
     let last_year = app
-        .cal
+        .cal()
         .covered_years()
         .last()
         .copied()
@@ -445,7 +445,7 @@ async fn progress(
 /// than the five working days the notice needs (行政复议法第五十一条).
 fn hearing_after(app: &App, notice: NaiveDate) -> NaiveDate {
     let ten = notice + Duration::days(10);
-    fazhi_domain::reconsideration::earliest_hearing_date(notice, &app.cal)
+    fazhi_domain::reconsideration::earliest_hearing_date(notice, &app.cal())
         .ok()
         .and_then(|c| c.due)
         .map_or(ten, |e| e.max(ten))

@@ -30,7 +30,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use fazhi_domain::calendar::HolidayCalendar;
 use fazhi_domain::org::{Permission, Role};
 use fazhi_store::Db;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 pub use config::Config;
 pub use error::{AppError, AppResult};
@@ -85,7 +85,9 @@ impl Clock for ManualClock {
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
-    pub cal: Arc<HolidayCalendar>,
+    /// The holiday calendar, replaced as a whole when a year's notice is imported on the
+    /// calendar page ([`App::reload_calendar`]); read it with [`App::cal`].
+    calendar: Arc<RwLock<Arc<HolidayCalendar>>>,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub sentences: Arc<fazhi_report::sentences::Sentences>,
@@ -98,7 +100,7 @@ impl App {
         let sentences = config.load_sentences()?;
         Ok(Self {
             db,
-            cal: Arc::new(cal),
+            calendar: Arc::new(RwLock::new(Arc::new(cal))),
             sentences: Arc::new(sentences),
             config: Arc::new(config),
             clock,
@@ -107,6 +109,23 @@ impl App {
 
     pub fn today(&self) -> NaiveDate {
         self.clock.today()
+    }
+
+    /// The holiday calendar in force now. A caller that computes several dates for one change
+    /// takes it once, so they all count on the same calendar.
+    pub fn cal(&self) -> Arc<HolidayCalendar> {
+        self.calendar
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Loads the calendar again from the shipped years and `calendar_dir` (after a notice was
+    /// imported) and puts it in force for every request from now on; returns it.
+    pub fn reload_calendar(&self) -> anyhow::Result<Arc<HolidayCalendar>> {
+        let cal = Arc::new(self.config.load_calendar()?.with_today(self.clock.today()));
+        *self.calendar.write().unwrap_or_else(|e| e.into_inner()) = cal.clone();
+        Ok(cal)
     }
 
     pub fn now_text(&self) -> String {

@@ -397,7 +397,7 @@ async fn insert_lawsuit(
     let received = l.copy_received_date;
     // Both opening deadlines run 15 days from receipt of the copy: the defence's is the nearest.
     let defence = clock_for(DeadlineKind::Defence, None, received);
-    let next_due = defence.compute(&app.cal)?.due;
+    let next_due = defence.compute(&app.cal())?.due;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO lt_cases (case_no, court, unit_id, defendant_unit_id, co_defendant, rc_case_id, status, level, plaintiff_names, \
          act_name, act_doc_no, claim, registered_date, copy_received_date, received_year, last_event_date, next_due, next_due_unit, \
@@ -659,7 +659,7 @@ pub async fn take_step(
             ds.iter()
                 .rev()
                 .find(|d| d.kind == DeadlineKind::EvidenceDelayRequest.code())
-                .and_then(|d| d.due.or_else(|| d.clock.compute(&app.cal).ok()?.due))
+                .and_then(|d| d.due.or_else(|| d.clock.compute(&app.cal()).ok()?.due))
         } else {
             None
         },
@@ -1399,7 +1399,7 @@ pub async fn register_suggestion(app: &App, actor: &Actor, f: &Fields) -> AppRes
     };
     let (n, unit, event, basis) = s.reply_rule(&app.config.litigation);
     let clock = Clock::new(s.received_date, event, n, unit, basis);
-    let due = clock.compute(&app.cal)?.due;
+    let due = clock.compute(&app.cal())?.due;
     let now = app.now_text();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO lt_suggestions (unit_id, addressee_unit_id, case_id, kind, issuer, doc_no, received_date, received_year, content, status, \

@@ -155,7 +155,7 @@ async fn case_no(tx: &mut Transaction<'_, Any>, module: &str, case_id: i64) -> A
 
 /// The official years of the loaded calendar, e.g. "2019—2027".
 fn official_years(app: &App) -> String {
-    let years = app.cal.covered_years();
+    let years = app.cal().covered_years();
     match (years.first(), years.last()) {
         (Some(a), Some(b)) if a != b => format!("{a}—{b}"),
         (Some(a), _) => a.to_string(),
@@ -188,7 +188,7 @@ pub async fn run(app: &App, actor: &Actor) -> AppResult<Outcome> {
     for r in rows {
         let clock: Clock = serde_json::from_str(&r.get::<String, _>(4))?;
         let old_due: Option<String> = r.get(5);
-        let computed = match clock.compute(&app.cal) {
+        let computed = match clock.compute(&app.cal()) {
             Ok(c) => c,
             Err(e) => {
                 // Not countable on this calendar (a year beyond the provisional window): kept.

@@ -391,7 +391,7 @@ async fn insert_application(
     let case_no = next_case_no(tx, &prefix, year).await?;
     let now = app.now_text();
     let acceptance = clock_for(app, DeadlineKind::AcceptanceReview, None, a.received_date);
-    let due = acceptance.compute(&app.cal)?.due;
+    let due = acceptance.compute(&app.cal())?.due;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO rc_cases (case_no, case_year, unit_id, respondent_unit_id, status, channel, received_date, received_year, act_name, \
          act_doc_no, act_date, request, applicant_names, last_event_date, next_due, next_due_unit, version, created_at, updated_at) \
@@ -730,7 +730,7 @@ pub async fn take_step(
         date, hearing_date, ..
     } = &step
     {
-        rc::check_hearing_notice(*date, *hearing_date, &app.cal)?;
+        rc::check_hearing_notice(*date, *hearing_date, &app.cal())?;
     }
     let new_procedure = out.changes.procedure.or(procedure);
     let (next_due, next_unit) =

@@ -400,7 +400,7 @@ async fn calendar_import(
     // now includes it, so the provisional deadlines are recomputed at once.
     drop(app);
     match open_app(config, false).await {
-        Ok(app) if app.cal.covered_years().contains(&p.notice.year) => {
+        Ok(app) if app.cal().covered_years().contains(&p.notice.year) => {
             recompute(&app, "命令行 fazhi calendar import").await?;
         }
         _ => println!("暂定期限将在服务下次启动时按新的节假日安排重新计算"),
@@ -766,7 +766,12 @@ async fn run(cli: Cli) -> Result<()> {
             if !created {
                 println!("数据库中已有数据，未重复生成演示数据。");
             }
-            let last = app.cal.covered_years().last().copied().unwrap_or_default();
+            let last = app
+                .cal()
+                .covered_years()
+                .last()
+                .copied()
+                .unwrap_or_default();
             if app.today().year() >= last && app.today().month() >= 11 {
                 println!("提示：国务院{}年放假安排尚未录入，期限届满日落在该年的按法定节假日暂算，并标注“暂定”；通知发布后请用 fazhi calendar import 录入（见 README“配置”）。", last + 1);
             }

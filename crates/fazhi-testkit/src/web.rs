@@ -118,6 +118,22 @@ impl Web {
         )
         .await
     }
+
+    /// Posts a multipart page form (text fields, as an upload form sends them) with the user's
+    /// CSRF token.
+    pub async fn post_multipart(&self, u: &User, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", u.csrf.clone());
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        Self::answer(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .header("cookie", Self::cookie(u))
+                .multipart(form),
+        )
+        .await
+    }
 }
 
 /// Signs in through the login page as a browser does: GET the page (its form's token and the

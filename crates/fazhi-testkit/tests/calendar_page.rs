@@ -17,20 +17,21 @@ fn notice(year: i32) -> String {
 }
 
 async fn post(web: &Web, u: &User, fields: &[(&str, &str)], csrf: bool) -> (u16, String) {
-    let mut form = reqwest::multipart::Form::new();
-    if csrf {
-        form = form.text("csrf_token", u.csrf.clone());
-    }
-    for (k, v) in fields {
-        form = form.text(k.to_string(), v.to_string());
-    }
-    let a = Web::answer(
-        web.http
-            .post(format!("{}/calendar/import", web.base))
-            .header("cookie", Web::cookie(u))
-            .multipart(form),
-    )
-    .await;
+    let a = if csrf {
+        web.post_multipart(u, "/calendar/import", fields).await
+    } else {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        Web::answer(
+            web.http
+                .post(format!("{}/calendar/import", web.base))
+                .header("cookie", Web::cookie(u))
+                .multipart(form),
+        )
+        .await
+    };
     (a.status, a.text())
 }
 

@@ -44,9 +44,9 @@ async fn text(app: &App, sql: &str) -> Option<String> {
         .unwrap()
 }
 
-async fn recompute_after_the_official_file(backend: Backend) {
-    let t = with_org(backend, d("2026-12-04")).await;
-    let app = &t.app;
+/// A 行政复议 case accepted on 2026-12-04 (its copy sent the same day): the decision is due on
+/// 2027-02-02, counted on 2027's statutory holidays (暂定). Returns its id and case number.
+async fn case_due_in_2027(app: &App) -> (i64, String) {
     let clerk = auth::actor_by_username(app, "fuyi").await.unwrap();
     let respondent = fazhi_app::org::find_unit_by_name(app, "东山镇人民政府")
         .await
@@ -85,6 +85,14 @@ async fn recompute_after_the_official_file(backend: Backend) {
     )
     .await
     .unwrap();
+    (id, case_no)
+}
+
+async fn recompute_after_the_official_file(backend: Backend) {
+    let t = with_org(backend, d("2026-12-04")).await;
+    let app = &t.app;
+    let clerk = auth::actor_by_username(app, "fuyi").await.unwrap();
+    let (id, case_no) = case_due_in_2027(app).await;
     let decision =
         "SELECT due_date FROM deadlines WHERE module = 'reconsideration' AND kind = 'decision'";
     assert_eq!(text(app, decision).await.as_deref(), Some("2027-02-02"));
@@ -114,7 +122,7 @@ async fn recompute_after_the_official_file(backend: Backend) {
         Arc::new(FixedClock(d("2026-12-04"))),
     )
     .unwrap();
-    assert!(!app.cal.is_provisional_year(2027));
+    assert!(!app.cal().is_provisional_year(2027));
     let out = recompute::run(app, &system).await.unwrap();
     assert!(out.run_id.is_some());
     assert_eq!(out.items.len(), 1, "{out:?}");
@@ -212,4 +220,58 @@ async fn recompute_on_sqlite() {
 #[tokio::test]
 async fn recompute_on_postgres() {
     recompute_after_the_official_file(Backend::Postgres).await;
+}
+
+/// A notice for 2027 as the calendar page takes it (test data in the published form, not the real
+/// notice; weekdays right): its 春节 makes 2027-02-02 a day off.
+const NOTICE_2027: &str = "国务院办公厅关于2027年部分节假日安排的通知\n\n\
+一、元旦：1月1日（周五）至3日（周日）放假，共3天。\n\n\
+二、春节：2月2日（周二）至10日（周三）放假调休，共9天。\n";
+
+/// Imported on the calendar page by the 系统管理员, a year's notice is in force at once: the
+/// provisional deadlines it decides are recomputed without a restart, and he is told how many.
+#[tokio::test]
+async fn a_notice_imported_on_the_page_takes_effect_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let cal_dir = dir.path().to_path_buf();
+    let t = fazhi_testkit::with_org_and(
+        Backend::Sqlite,
+        Arc::new(FixedClock(d("2026-12-04"))),
+        |c| c.calendar_dir = Some(cal_dir),
+    )
+    .await;
+    let app = &t.app;
+    let (id, _) = case_due_in_2027(app).await;
+    let web = Web::new(spawn(app.clone()).await);
+    let admin = web.login("sysadmin").await;
+    let a = web
+        .post_multipart(
+            &admin,
+            "/calendar/import",
+            &[("text", NOTICE_2027), ("confirm", "1")],
+        )
+        .await;
+    let body = a.text();
+    assert_eq!(a.status, 200, "{body}");
+    assert!(
+        body.contains("已保存2027年节假日安排")
+            && body.contains("已即时生效：1项")
+            && body.contains("其中1项到期日变动"),
+        "{body}"
+    );
+    // The server's calendar (shared by every clone of the app) now has 2027 as official.
+    assert!(!app.cal().is_provisional_year(2027));
+    let decision =
+        "SELECT due_date FROM deadlines WHERE module = 'reconsideration' AND kind = 'decision'";
+    assert_eq!(text(app, decision).await.as_deref(), Some("2027-02-11"));
+    let row_due = format!("SELECT next_due FROM rc_cases WHERE id = {id}");
+    assert_eq!(text(app, &row_due).await.as_deref(), Some("2027-02-11"));
+    assert_eq!(
+        scalar(
+            app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'recompute_provisional'"
+        )
+        .await,
+        1
+    );
 }

@@ -526,10 +526,7 @@ async fn seed_000_sentence(backend: Backend) {
     let mut config = (*app.config).clone();
     config.indicators.conclusion_denominator = fazhi_app::config::IntakeDenominator::Accepted;
     config.indicators.litigation_denominator = fazhi_app::config::IntakeDenominator::Accepted;
-    let by_accepted = fazhi_app::App {
-        config: std::sync::Arc::new(config),
-        ..app.clone()
-    };
+    let by_accepted = fazhi_app::App::new(app.db.clone(), config, app.clock.clone()).unwrap();
     let v = rc::indicators(&by_accepted, &system, 2024, None, true)
         .await
         .unwrap();

@@ -249,7 +249,7 @@ async fn deadline(
         }
     };
     let c = Clock::new(from, "起算日", count, unit, "")
-        .compute(&s.app.cal)
+        .compute(&s.app.cal())
         .map_err(e)?;
     Ok(Json(json!({"due": c.due, "provisional": c.provisional, "steps": c.steps})).into_response())
 }

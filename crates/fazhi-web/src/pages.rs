@@ -1388,10 +1388,10 @@ async fn calendar_render(
     status: StatusCode,
 ) -> PageResult {
     let state = state.clone();
-    let sources: Vec<_> = state.app.cal.sources().cloned().collect();
+    let sources: Vec<_> = state.app.cal().sources().cloned().collect();
     let mut ctx = merge(
         base(&state, &p.0, "calendar").await,
-        json!({"sources": sources, "provisional_years": state.app.cal.provisional_years(), "q": q}),
+        json!({"sources": sources, "provisional_years": state.app.cal().provisional_years(), "q": q}),
     );
     if let Some(from) = q.get("from").filter(|s| !s.is_empty()) {
         let unit = if q.get("unit").map(String::as_str) == Some("calendar_days") {
@@ -1411,7 +1411,7 @@ async fn calendar_render(
                         "期限天数应为1至3650的整数",
                     )
                 })?;
-            Clock::new(d, "起算日", n, unit, "期限计算器").compute(&state.app.cal)
+            Clock::new(d, "起算日", n, unit, "期限计算器").compute(&state.app.cal())
         });
         ctx = merge(
             ctx,
@@ -1510,13 +1510,24 @@ async fn calendar_import(State(state): State<AppState>, p: Page, mp: Multipart) 
             match fazhi_app::calendar_import::write(&state.app, &p.0.actor, &text, &sources, force)
                 .await
             {
-                Ok(done) => (
-                    json!({"import_done": {
-                        "year": done.notice.year,
-                        "path": done.path.map(|p| p.display().to_string()),
-                    }}),
-                    StatusCode::OK,
-                ),
+                Ok(done) => {
+                    // In force at once; what the new year decides is recomputed now. The 系统管理员
+                    // sees counts only (三员分立); the office reads the cases on the recompute page.
+                    let applied =
+                        match fazhi_app::calendar_import::apply(&state.app, &p.0.actor).await {
+                            Ok(out) => json!({"recomputed": out.items.len(),
+                                              "moved": out.moved().count()}),
+                            Err(e) => json!({"error": e.user_message()}),
+                        };
+                    (
+                        json!({"import_done": {
+                            "year": done.notice.year,
+                            "path": done.path.map(|p| p.display().to_string()),
+                            "applied": applied,
+                        }}),
+                        StatusCode::OK,
+                    )
+                }
                 Err(e @ AppError::Domain(_)) => fail(e, text),
                 Err(e) => return Err(p.err(&state, e)),
             }
