@@ -106,14 +106,14 @@ pub async fn write(
 }
 
 /// After a notice was written on the calendar page: puts the calendar with the new year in force
-/// for every request at once (no restart) and recomputes the provisional deadlines it now
-/// decides, the same audited run as at server start. Another process using the same
-/// `calendar_dir` (a second server) applies it at its next start.
-pub async fn apply(app: &App, actor: &Actor) -> AppResult<crate::recompute::Outcome> {
+/// for every request at once (no restart). The caller then recomputes the provisional deadlines
+/// it now decides (`recompute::run`, the same audited run as at server start). Another process
+/// using the same `calendar_dir` (a second server) applies it at its next start.
+pub fn reload(app: &App, actor: &Actor) -> AppResult<()> {
     actor.require(Permission::ManageAccounts)?;
     app.reload_calendar()
-        .map_err(|e| AppError::Internal(format!("reload calendar: {e:#}")))?;
-    crate::recompute::run(app, actor).await
+        .map(|_| ())
+        .map_err(|e| AppError::Internal(format!("reload calendar: {e:#}")))
 }
 
 fn exists(path: &Path) -> AppError {

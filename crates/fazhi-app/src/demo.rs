@@ -347,7 +347,8 @@ async fn progress(
     }
     let roll: f64 = rng.gen();
     if roll < 0.08 {
-        step!(2, "request_correction", ["items" => "请补充提交被申请复议的行政行为文书复印件及申请人身份证明"]);
+        // Handed to the applicant at the window the same day: the period runs from then.
+        step!(2, "request_correction", ["items" => "请补充提交被申请复议的行政行为文书复印件及申请人身份证明", "served_date" => date]);
         if rng.gen_bool(0.3) {
             // Only once the 10 working days (Art 31(2)) are over, holidays included.
             step!(30, "abandon", []);
@@ -367,7 +368,7 @@ async fn progress(
     step!(rng.gen_range(2..10), "record_answer", ["notes" => "被申请人提交书面答复及作出行政行为的证据、依据"]);
     if !simplified && rng.gen_bool(0.12) {
         step!(8, "schedule_hearing", ["hearing_date" => hearing_after(app, date), "place" => "区司法局行政复议听证室"]);
-        // Most respondents send their head (行政复议法第五十一条第二款); some delegate.
+        // Most respondents send their head (行政复议法第五十一条第三款); some delegate.
         let (head, post) = HEADS[(id as usize) % HEADS.len()];
         let attended = if id % 6 == 0 { "0" } else { "1" };
         step!((hearing_after(app, date) - date).num_days(), "record_hearing", ["notes" => "双方当事人到场陈述意见并质证", "head_attended" => attended,

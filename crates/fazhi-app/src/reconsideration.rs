@@ -117,7 +117,7 @@ pub struct CaseDetail {
     pub lawsuits: Vec<(i64, String)>,
     pub extended: bool,
     pub hearing_held: bool,
-    /// The hearings held, with who attended for the respondent (行政复议法第五十一条第二款).
+    /// The hearings held, with who attended for the respondent (行政复议法第五十一条第三款).
     pub hearings: Vec<HearingView>,
     /// With a 确认违法 decision: whether on procedural grounds (行诉解释第二十二条).
     pub procedural_ground: Option<bool>,
@@ -900,8 +900,15 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
             "reconsideration.hearing_head_attended",
             "被申请人负责人参加听证",
             "件",
-            "本期举行听证且被申请人负责人参加听证的案件数（按听证日期，《行政复议法》第五十一条第二款）",
+            "本期举行听证且被申请人负责人参加听证的案件数（按听证日期，《行政复议法》第五十一条第三款）",
             "c.id IN (SELECT h.case_id FROM rc_hearings h WHERE h.head_attended = 1 AND h.hearing_date >= '{Y}-01-01' AND h.hearing_date <= '{Y}-12-31')".into(),
+        ),
+        count(
+            "reconsideration.hearings_attendance_recorded",
+            "登记被申请人负责人参加情况的听证案件",
+            "件",
+            "本期举行听证且登记了被申请人负责人是否参加的案件数（按听证日期；此前版本登记的听证没有这一记录）",
+            "c.id IN (SELECT h.case_id FROM rc_hearings h WHERE h.hearing_date >= '{Y}-01-01' AND h.hearing_date <= '{Y}-12-31')".into(),
         ),
         IndicatorDef::count(
             "reconsideration.opinion_letters",

@@ -782,6 +782,12 @@ mod tests {
         ))
         .unwrap();
         assert!(!json.contains("waiting"), "{json}");
+        // A clock as stored before waiting clocks existed (its JSON has no such key) reads back
+        // running and counts as before.
+        let stored = r#"{"start":"2024-05-06","start_event":"复议决定送达之日","count":60,"unit":"calendar_days","basis":"x","pauses":[],"extensions":[]}"#;
+        let old: Clock = serde_json::from_str(stored).unwrap();
+        assert!(!old.waiting);
+        assert_eq!(old.compute(&cal()).unwrap().due, Some(d("2024-07-05")));
         let back: Clock = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
         assert!(back.waiting);
         let mut started = back;

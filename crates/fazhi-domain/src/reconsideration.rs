@@ -157,11 +157,13 @@ coded_enum!(
     /// A document whose service (送达) or receipt starts a clock, for the step 登记送达日期: the
     /// respondent's receipt of the application copy starts the answer period (Arts 48, 54), the
     /// service of the decision the performance period (Art 75(2)), the addressee's receipt of an
-    /// 意见书 its reply period (Art 76).
+    /// 意见书 its reply period (Art 76), the applicant's receipt of a 补正 notice the correction
+    /// period (Art 31(2)).
     ServedDocument, "document", "送达的文书" {
         Copy = "copy", "行政复议申请书副本（被申请人收到）";
         Decision = "decision", "行政复议决定书";
         Opinion = "opinion", "行政复议意见书";
+        CorrectionNotice = "correction_notice", "补正通知（申请人收到）";
     }
 );
 
@@ -172,6 +174,7 @@ impl ServedDocument {
             Self::Copy => DeadlineKind::Answer,
             Self::Decision => DeadlineKind::Performance,
             Self::Opinion => DeadlineKind::OpinionReply,
+            Self::CorrectionNotice => DeadlineKind::Correction,
         }
     }
 }
@@ -230,7 +233,12 @@ pub fn transition(from: Status, action: Action) -> DomainResult<Status> {
         (S::CorrectionRequested, A::ExtendCorrection) => S::CorrectionRequested,
         (s @ (S::UnderReview | S::Suspended), A::RecordAnswer) => s,
         (
-            s @ (S::UnderReview | S::Suspended | S::Decided | S::Mediated | S::Terminated),
+            s @ (S::CorrectionRequested
+            | S::UnderReview
+            | S::Suspended
+            | S::Decided
+            | S::Mediated
+            | S::Terminated),
             A::RecordService,
         ) => s,
         (
@@ -339,7 +347,7 @@ impl<'de> Deserialize<'de> for CoDefendantDecision {
             .map(|t| Self::Decision(*t))
             .ok_or_else(|| {
                 serde::de::Error::custom(format!(
-                    "unknown decision \"{code}\" (a decision type code or \"{CONFIRM_ILLEGAL_PROCEDURAL}\")"
+                    "复议机关为共同被告的决定类型“{code}”不存在：应为决定类型代码（如 maintain、partial_revoke）或“{CONFIRM_ILLEGAL_PROCEDURAL}”"
                 ))
             })
     }
@@ -452,8 +460,13 @@ pub enum Step {
         legal_ground: String,
     },
     RequestCorrection {
+        /// The day the notice went out (within the review period, Art 31(1)).
         date: NaiveDate,
         items: String,
+        /// The applicant's receipt of the notice, when known: the period runs from it (Art
+        /// 31(2)); until it is recorded the clock waits.
+        #[serde(default)]
+        served: Option<NaiveDate>,
     },
     ReceiveCorrection {
         date: NaiveDate,
@@ -559,7 +572,7 @@ pub enum Step {
     },
 }
 
-/// Who attended a hearing for the respondent (行政复议法第五十一条第二款: 被申请人的负责人应当参加听证；
+/// Who attended a hearing for the respondent (行政复议法第五十一条第三款: 被申请人的负责人应当参加听证；
 /// 不能参加的，应当说明理由并委托相应的工作人员参加).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -591,12 +604,12 @@ impl HearingRespondent {
             Self::Delegated {
                 reason: text(
                     "head_absence_reason",
-                    "被申请人负责人不能参加听证的理由（《行政复议法》第五十一条第二款）",
+                    "被申请人负责人不能参加听证的理由（《行政复议法》第五十一条第三款）",
                     500,
                 )?,
                 delegate: text(
                     "head_delegate",
-                    "被申请人委托参加听证的工作人员（《行政复议法》第五十一条第二款）",
+                    "被申请人委托参加听证的工作人员（《行政复议法》第五十一条第三款）",
                     100,
                 )?,
             }
@@ -730,8 +743,9 @@ impl Step {
                 legal_ground: text("legal_ground", "法律依据", 200)?,
             },
             Action::RequestCorrection => Self::RequestCorrection {
-                date: date("补正通知送达日期")?,
+                date: date("补正通知日期")?,
                 items: text("items", "补正事项", 1000)?,
+                served: served("申请人收到补正通知日期")?,
             },
             Action::ReceiveCorrection => Self::ReceiveCorrection {
                 date: date("收到补正材料日期")?,
@@ -841,7 +855,7 @@ impl Step {
                 date: date("延长决定日期")?,
                 days: parse_count(get(f, "days"), "days", "延长补正期限天数")?,
                 approved_by: opt("approved_by", "批准人", 50)?
-                    .unwrap_or_else(|| "行政复议机构".into()),
+                    .unwrap_or_else(|| "行政复议机关".into()),
                 reason: text("reason", "延长理由（不能按期补正的正当理由）", 500)?,
             },
         })
@@ -1060,7 +1074,7 @@ pub fn apply(
                 date: *date,
             })
         }
-        Step::RequestCorrection { date, .. } => {
+        Step::RequestCorrection { date, served, .. } => {
             review_still_open(facts, *date, "通知补正")?;
             // Art 31(1): the notice lists everything to correct at once (一次性载明).
             if facts.correction_requested {
@@ -1074,10 +1088,12 @@ pub fn apply(
                 kind: K::AcceptanceReview,
                 date: *date,
             });
-            fx.push(Effect::Open {
-                kind: K::Correction,
-                start: *date,
-            });
+            // Art 31(2): ten working days from the applicant's receipt of the notice.
+            fx.push(start_or_await(
+                K::Correction,
+                *date,
+                check_served(*served, *date, today)?,
+            ));
         }
         Step::ReceiveCorrection { date } => {
             // The review clock restarts on receipt of the materials (Art 31).
@@ -1092,7 +1108,15 @@ pub fn apply(
         }
         Step::Abandon { date } => {
             // Art 31(2): only a failure to correct by the end of the period (逾期不补正) is
-            // deemed a withdrawal; while the period (with any extension) runs, it is not.
+            // deemed a withdrawal; while the period (with any extension) runs, it is not, nor
+            // before it has started (the applicant's receipt of the notice not yet recorded).
+            if facts.awaiting.iter().any(|(k, _)| *k == K::Correction) {
+                return Err(DomainError::field(
+                    "correction_notice_not_served",
+                    "date",
+                    "申请人收到补正通知的日期尚未登记，补正期限尚未起算，不能视为放弃；请先通过“登记送达日期”登记收到日期（《行政复议法》第三十一条第二款）",
+                ));
+            }
             if let Some(due) = facts.correction_due {
                 if *date <= due {
                     return Err(DomainError::field(
@@ -1561,6 +1585,7 @@ mod tests {
             Step::RequestCorrection {
                 date: d("2024-03-11"),
                 items: "x".into(),
+                served: None,
             },
         ] {
             let e = apply(&f, &late, d("2024-12-31"), &Rules::default()).unwrap_err();
@@ -1759,6 +1784,7 @@ mod tests {
         let step = Step::RequestCorrection {
             date: d("2024-03-04"),
             items: "身份证明".into(),
+            served: None,
         };
         let mut f = facts(Status::Received);
         assert!(run(&f, step.clone()).is_ok());
@@ -1767,6 +1793,50 @@ mod tests {
         assert_eq!(e.code, "correction_already_requested");
         assert!(e.message.contains("一次性"), "{}", e.message);
         assert!(e.message.contains("第三十一条第一款"), "{}", e.message);
+    }
+
+    /// 行政复议法第三十一条第二款: 申请人应当自收到补正通知之日起十日内提交补正材料 — the period
+    /// runs from the applicant's receipt of the notice, not from the day it went out; unknown
+    /// receipt → the clock waits, and 登记送达日期 (补正通知) starts it.
+    #[test]
+    fn correction_period_runs_from_receipt_of_the_notice_art_31_2() {
+        let f = facts(Status::Received);
+        let notice = |served| Step::RequestCorrection {
+            date: d("2024-03-04"),
+            items: "身份证明".into(),
+            served,
+        };
+        let o = run(&f, notice(Some(d("2024-03-07")))).unwrap();
+        assert!(o.effects.contains(&Effect::Open {
+            kind: DeadlineKind::Correction,
+            start: d("2024-03-07")
+        }));
+        let o = run(&f, notice(None)).unwrap();
+        assert!(o.effects.contains(&Effect::Await {
+            kind: DeadlineKind::Correction,
+            since: d("2024-03-04")
+        }));
+        // A receipt before the notice went out is refused, naming the field.
+        let e = run(&f, notice(Some(d("2024-03-01")))).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("served_date"));
+        // Recorded later: the waiting clock starts on the receipt.
+        let mut w = facts(Status::CorrectionRequested);
+        w.awaiting = vec![(DeadlineKind::Correction, d("2024-03-04"))];
+        let o = run(
+            &w,
+            Step::RecordService {
+                date: d("2024-03-08"),
+                document: ServedDocument::CorrectionNotice,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            o.effects,
+            vec![Effect::Start {
+                kind: DeadlineKind::Correction,
+                start: d("2024-03-08")
+            }]
+        );
     }
 
     /// 行政复议法第三十一条第二款: 视为放弃 only after the correction period has run out without
@@ -1788,6 +1858,15 @@ mod tests {
         let after = Step::Abandon {
             date: d("2024-03-19"),
         };
+        // Not while the period waits for the applicant's receipt of the notice.
+        let mut waiting = f.clone();
+        waiting.correction_due = None;
+        waiting.awaiting = vec![(DeadlineKind::Correction, d("2024-03-01"))];
+        let e = run(&waiting, after.clone()).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            ("correction_notice_not_served", Some("date"))
+        );
         let o = run(&f, after).unwrap();
         assert_eq!(o.status, Status::Abandoned);
         assert_eq!(
@@ -1816,7 +1895,7 @@ mod tests {
             vec![Effect::Extend {
                 kind: DeadlineKind::Correction,
                 count: 5,
-                approved_by: "行政复议机构".into(),
+                approved_by: "行政复议机关".into(),
                 reason: "申请人住院治疗".into(),
             }]
         );
@@ -2160,10 +2239,10 @@ mod tests {
         );
     }
 
-    /// 行政复议法第五十一条第二款: the respondent's head attends the hearing (name and post), or the
+    /// 行政复议法第五十一条第三款: the respondent's head attends the hearing (name and post), or the
     /// respondent gives the reason and names the staff it delegates — both required then.
     #[test]
-    fn respondent_head_attends_or_gives_reason_and_delegate_art_51_2() {
+    fn respondent_head_attends_or_gives_reason_and_delegate_art_51_3() {
         let parse = |pairs: &[(&str, &str)]| {
             let mut f = form(&[("date", "2024-05-10")]);
             f.extend(form(pairs));

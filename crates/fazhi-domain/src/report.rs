@@ -471,8 +471,14 @@ impl TryFrom<String> for MonthDay {
             m.parse::<u32>().map_err(|_| bad())?,
             d.parse::<u32>().map_err(|_| bad())?,
         );
-        // 2024 is a leap year: any real month-day is valid in it.
+        // 2024 is a leap year: any real month-day is valid in it. 1 January is refused: "before 1
+        // January" would fall within the reported year, before anything could be reported.
         NaiveDate::from_ymd_opt(2024, month, day).ok_or_else(bad)?;
+        if (month, day) == (1, 1) {
+            return Err(format!(
+                "日期“{s}”不可用：报送期限应在报告年度结束之后（最早“01-02”）"
+            ));
+        }
         Ok(Self { month, day })
     }
 }
@@ -674,6 +680,10 @@ mod tests {
                 .to_string();
             assert!(e.contains("应写作“月-日”"), "{bad}: {e}");
         }
+        let e = serde_json::from_str::<ChainRules>(r#"{"higher_before": "01-01"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("最早“01-02”"), "{e}");
     }
 
     #[test]

@@ -111,7 +111,7 @@ fn value(v: &[fazhi_app::indicators::IndicatorValue], key: &str) -> Option<i64> 
 /// 行政复议法第五十一条 with 第八十八条第二款: a hearing notice given on Friday 2024-09-27 needs
 /// five working days — 09-29 (a Sunday worked for 国庆), 09-30, then after the holiday 10-08,
 /// 10-09 and 10-10. A hearing on 10-09 (four working days) is refused, naming hearing_date and
-/// 2024年10月10日, and nothing is written; 10-10 is accepted. 第五十一条第二款: the record of the
+/// 2024年10月10日, and nothing is written; 10-10 is accepted. 第五十一条第三款: the record of the
 /// hearing says whether the respondent's head attended or, if not, the reason and the staff
 /// delegated; the indicator counts the cases whose head attended, and the export shows it.
 async fn hearing_notice_and_head(backend: Backend) {
@@ -303,7 +303,9 @@ async fn hearing_notice_and_head(backend: Backend) {
 fn the_report_sentence_prints_the_heads_attendance() {
     use fazhi_report::sentences::{KeyValue, Num, Values};
     let sentences = fazhi_app::Config::default().load_sentences().unwrap();
-    let render = |hearings: i64, attended: i64| -> String {
+    // `recorded`: hearings whose record says whether the head attended (those recorded before
+    // this rule do not); the clause is printed only when every hearing of the year says so.
+    let render = |hearings: i64, attended: i64, recorded: i64| -> String {
         let count = |n| KeyValue {
             this: Some(Num::Count(n)),
             ..Default::default()
@@ -319,6 +321,10 @@ fn the_report_sentence_prints_the_heads_attendance() {
                     "reconsideration.hearing_head_attended".to_string(),
                     count(attended),
                 ),
+                (
+                    "reconsideration.hearings_attendance_recorded".to_string(),
+                    count(recorded),
+                ),
             ]
             .into(),
         });
@@ -327,12 +333,18 @@ fn the_report_sentence_prints_the_heads_attendance() {
             .map(|i| i.text().to_string())
             .collect()
     };
-    let text = render(3, 2);
+    let text = render(3, 2, 3);
     assert!(
         text.contains("以听证方式审理3件，其中被申请人负责人参加听证2件。"),
         "{text}"
     );
-    assert!(!render(0, 0).contains("听证"));
+    // A year with a hearing recorded before the rule: no "其中…" that would understate it.
+    let text = render(3, 2, 2);
+    assert!(
+        text.contains("以听证方式审理3件。") && !text.contains("负责人参加听证"),
+        "{text}"
+    );
+    assert!(!render(0, 0, 0).contains("听证"));
 }
 
 #[tokio::test]

@@ -402,13 +402,27 @@ async fn correction(backend: Backend) {
     let app = &t.app;
     let clerk = auth::actor_by_username(app, "fuyi").await.unwrap();
     let id = register(app, &clerk, "2024-09-23").await;
-    // Notice received 2024-09-25: 10 working days over 国庆 (09-29 and 10-12 are make-up days).
+    // Notice sent 2024-09-24: the period waits for the applicant's receipt (Art 31(2): 自收到补正
+    // 通知之日起), and 视为放弃 is refused meanwhile.
     step(
         app,
         &clerk,
         id,
         "request_correction",
-        &[("date", "2024-09-25"), ("items", "请补充提交身份证明")],
+        &[("date", "2024-09-24"), ("items", "请补充提交身份证明")],
+    )
+    .await;
+    let det = rc::detail(app, &clerk, id).await.unwrap();
+    assert_eq!(deadline(&det, "correction").state, "waiting");
+    let (code, _) = refused(app, &clerk, id, "abandon", &[("date", "2024-11-29")]).await;
+    assert_eq!(code, "correction_notice_not_served");
+    // Received 2024-09-25: 10 working days over 国庆 (09-29 and 10-12 are make-up days).
+    step(
+        app,
+        &clerk,
+        id,
+        "record_service",
+        &[("date", "2024-09-25"), ("document", "correction_notice")],
     )
     .await;
     let det = rc::detail(app, &clerk, id).await.unwrap();
@@ -569,4 +583,86 @@ async fn pages_show_waiting_clocks_and_the_new_steps() {
         .await;
     assert_eq!(form.status, 200);
     assert!(form.text().contains("延长天数（工作日）"));
+}
+
+/// Upgrading a database whose case had its copy sent before the answer clock existed (migration
+/// 0014): the case gets an answer clock waiting for the respondent's receipt, which the clerk
+/// then records; a second 发送申请书副本 stays refused. Simulated on the current schema: the answer
+/// clock is removed and migration 0014 is marked as not yet applied, then the migrations run.
+async fn upgrade_gives_open_cases_an_answer_clock(backend: Backend) {
+    let t = with_org_and(backend, Arc::new(ManualClock::new(d("2024-11-29"))), |_| {}).await;
+    let app = &t.app;
+    let clerk = auth::actor_by_username(app, "fuyi").await.unwrap();
+    let id = register(app, &clerk, "2024-09-23").await;
+    step(
+        app,
+        &clerk,
+        id,
+        "accept",
+        &[("date", "2024-09-24"), ("procedure", "ordinary")],
+    )
+    .await;
+    step(app, &clerk, id, "send_copy", &[("date", "2024-09-25")]).await;
+    // Another case, decided: closed cases get no clock.
+    let closed = register(app, &clerk, "2024-09-23").await;
+    step(
+        app,
+        &clerk,
+        closed,
+        "accept",
+        &[("date", "2024-09-24"), ("procedure", "ordinary")],
+    )
+    .await;
+    step(app, &clerk, closed, "send_copy", &[("date", "2024-09-25")]).await;
+    step(
+        app,
+        &clerk,
+        closed,
+        "decide",
+        &[("date", "2024-10-30"), ("decision_type", "maintain")],
+    )
+    .await;
+    for sql in [
+        "DELETE FROM deadlines WHERE kind = 'answer'",
+        "DELETE FROM _sqlx_migrations WHERE version = 14",
+    ] {
+        sqlx::query(sql).execute(&app.db.pool).await.unwrap();
+    }
+    app.db.migrate().await.unwrap();
+    let answers = |case: i64| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM deadlines WHERE kind = 'answer' AND case_id = $1",
+        )
+        .bind(case)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!((answers(id).await, answers(closed).await), (1, 0));
+    let det = rc::detail(app, &clerk, id).await.unwrap();
+    let answer = deadline(&det, "answer");
+    assert_eq!((answer.state, answer.due), ("waiting", None));
+    let (code, _) = refused(app, &clerk, id, "send_copy", &[("date", "2024-11-29")]).await;
+    assert_eq!(code, "copy_already_sent");
+    // The receipt is recorded: 10 working days over 国庆 (Art 48).
+    step(
+        app,
+        &clerk,
+        id,
+        "record_service",
+        &[("date", "2024-09-27"), ("document", "copy")],
+    )
+    .await;
+    let det = rc::detail(app, &clerk, id).await.unwrap();
+    assert_eq!(deadline(&det, "answer").due, Some(d("2024-10-16")));
+}
+
+#[tokio::test]
+async fn upgrade_answer_clock_on_sqlite() {
+    upgrade_gives_open_cases_an_answer_clock(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn upgrade_answer_clock_on_postgres() {
+    upgrade_gives_open_cases_an_answer_clock(Backend::Postgres).await;
 }

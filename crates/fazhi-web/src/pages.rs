@@ -625,10 +625,14 @@ fn step_groups(action: Action) -> Value {
         ],
         Action::RequestCorrection => vec![
             hint(
-                date("补正通知送达日期"),
-                "申请人自收到补正通知之日起10个工作日内补正",
+                date("补正通知日期"),
+                "应在收到申请之日起5个工作日内书面通知（《行政复议法》第三十一条第一款）",
             ),
             field("items", "补正事项", "textarea", true),
+            served(
+                "申请人收到补正通知日期",
+                "补正期限（10个工作日，《行政复议法》第三十一条第二款）",
+            ),
         ],
         Action::ReceiveCorrection => vec![hint(
             date("收到补正材料日期"),
@@ -663,7 +667,7 @@ fn step_groups(action: Action) -> Value {
             ),
             hint(
                 date("送达（收到）日期"),
-                "受送达人签收之日；答复、履行、意见书反馈期限自次日起算",
+                "受送达人签收之日；补正、答复、履行、意见书反馈期限自次日起算",
             ),
         ],
         Action::RecordAnswer => vec![
@@ -691,7 +695,7 @@ fn step_groups(action: Action) -> Value {
                     vec![("1".into(), "是".into()), ("0".into(), "否".into())],
                     true,
                 ),
-                "被申请人的负责人应当参加听证；不能参加的，应当说明理由并委托相应的工作人员参加（《行政复议法》第五十一条第二款）",
+                "被申请人的负责人应当参加听证；不能参加的，应当说明理由并委托相应的工作人员参加（《行政复议法》第五十一条第三款）",
             ),
             hint(
                 field("head_name", "参加听证的负责人姓名", "text", false),
@@ -1513,12 +1517,15 @@ async fn calendar_import(State(state): State<AppState>, p: Page, mp: Multipart) 
                 Ok(done) => {
                     // In force at once; what the new year decides is recomputed now. The 系统管理员
                     // sees counts only (三员分立); the office reads the cases on the recompute page.
-                    let applied =
-                        match fazhi_app::calendar_import::apply(&state.app, &p.0.actor).await {
+                    let actor = &p.0.actor;
+                    let applied = match fazhi_app::calendar_import::reload(&state.app, actor) {
+                        Err(e) => json!({"error": e.user_message()}),
+                        Ok(()) => match fazhi_app::recompute::run(&state.app, actor).await {
                             Ok(out) => json!({"recomputed": out.items.len(),
                                               "moved": out.moved().count()}),
-                            Err(e) => json!({"error": e.user_message()}),
-                        };
+                            Err(e) => json!({"recompute_error": e.user_message()}),
+                        },
+                    };
                     (
                         json!({"import_done": {
                             "year": done.notice.year,

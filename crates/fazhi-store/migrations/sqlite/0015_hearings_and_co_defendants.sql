@@ -4,7 +4,7 @@
 ALTER TABLE rc_cases ADD COLUMN procedural_ground INTEGER;
 
 -- Each 行政复议 hearing held, with the respondent's head attending (name, post) or, if not, the
--- reason and the staff delegated (行政复议法第五十一条第二款). Indicator
+-- reason and the staff delegated (行政复议法第五十一条第三款). Indicator
 -- reconsideration.hearing_head_attended counts from it.
 CREATE TABLE rc_hearings (
     id INTEGER PRIMARY KEY,
