@@ -422,6 +422,8 @@ pub async fn login(
         )
         .await?;
         tx.commit().await?;
+        // The name is in the audit entry; the log says only that the request was refused.
+        tracing::warn!(waiting, "login refused");
         return Err(bad_credentials());
     }
     let Some(r) = row else {

@@ -322,7 +322,7 @@ pub fn state_sql(app: &App, state: DeadlineState, due: &str, unit: &str) -> Stri
 
 /// Carries out a step's deadline effects on a case's stored deadlines (`ds`, as loaded), saves
 /// them, and returns the case's nearest open due date for its row. `clock_for` gives a new clock
-/// of a kind from a start date under the module's rules. Shared by every case module.
+/// of a kind from a start date under the module's rules (an error when the module has none). Shared by every case module.
 pub async fn apply_effects<K: Coded>(
     tx: &mut Transaction<'_, Any>,
     app: &App,
@@ -330,7 +330,7 @@ pub async fn apply_effects<K: Coded>(
     case_id: i64,
     mut ds: Vec<StoredDeadline>,
     effects: &[Effect<K>],
-    clock_for: impl Fn(K, NaiveDate) -> Clock,
+    clock_for: impl Fn(K, NaiveDate) -> AppResult<Clock>,
 ) -> AppResult<(Option<NaiveDate>, Option<&'static str>)> {
     fn open_of(ds: &[StoredDeadline], kind: &str) -> Option<usize> {
         ds.iter().rposition(|d| d.kind == kind && d.is_open())
@@ -338,7 +338,7 @@ pub async fn apply_effects<K: Coded>(
     for fx in effects {
         match fx {
             Effect::Open { kind, start } | Effect::Await { kind, since: start } => {
-                let clock = clock_for(*kind, *start);
+                let clock = clock_for(*kind, *start)?;
                 let clock = match fx {
                     Effect::Await { .. } => clock.awaiting(),
                     _ => clock,

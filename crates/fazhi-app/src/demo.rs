@@ -888,12 +888,13 @@ pub async fn bulk_generate(app: &App, n: usize, seed: u64) -> AppResult<()> {
                 ]);
             }
             let clock = |kind: DeadlineKind, from: NaiveDate| {
-                let (count, unit, event, basis) = deadline_rule(
+                let rule = deadline_rule(
                     kind,
                     Some(fazhi_domain::reconsideration::Procedure::Ordinary),
                     rules,
                 );
-                let c = fazhi_domain::deadline::Clock::new(from, event, count, unit, basis);
+                let (count, unit) = (rule.count, rule.unit);
+                let c = rule.clock(from);
                 let due = match unit {
                     PeriodUnit::CalendarDays => from + Duration::days(i64::from(count)),
                     _ => from + Duration::days(i64::from(count) + 2),

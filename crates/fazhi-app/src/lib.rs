@@ -16,6 +16,7 @@ pub mod demo_report;
 pub mod error;
 pub mod filing;
 pub mod indicators;
+pub mod kernel;
 pub mod litigation;
 pub mod org;
 pub mod recompute;

@@ -3,20 +3,18 @@
 //! lives in `fazhi_domain::litigation`; this file loads, authorises, stores and audits, on the
 //! shared pieces of `cases` and `deadlines` (the same as 行政复议).
 
-use crate::cases::{
-    self, label_of, stored_date, suffix, EventView, ListQuery, Page, PartyView, Table,
-};
+use crate::cases::{self, label_of, stored_date, EventView, ListQuery, Page, PartyView, Table};
 use crate::deadlines;
 use crate::indicators::{CountDef, IndicatorDef, IndicatorValue};
-use crate::{audit, org, xlsx, Actor, App, AppError, AppResult};
+use crate::{audit, kernel, org, xlsx, Actor, App, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use fazhi_domain::calendar::format_date_cn;
 use fazhi_domain::deadline::Clock;
 use fazhi_domain::fields::Fields;
 use fazhi_domain::litigation::{
-    self as lt, allowed_actions, appearance_compliant, apply, Action, Appearance, CaseFacts,
-    DeadlineKind, Lawsuit, Level, LossBasis, NewInstance, OutcomeType, Status, Step, Suggestion,
-    SuggestionAction, SuggestionKind, SuggestionStatus, SuggestionStep,
+    self as lt, allowed_actions, appearance_compliant, Action, Appearance, CaseFacts, DeadlineKind,
+    Lawsuit, Level, LossBasis, NewInstance, OutcomeType, Status, Step, Suggestion,
+    SuggestionAction, SuggestionKind, SuggestionStatus,
 };
 use fazhi_domain::org::Permission;
 use fazhi_domain::DomainError;
@@ -343,8 +341,7 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
 }
 
 fn clock_for(kind: DeadlineKind, days: Option<u32>, start: NaiveDate) -> Clock {
-    let (n, unit, event, basis) = lt::deadline_rule(kind, days);
-    Clock::new(start, event, n, unit, basis)
+    lt::deadline_rule(kind, days).clock(start)
 }
 
 /// Registers a lawsuit (登记应诉案件) with its first instance. A 复议后起诉 names the
@@ -523,97 +520,255 @@ async fn check_case_no_free(conn: &mut AnyConnection, case_no: &str) -> AppResul
     Ok(())
 }
 
-fn step_summary(step: &Step) -> String {
-    match step {
-        Step::FileDefence { .. } => "向法院提交答辩状及作出行政行为的证据和依据".into(),
-        Step::RequestEvidenceDelay { reason, .. } => {
-            format!("书面申请延期提供证据，理由：{reason}")
-        }
-        Step::GrantEvidenceDelay { .. } => "法院准许延期提供证据，正当事由消除".into(),
-        Step::SubmitLateEvidence { .. } => "补充提交证据".into(),
-        Step::ScheduleHearing {
-            hearing_date,
-            head_notified,
-            ..
-        } => format!(
-            "定于{}开庭{}",
-            format_date_cn(*hearing_date),
-            if *head_notified {
-                "，法院通知行政机关负责人出庭"
-            } else {
-                ""
-            }
-        ),
-        Step::RecordHearing {
-            appearance,
-            person,
-            post,
-            lawyer,
-            ..
-        } => format!(
-            "开庭审理：{}{}{}{}",
-            appearance.label(),
-            person
-                .as_deref()
-                .map(|p| format!("（{p}"))
-                .unwrap_or_default(),
-            match (person, post) {
-                (Some(_), Some(p)) => format!("，{p}）"),
-                (Some(_), None) => "）".into(),
-                _ => String::new(),
-            },
-            lawyer
-                .as_deref()
-                .map(|l| format!("，委托律师{l}"))
-                .unwrap_or_default()
-        ),
-        Step::Judge {
-            outcome, summary, ..
-        } => format!("{}{}", outcome.label(), suffix(summary)),
-        Step::Appeal {
-            by_defendant,
-            court,
-            case_no,
-            ..
-        } => format!(
-            "{}提起上诉，{}立案，案号{}",
-            if *by_defendant { "本机关" } else { "原告" },
-            court,
-            case_no
-        ),
-        Step::Finalize { .. } => "上诉期届满，裁判发生法律效力".into(),
-        Step::Remand { court, case_no, .. } => {
-            format!("裁定发回重审，{court}重新审理，案号{case_no}")
-        }
-        Step::Retry {
-            court,
-            case_no,
-            procedure,
-            ..
-        } => format!("{court}再审立案，案号{case_no}，{}", procedure.label()),
-        Step::RecordPerformance {
-            performed,
-            consequence,
-            notes,
-            ..
-        } => format!(
-            "{}{}{}",
-            if *performed {
-                "已履行生效裁判"
-            } else {
-                "未履行生效裁判"
-            },
-            if *consequence == lt::NonPerformance::None {
-                String::new()
-            } else {
-                format!("，{}", consequence.label())
-            },
-            suffix(notes)
-        ),
+/// A lawsuit as a step reads it: the case row and its instances (the current one last).
+pub struct LoadedLawsuit {
+    r: AnyRow,
+    insts: Vec<AnyRow>,
+}
+
+impl LoadedLawsuit {
+    fn current(&self) -> AppResult<&AnyRow> {
+        self.insts
+            .last()
+            .ok_or_else(|| AppError::Internal("lawsuit without instance".into()))
     }
 }
 
-/// Takes one step in a lawsuit's current instance.
+/// 行政应诉 on the procedure kernel: a step works on the lawsuit's current instance.
+pub struct Lawsuits;
+
+impl kernel::Module for Lawsuits {
+    type P = lt::Litigation;
+    type Row = LoadedLawsuit;
+    const CASES: &'static str = "lt_cases";
+    const EVENTS: &'static str = "lt_events";
+    const ENTITY: &'static str = "lt_case";
+
+    fn rules(app: &App) -> &lt::Rules {
+        &app.config.litigation
+    }
+
+    async fn load(
+        tx: &mut Transaction<'_, Any>,
+        _: &App,
+        actor: &Actor,
+        id: i64,
+    ) -> AppResult<kernel::Loaded<LoadedLawsuit>> {
+        let r = load_case(tx, actor, id).await?;
+        let insts = instances(tx, id).await?;
+        Ok(kernel::Loaded {
+            head: kernel::Head {
+                status: r.try_get("status")?,
+                version: r.try_get("version")?,
+                last_event_date: stored_date(&r.try_get::<String, _>("last_event_date")?)?,
+                may_write: may_write(actor, r.try_get("unit_id")?),
+            },
+            row: LoadedLawsuit { r, insts },
+        })
+    }
+
+    fn facts(
+        app: &App,
+        case: &kernel::Loaded<LoadedLawsuit>,
+        ds: &[deadlines::StoredDeadline],
+    ) -> AppResult<CaseFacts> {
+        let (r, cur) = (&case.row.r, case.row.current()?);
+        let outcome_date: Option<String> = r.try_get("outcome_date")?;
+        let performance_days: Option<i64> = r.try_get("performance_days")?;
+        Ok(CaseFacts {
+            status: Status::parse(&case.head.status)?,
+            level: Level::parse(&cur.try_get::<String, _>("level")?)?,
+            registered_date: stored_date(&cur.try_get::<String, _>("registered_date")?)?,
+            last_event_date: case.head.last_event_date,
+            hearings: cur.try_get("hearings")?,
+            outcome_date: outcome_date.as_deref().map(stored_date).transpose()?,
+            outcome: r
+                .try_get::<Option<String>, _>("outcome")?
+                .and_then(|o| OutcomeType::parse(&o).ok()),
+            outcome_lost: r.try_get::<i64, _>("outcome_lost")? == 1,
+            appealable: cur.try_get::<i64, _>("appealable")? == 1,
+            // The request period is the first instance's, from receipt of the complaint copy; it
+            // runs to its end even when the defence was filed earlier (which completes it).
+            evidence_request_due: if case.row.insts.len() == 1 {
+                ds.iter()
+                    .rev()
+                    .find(|d| d.kind == DeadlineKind::EvidenceDelayRequest.code())
+                    .and_then(|d| d.due.or_else(|| d.clock.compute(&app.cal()).ok()?.due))
+            } else {
+                None
+            },
+            evidence_delay_requested: cur.try_get::<i64, _>("evidence_delay_requested")? == 1,
+            late_evidence_open: ds
+                .iter()
+                .any(|d| d.kind == DeadlineKind::LateEvidence.code() && d.is_open()),
+            performance_days: performance_days.map(|d| d as u32),
+            requires_performance: r.try_get::<i64, _>("requires_performance")? == 1,
+            appeal_due: deadlines::open_due(ds, DeadlineKind::AppealWindow.code(), app),
+        })
+    }
+
+    /// The current instance's record of the step (hearings, appearances, outcome), a new
+    /// instance, and the case's outcome and performance columns.
+    async fn write(
+        tx: &mut Transaction<'_, Any>,
+        _: &App,
+        id: i64,
+        case: &kernel::Loaded<LoadedLawsuit>,
+        step: &Step,
+        out: &lt::Outcome,
+    ) -> AppResult<Option<serde_json::Value>> {
+        let cur = case.row.current()?;
+        let instance_id: i64 = cur.try_get("id")?;
+        let level = Level::parse(&cur.try_get::<String, _>("level")?)?;
+        let ch = &out.changes;
+        let date = step.date();
+        let mut extra = None;
+        match step {
+            Step::RequestEvidenceDelay { .. } => {
+                sqlx::query("UPDATE lt_instances SET evidence_delay_requested = 1 WHERE id = $1")
+                    .bind(instance_id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Step::ScheduleHearing { head_notified, .. } => {
+                sqlx::query("UPDATE lt_instances SET head_notified = CASE WHEN $1 = 1 THEN 1 ELSE head_notified END WHERE id = $2")
+                    .bind(i64::from(*head_notified))
+                    .bind(instance_id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Step::RecordHearing {
+                appearance,
+                person,
+                post,
+                lawyer,
+                excuse,
+                excuse_evidence,
+                ..
+            } => {
+                let notified: i64 = cur.try_get("head_notified")?;
+                let ok = appearance_compliant(*appearance, notified == 1, excuse.is_some());
+                extra = Some(json!({ "compliant": ok }));
+                sqlx::query(
+                    "INSERT INTO lt_appearances (case_id, instance_id, hearing_date, appearance, person, post, lawyer, head_notified, excuse, excuse_evidence, compliant) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(id)
+                .bind(instance_id)
+                .bind(date.to_string())
+                .bind(appearance.code())
+                .bind(person)
+                .bind(post)
+                .bind(lawyer)
+                .bind(notified)
+                .bind(excuse.map(|e| e.code()))
+                .bind(excuse_evidence)
+                .bind(i64::from(ok))
+                .execute(&mut **tx)
+                .await?;
+                // The instance's compliance from all its hearings (lt::instance_compliant): one
+                // compliant appearance suffices (出庭规定 Art 7), unless a hearing was left to a
+                // lawyer alone (行诉解释 Arts 128(2), 132).
+                let held: Vec<(Appearance, bool)> = sqlx::query(
+                    "SELECT appearance, compliant FROM lt_appearances WHERE instance_id = $1 ORDER BY id",
+                )
+                .bind(instance_id)
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|a| {
+                    Ok((
+                        Appearance::parse(&a.try_get::<String, _>("appearance")?)?,
+                        a.try_get::<i64, _>("compliant")? == 1,
+                    ))
+                })
+                .collect::<AppResult<_>>()?;
+                sqlx::query(
+                    "UPDATE lt_instances SET hearings = hearings + 1, hearing_year = COALESCE(hearing_year, $1), \
+                     head_appeared = CASE WHEN $2 = 1 THEN 1 ELSE head_appeared END, compliant = $3 WHERE id = $4",
+                )
+                .bind(i64::from(date.year()))
+                .bind(i64::from(*appearance == Appearance::Head))
+                .bind(lt::instance_compliant(&held).map(i64::from))
+                .bind(instance_id)
+                .execute(&mut **tx)
+                .await?;
+            }
+            Step::Judge {
+                served_date,
+                compensation,
+                ..
+            } => {
+                let (outcome, _, _, lost) = ch
+                    .outcome
+                    .ok_or_else(|| AppError::Internal("a judgment without outcome".into()))?;
+                sqlx::query("UPDATE lt_instances SET outcome = $1, outcome_date = $2, served_date = $3, lost = $4, compensation = $5 WHERE id = $6")
+                    .bind(outcome.code())
+                    .bind(date.to_string())
+                    .bind(served_date.to_string())
+                    .bind(i64::from(lost))
+                    .bind(i64::from(*compensation))
+                    .bind(instance_id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Step::Remand { .. } => {
+                sqlx::query("UPDATE lt_instances SET outcome = $1, outcome_date = $2, served_date = $2, lost = 0 WHERE id = $3")
+                    .bind(OutcomeType::Remanded.code())
+                    .bind(date.to_string())
+                    .bind(instance_id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            _ => {}
+        }
+        if let Some(n) = &ch.new_instance {
+            check_case_no_free(tx, &n.case_no).await?;
+            insert_instance(tx, id, n).await?;
+        }
+        let first = ch.outcome.filter(|_| level == Level::First);
+        let consequence = match step {
+            Step::RecordPerformance { consequence, .. } => Some(consequence.code()),
+            _ => None,
+        };
+        let outcome_lost = case.row.r.try_get::<i64, _>("outcome_lost")? == 1;
+        let final_lost = ch
+            .final_date
+            .map(|_| ch.outcome.map(|o| o.3).unwrap_or(outcome_lost));
+        // A new duty to perform (first finality, or a retrial that now finds a loss) starts
+        // unperformed.
+        sqlx::query(
+            "UPDATE lt_cases SET level = COALESCE($1, level), outcome = COALESCE($2, outcome), outcome_date = COALESCE($3, outcome_date), \
+             outcome_lost = COALESCE($4, outcome_lost), first_outcome = COALESCE(first_outcome, $5), first_year = COALESCE(first_year, $6), \
+             first_lost = COALESCE(first_lost, $7), final_date = COALESCE(final_date, $8), final_year = COALESCE(final_year, $9), \
+             final_lost = COALESCE(final_lost, $10), requires_performance = COALESCE($11, requires_performance), \
+             performance_days = COALESCE($12, performance_days), \
+             performed = CASE WHEN $15 = 1 THEN NULL ELSE COALESCE($13, performed) END, \
+             consequence = CASE WHEN $15 = 1 THEN NULL ELSE COALESCE($14, consequence) END WHERE id = $16",
+        )
+        .bind(ch.new_instance.as_ref().map(|n| n.level.code()))
+        .bind(ch.outcome.map(|o| o.0.code()))
+        .bind(ch.outcome.map(|o| o.1.to_string()))
+        .bind(ch.outcome.map(|o| i64::from(o.3)))
+        .bind(first.map(|o| o.0.code()))
+        .bind(first.map(|o| i64::from(o.1.year())))
+        .bind(first.map(|o| i64::from(o.3)))
+        .bind(ch.final_date.map(|d| d.to_string()))
+        .bind(ch.final_date.map(|d| i64::from(d.year())))
+        .bind(final_lost.map(i64::from))
+        .bind(ch.requires_performance.map(i64::from))
+        .bind(ch.performance_days.map(i64::from))
+        .bind(ch.performed.map(i64::from))
+        .bind(consequence)
+        .bind(i64::from(ch.new_performance_duty))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(extra)
+    }
+}
+
+/// Takes one step in a lawsuit's current instance (the kernel's pipeline).
 pub async fn take_step(
     app: &App,
     actor: &Actor,
@@ -622,239 +777,7 @@ pub async fn take_step(
     f: &Fields,
     expected_version: Option<i64>,
 ) -> AppResult<()> {
-    actor.require(Permission::ReadCases)?;
-    let action = Action::parse(action)?;
-    let mut tx = app.db.begin().await?;
-    let r = load_case(&mut tx, actor, id).await?;
-    let case = case_row(app, &r);
-    if !may_write(actor, case.unit_id) {
-        return Err(AppError::Forbidden);
-    }
-    cases::check_version(expected_version, case.version)?;
-    let step = Step::parse(action, f)?;
-    let insts = instances(&mut tx, id).await?;
-    let cur = insts
-        .last()
-        .ok_or_else(|| AppError::Internal("lawsuit without instance".into()))?;
-    let instance_id: i64 = cur.get(0);
-    let status = Status::parse(&case.status)?;
-    let ds = deadlines::load(&mut tx, MODULE, id).await?;
-    let performance_days: Option<i64> = r.get(26);
-    let outcome_date: Option<String> = r.get(30);
-    let facts = CaseFacts {
-        status,
-        level: Level::parse(&cur.get::<String, _>(1))?,
-        registered_date: stored_date(&cur.get::<String, _>(4))?,
-        last_event_date: stored_date(&r.get::<String, _>(29))?,
-        hearings: cur.get(6),
-        outcome_date: outcome_date.as_deref().map(stored_date).transpose()?,
-        outcome: r
-            .get::<Option<String>, _>(12)
-            .and_then(|o| OutcomeType::parse(&o).ok()),
-        outcome_lost: r.get::<i64, _>(13) == 1,
-        appealable: cur.get::<i64, _>(15) == 1,
-        // The request period is the first instance's, from receipt of the complaint copy; it
-        // runs to its end even when the defence was filed earlier (which completes it).
-        evidence_request_due: if insts.len() == 1 {
-            ds.iter()
-                .rev()
-                .find(|d| d.kind == DeadlineKind::EvidenceDelayRequest.code())
-                .and_then(|d| d.due.or_else(|| d.clock.compute(&app.cal()).ok()?.due))
-        } else {
-            None
-        },
-        evidence_delay_requested: cur.get::<i64, _>(14) == 1,
-        late_evidence_open: ds
-            .iter()
-            .any(|d| d.kind == DeadlineKind::LateEvidence.code() && d.is_open()),
-        performance_days: performance_days.map(|d| d as u32),
-        requires_performance: r.get::<i64, _>(25) == 1,
-        appeal_due: deadlines::open_due(&ds, DeadlineKind::AppealWindow.code(), app),
-    };
-    let rules = &app.config.litigation;
-    let out = apply(&facts, &step, app.today(), rules)?;
-    let ch = &out.changes;
-    let perf_days = ch.performance_days.or(facts.performance_days);
-    let appeal_days = match &step {
-        Step::Judge { outcome, .. } => outcome.appeal_window(facts.appealable),
-        _ => None,
-    };
-    let (next_due, next_unit) =
-        deadlines::apply_effects(&mut tx, app, MODULE, id, ds, &out.effects, |kind, start| {
-            let days = match kind {
-                DeadlineKind::AppealWindow => appeal_days,
-                DeadlineKind::Performance => perf_days,
-                _ => None,
-            };
-            clock_for(kind, days, start)
-        })
-        .await?;
-    let date = step.date();
-    let mut hearing_compliant = None;
-    match &step {
-        Step::RequestEvidenceDelay { .. } => {
-            sqlx::query("UPDATE lt_instances SET evidence_delay_requested = 1 WHERE id = $1")
-                .bind(instance_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Step::ScheduleHearing { head_notified, .. } => {
-            sqlx::query("UPDATE lt_instances SET head_notified = CASE WHEN $1 = 1 THEN 1 ELSE head_notified END WHERE id = $2")
-                .bind(i64::from(*head_notified))
-                .bind(instance_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Step::RecordHearing {
-            appearance,
-            person,
-            post,
-            lawyer,
-            excuse,
-            excuse_evidence,
-            ..
-        } => {
-            let notified: i64 = cur.get(5);
-            let ok = appearance_compliant(*appearance, notified == 1, excuse.is_some());
-            hearing_compliant = Some(ok);
-            sqlx::query(
-                "INSERT INTO lt_appearances (case_id, instance_id, hearing_date, appearance, person, post, lawyer, head_notified, excuse, excuse_evidence, compliant) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(id)
-            .bind(instance_id)
-            .bind(date.to_string())
-            .bind(appearance.code())
-            .bind(person)
-            .bind(post)
-            .bind(lawyer)
-            .bind(notified)
-            .bind(excuse.map(|e| e.code()))
-            .bind(excuse_evidence)
-            .bind(i64::from(ok))
-            .execute(&mut *tx)
-            .await?;
-            // The instance's compliance from all its hearings (lt::instance_compliant): one
-            // compliant appearance suffices (出庭规定 Art 7), unless a hearing was left to a
-            // lawyer alone (行诉解释 Arts 128(2), 132).
-            let held: Vec<(Appearance, bool)> = sqlx::query(
-                "SELECT appearance, compliant FROM lt_appearances WHERE instance_id = $1 ORDER BY id",
-            )
-            .bind(instance_id)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|a| {
-                Ok((
-                    Appearance::parse(&a.get::<String, _>(0))?,
-                    a.get::<i64, _>(1) == 1,
-                ))
-            })
-            .collect::<AppResult<_>>()?;
-            sqlx::query(
-                "UPDATE lt_instances SET hearings = hearings + 1, hearing_year = COALESCE(hearing_year, $1), \
-                 head_appeared = CASE WHEN $2 = 1 THEN 1 ELSE head_appeared END, compliant = $3 WHERE id = $4",
-            )
-            .bind(i64::from(date.year()))
-            .bind(i64::from(*appearance == Appearance::Head))
-            .bind(lt::instance_compliant(&held).map(i64::from))
-            .bind(instance_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Step::Judge {
-            served_date,
-            compensation,
-            ..
-        } => {
-            let (outcome, _, _, lost) = ch.outcome.expect("a judgment has an outcome");
-            sqlx::query("UPDATE lt_instances SET outcome = $1, outcome_date = $2, served_date = $3, lost = $4, compensation = $5 WHERE id = $6")
-                .bind(outcome.code())
-                .bind(date.to_string())
-                .bind(served_date.to_string())
-                .bind(i64::from(lost))
-                .bind(i64::from(*compensation))
-                .bind(instance_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        Step::Remand { .. } => {
-            sqlx::query("UPDATE lt_instances SET outcome = $1, outcome_date = $2, served_date = $2, lost = 0 WHERE id = $3")
-                .bind(OutcomeType::Remanded.code())
-                .bind(date.to_string())
-                .bind(instance_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        _ => {}
-    }
-    if let Some(n) = &ch.new_instance {
-        check_case_no_free(&mut tx, &n.case_no).await?;
-        insert_instance(&mut tx, id, n).await?;
-    }
-    let first = ch.outcome.filter(|_| facts.level == Level::First);
-    let consequence = match &step {
-        Step::RecordPerformance { consequence, .. } => Some(consequence.code()),
-        _ => None,
-    };
-    let final_lost = ch
-        .final_date
-        .map(|_| ch.outcome.map(|o| o.3).unwrap_or(facts.outcome_lost));
-    // A new duty to perform (first finality, or a retrial that now finds a loss) starts unperformed.
-    let reset_performed = ch.new_performance_duty;
-    let updated = sqlx::query(
-        "UPDATE lt_cases SET status = $1, level = COALESCE($2, level), outcome = COALESCE($3, outcome), outcome_date = COALESCE($4, outcome_date), \
-         outcome_lost = COALESCE($5, outcome_lost), first_outcome = COALESCE(first_outcome, $6), first_year = COALESCE(first_year, $7), \
-         first_lost = COALESCE(first_lost, $8), final_date = COALESCE(final_date, $9), final_year = COALESCE(final_year, $10), \
-         final_lost = COALESCE(final_lost, $11), requires_performance = COALESCE($12, requires_performance), \
-         performance_days = COALESCE($13, performance_days), \
-         performed = CASE WHEN $22 = 1 THEN NULL ELSE COALESCE($14, performed) END, consequence = CASE WHEN $22 = 1 THEN NULL ELSE COALESCE($15, consequence) END, \
-         last_event_date = $16, next_due = $17, next_due_unit = $18, version = version + 1, updated_at = $19 WHERE id = $20 AND version = $21",
-    )
-    .bind(out.status.code())
-    .bind(ch.new_instance.as_ref().map(|n| n.level.code()))
-    .bind(ch.outcome.map(|o| o.0.code()))
-    .bind(ch.outcome.map(|o| o.1.to_string()))
-    .bind(ch.outcome.map(|o| i64::from(o.3)))
-    .bind(first.map(|o| o.0.code()))
-    .bind(first.map(|o| i64::from(o.1.year())))
-    .bind(first.map(|o| i64::from(o.3)))
-    .bind(ch.final_date.map(|d| d.to_string()))
-    .bind(ch.final_date.map(|d| i64::from(d.year())))
-    .bind(final_lost.map(i64::from))
-    .bind(ch.requires_performance.map(i64::from))
-    .bind(ch.performance_days.map(i64::from))
-    .bind(ch.performed.map(i64::from))
-    .bind(consequence)
-    .bind(date.to_string())
-    .bind(next_due.map(|d| d.to_string()))
-    .bind(next_unit)
-    .bind(app.now_text())
-    .bind(id)
-    .bind(case.version)
-    .bind(i64::from(reset_performed))
-    .execute(&mut *tx)
-    .await?;
-    cases::updated_once(updated)?;
-    let mut detail = cases::step_detail(&step, step_summary(&step))?;
-    if let Some(ok) = hearing_compliant {
-        detail["compliant"] = json!(ok);
-    }
-    cases::log_step(
-        &mut tx,
-        app,
-        actor,
-        ("lt_events", "lt_case"),
-        id,
-        action.code(),
-        date,
-        (status.code(), out.status.code()),
-        case.version,
-        detail,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    kernel::take_step::<Lawsuits>(app, actor, id, action, f, expected_version).await
 }
 
 /// The module's indicators (`indicators.md`, `litigation.*` on lawsuits; `supervision.*` are on
@@ -1334,18 +1257,7 @@ pub async fn suggestion_detail(app: &App, actor: &Actor, id: i64) -> AppResult<S
         .map(|d| deadlines::view(app, d, lt::SuggestionDeadline::Reply.label()))
         .collect();
     let actions = if may_write(actor, s.unit_id) {
-        let status = SuggestionStatus::parse(&s.status)?;
-        SuggestionAction::ALL
-            .iter()
-            .filter(|a| {
-                matches!(
-                    (status, a),
-                    (SuggestionStatus::Pending, SuggestionAction::Reply)
-                        | (SuggestionStatus::Replied, SuggestionAction::Rectify)
-                )
-            })
-            .map(|a| (a.code().to_string(), a.label()))
-            .collect()
+        kernel::actions::<Suggestions>(&s.status)
     } else {
         vec![]
     };
@@ -1397,8 +1309,7 @@ pub async fn register_suggestion(app: &App, actor: &Actor, f: &Fields) -> AppRes
         }
         None => None,
     };
-    let (n, unit, event, basis) = s.reply_rule(&app.config.litigation);
-    let clock = Clock::new(s.received_date, event, n, unit, basis);
+    let clock = lt::reply_rule(s.kind, s.reply_days, &app.config.litigation).clock(s.received_date);
     let due = clock.compute(&app.cal())?.due;
     let now = app.now_text();
     let id: i64 = sqlx::query_scalar(
@@ -1456,7 +1367,7 @@ pub async fn register_suggestion(app: &App, actor: &Actor, f: &Fields) -> AppRes
     Ok(id)
 }
 
-/// Records the reply to a suggestion, or its rectification.
+/// Records the reply to a suggestion, or its rectification (through the kernel).
 pub async fn suggestion_step(
     app: &App,
     actor: &Actor,
@@ -1465,83 +1376,78 @@ pub async fn suggestion_step(
     f: &Fields,
     expected_version: Option<i64>,
 ) -> AppResult<()> {
-    actor.require(Permission::ReadCases)?;
-    let action = SuggestionAction::parse(action)?;
-    let mut tx = app.db.begin().await?;
-    let r = load_suggestion(&mut tx, actor, id).await?;
-    let s = suggestion_row(app, &r);
-    if !may_write(actor, s.unit_id) {
-        return Err(AppError::Forbidden);
+    kernel::take_step::<Suggestions>(app, actor, id, action, f, expected_version).await
+}
+
+/// 司法建议 / 检察建议 in the kernel: `lt_suggestions`, its timeline `lt_suggestion_events`.
+pub struct Suggestions;
+
+impl kernel::Module for Suggestions {
+    type P = lt::SuggestionProcedure;
+    type Row = SuggestionRow;
+    const CASES: &'static str = "lt_suggestions";
+    const EVENTS: &'static str = "lt_suggestion_events";
+    const ENTITY: &'static str = "lt_suggestion";
+
+    fn rules(app: &App) -> &lt::Rules {
+        &app.config.litigation
     }
-    cases::check_version(expected_version, s.version)?;
-    let step = SuggestionStep::parse(action, f)?;
-    let status = SuggestionStatus::parse(&s.status)?;
-    let last = stored_date(&r.get::<String, _>(18))?;
-    let (to, effects) = step.apply(
-        status,
-        stored_date(&s.received_date)?,
-        Some(last),
-        app.today(),
-    )?;
-    let ds = deadlines::load(&mut tx, SUGGESTION_MODULE, id).await?;
-    // A suggestion's steps only complete its reply deadline; none opens one.
-    let (next_due, next_unit) = deadlines::apply_effects(
-        &mut tx,
-        app,
-        SUGGESTION_MODULE,
-        id,
-        ds,
-        &effects,
-        |_, start| {
-            Clock::new(
-                start,
-                "",
-                0,
-                fazhi_domain::deadline::PeriodUnit::CalendarDays,
-                "",
-            )
-        },
-    )
-    .await?;
-    let (reply, rectified) = match action {
-        SuggestionAction::Reply => (Some(&step), None),
-        SuggestionAction::Rectify => (None, Some(&step)),
-    };
-    let updated = sqlx::query(
-        "UPDATE lt_suggestions SET status = $1, reply_date = COALESCE($2, reply_date), reply = COALESCE($3, reply), \
-         rectified_date = COALESCE($4, rectified_date), rectification = COALESCE($5, rectification), last_event_date = $6, \
-         next_due = $7, next_due_unit = $8, version = version + 1, updated_at = $9 WHERE id = $10 AND version = $11",
-    )
-    .bind(to.code())
-    .bind(reply.map(|s| s.date.to_string()))
-    .bind(reply.map(|s| s.notes.clone()))
-    .bind(rectified.map(|s| s.date.to_string()))
-    .bind(rectified.map(|s| s.notes.clone()))
-    .bind(step.date.to_string())
-    .bind(next_due.map(|d| d.to_string()))
-    .bind(next_unit)
-    .bind(app.now_text())
-    .bind(id)
-    .bind(s.version)
-    .execute(&mut *tx)
-    .await?;
-    cases::updated_once(updated)?;
-    let detail = cases::step_detail(&step, format!("{}：{}", action.label(), step.notes))?;
-    cases::log_step(
-        &mut tx,
-        app,
-        actor,
-        ("lt_suggestion_events", "lt_suggestion"),
-        id,
-        action.code(),
-        step.date,
-        (status.code(), to.code()),
-        s.version,
-        detail,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+
+    async fn load(
+        tx: &mut Transaction<'_, Any>,
+        app: &App,
+        actor: &Actor,
+        id: i64,
+    ) -> AppResult<kernel::Loaded<SuggestionRow>> {
+        let r = load_suggestion(tx, actor, id).await?;
+        let s = suggestion_row(app, &r);
+        Ok(kernel::Loaded {
+            head: kernel::Head {
+                status: s.status.clone(),
+                version: s.version,
+                last_event_date: stored_date(&r.get::<String, _>(18))?,
+                may_write: may_write(actor, s.unit_id),
+            },
+            row: s,
+        })
+    }
+
+    fn facts(
+        _: &App,
+        case: &kernel::Loaded<SuggestionRow>,
+        _: &[deadlines::StoredDeadline],
+    ) -> AppResult<lt::SuggestionFacts> {
+        Ok(lt::SuggestionFacts {
+            status: SuggestionStatus::parse(&case.row.status)?,
+            received: stored_date(&case.row.received_date)?,
+            last: Some(case.head.last_event_date),
+        })
+    }
+
+    async fn write(
+        tx: &mut Transaction<'_, Any>,
+        _: &App,
+        id: i64,
+        _: &kernel::Loaded<SuggestionRow>,
+        step: &lt::SuggestionStep,
+        _: &kernel::StepOutcome<Self>,
+    ) -> AppResult<Option<serde_json::Value>> {
+        let sql = match step.action {
+            SuggestionAction::Reply => {
+                "UPDATE lt_suggestions SET reply_date = $1, reply = $2 WHERE id = $3"
+            }
+            SuggestionAction::Rectify => {
+                "UPDATE lt_suggestions SET rectified_date = $1, rectification = $2 WHERE id = $3"
+            }
+        };
+        sqlx::query(sql)
+            .bind(step.date.to_string())
+            .bind(&step.notes)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(None)
+    }
 }
 
 /// `supervision.*` (`indicators.md`): suggestions received in the period and their replies.

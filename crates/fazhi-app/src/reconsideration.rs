@@ -2,17 +2,15 @@
 //! Excel export and import. The procedure itself (statuses, steps, deadlines) lives in
 //! `fazhi_domain::reconsideration`; this file loads, authorises, stores and audits.
 
-use crate::cases::{self, label_of, stored_date, suffix, EventView, Page, PartyView, Table};
+use crate::cases::{self, label_of, stored_date, EventView, Page, PartyView, Table};
 use crate::deadlines;
 use crate::indicators::{CountDef, IndicatorDef, IndicatorValue};
-use crate::{audit, org, xlsx, Actor, App, AppError, AppResult};
+use crate::{audit, kernel, org, xlsx, Actor, App, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
-use fazhi_domain::calendar::format_date_cn;
-use fazhi_domain::deadline::Clock;
 use fazhi_domain::org::Permission;
 use fazhi_domain::reconsideration::{
-    self as rc, allowed_actions, apply, format_case_no, Action, Application, CaseFacts,
-    DeadlineKind, DecisionType, Fields, Procedure, Status, Step,
+    self as rc, allowed_actions, format_case_no, Action, Application, CaseFacts, DeadlineKind,
+    DecisionType, Fields, Procedure, Status, Step,
 };
 use fazhi_domain::DomainError;
 use fazhi_store::{Any, AnyConnection, Row, Transaction};
@@ -334,16 +332,6 @@ fn deadline_label(kind: &str) -> String {
         .unwrap_or_else(|_| kind.to_string())
 }
 
-fn clock_for(
-    app: &App,
-    kind: DeadlineKind,
-    procedure: Option<Procedure>,
-    start: NaiveDate,
-) -> Clock {
-    let (n, unit, event, basis) = rc::deadline_rule(kind, procedure, &app.config.reconsideration);
-    Clock::new(start, event, n, unit, basis)
-}
-
 /// Next case number for the organ and year: the counter only goes up, so a number is never reused.
 async fn next_case_no(tx: &mut Transaction<'_, Any>, prefix: &str, year: i32) -> AppResult<String> {
     let seq: i64 = sqlx::query_scalar(
@@ -390,7 +378,12 @@ async fn insert_application(
     let year = a.received_date.year();
     let case_no = next_case_no(tx, &prefix, year).await?;
     let now = app.now_text();
-    let acceptance = clock_for(app, DeadlineKind::AcceptanceReview, None, a.received_date);
+    let acceptance = rc::deadline_rule(
+        DeadlineKind::AcceptanceReview,
+        None,
+        &app.config.reconsideration,
+    )
+    .clock(a.received_date);
     let due = acceptance.compute(&app.cal())?.due;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO rc_cases (case_no, case_year, unit_id, respondent_unit_id, status, channel, received_date, received_year, act_name, \
@@ -508,179 +501,140 @@ pub async fn link_lawsuit(
     let last = stored_date(&r.get::<String, _>(17))?;
     let recorded = r.get::<Option<String>, _>(18).is_some();
     let action = Action::RecordLitigation;
-    if may_write(actor, &r) && !recorded && rc::transition(status, action).is_ok() && date >= last {
-        let updated = sqlx::query(
-            "UPDATE rc_cases SET litigation_date = $1, last_event_date = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
-        )
-        .bind(date.to_string())
-        .bind(app.now_text())
-        .bind(id)
-        .bind(version)
-        .execute(&mut **tx)
-        .await?;
-        cases::updated_once(updated)?;
-        let step = Step::RecordLitigation {
-            date,
-            court: Some(court.to_string()),
-        };
-        let detail = cases::step_detail(&step, step_summary(&step))?;
-        cases::log_step(
-            tx,
-            app,
-            actor,
-            ("rc_events", "rc_case"),
-            id,
-            action.code(),
-            date,
-            (status.code(), status.code()),
-            version,
-            detail,
-        )
-        .await?;
+    if may_write(actor, &r)
+        && !recorded
+        && allowed_actions(status).contains(&action)
+        && date >= last
+    {
+        let f: Fields = [("date", date.to_string()), ("court", court.to_string())]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        kernel::step_in::<Reconsideration>(tx, app, actor, id, action.code(), &f, Some(version))
+            .await?;
     }
     Ok((id, co_defendant))
 }
 
-/// "，决定书于2024年5月8日送达" when a service date was entered with the step.
-fn served_suffix(served: Option<NaiveDate>, before: &str, after: &str) -> String {
-    served
-        .map(|d| format!("，{before}{}{after}", format_date_cn(d)))
-        .unwrap_or_default()
-}
+/// 行政复议 on the procedure kernel: its cases, what a step reads of them and writes besides the
+/// case head.
+pub struct Reconsideration;
 
-/// A one-line summary of a step for the timeline.
-fn step_summary(step: &Step) -> String {
-    match step {
-        Step::Accept {
-            procedure, handler, ..
-        } => {
-            format!(
-                "决定受理，适用{}{}",
-                procedure.label(),
-                handler
-                    .as_deref()
-                    .map(|h| format!("，承办人：{h}"))
-                    .unwrap_or_default()
-            )
-        }
-        Step::DeemAccept { procedure, .. } => format!(
-            "受理审查期限届满未作决定，视为受理，适用{}",
-            procedure.label()
-        ),
-        Step::Refuse {
-            reason,
-            legal_ground,
-            ..
-        } => format!("决定不予受理。理由：{reason}；依据：{legal_ground}"),
-        Step::RequestCorrection { items, .. } => format!("通知申请人补正：{items}"),
-        Step::ReceiveCorrection { .. } => "收到补正材料，重新计算受理审查期限".into(),
-        Step::Abandon { .. } => "申请人无正当理由逾期不补正，视为放弃行政复议申请".into(),
-        Step::SendCopy { served, .. } => format!(
-            "向被申请人发送申请书副本{}",
-            served_suffix(*served, "被申请人于", "收到，答复期限自次日起算")
-        ),
-        Step::ConvertToOrdinary { approved_by, .. } => {
-            format!("经{approved_by}批准，转为普通程序审理")
-        }
-        Step::ScheduleHearing {
-            hearing_date,
-            place,
-            ..
-        } => format!("定于{}在{place}举行听证", format_date_cn(*hearing_date)),
-        Step::RecordHearing {
-            notes, respondent, ..
-        } => {
-            let who = match respondent {
-                rc::HearingRespondent::Head { name, post } => {
-                    format!("，被申请人负责人{name}（{post}）参加听证")
-                }
-                rc::HearingRespondent::Delegated { reason, delegate } => {
-                    format!("，被申请人负责人未参加听证（理由：{reason}），委托{delegate}参加")
-                }
-            };
-            format!("举行听证{who}{}", suffix(notes))
-        }
-        Step::Suspend { ground, .. } => format!("中止审理：{}", ground.label()),
-        Step::Resume { .. } => "中止原因消除，恢复审理".into(),
-        Step::Extend {
-            days,
-            approved_by,
-            reason,
-            ..
-        } => format!("经{approved_by}批准延长审理期限{days}日，理由：{reason}"),
-        Step::Decide {
-            decision_type,
-            procedural_ground,
-            summary,
-            served,
-            ..
-        } => {
-            format!(
-                "作出{}决定{}{}{}",
-                decision_type.label(),
-                if *procedural_ground {
-                    "（以违反法定程序为由）"
-                } else {
-                    ""
-                },
-                suffix(summary),
-                served_suffix(*served, "决定书于", "送达")
-            )
-        }
-        Step::Mediate { summary, .. } => format!("调解结案{}", suffix(summary)),
-        Step::Terminate { reason, .. } => format!("终止行政复议：{}", reason.label()),
-        Step::IssueLetter {
-            kind,
-            addressee,
-            served,
-            ..
-        } => format!(
-            "向{addressee}制发{}{}",
-            kind.label(),
-            served_suffix(*served, "于", "送达")
-        ),
-        Step::RecordService { date, document } => format!(
-            "登记{}送达（收到）日期：{}，相关期限自次日起算",
-            document.label(),
-            format_date_cn(*date)
-        ),
-        Step::RecordAnswer { notes, .. } => {
-            format!("收到被申请人书面答复及证据、依据等材料{}", suffix(notes))
-        }
-        Step::ExtendCorrection {
-            days,
-            approved_by,
-            reason,
-            ..
-        } => format!("经{approved_by}同意，补正期限延长{days}个工作日，理由：{reason}"),
-        Step::RecordOpinionReply { notes, .. } => {
-            format!("收到意见书落实情况反馈{}", suffix(notes))
-        }
-        Step::RecordPerformance {
-            performed, notes, ..
-        } => format!(
-            "{}{}",
-            if *performed {
-                "被申请人已履行"
-            } else {
-                "被申请人未履行"
+impl kernel::Module for Reconsideration {
+    type P = rc::Reconsideration;
+    type Row = fazhi_store::AnyRow;
+    const CASES: &'static str = "rc_cases";
+    const EVENTS: &'static str = "rc_events";
+    const ENTITY: &'static str = "rc_case";
+
+    fn rules(app: &App) -> &rc::Rules {
+        &app.config.reconsideration
+    }
+
+    async fn load(
+        tx: &mut Transaction<'_, Any>,
+        _: &App,
+        actor: &Actor,
+        id: i64,
+    ) -> AppResult<kernel::Loaded<fazhi_store::AnyRow>> {
+        let r = load_case(tx, actor, id).await?;
+        Ok(kernel::Loaded {
+            head: kernel::Head {
+                status: r.try_get("status")?,
+                version: r.try_get("version")?,
+                last_event_date: stored_date(&r.try_get::<String, _>("last_event_date")?)?,
+                may_write: may_write(actor, &r),
             },
-            suffix(notes)
-        ),
-        Step::RecordLitigation { court, .. } => {
-            format!(
-                "申请人不服复议决定提起行政诉讼{}",
-                court
-                    .as_deref()
-                    .map(|c| format!("（{c}）"))
-                    .unwrap_or_default()
-            )
+            row: r,
+        })
+    }
+
+    fn facts(
+        app: &App,
+        case: &kernel::Loaded<fazhi_store::AnyRow>,
+        ds: &[deadlines::StoredDeadline],
+    ) -> AppResult<CaseFacts> {
+        let r = &case.row;
+        let of_kind = |k: DeadlineKind| ds.iter().filter(move |d| d.kind == k.code());
+        Ok(CaseFacts {
+            status: Status::parse(&case.head.status)?,
+            procedure: r
+                .try_get::<Option<String>, _>("procedure_kind")?
+                .and_then(|p| Procedure::parse(&p).ok()),
+            received_date: stored_date(&r.try_get::<String, _>("received_date")?)?,
+            last_event_date: case.head.last_event_date,
+            extended: r.try_get::<i64, _>("extended")? == 1,
+            requires_performance: r.try_get::<i64, _>("requires_performance")? == 1,
+            acceptance_due: deadlines::open_due(ds, DeadlineKind::AcceptanceReview.code(), app),
+            opinion_reply_open: of_kind(DeadlineKind::OpinionReply).any(|d| d.is_open()),
+            correction_requested: of_kind(DeadlineKind::Correction).next().is_some(),
+            correction_due: deadlines::open_due(ds, DeadlineKind::Correction.code(), app),
+            copy_sent: of_kind(DeadlineKind::Answer).next().is_some(),
+            answer_open: of_kind(DeadlineKind::Answer).any(|d| d.is_open()),
+            awaiting: ds
+                .iter()
+                .filter(|d| d.is_open() && d.clock.waiting)
+                .filter_map(|d| Some((DeadlineKind::parse(&d.kind).ok()?, d.clock.start)))
+                .collect(),
+        })
+    }
+
+    async fn write(
+        tx: &mut Transaction<'_, Any>,
+        app: &App,
+        id: i64,
+        _: &kernel::Loaded<fazhi_store::AnyRow>,
+        step: &Step,
+        out: &rc::Outcome,
+    ) -> AppResult<Option<serde_json::Value>> {
+        let ch = &out.changes;
+        let date = step.date();
+        let closed = matches!(step, Step::Refuse { .. } | Step::Abandon { .. })
+            .then_some(date)
+            .or(ch.concluded_date);
+        let corrected = ch
+            .decision_type
+            .map(|t| t.is_correction(&app.config.reconsideration));
+        let handler = match step {
+            Step::Accept { handler, .. } => handler.clone(),
+            _ => None,
+        };
+        sqlx::query(
+            "UPDATE rc_cases SET procedure_kind = COALESCE($1, procedure_kind), accepted_date = COALESCE($2, accepted_date), \
+             closed_date = COALESCE($3, closed_date), closed_year = COALESCE($4, closed_year), decision_type = COALESCE($5, decision_type), \
+             corrected = COALESCE($6, corrected), termination_reason = COALESCE($7, termination_reason), \
+             requires_performance = COALESCE($8, requires_performance), performed = COALESCE($9, performed), \
+             litigation_date = COALESCE($10, litigation_date), extended = COALESCE($11, extended), \
+             hearing_held = CASE WHEN $12 = 1 THEN 1 ELSE hearing_held END, letters = letters + $13, handler = COALESCE($14, handler), \
+             procedural_ground = COALESCE($15, procedural_ground) WHERE id = $16",
+        )
+        .bind(ch.procedure.map(|p| p.code()))
+        .bind(ch.accepted_date.map(|d| d.to_string()))
+        .bind(closed.map(|d| d.to_string()))
+        .bind(closed.map(|d| i64::from(d.year())))
+        .bind(ch.decision_type.map(|t| t.code()))
+        .bind(corrected.map(i64::from))
+        .bind(ch.termination_reason.map(|t| t.code()))
+        .bind(ch.requires_performance.map(i64::from))
+        .bind(ch.performed.map(i64::from))
+        .bind(ch.litigation_date.map(|d| d.to_string()))
+        .bind(ch.extended.map(i64::from))
+        .bind(i64::from(ch.hearing_held))
+        .bind(i64::from(ch.letter_issued))
+        .bind(handler)
+        .bind(ch.procedural_ground.map(i64::from))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        if let Step::RecordHearing { respondent, .. } = step {
+            insert_hearing(tx, id, date, respondent).await?;
         }
+        Ok(None)
     }
 }
 
-/// Takes one procedural step on a case. `expected_version`, when given, must match the stored
-/// version (the form was loaded from it), otherwise the step is refused with a conflict.
+/// Takes one procedural step on a case (the kernel's pipeline). `expected_version`, when given,
+/// must match the stored version (the form was loaded from it), otherwise a conflict.
 pub async fn take_step(
     app: &App,
     actor: &Actor,
@@ -689,124 +643,7 @@ pub async fn take_step(
     f: &Fields,
     expected_version: Option<i64>,
 ) -> AppResult<()> {
-    actor.require(Permission::ReadCases)?;
-    let action = Action::parse(action)?;
-    let mut tx = app.db.begin().await?;
-    let r = load_case(&mut tx, actor, id).await?;
-    if !may_write(actor, &r) {
-        return Err(AppError::Forbidden);
-    }
-    let version: i64 = r.get(10);
-    cases::check_version(expected_version, version)?;
-    let step = Step::parse(action, f)?;
-    let status = Status::parse(&r.get::<String, _>(6))?;
-    let procedure = r
-        .get::<Option<String>, _>(7)
-        .and_then(|p: String| Procedure::parse(&p).ok());
-    let ds = deadlines::load(&mut tx, MODULE, id).await?;
-    let acceptance_due = deadlines::open_due(&ds, DeadlineKind::AcceptanceReview.code(), app);
-    let of_kind = |k: DeadlineKind| ds.iter().filter(move |d| d.kind == k.code());
-    let facts = CaseFacts {
-        status,
-        procedure,
-        received_date: stored_date(&r.get::<String, _>(2))?,
-        last_event_date: stored_date(&r.get::<String, _>(28))?,
-        extended: r.get::<i64, _>(25) == 1,
-        requires_performance: r.get::<i64, _>(22) == 1,
-        acceptance_due,
-        opinion_reply_open: of_kind(DeadlineKind::OpinionReply).any(|d| d.is_open()),
-        correction_requested: of_kind(DeadlineKind::Correction).next().is_some(),
-        correction_due: deadlines::open_due(&ds, DeadlineKind::Correction.code(), app),
-        copy_sent: of_kind(DeadlineKind::Answer).next().is_some(),
-        answer_open: of_kind(DeadlineKind::Answer).any(|d| d.is_open()),
-        awaiting: ds
-            .iter()
-            .filter(|d| d.is_open() && d.clock.waiting)
-            .filter_map(|d| Some((DeadlineKind::parse(&d.kind).ok()?, d.clock.start)))
-            .collect(),
-    };
-    let out = apply(&facts, &step, app.today(), &app.config.reconsideration)?;
-    if let Step::ScheduleHearing {
-        date, hearing_date, ..
-    } = &step
-    {
-        rc::check_hearing_notice(*date, *hearing_date, &app.cal())?;
-    }
-    let new_procedure = out.changes.procedure.or(procedure);
-    let (next_due, next_unit) =
-        deadlines::apply_effects(&mut tx, app, MODULE, id, ds, &out.effects, |kind, start| {
-            clock_for(app, kind, new_procedure, start)
-        })
-        .await?;
-    let ch = &out.changes;
-    let date = step.date();
-    // A service date recorded later may precede the latest step; the case's date never goes back.
-    let last_event = date.max(facts.last_event_date);
-    let closed = matches!(step, Step::Refuse { .. } | Step::Abandon { .. })
-        .then_some(date)
-        .or(ch.concluded_date);
-    let corrected = ch
-        .decision_type
-        .map(|t| t.is_correction(&app.config.reconsideration));
-    let handler = match &step {
-        Step::Accept { handler, .. } => handler.clone(),
-        _ => None,
-    };
-    let updated = sqlx::query(
-        "UPDATE rc_cases SET status = $1, procedure_kind = COALESCE($2, procedure_kind), accepted_date = COALESCE($3, accepted_date), \
-         closed_date = COALESCE($4, closed_date), closed_year = COALESCE($5, closed_year), decision_type = COALESCE($6, decision_type), \
-         corrected = COALESCE($7, corrected), termination_reason = COALESCE($8, termination_reason), \
-         requires_performance = COALESCE($9, requires_performance), performed = COALESCE($10, performed), \
-         litigation_date = COALESCE($11, litigation_date), extended = COALESCE($12, extended), \
-         hearing_held = CASE WHEN $13 = 1 THEN 1 ELSE hearing_held END, letters = letters + $14, handler = COALESCE($15, handler), \
-         last_event_date = $16, next_due = $17, next_due_unit = $18, version = version + 1, updated_at = $19, \
-         procedural_ground = COALESCE($22, procedural_ground) \
-         WHERE id = $20 AND version = $21",
-    )
-    .bind(out.status.code())
-    .bind(ch.procedure.map(|p| p.code()))
-    .bind(ch.accepted_date.map(|d| d.to_string()))
-    .bind(closed.map(|d| d.to_string()))
-    .bind(closed.map(|d| i64::from(d.year())))
-    .bind(ch.decision_type.map(|t| t.code()))
-    .bind(corrected.map(i64::from))
-    .bind(ch.termination_reason.map(|t| t.code()))
-    .bind(ch.requires_performance.map(i64::from))
-    .bind(ch.performed.map(i64::from))
-    .bind(ch.litigation_date.map(|d| d.to_string()))
-    .bind(ch.extended.map(i64::from))
-    .bind(i64::from(ch.hearing_held))
-    .bind(i64::from(ch.letter_issued))
-    .bind(handler)
-    .bind(last_event.to_string())
-    .bind(next_due.map(|d| d.to_string()))
-    .bind(next_unit)
-    .bind(app.now_text())
-    .bind(id)
-    .bind(version)
-    .bind(ch.procedural_ground.map(i64::from))
-    .execute(&mut *tx)
-    .await?;
-    cases::updated_once(updated)?;
-    if let Step::RecordHearing { respondent, .. } = &step {
-        insert_hearing(&mut tx, id, date, respondent).await?;
-    }
-    let detail = cases::step_detail(&step, step_summary(&step))?;
-    cases::log_step(
-        &mut tx,
-        app,
-        actor,
-        ("rc_events", "rc_case"),
-        id,
-        action.code(),
-        date,
-        (status.code(), out.status.code()),
-        version,
-        detail,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    kernel::take_step::<Reconsideration>(app, actor, id, action, f, expected_version).await
 }
 
 /// Records a hearing held and who attended it for the respondent.

@@ -12,9 +12,13 @@ macro_rules! coded_enum {
         impl $crate::Coded for $name {
             fn code(self) -> &'static str { $name::code(self) }
             fn label(self) -> &'static str { $name::label(self) }
+            fn parse_code(s: &str) -> DomainResult<Self> { $name::parse(s) }
+            fn all() -> &'static [Self] { $name::ALL }
         }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$var),+];
+            /// `(code, label)` of every variant, for a form's choice ([`form::FieldKind::Choice`]).
+            pub const OPTIONS: &'static [(&'static str, &'static str)] = &[$(($code, $zh)),+];
             pub fn code(self) -> &'static str { match self { $($name::$var => $code),+ } }
             pub fn label(self) -> &'static str { match self { $($name::$var => $zh),+ } }
             /// Accepts the code or the Chinese label (as typed in an Excel sheet).
@@ -32,6 +36,10 @@ macro_rules! coded_enum {
 pub trait Coded: Copy + 'static {
     fn code(self) -> &'static str;
     fn label(self) -> &'static str;
+    /// Reads a stored code (or the Chinese label).
+    fn parse_code(s: &str) -> DomainResult<Self>;
+    /// Every variant, in order.
+    fn all() -> &'static [Self];
 }
 
 pub mod calendar;
@@ -40,6 +48,7 @@ pub mod deadline;
 pub mod error;
 pub mod fields;
 pub mod filing;
+pub mod form;
 pub mod ids;
 pub mod litigation;
 pub mod notice;

@@ -1,17 +1,19 @@
 //! 行政应诉 — responding to administrative litigation under the Administrative Procedure Law
 //! (`legal-rules.md` §2), with the 司法建议 / 检察建议 a unit receives.
 //!
-//! Built on the pattern of [`crate::reconsideration`]: statuses, steps, one transition table
-//! ([`transition`]), the deadlines each step opens or completes ([`apply`], returning shared
-//! [`crate::deadline::Effect`]s), and the outcome types with their configurable 败诉 flag. A case
+//! A procedure of the kernel like [`crate::reconsideration`] ([`Litigation`]): statuses, steps
+//! and their fields, one transition table, the deadlines each step opens or completes (`apply`,
+//! returning shared [`crate::deadline::Effect`]s), and the outcome types with their configurable 败诉 flag. A case
 //! runs through instances (一审 / 二审 / 再审), each with its own dates, hearings, head-of-agency
 //! appearance and outcome.
 
 use crate::calendar::format_date_cn;
 use crate::deadline::PeriodUnit;
 use crate::error::{optional_text, required_text, DomainError, DomainResult};
-use crate::fields::{get, or_default, parse_date, parse_id, parse_yes_no, Fields};
+use crate::fields::{get, parse_date, parse_id, Fields};
+use crate::form::{FieldSpec, FieldSpec as F, Values};
 use crate::party::{Party, PartyRole};
+use crate::procedure::{Context, DeadlineRule, Outcome as StepOutcome, Procedure, StepForm};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -210,34 +212,8 @@ coded_enum!(
     }
 );
 
-/// The one transition table.
-pub fn transition(from: Status, action: Action) -> DomainResult<Status> {
-    use Action as A;
-    use Status as S;
-    let to = match (from, action) {
-        (
-            s,
-            A::FileDefence
-            | A::RequestEvidenceDelay
-            | A::GrantEvidenceDelay
-            | A::SubmitLateEvidence
-            | A::ScheduleHearing
-            | A::RecordHearing,
-        ) if s.is_pending() => s,
-        // An outcome that may be appealed opens the appeal window; `apply` makes the others final.
-        (s, A::Judge) if s.is_pending() => S::AppealWindow,
-        (S::Appeal | S::Retrial, A::Remand) => S::FirstInstance,
-        (S::AppealWindow, A::Appeal) => S::Appeal,
-        (S::AppealWindow, A::Finalize) => S::Final,
-        (S::Final, A::Retry) => S::Retrial,
-        (S::Final, A::RecordPerformance) => S::Final,
-        _ => return Err(crate::procedure::illegal_transition(from, action)),
-    };
-    Ok(to)
-}
-
 pub fn allowed_actions(from: Status) -> Vec<Action> {
-    crate::procedure::allowed(Action::ALL, from, transition)
+    crate::procedure::allowed_steps::<Litigation>(from)
 }
 
 /// Configurable rules (docs/configuration.md). The 败诉 table is common reporting practice, not
@@ -300,38 +276,41 @@ impl Default for Rules {
 
 /// Period, unit, start event and basis of each deadline. `days` overrides the period where the
 /// court sets it (performance, a granted evidence delay).
-pub fn deadline_rule(
-    kind: DeadlineKind,
-    days: Option<u32>,
-) -> (u32, PeriodUnit, &'static str, &'static str) {
+pub fn deadline_rule(kind: DeadlineKind, days: Option<u32>) -> DeadlineRule {
     use DeadlineKind as K;
     use PeriodUnit::CalendarDays;
+    let rule = |count, unit, start_event, basis| DeadlineRule {
+        count,
+        unit,
+        start_event,
+        basis,
+    };
     match kind {
-        K::Defence => (
+        K::Defence => rule(
             15,
             CalendarDays,
             "收到起诉状副本之日",
             "《行政诉讼法》第六十七条第一款",
         ),
-        K::EvidenceDelayRequest => (
+        K::EvidenceDelayRequest => rule(
             15,
             CalendarDays,
             "收到起诉状副本之日",
             "《行政诉讼法》第三十六条第一款、《行诉解释》第三十四条",
         ),
-        K::LateEvidence => (
+        K::LateEvidence => rule(
             days.unwrap_or(15),
             CalendarDays,
             "正当事由消除之日",
             "《行诉解释》第三十四条",
         ),
-        K::AppealWindow => (
+        K::AppealWindow => rule(
             days.unwrap_or(15),
             CalendarDays,
             "裁判文书送达之日",
             "《行政诉讼法》第八十五条",
         ),
-        K::Performance => (
+        K::Performance => rule(
             // Opened only when the judgment sets its period.
             days.unwrap_or_default(),
             CalendarDays,
@@ -481,128 +460,25 @@ impl Step {
             | Self::RecordPerformance { date, .. } => *date,
         }
     }
-
-    pub fn parse(action: Action, f: &Fields) -> DomainResult<Self> {
-        let date = |label: &str| parse_date(get(f, "date"), "date", label);
-        let text = |k: &str, label: &str, max| required_text(get(f, k), k, label, max);
-        let opt = |k: &str, label: &str, max| optional_text(get(f, k), k, label, max);
-        Ok(match action {
-            Action::FileDefence => Self::FileDefence {
-                date: date("提交答辩状日期")?,
-            },
-            Action::RequestEvidenceDelay => Self::RequestEvidenceDelay {
-                date: date("申请日期")?,
-                reason: text("reason", "延期提供证据的正当事由", 500)?,
-            },
-            Action::GrantEvidenceDelay => Self::GrantEvidenceDelay {
-                date: date("正当事由消除日期")?,
-            },
-            Action::SubmitLateEvidence => Self::SubmitLateEvidence {
-                date: date("补充提交证据日期")?,
-            },
-            Action::ScheduleHearing => Self::ScheduleHearing {
-                date: date("收到传票日期")?,
-                hearing_date: parse_date(get(f, "hearing_date"), "hearing_date", "开庭日期")?,
-                head_notified: parse_yes_no(
-                    get(f, "head_notified"),
-                    "head_notified",
-                    "法院是否通知负责人出庭",
-                    false,
-                )?,
-            },
-            Action::RecordHearing => {
-                let appearance = Appearance::parse(get(f, "appearance"))?;
-                let excuse = match get(f, "excuse").trim() {
-                    "" => None,
-                    s => Some(Excuse::parse(s)?),
-                };
-                Self::RecordHearing {
-                    date: date("开庭日期")?,
-                    appearance,
-                    person: opt("person", "出庭人员姓名", 50)?,
-                    post: opt("post", "出庭人员职务", 50)?,
-                    lawyer: opt("lawyer", "委托律师", 100)?,
-                    excuse,
-                    excuse_evidence: opt("excuse_evidence", "不能出庭的证明材料", 500)?,
-                }
-            }
-            Action::Judge => {
-                let date = date("裁判日期")?;
-                let served = get(f, "served_date");
-                Self::Judge {
-                    date,
-                    served_date: if served.trim().is_empty() {
-                        date
-                    } else {
-                        parse_date(served, "served_date", "送达日期")?
-                    },
-                    outcome: match OutcomeType::parse(get(f, "outcome"))? {
-                        OutcomeType::Remanded => {
-                            return Err(err(
-                                "invalid_option",
-                                "outcome",
-                                "发回重审请使用“登记发回重审”步骤，并填写重审法院和案号",
-                            ))
-                        }
-                        o => o,
-                    },
-                    compensation: parse_yes_no(
-                        get(f, "compensation"),
-                        "compensation",
-                        "是否判决行政赔偿",
-                        false,
-                    )?,
-                    performance_days: parse_days(get(f, "performance_days"))?,
-                    summary: opt("summary", "裁判主要内容", 2000)?,
-                }
-            }
-            Action::Appeal => Self::Appeal {
-                date: date("上诉日期")?,
-                by_defendant: parse_yes_no(
-                    get(f, "by_defendant"),
-                    "by_defendant",
-                    "上诉人",
-                    false,
-                )?,
-                court: text("court", "二审法院", 100)?,
-                case_no: parse_court_case_no(get(f, "case_no"), "case_no")?,
-            },
-            Action::Finalize => Self::Finalize {
-                date: date("裁判生效日期")?,
-            },
-            Action::Remand => Self::Remand {
-                date: date("发回重审裁定日期")?,
-                court: text("court", "重审法院", 100)?,
-                case_no: parse_court_case_no(get(f, "case_no"), "case_no")?,
-            },
-            Action::Retry => Self::Retry {
-                date: date("再审立案日期")?,
-                court: text("court", "再审法院", 100)?,
-                case_no: parse_court_case_no(get(f, "case_no"), "case_no")?,
-                procedure: RetrialProcedure::parse(get(f, "procedure"))?,
-            },
-            Action::RecordPerformance => Self::RecordPerformance {
-                date: date("登记日期")?,
-                performed: parse_yes_no(get(f, "performed"), "performed", "履行情况", true)?,
-                consequence: NonPerformance::parse(or_default(get(f, "consequence"), "none"))?,
-                notes: opt("notes", "履行情况", 1000)?,
-            },
-        })
-    }
 }
 
-fn parse_days(s: &str) -> DomainResult<Option<u32>> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    match s.parse::<u32>() {
-        Ok(n) if (1..=365).contains(&n) => Ok(Some(n)),
-        _ => Err(DomainError::field(
-            "invalid_number",
-            "performance_days",
-            "履行期限应为1至365的整数（日）",
-        )),
+/// The judgment outcomes the step 登记裁判结果 offers: all but 发回重审, which is its own step (it
+/// needs the new court and 案号).
+const JUDGMENT_OUTCOMES: &[(&str, &str)] = match OutcomeType::OPTIONS.split_last() {
+    Some((_, rest)) => rest,
+    None => &[],
+};
+const CASE_NO: F = F::text("case_no", "案号", 40)
+    .format(parse_court_case_no)
+    .hint("如（2024）粤53行终8号");
+
+impl Step {
+    /// Checks a step's form and reads it (what the kernel does; for tests).
+    pub fn parse(action: Action, f: &Fields) -> DomainResult<Self> {
+        Litigation::step(
+            action,
+            &crate::form::check(Litigation::step_form(action).fields, f)?,
+        )
     }
 }
 
@@ -661,360 +537,617 @@ pub struct Changes {
 
 pub type Effect = crate::deadline::Effect<DeadlineKind>;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    pub status: Status,
-    pub changes: Changes,
-    pub effects: Vec<Effect>,
-}
+/// What a step does to a lawsuit.
+pub type Outcome = StepOutcome<Litigation>;
 
-fn err(code: &'static str, field: &str, msg: impl Into<String>) -> DomainError {
-    DomainError::field(code, field, msg)
-}
+/// 行政应诉 as the procedure kernel runs it.
+pub struct Litigation;
 
-/// Takes one step: checks it against the status and the case's dates and returns the new status,
-/// the changes and the deadline effects.
-pub fn apply(
-    facts: &CaseFacts,
-    step: &Step,
-    today: NaiveDate,
-    rules: &Rules,
-) -> DomainResult<Outcome> {
-    let mut status = transition(facts.status, step.action())?;
-    let date = step.date();
-    if let Step::Appeal { .. } = step {
-        if let Some(j) = facts.outcome_date.filter(|j| date < *j) {
-            return Err(err(
-                "appeal_before_judgment",
-                "date",
-                format!("上诉日期不能早于裁判日期（{}）", format_date_cn(j)),
-            ));
-        }
+impl Procedure for Litigation {
+    const MODULE: &'static str = "litigation";
+    type Status = Status;
+    type Action = Action;
+    type Kind = DeadlineKind;
+    type Step = Step;
+    type Facts = CaseFacts;
+    type Changes = Changes;
+    type Rules = Rules;
+
+    /// The one transition table.
+    fn transition(from: Status, action: Action) -> DomainResult<Status> {
+        use Action as A;
+        use Status as S;
+        let to = match (from, action) {
+            (
+                s,
+                A::FileDefence
+                | A::RequestEvidenceDelay
+                | A::GrantEvidenceDelay
+                | A::SubmitLateEvidence
+                | A::ScheduleHearing
+                | A::RecordHearing,
+            ) if s.is_pending() => s,
+            // An outcome that may be appealed opens the appeal window; `apply` makes the others final.
+            (s, A::Judge) if s.is_pending() => S::AppealWindow,
+            (S::Appeal | S::Retrial, A::Remand) => S::FirstInstance,
+            (S::AppealWindow, A::Appeal) => S::Appeal,
+            (S::AppealWindow, A::Finalize) => S::Final,
+            (S::Final, A::Retry) => S::Retrial,
+            (S::Final, A::RecordPerformance) => S::Final,
+            _ => return Err(crate::procedure::illegal_transition(from, action)),
+        };
+        Ok(to)
     }
-    crate::procedure::check_step_date(date, today, facts.last_event_date)?;
-    use DeadlineKind as K;
-    let mut ch = Changes::default();
-    let mut fx = Vec::new();
-    match step {
-        Step::FileDefence { date } => {
-            fx.push(Effect::Complete {
-                kind: K::Defence,
-                date: *date,
-            });
-            if !facts.evidence_delay_requested {
+    /// The one description of each step: its fields and its timeline line.
+    fn step_form(action: Action) -> StepForm {
+        let (fields, summary): (&'static [F], &'static str) = match action {
+            Action::FileDefence => (
+                const {
+                    &[F::date("date", "提交答辩状日期").hint(
+                        "应在收到起诉状副本之日起15日内提交答辩状及作出行政行为的证据和依据",
+                    )]
+                },
+                "向法院提交答辩状及作出行政行为的证据和依据",
+            ),
+            Action::RequestEvidenceDelay => (
+                const {
+                    &[
+                        F::date("date", "申请日期").hint("应在收到起诉状副本之日起15日内书面申请"),
+                        F::textarea("reason", "延期提供证据的正当事由", 500),
+                    ]
+                },
+                "书面申请延期提供证据，理由：{reason}",
+            ),
+            Action::GrantEvidenceDelay => (
+                const {
+                    &[F::date("date", "正当事由消除日期")
+                        .hint("自次日起15日内提交证据（《行诉解释》第三十四条）")]
+                },
+                "法院准许延期提供证据，正当事由消除",
+            ),
+            Action::SubmitLateEvidence => (
+                const { &[F::date("date", "补充提交证据日期")] },
+                "补充提交证据",
+            ),
+            Action::ScheduleHearing => (
+                const {
+                    &[
+                        F::date("date", "收到传票日期"),
+                        F::date("hearing_date", "开庭日期"),
+                        F::yes_no("head_notified", "法院是否通知负责人出庭").or("0"),
+                    ]
+                },
+                "定于{hearing_date}开庭[，法院通知行政机关负责人出庭{head_notified}]",
+            ),
+            Action::RecordHearing => (
+                const {
+                    &[
+                        F::date("date", "开庭日期"),
+                        F::choice("appearance", "出庭情况", Appearance::OPTIONS),
+                        F::text("person", "出庭人员姓名", 50)
+                            .optional()
+                            .hint("负责人或工作人员出庭的必填"),
+                        F::text("post", "出庭人员职务", 50)
+                            .optional()
+                            .hint("负责人出庭的必填，如副局长"),
+                        F::text("lawyer", "委托律师", 100).optional(),
+                        F::choice("excuse", "负责人不能出庭的理由", Excuse::OPTIONS)
+                            .optional()
+                            .hint("负责人未出庭的必填（《行政机关负责人出庭应诉规定》第十二条）；不得仅委托律师出庭，仅律师出庭的，本审级出庭不合规"),
+                        F::textarea("excuse_evidence", "不能出庭的证明材料", 500)
+                            .optional()
+                            .hint("填写不能出庭理由的，须注明经正职负责人签字或加盖印章的书面说明"),
+                    ]
+                },
+                "开庭审理：{appearance}[（{person}][，{post}）{?person}][）{?person}{!post}][，委托律师{lawyer}]",
+            ),
+            Action::Judge => (
+                const {
+                    &[
+                        F::date("date", "裁判日期"),
+                        F::date("served_date", "送达日期")
+                            .optional()
+                            .hint("上诉期限自送达之日起计算；不填写时按裁判日期"),
+                        F::choice("outcome", "裁判结果", JUDGMENT_OUTCOMES),
+                        F::yes_no("compensation", "是否判决行政赔偿").or("0"),
+                        F::number("performance_days", "履行期限", 1, 365, "日")
+                            .optional()
+                            .hint("判决确定的履行期限（日）；败诉且需要履行的，裁判生效后按此期限提醒"),
+                        F::textarea("summary", "裁判主要内容", 2000).optional(),
+                    ]
+                },
+                "{outcome}[：{summary}]",
+            ),
+            Action::Appeal => (
+                const {
+                    &[
+                        F::date("date", "上诉日期"),
+                        F::yes_no("by_defendant", "上诉人")
+                            .labels("本机关上诉", "原告上诉")
+                            .or("0"),
+                        F::text("court", "二审法院", 100),
+                        CASE_NO,
+                    ]
+                },
+                "[本机关{by_defendant}][原告{!by_defendant}]提起上诉，{court}立案，案号{case_no}",
+            ),
+            Action::Finalize => (
+                const {
+                    &[F::date("date", "裁判生效日期").hint("上诉期届满未上诉的，裁判发生法律效力")]
+                },
+                "上诉期届满，裁判发生法律效力",
+            ),
+            Action::Remand => (
+                const {
+                    &[
+                        F::date("date", "发回重审裁定日期"),
+                        F::text("court", "重审法院", 100),
+                        CASE_NO.hint("重审案号，如（2024）粤5302行初30号"),
+                    ]
+                },
+                "裁定发回重审，{court}重新审理，案号{case_no}",
+            ),
+            Action::Retry => (
+                const {
+                    &[
+                        F::date("date", "再审立案日期"),
+                        F::text("court", "再审法院", 100),
+                        CASE_NO,
+                        F::choice("procedure", "再审适用程序", RetrialProcedure::OPTIONS),
+                    ]
+                },
+                "{court}再审立案，案号{case_no}，{procedure}",
+            ),
+            Action::RecordPerformance => (
+                const {
+                    &[
+                        F::date("date", "登记日期"),
+                        F::yes_no("performed", "履行情况")
+                            .labels("已履行", "未履行")
+                            .or("1"),
+                        F::choice("consequence", "不履行的后果", NonPerformance::OPTIONS)
+                            .nothing("none"),
+                        F::textarea("notes", "履行情况说明", 1000).optional(),
+                    ]
+                },
+                "[已履行生效裁判{performed}][未履行生效裁判{!performed}][，{consequence}][：{notes}]",
+            ),
+        };
+        StepForm { fields, summary }
+    }
+    fn step(action: Action, v: &Values) -> DomainResult<Step> {
+        let date = v.req_date("date")?;
+        let text = |name: &'static str| v.req_text(name);
+        Ok(match action {
+            Action::FileDefence => Step::FileDefence { date },
+            Action::RequestEvidenceDelay => Step::RequestEvidenceDelay {
+                date,
+                reason: text("reason")?,
+            },
+            Action::GrantEvidenceDelay => Step::GrantEvidenceDelay { date },
+            Action::SubmitLateEvidence => Step::SubmitLateEvidence { date },
+            Action::ScheduleHearing => Step::ScheduleHearing {
+                date,
+                hearing_date: v.req_date("hearing_date")?,
+                head_notified: v.yes("head_notified"),
+            },
+            Action::RecordHearing => Step::RecordHearing {
+                date,
+                appearance: v.req_choice("appearance", Appearance::parse)?,
+                person: v.text("person"),
+                post: v.text("post"),
+                lawyer: v.text("lawyer"),
+                excuse: v.choice("excuse").map(Excuse::parse).transpose()?,
+                excuse_evidence: v.text("excuse_evidence"),
+            },
+            Action::Judge => Step::Judge {
+                date,
+                served_date: v.date("served_date").unwrap_or(date),
+                outcome: v.req_choice("outcome", OutcomeType::parse)?,
+                compensation: v.yes("compensation"),
+                performance_days: v.number("performance_days").map(|n| n as u32),
+                summary: v.text("summary"),
+            },
+            Action::Appeal => Step::Appeal {
+                date,
+                by_defendant: v.yes("by_defendant"),
+                court: text("court")?,
+                case_no: text("case_no")?,
+            },
+            Action::Finalize => Step::Finalize { date },
+            Action::Remand => Step::Remand {
+                date,
+                court: text("court")?,
+                case_no: text("case_no")?,
+            },
+            Action::Retry => Step::Retry {
+                date,
+                court: text("court")?,
+                case_no: text("case_no")?,
+                procedure: v.req_choice("procedure", RetrialProcedure::parse)?,
+            },
+            Action::RecordPerformance => Step::RecordPerformance {
+                date,
+                performed: v.yes("performed"),
+                consequence: v
+                    .choice("consequence")
+                    .map(NonPerformance::parse)
+                    .transpose()?
+                    .unwrap_or(NonPerformance::None),
+                notes: v.text("notes"),
+            },
+        })
+    }
+    /// Takes one step: checks it against the status and the case's dates and returns the new status,
+    /// the changes and the deadline effects.
+    fn apply(
+        facts: &CaseFacts,
+        step: &Step,
+        at: &Context<'_>,
+        rules: &Rules,
+    ) -> DomainResult<Outcome> {
+        let today = at.today;
+        let mut status = Self::transition(facts.status, step.action())?;
+        let date = step.date();
+        if let Step::Appeal { .. } = step {
+            if let Some(j) = facts.outcome_date.filter(|j| date < *j) {
+                return Err(err(
+                    "appeal_before_judgment",
+                    "date",
+                    format!("上诉日期不能早于裁判日期（{}）", format_date_cn(j)),
+                ));
+            }
+        }
+        crate::procedure::check_step_date(date, today, facts.last_event_date)?;
+        use DeadlineKind as K;
+        let mut ch = Changes::default();
+        let mut fx = Vec::new();
+        match step {
+            Step::FileDefence { date } => {
+                fx.push(Effect::Complete {
+                    kind: K::Defence,
+                    date: *date,
+                });
+                if !facts.evidence_delay_requested {
+                    fx.push(Effect::Complete {
+                        kind: K::EvidenceDelayRequest,
+                        date: *date,
+                    });
+                }
+            }
+            Step::RequestEvidenceDelay { date, .. } => {
+                if facts.evidence_delay_requested {
+                    return Err(err(
+                        "already_requested",
+                        "action",
+                        "本审级已经申请过延期提供证据",
+                    ));
+                }
+                match facts.evidence_request_due {
+                    Some(due) if *date <= due => {}
+                    Some(due) => {
+                        return Err(err(
+                            "request_out_of_time",
+                            "date",
+                            format!(
+                                "延期提供证据应在收到起诉状副本之日起15日内（{}前）书面申请",
+                                format_date_cn(due)
+                            ),
+                        ))
+                    }
+                    None => {
+                        return Err(err(
+                            "request_out_of_time",
+                            "action",
+                            "本审级没有延期提供证据的申请期限",
+                        ))
+                    }
+                }
                 fx.push(Effect::Complete {
                     kind: K::EvidenceDelayRequest,
                     date: *date,
                 });
             }
-        }
-        Step::RequestEvidenceDelay { date, .. } => {
-            if facts.evidence_delay_requested {
-                return Err(err(
-                    "already_requested",
-                    "action",
-                    "本审级已经申请过延期提供证据",
-                ));
-            }
-            match facts.evidence_request_due {
-                Some(due) if *date <= due => {}
-                Some(due) => {
-                    return Err(err(
-                        "request_out_of_time",
-                        "date",
-                        format!(
-                            "延期提供证据应在收到起诉状副本之日起15日内（{}前）书面申请",
-                            format_date_cn(due)
-                        ),
-                    ))
+            Step::GrantEvidenceDelay { date } => {
+                if !facts.evidence_delay_requested {
+                    return Err(err("no_request", "action", "尚未登记延期提供证据申请"));
                 }
-                None => {
+                fx.push(Effect::Open {
+                    kind: K::LateEvidence,
+                    start: *date,
+                });
+            }
+            Step::SubmitLateEvidence { date } => {
+                if !facts.late_evidence_open {
                     return Err(err(
-                        "request_out_of_time",
+                        "no_delay_granted",
                         "action",
-                        "本审级没有延期提供证据的申请期限",
-                    ))
+                        "法院尚未准许延期提供证据",
+                    ));
                 }
-            }
-            fx.push(Effect::Complete {
-                kind: K::EvidenceDelayRequest,
-                date: *date,
-            });
-        }
-        Step::GrantEvidenceDelay { date } => {
-            if !facts.evidence_delay_requested {
-                return Err(err("no_request", "action", "尚未登记延期提供证据申请"));
-            }
-            fx.push(Effect::Open {
-                kind: K::LateEvidence,
-                start: *date,
-            });
-        }
-        Step::SubmitLateEvidence { date } => {
-            if !facts.late_evidence_open {
-                return Err(err(
-                    "no_delay_granted",
-                    "action",
-                    "法院尚未准许延期提供证据",
-                ));
-            }
-            fx.push(Effect::Complete {
-                kind: K::LateEvidence,
-                date: *date,
-            });
-        }
-        Step::ScheduleHearing {
-            date, hearing_date, ..
-        } => {
-            if hearing_date < date {
-                return Err(err(
-                    "invalid_date",
-                    "hearing_date",
-                    "开庭日期不能早于收到传票日期",
-                ));
-            }
-        }
-        Step::RecordHearing {
-            appearance,
-            person,
-            post,
-            lawyer,
-            excuse,
-            excuse_evidence,
-            ..
-        } => match appearance {
-            Appearance::Head | Appearance::Staff if person.is_none() => {
-                return Err(DomainError::required("person", "出庭人员姓名"))
-            }
-            Appearance::Head if post.is_none() => {
-                return Err(DomainError::required("post", "出庭负责人职务"))
-            }
-            Appearance::Head if excuse.is_some() => {
-                return Err(err(
-                    "invalid_option",
-                    "excuse",
-                    "负责人已出庭，无需填写不能出庭的理由",
-                ))
-            }
-            Appearance::LawyerOnly if lawyer.is_none() => {
-                return Err(DomainError::required("lawyer", "出庭律师"))
-            }
-            // Whoever appeared instead, the head's absence needs its reason on record (出庭规定
-            // 第十二条第一款第一项: 未说明理由 is reported to the supervisory organ; 行诉解释第一百
-            // 二十九条第三款).
-            Appearance::Staff | Appearance::LawyerOnly | Appearance::Absent
-                if excuse.is_none() =>
-            {
-                return Err(err(
-                    "required",
-                    "excuse",
-                    "行政机关负责人未出庭的，应当说明理由（《行政机关负责人出庭应诉规定》第十二条）：请选择负责人不能出庭的理由",
-                ))
-            }
-            // The excuse must be documented (出庭规定 Art 9; 行诉解释 Art 129(3)).
-            _ if excuse.is_some() && excuse_evidence.is_none() => {
-                return Err(DomainError::required(
-                    "excuse_evidence",
-                    "负责人不能出庭理由的证明材料",
-                ))
-            }
-            _ => {}
-        },
-        Step::Judge {
-            date,
-            served_date,
-            outcome,
-            performance_days,
-            ..
-        } => {
-            if served_date < date {
-                return Err(err(
-                    "invalid_date",
-                    "served_date",
-                    "送达日期不能早于裁判日期",
-                ));
-            }
-            if *served_date > today {
-                return Err(err("date_in_future", "served_date", "送达日期不能晚于今天"));
-            }
-            if *date < facts.registered_date {
-                return Err(err(
-                    "date_before_registration",
-                    "date",
-                    format!(
-                        "裁判日期不能早于本审级立案日期（{}）",
-                        format_date_cn(facts.registered_date)
-                    ),
-                ));
-            }
-            // A trial judgment needs a hearing; an appeal may be decided on the papers (Art 86).
-            if outcome.is_judgment() && facts.level != Level::Appeal && facts.hearings == 0 {
-                return Err(err(
-                    "no_hearing",
-                    "outcome",
-                    format!(
-                        "本案{}尚未登记开庭，不能登记判决；请先登记开庭及出庭情况",
-                        facts.level.label()
-                    ),
-                ));
-            }
-            if *outcome == OutcomeType::UpholdOriginal && facts.level == Level::First {
-                return Err(err(
-                    "invalid_option",
-                    "outcome",
-                    "一审不能作出“维持原裁判”的结果",
-                ));
-            }
-            let lost = outcome.is_loss(rules, facts.level, facts.outcome_lost);
-            ch.outcome = Some((*outcome, *date, *served_date, lost));
-            ch.performance_days = *performance_days;
-            fx.push(Effect::Complete {
-                kind: K::Defence,
-                date: *date,
-            });
-            fx.push(Effect::Complete {
-                kind: K::EvidenceDelayRequest,
-                date: *date,
-            });
-            fx.push(Effect::Complete {
-                kind: K::LateEvidence,
-                date: *date,
-            });
-            let appeal = outcome.appeal_window(facts.appealable);
-            match appeal {
-                Some(_) => fx.push(Effect::Open {
-                    kind: K::AppealWindow,
-                    start: *served_date,
-                }),
-                None => {
-                    status = Status::Final;
-                    finalize(
-                        &mut ch,
-                        &mut fx,
-                        facts,
-                        (*outcome, *served_date, lost),
-                        performance_days.or(facts.performance_days),
-                    );
-                }
-            }
-        }
-        Step::Appeal {
-            date,
-            court,
-            case_no,
-            by_defendant,
-        } => {
-            // The agency's own window runs from its service; a plaintiff served later may
-            // still appeal after it, so only the agency's appeal is held to it.
-            if let Some(due) = facts.appeal_due.filter(|due| *by_defendant && date > due) {
-                return Err(err(
-                    "appeal_out_of_time",
-                    "date",
-                    format!("本机关的上诉期限已于{}届满", format_date_cn(due)),
-                ));
-            }
-            fx.push(Effect::Complete {
-                kind: K::AppealWindow,
-                date: *date,
-            });
-            ch.new_instance = Some(NewInstance {
-                level: Level::Appeal,
-                appealable: false,
-                court: court.clone(),
-                case_no: case_no.clone(),
-                registered_date: *date,
-            });
-        }
-        Step::Finalize { date } => {
-            if let Some(due) = facts.appeal_due.filter(|due| date <= due) {
-                return Err(err(
-                    "appeal_window_open",
-                    "date",
-                    format!(
-                        "上诉期限至{}届满，届满后方可登记裁判生效",
-                        format_date_cn(due)
-                    ),
-                ));
-            }
-            fx.push(Effect::Complete {
-                kind: K::AppealWindow,
-                date: *date,
-            });
-            let outcome = facts.outcome.unwrap_or(OutcomeType::RejectClaim);
-            finalize(
-                &mut ch,
-                &mut fx,
-                facts,
-                (outcome, *date, facts.outcome_lost),
-                facts.performance_days,
-            );
-        }
-        Step::Remand {
-            date,
-            court,
-            case_no,
-        } => {
-            // A retrial heard by the first-instance court itself cannot send the case back.
-            if facts.level == Level::Retrial && facts.appealable {
-                return Err(err(
-                    "illegal_transition",
-                    "action",
-                    "按照第一审程序审理的再审案件不能发回重审",
-                ));
-            }
-            ch.outcome = Some((OutcomeType::Remanded, *date, *date, false));
-            ch.new_instance = Some(NewInstance {
-                level: Level::First,
-                appealable: true,
-                court: court.clone(),
-                case_no: case_no.clone(),
-                registered_date: *date,
-            });
-        }
-        Step::Retry {
-            date,
-            court,
-            case_no,
-            procedure,
-        } => {
-            // A retrial suspends execution of the judgment (行诉解释 Art 118).
-            fx.push(Effect::Pause {
-                kind: K::Performance,
-                from: *date,
-                reason: "再审中止执行".into(),
-            });
-            ch.new_instance = Some(NewInstance {
-                level: Level::Retrial,
-                appealable: *procedure == RetrialProcedure::FirstInstance,
-                court: court.clone(),
-                case_no: case_no.clone(),
-                registered_date: *date,
-            });
-        }
-        Step::RecordPerformance {
-            date, performed, ..
-        } => {
-            if !facts.requires_performance {
-                return Err(err(
-                    "no_performance_required",
-                    "action",
-                    "该案生效裁判未判决行政机关败诉，无需登记履行情况",
-                ));
-            }
-            ch.performed = Some(*performed);
-            if *performed {
                 fx.push(Effect::Complete {
-                    kind: K::Performance,
+                    kind: K::LateEvidence,
                     date: *date,
                 });
             }
+            Step::ScheduleHearing {
+                date, hearing_date, ..
+            } => {
+                if hearing_date < date {
+                    return Err(err(
+                        "invalid_date",
+                        "hearing_date",
+                        "开庭日期不能早于收到传票日期",
+                    ));
+                }
+            }
+            Step::RecordHearing {
+                appearance,
+                person,
+                post,
+                lawyer,
+                excuse,
+                excuse_evidence,
+                ..
+            } => match appearance {
+                Appearance::Head | Appearance::Staff if person.is_none() => {
+                    return Err(DomainError::required("person", "出庭人员姓名"))
+                }
+                Appearance::Head if post.is_none() => {
+                    return Err(DomainError::required("post", "出庭负责人职务"))
+                }
+                Appearance::Head if excuse.is_some() => {
+                    return Err(err(
+                        "invalid_option",
+                        "excuse",
+                        "负责人已出庭，无需填写不能出庭的理由",
+                    ))
+                }
+                Appearance::LawyerOnly if lawyer.is_none() => {
+                    return Err(DomainError::required("lawyer", "出庭律师"))
+                }
+                // Whoever appeared instead, the head's absence needs its reason on record (出庭规定
+                // 第十二条第一款第一项: 未说明理由 is reported to the supervisory organ; 行诉解释第一百
+                // 二十九条第三款).
+                Appearance::Staff | Appearance::LawyerOnly | Appearance::Absent
+                    if excuse.is_none() =>
+                {
+                    return Err(err(
+                        "required",
+                        "excuse",
+                        "行政机关负责人未出庭的，应当说明理由（《行政机关负责人出庭应诉规定》第十二条）：请选择负责人不能出庭的理由",
+                    ))
+                }
+                // The excuse must be documented (出庭规定 Art 9; 行诉解释 Art 129(3)).
+                _ if excuse.is_some() && excuse_evidence.is_none() => {
+                    return Err(DomainError::required(
+                        "excuse_evidence",
+                        "负责人不能出庭理由的证明材料",
+                    ))
+                }
+                _ => {}
+            },
+            Step::Judge {
+                date,
+                served_date,
+                outcome,
+                performance_days,
+                ..
+            } => {
+                if served_date < date {
+                    return Err(err(
+                        "invalid_date",
+                        "served_date",
+                        "送达日期不能早于裁判日期",
+                    ));
+                }
+                if *served_date > today {
+                    return Err(err("date_in_future", "served_date", "送达日期不能晚于今天"));
+                }
+                if *date < facts.registered_date {
+                    return Err(err(
+                        "date_before_registration",
+                        "date",
+                        format!(
+                            "裁判日期不能早于本审级立案日期（{}）",
+                            format_date_cn(facts.registered_date)
+                        ),
+                    ));
+                }
+                // A trial judgment needs a hearing; an appeal may be decided on the papers (Art 86).
+                if outcome.is_judgment() && facts.level != Level::Appeal && facts.hearings == 0 {
+                    return Err(err(
+                        "no_hearing",
+                        "outcome",
+                        format!(
+                            "本案{}尚未登记开庭，不能登记判决；请先登记开庭及出庭情况",
+                            facts.level.label()
+                        ),
+                    ));
+                }
+                if *outcome == OutcomeType::UpholdOriginal && facts.level == Level::First {
+                    return Err(err(
+                        "invalid_option",
+                        "outcome",
+                        "一审不能作出“维持原裁判”的结果",
+                    ));
+                }
+                let lost = outcome.is_loss(rules, facts.level, facts.outcome_lost);
+                ch.outcome = Some((*outcome, *date, *served_date, lost));
+                ch.performance_days = *performance_days;
+                fx.push(Effect::Complete {
+                    kind: K::Defence,
+                    date: *date,
+                });
+                fx.push(Effect::Complete {
+                    kind: K::EvidenceDelayRequest,
+                    date: *date,
+                });
+                fx.push(Effect::Complete {
+                    kind: K::LateEvidence,
+                    date: *date,
+                });
+                let appeal = outcome.appeal_window(facts.appealable);
+                match appeal {
+                    Some(_) => fx.push(Effect::Open {
+                        kind: K::AppealWindow,
+                        start: *served_date,
+                    }),
+                    None => {
+                        status = Status::Final;
+                        finalize(
+                            &mut ch,
+                            &mut fx,
+                            facts,
+                            (*outcome, *served_date, lost),
+                            performance_days.or(facts.performance_days),
+                        );
+                    }
+                }
+            }
+            Step::Appeal {
+                date,
+                court,
+                case_no,
+                by_defendant,
+            } => {
+                // The agency's own window runs from its service; a plaintiff served later may
+                // still appeal after it, so only the agency's appeal is held to it.
+                if let Some(due) = facts.appeal_due.filter(|due| *by_defendant && date > due) {
+                    return Err(err(
+                        "appeal_out_of_time",
+                        "date",
+                        format!("本机关的上诉期限已于{}届满", format_date_cn(due)),
+                    ));
+                }
+                fx.push(Effect::Complete {
+                    kind: K::AppealWindow,
+                    date: *date,
+                });
+                ch.new_instance = Some(NewInstance {
+                    level: Level::Appeal,
+                    appealable: false,
+                    court: court.clone(),
+                    case_no: case_no.clone(),
+                    registered_date: *date,
+                });
+            }
+            Step::Finalize { date } => {
+                if let Some(due) = facts.appeal_due.filter(|due| date <= due) {
+                    return Err(err(
+                        "appeal_window_open",
+                        "date",
+                        format!(
+                            "上诉期限至{}届满，届满后方可登记裁判生效",
+                            format_date_cn(due)
+                        ),
+                    ));
+                }
+                fx.push(Effect::Complete {
+                    kind: K::AppealWindow,
+                    date: *date,
+                });
+                let outcome = facts.outcome.unwrap_or(OutcomeType::RejectClaim);
+                finalize(
+                    &mut ch,
+                    &mut fx,
+                    facts,
+                    (outcome, *date, facts.outcome_lost),
+                    facts.performance_days,
+                );
+            }
+            Step::Remand {
+                date,
+                court,
+                case_no,
+            } => {
+                // A retrial heard by the first-instance court itself cannot send the case back.
+                if facts.level == Level::Retrial && facts.appealable {
+                    return Err(err(
+                        "illegal_transition",
+                        "action",
+                        "按照第一审程序审理的再审案件不能发回重审",
+                    ));
+                }
+                ch.outcome = Some((OutcomeType::Remanded, *date, *date, false));
+                ch.new_instance = Some(NewInstance {
+                    level: Level::First,
+                    appealable: true,
+                    court: court.clone(),
+                    case_no: case_no.clone(),
+                    registered_date: *date,
+                });
+            }
+            Step::Retry {
+                date,
+                court,
+                case_no,
+                procedure,
+            } => {
+                // A retrial suspends execution of the judgment (行诉解释 Art 118).
+                fx.push(Effect::Pause {
+                    kind: K::Performance,
+                    from: *date,
+                    reason: "再审中止执行".into(),
+                });
+                ch.new_instance = Some(NewInstance {
+                    level: Level::Retrial,
+                    appealable: *procedure == RetrialProcedure::FirstInstance,
+                    court: court.clone(),
+                    case_no: case_no.clone(),
+                    registered_date: *date,
+                });
+            }
+            Step::RecordPerformance {
+                date, performed, ..
+            } => {
+                if !facts.requires_performance {
+                    return Err(err(
+                        "no_performance_required",
+                        "action",
+                        "该案生效裁判未判决行政机关败诉，无需登记履行情况",
+                    ));
+                }
+                ch.performed = Some(*performed);
+                if *performed {
+                    fx.push(Effect::Complete {
+                        kind: K::Performance,
+                        date: *date,
+                    });
+                }
+            }
         }
+        Ok(Outcome {
+            status,
+            changes: ch,
+            effects: fx,
+        })
     }
-    Ok(Outcome {
-        status,
-        changes: ch,
-        effects: fx,
-    })
+    fn step_date(step: &Step) -> NaiveDate {
+        step.date()
+    }
+    /// The appeal window is the judgment's (15 days, 10 for a ruling); the performance period the
+    /// one the judgment sets.
+    fn deadline_rule(
+        kind: DeadlineKind,
+        facts: &CaseFacts,
+        step: &Step,
+        changes: &Changes,
+        _: &Rules,
+    ) -> Option<DeadlineRule> {
+        let days = match (kind, step) {
+            (DeadlineKind::AppealWindow, Step::Judge { outcome, .. }) => {
+                outcome.appeal_window(facts.appealable)
+            }
+            (DeadlineKind::Performance, _) => changes.performance_days.or(facts.performance_days),
+            _ => None,
+        };
+        Some(deadline_rule(kind, days))
+    }
+}
+
+fn err(code: &'static str, field: &str, msg: impl Into<String>) -> DomainError {
+    DomainError::field(code, field, msg)
 }
 
 /// The outcome takes effect: a lost case must be performed (within the period the judgment set,
@@ -1210,30 +1343,6 @@ impl Suggestion {
             case_no,
         })
     }
-
-    /// The reply deadline's rule.
-    pub fn reply_rule(&self, rules: &Rules) -> (u32, PeriodUnit, &'static str, &'static str) {
-        match (self.kind, self.reply_days) {
-            (_, Some(n)) => (
-                n,
-                PeriodUnit::CalendarDays,
-                "收到建议书之日",
-                "建议书确定的回复期限",
-            ),
-            (SuggestionKind::Judicial, None) => (
-                rules.judicial_reply_days,
-                PeriodUnit::CalendarDays,
-                "收到司法建议书之日",
-                "法院确定的回复期限（未载明时按配置，默认30日）",
-            ),
-            (SuggestionKind::Procuratorial, None) => (
-                rules.procuratorial_reply_months,
-                PeriodUnit::Months,
-                "收到检察建议书之日",
-                "《人民检察院检察建议工作规定》（书面回复期限两个月）",
-            ),
-        }
-    }
 }
 
 /// A step on a suggestion: the reply, then the rectification.
@@ -1244,63 +1353,158 @@ pub struct SuggestionStep {
     pub notes: String,
 }
 
-impl SuggestionStep {
-    pub fn parse(action: SuggestionAction, f: &Fields) -> DomainResult<Self> {
-        let (date_label, notes_label) = match action {
-            SuggestionAction::Reply => ("回复日期", "回复内容"),
-            SuggestionAction::Rectify => ("整改完成日期", "整改情况"),
-        };
-        Ok(Self {
+/// What a suggestion's step needs to know of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SuggestionFacts {
+    pub status: SuggestionStatus,
+    pub received: NaiveDate,
+    pub last: Option<NaiveDate>,
+}
+
+/// The reply deadline's rule: the period the document sets, else the configured default.
+pub fn reply_rule(kind: SuggestionKind, reply_days: Option<u32>, rules: &Rules) -> DeadlineRule {
+    let (count, unit, start_event, basis) = match (kind, reply_days) {
+        (_, Some(n)) => (
+            n,
+            PeriodUnit::CalendarDays,
+            "收到建议书之日",
+            "建议书确定的回复期限",
+        ),
+        (SuggestionKind::Judicial, None) => (
+            rules.judicial_reply_days,
+            PeriodUnit::CalendarDays,
+            "收到司法建议书之日",
+            "法院确定的回复期限（未载明时按配置，默认30日）",
+        ),
+        (SuggestionKind::Procuratorial, None) => (
+            rules.procuratorial_reply_months,
+            PeriodUnit::Months,
+            "收到检察建议书之日",
+            "《人民检察院检察建议工作规定》（书面回复期限两个月）",
+        ),
+    };
+    DeadlineRule {
+        count,
+        unit,
+        start_event,
+        basis,
+    }
+}
+
+/// 司法建议 / 检察建议 as a procedure of the kernel: 待回复 → 登记回复 → 已回复 → 登记整改完成 →
+/// 已整改. The reply deadline is opened at registration ([`reply_rule`]).
+pub struct SuggestionProcedure;
+
+const REPLY_FIELDS: &[FieldSpec] = &[
+    FieldSpec::date("date", "回复日期"),
+    FieldSpec::textarea("notes", "回复内容", 2000),
+];
+const RECTIFY_FIELDS: &[FieldSpec] = &[
+    FieldSpec::date("date", "整改完成日期"),
+    FieldSpec::textarea("notes", "整改情况", 2000),
+];
+
+impl Procedure for SuggestionProcedure {
+    const MODULE: &'static str = "suggestion";
+    type Status = SuggestionStatus;
+    type Action = SuggestionAction;
+    type Kind = SuggestionDeadline;
+    type Step = SuggestionStep;
+    type Facts = SuggestionFacts;
+    type Changes = ();
+    type Rules = Rules;
+
+    fn transition(
+        from: SuggestionStatus,
+        action: SuggestionAction,
+    ) -> DomainResult<SuggestionStatus> {
+        use SuggestionAction as A;
+        use SuggestionStatus as S;
+        match (from, action) {
+            (S::Pending, A::Reply) => Ok(S::Replied),
+            (S::Replied, A::Rectify) => Ok(S::Rectified),
+            _ => Err(crate::procedure::illegal_transition(from, action)),
+        }
+    }
+
+    fn step_form(action: SuggestionAction) -> StepForm {
+        match action {
+            SuggestionAction::Reply => StepForm {
+                fields: REPLY_FIELDS,
+                summary: "登记回复：{notes}",
+            },
+            SuggestionAction::Rectify => StepForm {
+                fields: RECTIFY_FIELDS,
+                summary: "登记整改完成：{notes}",
+            },
+        }
+    }
+
+    fn step(action: SuggestionAction, v: &Values) -> DomainResult<SuggestionStep> {
+        Ok(SuggestionStep {
             action,
-            date: parse_date(get(f, "date"), "date", date_label)?,
-            notes: required_text(get(f, "notes"), "notes", notes_label, 2000)?,
+            date: v.req_date("date")?,
+            notes: v.req_text("notes")?,
         })
     }
 
-    /// Checks the step against the suggestion's status and dates; returns the new status and
-    /// the reply deadline's effect.
-    pub fn apply(
-        &self,
-        status: SuggestionStatus,
-        received: NaiveDate,
-        last: Option<NaiveDate>,
-        today: NaiveDate,
-    ) -> DomainResult<(
-        SuggestionStatus,
-        Vec<crate::deadline::Effect<SuggestionDeadline>>,
-    )> {
-        use SuggestionAction as A;
-        use SuggestionStatus as S;
-        let to = match (status, self.action) {
-            (S::Pending, A::Reply) => S::Replied,
-            (S::Replied, A::Rectify) => S::Rectified,
-            _ => return Err(crate::procedure::illegal_transition(status, self.action)),
-        };
-        if self.date > today {
+    fn step_date(step: &SuggestionStep) -> NaiveDate {
+        step.date
+    }
+
+    /// Checks the step against the suggestion's status and dates; the reply completes the reply
+    /// deadline.
+    fn apply(
+        facts: &SuggestionFacts,
+        step: &SuggestionStep,
+        at: &Context<'_>,
+        _: &Rules,
+    ) -> DomainResult<StepOutcome<Self>> {
+        let status = Self::transition(facts.status, step.action)?;
+        if step.date > at.today {
             return Err(err("date_in_future", "date", "日期不能晚于今天"));
         }
-        let floor = last.unwrap_or(received).max(received);
-        if self.date < floor {
+        let floor = facts.last.unwrap_or(facts.received).max(facts.received);
+        if step.date < floor {
             return Err(err(
                 "date_before_previous_step",
                 "date",
                 format!("日期不能早于{}", format_date_cn(floor)),
             ));
         }
-        let effects = match self.action {
-            A::Reply => vec![crate::deadline::Effect::Complete {
+        let effects = match step.action {
+            SuggestionAction::Reply => vec![crate::deadline::Effect::Complete {
                 kind: SuggestionDeadline::Reply,
-                date: self.date,
+                date: step.date,
             }],
-            A::Rectify => vec![],
+            SuggestionAction::Rectify => vec![],
         };
-        Ok((to, effects))
+        Ok(StepOutcome {
+            status,
+            changes: (),
+            effects,
+        })
+    }
+
+    /// The reply deadline is opened at registration; no step opens one.
+    fn deadline_rule(
+        _: SuggestionDeadline,
+        _: &SuggestionFacts,
+        _: &SuggestionStep,
+        _: &(),
+        _: &Rules,
+    ) -> Option<DeadlineRule> {
+        None
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn apply(f: &CaseFacts, step: &Step, today: NaiveDate, rules: &Rules) -> DomainResult<Outcome> {
+        crate::procedure::apply_on::<Litigation>(f, step, today, rules)
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -1,10 +1,11 @@
 //! 行政复议 — administrative reconsideration under the 2023 Administrative Reconsideration Law
 //! (`legal-rules.md` §1).
 //!
-//! This module holds the whole procedure as data and pure functions: the statuses, the steps a
-//! clerk can take, the one transition table ([`transition`]), the deadlines each step opens,
-//! completes, pauses or extends ([`apply`]), and the outcome types with their 纠错 flag. The
-//! application layer only loads a case, calls [`apply`], and stores what comes back.
+//! This module holds the whole procedure as data and pure functions, as the procedure kernel's
+//! [`Reconsideration`] ([`crate::procedure::Procedure`]): the statuses, the steps a clerk can take
+//! and the one description of each step's fields, the one transition table, the deadlines each
+//! step opens, completes, pauses or extends (`apply`), and the outcome types with their 纠错 flag.
+//! The application's kernel loads a case, calls `apply`, and stores what comes back.
 
 use crate::deadline::PeriodUnit;
 use crate::error::{optional_text, required_text, DomainError, DomainResult};
@@ -220,50 +221,9 @@ coded_enum!(
     }
 );
 
-/// The one transition table. Returns the status after `action`, or an error naming both.
-pub fn transition(from: Status, action: Action) -> DomainResult<Status> {
-    use Action as A;
-    use Status as S;
-    let to = match (from, action) {
-        (S::Received, A::Accept | A::DeemAccept) => S::UnderReview,
-        (S::Received, A::Refuse) => S::NotAccepted,
-        (S::Received, A::RequestCorrection) => S::CorrectionRequested,
-        (S::CorrectionRequested, A::ReceiveCorrection) => S::Received,
-        (S::CorrectionRequested, A::Abandon) => S::Abandoned,
-        (S::CorrectionRequested, A::ExtendCorrection) => S::CorrectionRequested,
-        (s @ (S::UnderReview | S::Suspended), A::RecordAnswer) => s,
-        (
-            s @ (S::CorrectionRequested
-            | S::UnderReview
-            | S::Suspended
-            | S::Decided
-            | S::Mediated
-            | S::Terminated),
-            A::RecordService,
-        ) => s,
-        (
-            S::UnderReview,
-            A::SendCopy | A::ConvertToOrdinary | A::ScheduleHearing | A::RecordHearing | A::Extend,
-        ) => S::UnderReview,
-        (S::UnderReview, A::Suspend) => S::Suspended,
-        (S::Suspended, A::Resume) => S::UnderReview,
-        (S::UnderReview, A::Decide) => S::Decided,
-        (S::UnderReview, A::Mediate) => S::Mediated,
-        (S::UnderReview | S::Suspended, A::Terminate) => S::Terminated,
-        (
-            s @ (S::UnderReview | S::Suspended | S::Decided | S::Mediated | S::Terminated),
-            A::IssueLetter | A::RecordOpinionReply,
-        ) => s,
-        (s @ (S::Decided | S::Mediated), A::RecordPerformance) => s,
-        (s @ (S::Decided | S::NotAccepted | S::Terminated), A::RecordLitigation) => s,
-        _ => return Err(crate::procedure::illegal_transition(from, action)),
-    };
-    Ok(to)
-}
-
 /// The steps allowed from a status (for buttons on the detail page).
 pub fn allowed_actions(from: Status) -> Vec<Action> {
-    crate::procedure::allowed(Action::ALL, from, transition)
+    crate::procedure::allowed_steps::<Reconsideration>(from)
 }
 
 /// Configurable rules, with the defaults `legal-rules.md` recommends. Every UNCONFIRMED point of
@@ -370,59 +330,65 @@ pub fn organ_is_co_defendant(decision: DecisionType, procedural: bool, rules: &R
             && listed(CoDefendantDecision::ConfirmIllegalProcedural))
 }
 
-/// Period, unit, start event and legal basis of each deadline.
+/// The rule of each deadline: period, unit, start event and legal basis.
 pub fn deadline_rule(
     kind: DeadlineKind,
     procedure: Option<Procedure>,
     rules: &Rules,
-) -> (u32, PeriodUnit, &'static str, &'static str) {
+) -> DeadlineRule {
     use DeadlineKind as K;
     use PeriodUnit::*;
+    let rule = |count, unit, start_event, basis| DeadlineRule {
+        count,
+        unit,
+        start_event,
+        basis,
+    };
     let simplified = procedure == Some(Procedure::Simplified);
     match kind {
-        K::AcceptanceReview => (
+        K::AcceptanceReview => rule(
             5,
             WorkingDays,
             "收到行政复议申请之日",
             "《行政复议法》第三十条、第八十八条第二款",
         ),
-        K::Correction => (
+        K::Correction => rule(
             10,
             WorkingDays,
             "申请人收到补正通知之日",
             "《行政复议法》第三十一条第二款、第八十八条第二款",
         ),
-        K::CopyToRespondent if simplified => (
+        K::CopyToRespondent if simplified => rule(
             3,
             WorkingDays,
             "受理之日",
             "《行政复议法》第五十四条第一款、第八十八条第二款",
         ),
-        K::CopyToRespondent => (
+        K::CopyToRespondent => rule(
             7,
             WorkingDays,
             "受理之日",
             "《行政复议法》第四十八条、第八十八条第二款",
         ),
-        K::Answer if simplified => (
+        K::Answer if simplified => rule(
             5,
             WorkingDays,
             "被申请人收到申请书副本之日",
             "《行政复议法》第五十四条第一款、第八十八条第二款",
         ),
-        K::Answer => (
+        K::Answer => rule(
             10,
             WorkingDays,
             "被申请人收到申请书副本之日",
             "《行政复议法》第四十八条、第八十八条第二款",
         ),
-        K::Decision if simplified => (
+        K::Decision if simplified => rule(
             30,
             CalendarDays,
             "受理之日",
             "《行政复议法》第六十二条第二款",
         ),
-        K::Decision => (
+        K::Decision => rule(
             60,
             CalendarDays,
             "受理之日",
@@ -430,13 +396,13 @@ pub fn deadline_rule(
         ),
         // A decision takes effect on service (Art 75(2)); a 调解书 on the parties' signatures
         // (Art 73(1)), which the step 调解结案 records as its date.
-        K::Performance => (
+        K::Performance => rule(
             rules.performance_days,
             CalendarDays,
             "行政复议决定书送达之日（调解书为生效之日）",
             "《行政复议法》第七十五条第二款、第七十三条第一款；《行政复议法实施条例》第四十九条（期间可配置）",
         ),
-        K::OpinionReply => (
+        K::OpinionReply => rule(
             60,
             CalendarDays,
             "收到行政复议意见书之日",
@@ -584,38 +550,6 @@ pub enum HearingRespondent {
 }
 
 impl HearingRespondent {
-    fn parse(f: &Fields) -> DomainResult<Self> {
-        let text = |k: &str, label: &str, max| required_text(get(f, k), k, label, max);
-        let attended = match get(f, "head_attended").trim() {
-            "" => {
-                return Err(DomainError::required(
-                    "head_attended",
-                    "被申请人负责人是否参加听证",
-                ))
-            }
-            s => parse_yes_no(s, "head_attended", "被申请人负责人是否参加听证", false)?,
-        };
-        Ok(if attended {
-            Self::Head {
-                name: text("head_name", "参加听证的被申请人负责人姓名", 50)?,
-                post: text("head_post", "参加听证的被申请人负责人职务", 50)?,
-            }
-        } else {
-            Self::Delegated {
-                reason: text(
-                    "head_absence_reason",
-                    "被申请人负责人不能参加听证的理由（《行政复议法》第五十一条第三款）",
-                    500,
-                )?,
-                delegate: text(
-                    "head_delegate",
-                    "被申请人委托参加听证的工作人员（《行政复议法》第五十一条第三款）",
-                    100,
-                )?,
-            }
-        })
-    }
-
     pub fn head_attended(&self) -> bool {
         matches!(self, Self::Head { .. })
     }
@@ -661,9 +595,51 @@ pub fn check_hearing_notice(
     }
 }
 
-use crate::fields::{get, or_default, parse_bool, parse_yes_no};
+use crate::fields::get;
 pub use crate::fields::{parse_date, Fields};
+use crate::form::{FieldSpec as F, Values};
 pub use crate::party::{Party, PartyKind, PartyRole};
+use crate::procedure::{Context, DeadlineRule, Procedure as _, StepForm};
+
+/// The hint of a service date entered with the step that sends the document.
+macro_rules! served_hint {
+    ($what:literal) => {
+        concat!(
+            "已知时填写，",
+            $what,
+            "自次日起算；未知的可稍后通过“登记送达日期”登记，期限显示为“待登记送达日期”"
+        )
+    };
+}
+
+const PROCEDURE: F = F::choice("procedure", "审理程序", Procedure::OPTIONS).or("ordinary");
+const YES_NO_PERFORMANCE: F = F::yes_no("requires_performance", "是否需要履行").optional();
+
+const HEAD_ABSENCE_REASON: &str =
+    "被申请人负责人不能参加听证的理由（《行政复议法》第五十一条第三款）";
+const HEAD_DELEGATE: &str = "被申请人委托参加听证的工作人员（《行政复议法》第五十一条第三款）";
+
+impl HearingRespondent {
+    /// From the checked hearing form: the head's name and post when the head attended, the
+    /// reason and the delegate otherwise — each required then (Art 51(3)).
+    fn from_values(v: &Values) -> DomainResult<Self> {
+        let need = |name: &'static str, label: &str| {
+            v.text(name)
+                .ok_or_else(|| DomainError::required(name, label))
+        };
+        Ok(if v.yes("head_attended") {
+            Self::Head {
+                name: need("head_name", "参加听证的被申请人负责人姓名")?,
+                post: need("head_post", "参加听证的被申请人负责人职务")?,
+            }
+        } else {
+            Self::Delegated {
+                reason: need("head_absence_reason", HEAD_ABSENCE_REASON)?,
+                delegate: need("head_delegate", HEAD_DELEGATE)?,
+            }
+        })
+    }
+}
 
 impl Step {
     pub fn action(&self) -> Action {
@@ -722,171 +698,13 @@ impl Step {
         }
     }
 
-    /// Parses the fields of a step form. Field names are the API's; errors name them in Chinese.
+    /// Checks a step's form and reads it (what the kernel does; for tests and imports).
     pub fn parse(action: Action, f: &Fields) -> DomainResult<Self> {
-        let date = |label: &str| parse_date(get(f, "date"), "date", label);
-        let text = |k: &str, label: &str, max| required_text(get(f, k), k, label, max);
-        let opt = |k: &str, label: &str, max| optional_text(get(f, k), k, label, max);
-        let served = |label: &str| match get(f, "served_date").trim() {
-            "" => Ok(None),
-            s => parse_date(s, "served_date", label).map(Some),
-        };
-        Ok(match action {
-            Action::Accept => Self::Accept {
-                date: date("受理日期")?,
-                procedure: Procedure::parse(or_default(get(f, "procedure"), "ordinary"))?,
-                handler: opt("handler", "承办人", 50)?,
-            },
-            Action::Refuse => Self::Refuse {
-                date: date("不予受理决定日期")?,
-                reason: text("reason", "不予受理理由", 1000)?,
-                legal_ground: text("legal_ground", "法律依据", 200)?,
-            },
-            Action::RequestCorrection => Self::RequestCorrection {
-                date: date("补正通知日期")?,
-                items: text("items", "补正事项", 1000)?,
-                served: served("申请人收到补正通知日期")?,
-            },
-            Action::ReceiveCorrection => Self::ReceiveCorrection {
-                date: date("收到补正材料日期")?,
-            },
-            Action::Abandon => Self::Abandon {
-                date: date("视为放弃日期")?,
-            },
-            Action::DeemAccept => Self::DeemAccept {
-                date: date("视为受理日期")?,
-                procedure: Procedure::parse(or_default(get(f, "procedure"), "ordinary"))?,
-            },
-            Action::SendCopy => Self::SendCopy {
-                date: date("发送日期")?,
-                served: served("被申请人收到副本日期")?,
-            },
-            Action::ConvertToOrdinary => Self::ConvertToOrdinary {
-                date: date("转换日期")?,
-                approved_by: text("approved_by", "批准人", 50)?,
-            },
-            Action::ScheduleHearing => Self::ScheduleHearing {
-                date: date("听证通知日期")?,
-                hearing_date: parse_date(get(f, "hearing_date"), "hearing_date", "听证日期")?,
-                place: text("place", "听证地点", 200)?,
-            },
-            Action::RecordHearing => Self::RecordHearing {
-                date: date("听证日期")?,
-                notes: opt("notes", "听证情况", 2000)?,
-                respondent: HearingRespondent::parse(f)?,
-            },
-            Action::Suspend => Self::Suspend {
-                date: date("中止日期")?,
-                ground: SuspensionGround::parse(get(f, "ground"))?,
-            },
-            Action::Resume => Self::Resume {
-                date: date("恢复审理日期")?,
-            },
-            Action::Extend => Self::Extend {
-                date: date("延期决定日期")?,
-                days: parse_days(get(f, "days"))?,
-                approved_by: text("approved_by", "批准人（复议机构负责人）", 50)?,
-                reason: text("reason", "延期理由", 500)?,
-            },
-            Action::Decide => {
-                let decision_type = DecisionType::parse(get(f, "decision_type"))?;
-                let rp = f.get("requires_performance").map(|s| parse_bool(s));
-                let procedural_ground = parse_yes_no(
-                    get(f, "procedural_ground"),
-                    "procedural_ground",
-                    "是否以违反法定程序为由确认违法",
-                    false,
-                )?;
-                if procedural_ground && decision_type != DecisionType::ConfirmIllegal {
-                    return Err(DomainError::field(
-                        "invalid_option",
-                        "procedural_ground",
-                        "只有确认违法决定才能注明“以违反法定程序为由”",
-                    ));
-                }
-                Self::Decide {
-                    date: date("决定日期")?,
-                    decision_type,
-                    procedural_ground,
-                    requires_performance: rp
-                        .unwrap_or_else(|| decision_type.usually_requires_performance()),
-                    summary: opt("summary", "决定摘要", 2000)?,
-                    served: served("决定书送达日期")?,
-                }
-            }
-            Action::Mediate => Self::Mediate {
-                date: date("调解书生效日期")?,
-                requires_performance: f.get("requires_performance").is_some_and(|s| parse_bool(s)),
-                summary: opt("summary", "调解协议内容", 2000)?,
-            },
-            Action::Terminate => Self::Terminate {
-                date: date("终止日期")?,
-                reason: TerminationReason::parse(get(f, "reason"))?,
-            },
-            Action::IssueLetter => Self::IssueLetter {
-                date: date("制发日期")?,
-                kind: LetterKind::parse(get(f, "kind"))?,
-                addressee: text("addressee", "主送单位", 100)?,
-                summary: opt("summary", "主要内容", 2000)?,
-                served: served("意见书送达日期")?,
-            },
-            Action::RecordOpinionReply => Self::RecordOpinionReply {
-                date: date("收到反馈日期")?,
-                notes: opt("notes", "整改情况", 1000)?,
-            },
-            Action::RecordPerformance => Self::RecordPerformance {
-                date: date("履行日期")?,
-                performed: parse_bool(or_default(get(f, "performed"), "1")),
-                notes: opt("notes", "履行情况", 1000)?,
-            },
-            Action::RecordLitigation => Self::RecordLitigation {
-                date: date("起诉日期")?,
-                court: opt("court", "受理法院", 100)?,
-            },
-            Action::RecordService => Self::RecordService {
-                date: date("送达（收到）日期")?,
-                document: ServedDocument::parse(get(f, "document"))?,
-            },
-            Action::RecordAnswer => Self::RecordAnswer {
-                date: date("收到答复日期")?,
-                notes: opt("notes", "答复及证据材料", 1000)?,
-            },
-            Action::ExtendCorrection => Self::ExtendCorrection {
-                date: date("延长决定日期")?,
-                days: parse_count(get(f, "days"), "days", "延长补正期限天数")?,
-                approved_by: opt("approved_by", "批准人", 50)?
-                    .unwrap_or_else(|| "行政复议机关".into()),
-                reason: text("reason", "延长理由（不能按期补正的正当理由）", 500)?,
-            },
-        })
+        Reconsideration::step(
+            action,
+            &crate::form::check(Reconsideration::step_form(action).fields, f)?,
+        )
     }
-}
-
-/// A positive whole number of days; its upper bound is a rule checked by [`apply`].
-fn parse_count(s: &str, field: &str, label: &str) -> DomainResult<u32> {
-    match s.trim().parse::<u32>() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err(DomainError::field(
-            "invalid_number",
-            field,
-            format!("{label}应为正整数"),
-        )),
-    }
-}
-
-fn parse_days(s: &str) -> DomainResult<u32> {
-    let n: u32 = s
-        .trim()
-        .parse()
-        .map_err(|_| DomainError::field("invalid_number", "days", "延长天数应为1至30的整数"))?;
-    if !(1..=30).contains(&n) {
-        return Err(DomainError::field(
-            "invalid_number",
-            "days",
-            "延长天数应为1至30的整数（《行政复议法》第六十二条）",
-        ));
-    }
-    Ok(n)
 }
 
 /// What the procedure needs to know about a case to take a step.
@@ -936,11 +754,864 @@ pub struct CaseChanges {
     pub letter_issued: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    pub status: Status,
-    pub changes: CaseChanges,
-    pub effects: Vec<Effect>,
+/// What a step does to a case.
+pub type Outcome = crate::procedure::Outcome<Reconsideration>;
+
+/// 行政复议 as the procedure kernel runs it.
+pub struct Reconsideration;
+
+impl crate::procedure::Procedure for Reconsideration {
+    const MODULE: &'static str = "reconsideration";
+    type Status = Status;
+    type Action = Action;
+    type Kind = DeadlineKind;
+    type Step = Step;
+    type Facts = CaseFacts;
+    type Changes = CaseChanges;
+    type Rules = Rules;
+
+    fn step_date(step: &Step) -> NaiveDate {
+        step.date()
+    }
+    /// Every kind is timed by the procedure the step leaves the case in.
+    fn deadline_rule(
+        kind: DeadlineKind,
+        facts: &CaseFacts,
+        _: &Step,
+        changes: &CaseChanges,
+        rules: &Rules,
+    ) -> Option<DeadlineRule> {
+        Some(deadline_rule(
+            kind,
+            changes.procedure.or(facts.procedure),
+            rules,
+        ))
+    }
+    /// The one transition table. Returns the status after `action`, or an error naming both.
+    fn transition(from: Status, action: Action) -> DomainResult<Status> {
+        use Action as A;
+        use Status as S;
+        let to = match (from, action) {
+            (S::Received, A::Accept | A::DeemAccept) => S::UnderReview,
+            (S::Received, A::Refuse) => S::NotAccepted,
+            (S::Received, A::RequestCorrection) => S::CorrectionRequested,
+            (S::CorrectionRequested, A::ReceiveCorrection) => S::Received,
+            (S::CorrectionRequested, A::Abandon) => S::Abandoned,
+            (S::CorrectionRequested, A::ExtendCorrection) => S::CorrectionRequested,
+            (s @ (S::UnderReview | S::Suspended), A::RecordAnswer) => s,
+            (
+                s @ (S::CorrectionRequested
+                | S::UnderReview
+                | S::Suspended
+                | S::Decided
+                | S::Mediated
+                | S::Terminated),
+                A::RecordService,
+            ) => s,
+            (
+                S::UnderReview,
+                A::SendCopy
+                | A::ConvertToOrdinary
+                | A::ScheduleHearing
+                | A::RecordHearing
+                | A::Extend,
+            ) => S::UnderReview,
+            (S::UnderReview, A::Suspend) => S::Suspended,
+            (S::Suspended, A::Resume) => S::UnderReview,
+            (S::UnderReview, A::Decide) => S::Decided,
+            (S::UnderReview, A::Mediate) => S::Mediated,
+            (S::UnderReview | S::Suspended, A::Terminate) => S::Terminated,
+            (
+                s @ (S::UnderReview | S::Suspended | S::Decided | S::Mediated | S::Terminated),
+                A::IssueLetter | A::RecordOpinionReply,
+            ) => s,
+            (s @ (S::Decided | S::Mediated), A::RecordPerformance) => s,
+            (s @ (S::Decided | S::NotAccepted | S::Terminated), A::RecordLitigation) => s,
+            _ => return Err(crate::procedure::illegal_transition(from, action)),
+        };
+        Ok(to)
+    }
+    /// The one description of each step: its fields (checked, rendered as the form, read by
+    /// [`Reconsideration::step`]) and its timeline line ([`crate::form::summarize`]).
+    fn step_form(action: Action) -> StepForm {
+        let (fields, summary): (&'static [F], &'static str) = match action {
+            Action::Accept => (
+                const {
+                    &[
+                        F::date("date", "受理日期"),
+                        PROCEDURE,
+                        F::text("handler", "承办人", 50).optional(),
+                    ]
+                },
+                "决定受理，适用{procedure}[，承办人：{handler}]",
+            ),
+            Action::DeemAccept => (
+                const {
+                    &[
+                        F::date("date", "视为受理日期")
+                            .hint("应为受理审查期限届满之日（《行政复议法》第三十条第三款）"),
+                        PROCEDURE,
+                    ]
+                },
+                "受理审查期限届满未作决定，视为受理，适用{procedure}",
+            ),
+            Action::Refuse => (
+                const {
+                    &[
+                        F::date("date", "不予受理决定日期"),
+                        F::textarea("reason", "不予受理理由", 1000),
+                        F::text("legal_ground", "法律依据", 200),
+                    ]
+                },
+                "决定不予受理。理由：{reason}；依据：{legal_ground}",
+            ),
+            Action::RequestCorrection => (
+                const {
+                    &[
+                        F::date("date", "补正通知日期").hint(
+                            "应在收到申请之日起5个工作日内书面通知（《行政复议法》第三十一条第一款）",
+                        ),
+                        F::textarea("items", "补正事项", 1000),
+                        F::date("served_date", "申请人收到补正通知日期")
+                            .optional()
+                            .hint(served_hint!(
+                                "补正期限（10个工作日，《行政复议法》第三十一条第二款）"
+                            )),
+                    ]
+                },
+                "通知申请人补正：{items}",
+            ),
+            Action::ReceiveCorrection => (
+                const {
+                    &[F::date("date", "收到补正材料日期")
+                        .hint("受理审查期限自收到补正材料次日起重新计算")]
+                },
+                "收到补正材料，重新计算受理审查期限",
+            ),
+            Action::Abandon => (
+                const {
+                    &[F::date("date", "视为放弃日期").hint(
+                        "补正期限届满后申请人无正当理由仍未补正的，才视为放弃（《行政复议法》第三十一条第二款）",
+                    )]
+                },
+                "申请人无正当理由逾期不补正，视为放弃行政复议申请",
+            ),
+            Action::ExtendCorrection => (
+                const {
+                    &[
+                        F::date("date", "延长决定日期"),
+                        // The upper bound is the setting `max_correction_extension_days`, checked
+                        // by `apply`.
+                        F::number("days", "延长天数（工作日）", 1, 365, "").hint(
+                            "申请人有正当理由不能按期补正的，可以延长合理的补正期限（《行政复议法》第三十一条第二款）",
+                        ),
+                        F::textarea("reason", "延长理由（不能按期补正的正当理由）", 500),
+                        F::text("approved_by", "批准人", 50)
+                            .or("行政复议机关")
+                            .hint("不填写时记为“行政复议机关”"),
+                    ]
+                },
+                "经{approved_by}同意，补正期限延长{days}个工作日，理由：{reason}",
+            ),
+            Action::SendCopy => (
+                const {
+                    &[
+                        F::date("date", "发送日期"),
+                        F::date("served_date", "被申请人收到副本日期")
+                            .optional()
+                            .hint(served_hint!(
+                                "被申请人书面答复期限（普通程序10个工作日、简易程序5个工作日）"
+                            )),
+                    ]
+                },
+                "向被申请人发送申请书副本[，被申请人于{served_date}收到，答复期限自次日起算]",
+            ),
+            Action::RecordService => (
+                const {
+                    &[
+                        F::choice("document", "送达的文书", ServedDocument::OPTIONS),
+                        F::date("date", "送达（收到）日期").hint(
+                            "受送达人签收之日；补正、答复、履行、意见书反馈期限自次日起算",
+                        ),
+                    ]
+                },
+                "登记{document}送达（收到）日期：{date}，相关期限自次日起算",
+            ),
+            Action::RecordAnswer => (
+                const {
+                    &[
+                        F::date("date", "收到答复日期"),
+                        F::textarea("notes", "答复及证据材料", 1000).optional(),
+                    ]
+                },
+                "收到被申请人书面答复及证据、依据等材料[：{notes}]",
+            ),
+            Action::ConvertToOrdinary => (
+                const {
+                    &[
+                        F::date("date", "转换日期"),
+                        F::text("approved_by", "批准人", 50),
+                    ]
+                },
+                "经{approved_by}批准，转为普通程序审理",
+            ),
+            Action::ScheduleHearing => (
+                const {
+                    &[
+                        F::date("date", "听证通知日期"),
+                        F::date("hearing_date", "听证日期").hint(
+                            "听证通知应于举行听证5个工作日前送达当事人（《行政复议法》第五十一条），听证日期不得早于通知日期后第5个工作日",
+                        ),
+                        F::text("place", "听证地点", 200),
+                    ]
+                },
+                "定于{hearing_date}在{place}举行听证",
+            ),
+            Action::RecordHearing => (
+                const {
+                    &[
+                        F::date("date", "听证日期"),
+                        F::yes_no("head_attended", "被申请人负责人是否参加听证").hint(
+                            "被申请人的负责人应当参加听证；不能参加的，应当说明理由并委托相应的工作人员参加（《行政复议法》第五十一条第三款）",
+                        ),
+                        F::text("head_name", "参加听证的被申请人负责人姓名", 50)
+                            .optional()
+                            .hint("负责人参加的必填"),
+                        F::text("head_post", "参加听证的被申请人负责人职务", 50)
+                            .optional()
+                            .hint("负责人参加的必填，如副局长"),
+                        F::textarea("head_absence_reason", HEAD_ABSENCE_REASON, 500)
+                            .optional()
+                            .hint("负责人未参加的必填"),
+                        F::text("head_delegate", HEAD_DELEGATE, 100)
+                            .optional()
+                            .hint("负责人未参加的必填，写明姓名和职务"),
+                        F::textarea("notes", "听证情况", 2000).optional(),
+                    ]
+                },
+                "举行听证[，被申请人负责人{head_name}（{head_post}）参加听证{head_attended}]\
+                 [，被申请人负责人未参加听证（理由：{head_absence_reason}），委托{head_delegate}参加{!head_attended}][：{notes}]",
+            ),
+            Action::Suspend => (
+                const {
+                    &[
+                        F::date("date", "中止日期"),
+                        F::choice("ground", "中止原因", SuspensionGround::OPTIONS),
+                    ]
+                },
+                "中止审理：{ground}",
+            ),
+            Action::Resume => (
+                const { &[F::date("date", "恢复审理日期")] },
+                "中止原因消除，恢复审理",
+            ),
+            Action::Extend => (
+                const {
+                    &[
+                        F::date("date", "延期决定日期"),
+                        F::number("days", "延长天数", 1, 30, "《行政复议法》第六十二条")
+                            .hint("最多30日（《行政复议法》第六十二条）"),
+                        F::text("approved_by", "批准人（复议机构负责人）", 50),
+                        F::textarea("reason", "延期理由", 500),
+                    ]
+                },
+                "经{approved_by}批准延长审理期限{days}日，理由：{reason}",
+            ),
+            Action::Decide => (
+                const {
+                    &[
+                        F::date("date", "决定日期"),
+                        F::choice("decision_type", "决定类型", DecisionType::OPTIONS),
+                        F::yes_no("procedural_ground", "是否以违反法定程序为由确认违法")
+                            .or("0")
+                            .hint("仅确认违法决定填写；以违反法定程序为由确认违法的，复议机关在复议后诉讼中为共同被告（《行诉解释》第二十二条）"),
+                        YES_NO_PERFORMANCE.hint("不选择时按决定类型确定"),
+                        F::textarea("summary", "决定摘要", 2000).optional(),
+                        F::date("served_date", "决定书送达日期")
+                            .optional()
+                            .hint(served_hint!("履行期限")),
+                    ]
+                },
+                "作出{decision_type}决定[（以违反法定程序为由）{procedural_ground}][：{summary}]\
+                 [，决定书于{served_date}送达]",
+            ),
+            Action::Mediate => (
+                const {
+                    &[
+                        F::date("date", "调解书生效日期"),
+                        YES_NO_PERFORMANCE,
+                        F::textarea("summary", "调解协议内容", 2000).optional(),
+                    ]
+                },
+                "调解结案[：{summary}]",
+            ),
+            Action::Terminate => (
+                const {
+                    &[
+                        F::date("date", "终止日期"),
+                        F::choice("reason", "终止原因", TerminationReason::OPTIONS),
+                    ]
+                },
+                "终止行政复议：{reason}",
+            ),
+            Action::IssueLetter => (
+                const {
+                    &[
+                        F::date("date", "制发日期"),
+                        F::choice("kind", "文书类型", LetterKind::OPTIONS),
+                        F::text("addressee", "主送单位", 100),
+                        F::textarea("summary", "主要内容", 2000).optional(),
+                        F::date("served_date", "意见书送达日期")
+                            .optional()
+                            .hint(served_hint!("意见书的60日反馈期限")),
+                    ]
+                },
+                "向{addressee}制发{kind}[，于{served_date}送达]",
+            ),
+            Action::RecordOpinionReply => (
+                const {
+                    &[
+                        F::date("date", "收到反馈日期"),
+                        F::textarea("notes", "整改情况", 1000).optional(),
+                    ]
+                },
+                "收到意见书落实情况反馈[：{notes}]",
+            ),
+            Action::RecordPerformance => (
+                const {
+                    &[
+                        F::date("date", "履行日期"),
+                        F::yes_no("performed", "是否已履行").or("1"),
+                        F::textarea("notes", "履行情况", 1000).optional(),
+                    ]
+                },
+                "被申请人[已履行{performed}][未履行{!performed}][：{notes}]",
+            ),
+            Action::RecordLitigation => (
+                const {
+                    &[
+                        F::date("date", "起诉日期"),
+                        F::text("court", "受理法院", 100).optional(),
+                    ]
+                },
+                "申请人不服复议决定提起行政诉讼[（{court}）]",
+            ),
+        };
+        StepForm { fields, summary }
+    }
+    fn step(action: Action, v: &Values) -> DomainResult<Step> {
+        let date = v.req_date("date")?;
+        let served = v.date("served_date");
+        let text = |name: &'static str| v.req_text(name);
+        let days = |name: &'static str| {
+            v.number(name)
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| DomainError::required(name, "天数"))
+        };
+        let procedure = || v.req_choice("procedure", Procedure::parse);
+        Ok(match action {
+            Action::Accept => Step::Accept {
+                date,
+                procedure: procedure()?,
+                handler: v.text("handler"),
+            },
+            Action::Refuse => Step::Refuse {
+                date,
+                reason: text("reason")?,
+                legal_ground: text("legal_ground")?,
+            },
+            Action::RequestCorrection => Step::RequestCorrection {
+                date,
+                items: text("items")?,
+                served,
+            },
+            Action::ReceiveCorrection => Step::ReceiveCorrection { date },
+            Action::Abandon => Step::Abandon { date },
+            Action::DeemAccept => Step::DeemAccept {
+                date,
+                procedure: procedure()?,
+            },
+            Action::SendCopy => Step::SendCopy { date, served },
+            Action::ConvertToOrdinary => Step::ConvertToOrdinary {
+                date,
+                approved_by: text("approved_by")?,
+            },
+            Action::ScheduleHearing => Step::ScheduleHearing {
+                date,
+                hearing_date: v.req_date("hearing_date")?,
+                place: text("place")?,
+            },
+            Action::RecordHearing => Step::RecordHearing {
+                date,
+                notes: v.text("notes"),
+                respondent: HearingRespondent::from_values(v)?,
+            },
+            Action::Suspend => Step::Suspend {
+                date,
+                ground: v.req_choice("ground", SuspensionGround::parse)?,
+            },
+            Action::Resume => Step::Resume { date },
+            Action::Extend => Step::Extend {
+                date,
+                days: days("days")?,
+                approved_by: text("approved_by")?,
+                reason: text("reason")?,
+            },
+            Action::Decide => {
+                let decision_type = v.req_choice("decision_type", DecisionType::parse)?;
+                let procedural_ground = v.yes("procedural_ground");
+                if procedural_ground && decision_type != DecisionType::ConfirmIllegal {
+                    return Err(DomainError::field(
+                        "invalid_option",
+                        "procedural_ground",
+                        "只有确认违法决定才能注明“以违反法定程序为由”",
+                    ));
+                }
+                Step::Decide {
+                    date,
+                    decision_type,
+                    procedural_ground,
+                    requires_performance: if v.given("requires_performance") {
+                        v.yes("requires_performance")
+                    } else {
+                        decision_type.usually_requires_performance()
+                    },
+                    summary: v.text("summary"),
+                    served,
+                }
+            }
+            Action::Mediate => Step::Mediate {
+                date,
+                requires_performance: v.yes("requires_performance"),
+                summary: v.text("summary"),
+            },
+            Action::Terminate => Step::Terminate {
+                date,
+                reason: v.req_choice("reason", TerminationReason::parse)?,
+            },
+            Action::IssueLetter => Step::IssueLetter {
+                date,
+                kind: v.req_choice("kind", LetterKind::parse)?,
+                addressee: text("addressee")?,
+                summary: v.text("summary"),
+                served,
+            },
+            Action::RecordOpinionReply => Step::RecordOpinionReply {
+                date,
+                notes: v.text("notes"),
+            },
+            Action::RecordPerformance => Step::RecordPerformance {
+                date,
+                performed: v.yes("performed"),
+                notes: v.text("notes"),
+            },
+            Action::RecordLitigation => Step::RecordLitigation {
+                date,
+                court: v.text("court"),
+            },
+            Action::RecordService => Step::RecordService {
+                date,
+                document: v.req_choice("document", ServedDocument::parse)?,
+            },
+            Action::RecordAnswer => Step::RecordAnswer {
+                date,
+                notes: v.text("notes"),
+            },
+            Action::ExtendCorrection => Step::ExtendCorrection {
+                date,
+                days: days("days")?,
+                approved_by: text("approved_by")?,
+                reason: text("reason")?,
+            },
+        })
+    }
+    /// Takes one step: checks it is allowed from the case's status and that its dates make sense,
+    /// and returns the new status, the changes to the case and the deadline effects.
+    fn apply(
+        facts: &CaseFacts,
+        step: &Step,
+        at: &Context<'_>,
+        rules: &Rules,
+    ) -> DomainResult<Outcome> {
+        let today = at.today;
+        let status = Self::transition(facts.status, step.action())?;
+        let date = step.date();
+        // A service date is learnt after other steps may have followed the document; it is checked
+        // against the document's own date below instead of the latest step's.
+        let floor = match step {
+            Step::RecordService { .. } => NaiveDate::MIN,
+            _ => facts.last_event_date,
+        };
+        crate::procedure::check_step_date(date, today, floor)?;
+        use DeadlineKind as K;
+        let mut ch = CaseChanges::default();
+        let mut fx = Vec::new();
+        match step {
+            Step::Accept {
+                date, procedure, ..
+            }
+            | Step::DeemAccept { date, procedure } => {
+                if let Step::DeemAccept { .. } = step {
+                    // Art 30(3): acceptance is deemed on the day the review period expires.
+                    match facts.acceptance_due {
+                        Some(due) if *date == due => {}
+                        Some(due) => {
+                            return Err(DomainError::field(
+                                "not_deemed_accepted",
+                                "date",
+                                format!(
+                                    "视为受理日期应为受理审查期限届满之日（{}）",
+                                    crate::calendar::format_date_cn(due)
+                                ),
+                            ))
+                        }
+                        None => {
+                            return Err(DomainError::field(
+                                "not_deemed_accepted",
+                                "date",
+                                "受理审查期限尚未确定，不能视为受理",
+                            ))
+                        }
+                    }
+                }
+                // Art 30(3): an application not decided on within the review period is accepted on
+                // the day the period ends; a later acceptance records that day, and the decision
+                // and the copy to the respondent run from it, not from the late date.
+                let accepted = match facts.acceptance_due {
+                    Some(due) if *date > due => due,
+                    _ => *date,
+                };
+                ch.procedure = Some(*procedure);
+                ch.accepted_date = Some(accepted);
+                fx.push(Effect::Complete {
+                    kind: K::AcceptanceReview,
+                    date: *date,
+                });
+                fx.push(Effect::Open {
+                    kind: K::Decision,
+                    start: accepted,
+                });
+                fx.push(Effect::Open {
+                    kind: K::CopyToRespondent,
+                    start: accepted,
+                });
+            }
+            Step::Refuse { date, .. } => {
+                review_still_open(facts, *date, "作出不予受理决定")?;
+                fx.push(Effect::Complete {
+                    kind: K::AcceptanceReview,
+                    date: *date,
+                })
+            }
+            Step::RequestCorrection { date, served, .. } => {
+                review_still_open(facts, *date, "通知补正")?;
+                // Art 31(1): the notice lists everything to correct at once (一次性载明).
+                if facts.correction_requested {
+                    return Err(DomainError::field(
+                        "correction_already_requested",
+                        "action",
+                        "补正通知应当一次性载明需要补正的事项，本案已经通知过补正，不能再次通知补正（《行政复议法》第三十一条第一款）",
+                    ));
+                }
+                fx.push(Effect::Complete {
+                    kind: K::AcceptanceReview,
+                    date: *date,
+                });
+                // Art 31(2): ten working days from the applicant's receipt of the notice.
+                fx.push(start_or_await(
+                    K::Correction,
+                    *date,
+                    check_served(*served, *date, today)?,
+                ));
+            }
+            Step::ReceiveCorrection { date } => {
+                // The review clock restarts on receipt of the materials (Art 31).
+                fx.push(Effect::Complete {
+                    kind: K::Correction,
+                    date: *date,
+                });
+                fx.push(Effect::Open {
+                    kind: K::AcceptanceReview,
+                    start: *date,
+                });
+            }
+            Step::Abandon { date } => {
+                // Art 31(2): only a failure to correct by the end of the period (逾期不补正) is
+                // deemed a withdrawal; while the period (with any extension) runs, it is not, nor
+                // before it has started (the applicant's receipt of the notice not yet recorded).
+                if facts.awaiting.iter().any(|(k, _)| *k == K::Correction) {
+                    return Err(DomainError::field(
+                        "correction_notice_not_served",
+                        "date",
+                        "申请人收到补正通知的日期尚未登记，补正期限尚未起算，不能视为放弃；请先通过“登记送达日期”登记收到日期（《行政复议法》第三十一条第二款）",
+                    ));
+                }
+                if let Some(due) = facts.correction_due {
+                    if *date <= due {
+                        return Err(DomainError::field(
+                            "correction_period_running",
+                            "date",
+                            format!(
+                                "补正期限至{}届满，期限届满前不能视为放弃行政复议申请（《行政复议法》第三十一条第二款：无正当理由逾期不补正的，才视为放弃）",
+                                crate::calendar::format_date_cn(due)
+                            ),
+                        ));
+                    }
+                }
+                fx.push(Effect::Complete {
+                    kind: K::Correction,
+                    date: *date,
+                })
+            }
+            Step::ExtendCorrection {
+                days,
+                approved_by,
+                reason,
+                ..
+            } => {
+                // Art 31(2): 有正当理由不能按期补正的，可以延长合理的补正期限.
+                if *days > rules.max_correction_extension_days {
+                    return Err(DomainError::field(
+                        "invalid_number",
+                        "days",
+                        format!(
+                            "延长补正期限最多{}个工作日（本系统设置）",
+                            rules.max_correction_extension_days
+                        ),
+                    ));
+                }
+                fx.push(Effect::Extend {
+                    kind: K::Correction,
+                    count: *days,
+                    approved_by: approved_by.clone(),
+                    reason: reason.clone(),
+                });
+            }
+            Step::SendCopy { date, served } => {
+                if facts.copy_sent {
+                    return Err(DomainError::field(
+                        "copy_already_sent",
+                        "action",
+                        "申请书副本已经发送，被申请人收到日期请通过“登记送达日期”登记",
+                    ));
+                }
+                fx.push(Effect::Complete {
+                    kind: K::CopyToRespondent,
+                    date: *date,
+                });
+                // Arts 48, 54: the answer period runs from the respondent's receipt of the copy.
+                fx.push(start_or_await(
+                    K::Answer,
+                    *date,
+                    check_served(*served, *date, today)?,
+                ));
+            }
+            Step::RecordService { date, document } => {
+                let kind = document.deadline();
+                let Some(&(_, since)) = facts.awaiting.iter().rev().find(|(k, _)| *k == kind)
+                else {
+                    return Err(DomainError::field(
+                        "nothing_awaits_service",
+                        "document",
+                        format!(
+                            "本案没有等待登记送达日期的{}（未发出，或送达日期已登记）",
+                            document.label()
+                        ),
+                    ));
+                };
+                if *date < since {
+                    return Err(DomainError::field(
+                        "date_order",
+                        "date",
+                        format!(
+                            "送达（收到）日期不能早于文书发出日期（{}）",
+                            crate::calendar::format_date_cn(since)
+                        ),
+                    ));
+                }
+                fx.push(Effect::Start { kind, start: *date });
+            }
+            Step::RecordAnswer { date, .. } => {
+                if !facts.answer_open {
+                    return Err(DomainError::field(
+                        "no_answer_pending",
+                        "action",
+                        "本案没有等待被申请人答复的期限（申请书副本尚未发送，或答复已登记）",
+                    ));
+                }
+                fx.push(Effect::Complete {
+                    kind: K::Answer,
+                    date: *date,
+                });
+            }
+            Step::ConvertToOrdinary { .. } => {
+                if facts.procedure != Some(Procedure::Simplified) {
+                    return Err(DomainError::field(
+                        "not_simplified",
+                        "action",
+                        "只有适用简易程序的案件才能转为普通程序",
+                    ));
+                }
+                ch.procedure = Some(Procedure::Ordinary);
+                // The ordinary procedure's periods then govern what is still running. The law says
+                // nothing on conversion (Art 55); the copy (Art 48: 7 days, not 3) and the answer
+                // (Art 48: 10 days from receipt, not 5) follow the same setting as the decision
+                // period, keeping their start; a clock already completed is not touched.
+                if rules.conversion_restarts_as_ordinary {
+                    for kind in [K::Decision, K::CopyToRespondent, K::Answer] {
+                        let rule = deadline_rule(kind, Some(Procedure::Ordinary), rules);
+                        fx.push(Effect::Retime {
+                            kind,
+                            count: rule.count,
+                            basis: rule.basis.into(),
+                        });
+                    }
+                }
+            }
+            Step::ScheduleHearing {
+                date, hearing_date, ..
+            } => check_hearing_notice(*date, *hearing_date, at.calendar)?,
+            Step::RecordHearing { .. } => ch.hearing_held = true,
+            Step::Suspend { date, ground } => {
+                if rules.suspension_pauses_decision {
+                    fx.push(Effect::Pause {
+                        kind: K::Decision,
+                        from: *date,
+                        reason: format!("中止（{}）", ground.label()),
+                    });
+                }
+            }
+            Step::Resume { date } => {
+                if rules.suspension_pauses_decision {
+                    fx.push(Effect::Resume {
+                        kind: K::Decision,
+                        date: *date,
+                    });
+                }
+            }
+            Step::Extend {
+                days,
+                approved_by,
+                reason,
+                ..
+            } => {
+                if facts.procedure != Some(Procedure::Ordinary) {
+                    return Err(DomainError::field(
+                        "extension_not_allowed",
+                        "action",
+                        "简易程序案件不能延长审理期限（《行政复议法》第六十二条）",
+                    ));
+                }
+                if facts.extended {
+                    return Err(DomainError::field(
+                        "extension_not_allowed",
+                        "days",
+                        "审理期限已经延长过，不能再次延长",
+                    ));
+                }
+                ch.extended = Some(true);
+                fx.push(Effect::Extend {
+                    kind: K::Decision,
+                    count: *days,
+                    approved_by: approved_by.clone(),
+                    reason: reason.clone(),
+                });
+            }
+            Step::Decide {
+                date,
+                decision_type,
+                procedural_ground,
+                requires_performance,
+                served,
+                ..
+            } => {
+                let served = check_served(*served, *date, today)?;
+                ch.concluded_date = Some(*date);
+                ch.decision_type = Some(*decision_type);
+                ch.procedural_ground = Some(*procedural_ground);
+                ch.requires_performance = Some(*requires_performance);
+                fx.extend(close_review(*date));
+                // Art 75(2): the decision takes effect on service; performance runs from it.
+                if *requires_performance {
+                    fx.push(start_or_await(K::Performance, *date, served));
+                }
+            }
+            Step::Mediate {
+                date,
+                requires_performance,
+                ..
+            } => {
+                ch.concluded_date = Some(*date);
+                ch.requires_performance = Some(*requires_performance);
+                fx.extend(close_review(*date));
+                // Art 73(1): a 调解书 takes effect on the parties' signatures, the step's date.
+                if *requires_performance {
+                    fx.push(Effect::Open {
+                        kind: K::Performance,
+                        start: *date,
+                    });
+                }
+            }
+            Step::Terminate { date, reason } => {
+                ch.concluded_date = Some(*date);
+                ch.termination_reason = Some(*reason);
+                if facts.status == Status::Suspended && rules.suspension_pauses_decision {
+                    fx.push(Effect::Resume {
+                        kind: K::Decision,
+                        date: *date,
+                    });
+                }
+                fx.extend(close_review(*date));
+            }
+            Step::IssueLetter {
+                date, kind, served, ..
+            } => {
+                let served = check_served(*served, *date, today)?;
+                ch.letter_issued = true;
+                // Art 76: the addressee reports within 60 days of receiving the 意见书.
+                if *kind == LetterKind::Opinion {
+                    fx.push(start_or_await(K::OpinionReply, *date, served));
+                }
+            }
+            Step::RecordOpinionReply { date, .. } => {
+                if !facts.opinion_reply_open {
+                    return Err(DomainError::field(
+                        "no_opinion_pending",
+                        "action",
+                        "该案件没有待反馈的行政复议意见书",
+                    ));
+                }
+                fx.push(Effect::Complete {
+                    kind: K::OpinionReply,
+                    date: *date,
+                });
+            }
+            Step::RecordPerformance {
+                date, performed, ..
+            } => {
+                if !facts.requires_performance {
+                    return Err(DomainError::field(
+                        "no_performance_required",
+                        "action",
+                        "该案件的决定不涉及履行，无需登记履行情况",
+                    ));
+                }
+                ch.performed = Some(*performed);
+                if *performed {
+                    fx.push(Effect::Complete {
+                        kind: K::Performance,
+                        date: *date,
+                    });
+                }
+            }
+            Step::RecordLitigation { date, .. } => ch.litigation_date = Some(*date),
+        }
+        Ok(Outcome {
+            status,
+            changes: ch,
+            effects: fx,
+        })
+    }
 }
 
 /// A refusal (Art 30(2)) or a request for correction (Art 31(1)) is made within the review
@@ -995,392 +1666,6 @@ fn check_served(
 fn close_review(date: NaiveDate) -> [Effect; 3] {
     use DeadlineKind as K;
     [K::Decision, K::CopyToRespondent, K::Answer].map(|kind| Effect::Complete { kind, date })
-}
-
-/// Takes one step: checks it is allowed from the case's status and that its dates make sense,
-/// and returns the new status, the changes to the case and the deadline effects.
-pub fn apply(
-    facts: &CaseFacts,
-    step: &Step,
-    today: NaiveDate,
-    rules: &Rules,
-) -> DomainResult<Outcome> {
-    let status = transition(facts.status, step.action())?;
-    let date = step.date();
-    // A service date is learnt after other steps may have followed the document; it is checked
-    // against the document's own date below instead of the latest step's.
-    let floor = match step {
-        Step::RecordService { .. } => NaiveDate::MIN,
-        _ => facts.last_event_date,
-    };
-    crate::procedure::check_step_date(date, today, floor)?;
-    use DeadlineKind as K;
-    let mut ch = CaseChanges::default();
-    let mut fx = Vec::new();
-    match step {
-        Step::Accept {
-            date, procedure, ..
-        }
-        | Step::DeemAccept { date, procedure } => {
-            if let Step::DeemAccept { .. } = step {
-                // Art 30(3): acceptance is deemed on the day the review period expires.
-                match facts.acceptance_due {
-                    Some(due) if *date == due => {}
-                    Some(due) => {
-                        return Err(DomainError::field(
-                            "not_deemed_accepted",
-                            "date",
-                            format!(
-                                "视为受理日期应为受理审查期限届满之日（{}）",
-                                crate::calendar::format_date_cn(due)
-                            ),
-                        ))
-                    }
-                    None => {
-                        return Err(DomainError::field(
-                            "not_deemed_accepted",
-                            "date",
-                            "受理审查期限尚未确定，不能视为受理",
-                        ))
-                    }
-                }
-            }
-            // Art 30(3): an application not decided on within the review period is accepted on
-            // the day the period ends; a later acceptance records that day, and the decision
-            // and the copy to the respondent run from it, not from the late date.
-            let accepted = match facts.acceptance_due {
-                Some(due) if *date > due => due,
-                _ => *date,
-            };
-            ch.procedure = Some(*procedure);
-            ch.accepted_date = Some(accepted);
-            fx.push(Effect::Complete {
-                kind: K::AcceptanceReview,
-                date: *date,
-            });
-            fx.push(Effect::Open {
-                kind: K::Decision,
-                start: accepted,
-            });
-            fx.push(Effect::Open {
-                kind: K::CopyToRespondent,
-                start: accepted,
-            });
-        }
-        Step::Refuse { date, .. } => {
-            review_still_open(facts, *date, "作出不予受理决定")?;
-            fx.push(Effect::Complete {
-                kind: K::AcceptanceReview,
-                date: *date,
-            })
-        }
-        Step::RequestCorrection { date, served, .. } => {
-            review_still_open(facts, *date, "通知补正")?;
-            // Art 31(1): the notice lists everything to correct at once (一次性载明).
-            if facts.correction_requested {
-                return Err(DomainError::field(
-                    "correction_already_requested",
-                    "action",
-                    "补正通知应当一次性载明需要补正的事项，本案已经通知过补正，不能再次通知补正（《行政复议法》第三十一条第一款）",
-                ));
-            }
-            fx.push(Effect::Complete {
-                kind: K::AcceptanceReview,
-                date: *date,
-            });
-            // Art 31(2): ten working days from the applicant's receipt of the notice.
-            fx.push(start_or_await(
-                K::Correction,
-                *date,
-                check_served(*served, *date, today)?,
-            ));
-        }
-        Step::ReceiveCorrection { date } => {
-            // The review clock restarts on receipt of the materials (Art 31).
-            fx.push(Effect::Complete {
-                kind: K::Correction,
-                date: *date,
-            });
-            fx.push(Effect::Open {
-                kind: K::AcceptanceReview,
-                start: *date,
-            });
-        }
-        Step::Abandon { date } => {
-            // Art 31(2): only a failure to correct by the end of the period (逾期不补正) is
-            // deemed a withdrawal; while the period (with any extension) runs, it is not, nor
-            // before it has started (the applicant's receipt of the notice not yet recorded).
-            if facts.awaiting.iter().any(|(k, _)| *k == K::Correction) {
-                return Err(DomainError::field(
-                    "correction_notice_not_served",
-                    "date",
-                    "申请人收到补正通知的日期尚未登记，补正期限尚未起算，不能视为放弃；请先通过“登记送达日期”登记收到日期（《行政复议法》第三十一条第二款）",
-                ));
-            }
-            if let Some(due) = facts.correction_due {
-                if *date <= due {
-                    return Err(DomainError::field(
-                        "correction_period_running",
-                        "date",
-                        format!(
-                            "补正期限至{}届满，期限届满前不能视为放弃行政复议申请（《行政复议法》第三十一条第二款：无正当理由逾期不补正的，才视为放弃）",
-                            crate::calendar::format_date_cn(due)
-                        ),
-                    ));
-                }
-            }
-            fx.push(Effect::Complete {
-                kind: K::Correction,
-                date: *date,
-            })
-        }
-        Step::ExtendCorrection {
-            days,
-            approved_by,
-            reason,
-            ..
-        } => {
-            // Art 31(2): 有正当理由不能按期补正的，可以延长合理的补正期限.
-            if *days > rules.max_correction_extension_days {
-                return Err(DomainError::field(
-                    "invalid_number",
-                    "days",
-                    format!(
-                        "延长补正期限最多{}个工作日（本系统设置）",
-                        rules.max_correction_extension_days
-                    ),
-                ));
-            }
-            fx.push(Effect::Extend {
-                kind: K::Correction,
-                count: *days,
-                approved_by: approved_by.clone(),
-                reason: reason.clone(),
-            });
-        }
-        Step::SendCopy { date, served } => {
-            if facts.copy_sent {
-                return Err(DomainError::field(
-                    "copy_already_sent",
-                    "action",
-                    "申请书副本已经发送，被申请人收到日期请通过“登记送达日期”登记",
-                ));
-            }
-            fx.push(Effect::Complete {
-                kind: K::CopyToRespondent,
-                date: *date,
-            });
-            // Arts 48, 54: the answer period runs from the respondent's receipt of the copy.
-            fx.push(start_or_await(
-                K::Answer,
-                *date,
-                check_served(*served, *date, today)?,
-            ));
-        }
-        Step::RecordService { date, document } => {
-            let kind = document.deadline();
-            let Some(&(_, since)) = facts.awaiting.iter().rev().find(|(k, _)| *k == kind) else {
-                return Err(DomainError::field(
-                    "nothing_awaits_service",
-                    "document",
-                    format!(
-                        "本案没有等待登记送达日期的{}（未发出，或送达日期已登记）",
-                        document.label()
-                    ),
-                ));
-            };
-            if *date < since {
-                return Err(DomainError::field(
-                    "date_order",
-                    "date",
-                    format!(
-                        "送达（收到）日期不能早于文书发出日期（{}）",
-                        crate::calendar::format_date_cn(since)
-                    ),
-                ));
-            }
-            fx.push(Effect::Start { kind, start: *date });
-        }
-        Step::RecordAnswer { date, .. } => {
-            if !facts.answer_open {
-                return Err(DomainError::field(
-                    "no_answer_pending",
-                    "action",
-                    "本案没有等待被申请人答复的期限（申请书副本尚未发送，或答复已登记）",
-                ));
-            }
-            fx.push(Effect::Complete {
-                kind: K::Answer,
-                date: *date,
-            });
-        }
-        Step::ConvertToOrdinary { .. } => {
-            if facts.procedure != Some(Procedure::Simplified) {
-                return Err(DomainError::field(
-                    "not_simplified",
-                    "action",
-                    "只有适用简易程序的案件才能转为普通程序",
-                ));
-            }
-            ch.procedure = Some(Procedure::Ordinary);
-            // The ordinary procedure's periods then govern what is still running. The law says
-            // nothing on conversion (Art 55); the copy (Art 48: 7 days, not 3) and the answer
-            // (Art 48: 10 days from receipt, not 5) follow the same setting as the decision
-            // period, keeping their start; a clock already completed is not touched.
-            if rules.conversion_restarts_as_ordinary {
-                for kind in [K::Decision, K::CopyToRespondent, K::Answer] {
-                    let (count, _, _, basis) =
-                        deadline_rule(kind, Some(Procedure::Ordinary), rules);
-                    fx.push(Effect::Retime {
-                        kind,
-                        count,
-                        basis: basis.into(),
-                    });
-                }
-            }
-        }
-        // The notice period needs the calendar: [`check_hearing_notice`].
-        Step::ScheduleHearing { .. } => {}
-        Step::RecordHearing { .. } => ch.hearing_held = true,
-        Step::Suspend { date, ground } => {
-            if rules.suspension_pauses_decision {
-                fx.push(Effect::Pause {
-                    kind: K::Decision,
-                    from: *date,
-                    reason: format!("中止（{}）", ground.label()),
-                });
-            }
-        }
-        Step::Resume { date } => {
-            if rules.suspension_pauses_decision {
-                fx.push(Effect::Resume {
-                    kind: K::Decision,
-                    date: *date,
-                });
-            }
-        }
-        Step::Extend {
-            days,
-            approved_by,
-            reason,
-            ..
-        } => {
-            if facts.procedure != Some(Procedure::Ordinary) {
-                return Err(DomainError::field(
-                    "extension_not_allowed",
-                    "action",
-                    "简易程序案件不能延长审理期限（《行政复议法》第六十二条）",
-                ));
-            }
-            if facts.extended {
-                return Err(DomainError::field(
-                    "extension_not_allowed",
-                    "days",
-                    "审理期限已经延长过，不能再次延长",
-                ));
-            }
-            ch.extended = Some(true);
-            fx.push(Effect::Extend {
-                kind: K::Decision,
-                count: *days,
-                approved_by: approved_by.clone(),
-                reason: reason.clone(),
-            });
-        }
-        Step::Decide {
-            date,
-            decision_type,
-            procedural_ground,
-            requires_performance,
-            served,
-            ..
-        } => {
-            let served = check_served(*served, *date, today)?;
-            ch.concluded_date = Some(*date);
-            ch.decision_type = Some(*decision_type);
-            ch.procedural_ground = Some(*procedural_ground);
-            ch.requires_performance = Some(*requires_performance);
-            fx.extend(close_review(*date));
-            // Art 75(2): the decision takes effect on service; performance runs from it.
-            if *requires_performance {
-                fx.push(start_or_await(K::Performance, *date, served));
-            }
-        }
-        Step::Mediate {
-            date,
-            requires_performance,
-            ..
-        } => {
-            ch.concluded_date = Some(*date);
-            ch.requires_performance = Some(*requires_performance);
-            fx.extend(close_review(*date));
-            // Art 73(1): a 调解书 takes effect on the parties' signatures, the step's date.
-            if *requires_performance {
-                fx.push(Effect::Open {
-                    kind: K::Performance,
-                    start: *date,
-                });
-            }
-        }
-        Step::Terminate { date, reason } => {
-            ch.concluded_date = Some(*date);
-            ch.termination_reason = Some(*reason);
-            if facts.status == Status::Suspended && rules.suspension_pauses_decision {
-                fx.push(Effect::Resume {
-                    kind: K::Decision,
-                    date: *date,
-                });
-            }
-            fx.extend(close_review(*date));
-        }
-        Step::IssueLetter {
-            date, kind, served, ..
-        } => {
-            let served = check_served(*served, *date, today)?;
-            ch.letter_issued = true;
-            // Art 76: the addressee reports within 60 days of receiving the 意见书.
-            if *kind == LetterKind::Opinion {
-                fx.push(start_or_await(K::OpinionReply, *date, served));
-            }
-        }
-        Step::RecordOpinionReply { date, .. } => {
-            if !facts.opinion_reply_open {
-                return Err(DomainError::field(
-                    "no_opinion_pending",
-                    "action",
-                    "该案件没有待反馈的行政复议意见书",
-                ));
-            }
-            fx.push(Effect::Complete {
-                kind: K::OpinionReply,
-                date: *date,
-            });
-        }
-        Step::RecordPerformance {
-            date, performed, ..
-        } => {
-            if !facts.requires_performance {
-                return Err(DomainError::field(
-                    "no_performance_required",
-                    "action",
-                    "该案件的决定不涉及履行，无需登记履行情况",
-                ));
-            }
-            ch.performed = Some(*performed);
-            if *performed {
-                fx.push(Effect::Complete {
-                    kind: K::Performance,
-                    date: *date,
-                });
-            }
-        }
-        Step::RecordLitigation { date, .. } => ch.litigation_date = Some(*date),
-    }
-    Ok(Outcome {
-        status,
-        changes: ch,
-        effects: fx,
-    })
 }
 
 /// A new application (行政复议申请) as registered, validated (Arts 14–22).
@@ -1487,7 +1772,7 @@ mod tests {
 
     #[test]
     fn illegal_step_names_state_and_step() {
-        let e = transition(Status::Decided, Action::Accept).unwrap_err();
+        let e = Reconsideration::transition(Status::Decided, Action::Accept).unwrap_err();
         assert_eq!(e.code, "illegal_transition");
         assert_eq!(e.message, "当前状态为“已决定”，不能执行“受理”");
     }
@@ -1525,7 +1810,7 @@ mod tests {
                 Some(Procedure::Simplified),
                 &Rules::default()
             )
-            .0,
+            .count,
             30
         );
     }
@@ -1557,15 +1842,15 @@ mod tests {
             date: d("2024-03-20")
         }));
         let cal = crate::calendar::HolidayCalendar::embedded();
-        let (n, unit, event, basis) = deadline_rule(
+        let due = deadline_rule(
             DeadlineKind::Decision,
             Some(Procedure::Ordinary),
             &Rules::default(),
-        );
-        let due = crate::deadline::Clock::new(d("2024-03-08"), event, n, unit, basis)
-            .compute(&cal)
-            .unwrap()
-            .due;
+        )
+        .clock(d("2024-03-08"))
+        .compute(&cal)
+        .unwrap()
+        .due;
         assert_eq!(due, Some(d("2024-05-07")));
         // On time, the acceptance date is the step's.
         let on_time = Step::Accept {
@@ -1769,9 +2054,13 @@ mod tests {
         apply(f, &step, d("2024-12-31"), &Rules::default())
     }
 
+    fn apply(f: &CaseFacts, step: &Step, today: NaiveDate, rules: &Rules) -> DomainResult<Outcome> {
+        crate::procedure::apply_on::<Reconsideration>(f, step, today, rules)
+    }
+
     fn due_of(kind: DeadlineKind, procedure: Procedure, start: &str) -> Option<NaiveDate> {
-        let (n, unit, event, basis) = deadline_rule(kind, Some(procedure), &Rules::default());
-        crate::deadline::Clock::new(d(start), event, n, unit, basis)
+        deadline_rule(kind, Some(procedure), &Rules::default())
+            .clock(d(start))
             .compute(&crate::calendar::HolidayCalendar::embedded())
             .unwrap()
             .due
@@ -1913,7 +2202,7 @@ mod tests {
         let e = Step::parse(Action::ExtendCorrection, &fields).unwrap_err();
         assert_eq!((e.code, e.field.as_deref()), ("required", Some("reason")));
         assert_eq!(
-            transition(Status::Received, Action::ExtendCorrection)
+            Reconsideration::transition(Status::Received, Action::ExtendCorrection)
                 .unwrap_err()
                 .code,
             "illegal_transition"
@@ -1994,7 +2283,11 @@ mod tests {
             due_of(DeadlineKind::Answer, Procedure::Simplified, "2024-09-27"),
             Some(d("2024-10-10"))
         );
-        let (_, _, event, basis) = deadline_rule(DeadlineKind::Answer, None, &Rules::default());
+        let DeadlineRule {
+            start_event: event,
+            basis,
+            ..
+        } = deadline_rule(DeadlineKind::Answer, None, &Rules::default());
         assert_eq!(event, "被申请人收到申请书副本之日");
         assert!(basis.contains("第四十八条") && basis.contains("第八十八条第二款"));
     }
@@ -2065,8 +2358,11 @@ mod tests {
             kind: DeadlineKind::Performance,
             start: d("2024-05-09")
         }));
-        let (_, _, event, basis) =
-            deadline_rule(DeadlineKind::Performance, None, &Rules::default());
+        let DeadlineRule {
+            start_event: event,
+            basis,
+            ..
+        } = deadline_rule(DeadlineKind::Performance, None, &Rules::default());
         assert!(event.starts_with("行政复议决定书送达之日"), "{event}");
         assert!(basis.contains("第七十五条第二款"), "{basis}");
     }
@@ -2102,8 +2398,12 @@ mod tests {
             .unwrap()
             .effects
             .is_empty());
-        let (n, unit, event, _) =
-            deadline_rule(DeadlineKind::OpinionReply, None, &Rules::default());
+        let DeadlineRule {
+            count: n,
+            unit,
+            start_event: event,
+            ..
+        } = deadline_rule(DeadlineKind::OpinionReply, None, &Rules::default());
         assert_eq!(
             (n, unit, event),
             (60, PeriodUnit::CalendarDays, "收到行政复议意见书之日")

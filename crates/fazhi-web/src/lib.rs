@@ -339,10 +339,15 @@ async fn request_context(
     req.extensions_mut().insert(RequestId(rid.clone()));
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let span = tracing::info_span!("request", id = %rid, %method, %path);
-    let _enter = span.enter();
-    drop(_enter);
-    let mut res = next.run(req).await;
+    // The route as declared (`/rc/cases/{id}`): what the logs group requests by.
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_default();
+    let span = tracing::info_span!("request", id = %rid, %method, %path, %route);
+    // The handler runs inside the span, so everything it logs carries the request's id.
+    let mut res = tracing::Instrument::instrument(next.run(req), span.clone()).await;
     if is_framework_refusal(&res) {
         res = framework_refusal(state.clone(), &path, RequestId(rid.clone()), res).await;
     }

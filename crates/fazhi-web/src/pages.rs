@@ -16,10 +16,9 @@ use fazhi_app::reconsideration as rc;
 use fazhi_app::{audit, auth, demo, org, AppError};
 use fazhi_domain::deadline::{Clock, DeadlineState, PeriodUnit};
 use fazhi_domain::org::Permission;
-use fazhi_domain::reconsideration::{
-    Action, Channel, DecisionType, Fields, LetterKind, PartyKind, Procedure, ServedDocument,
-    Status, SuspensionGround, TerminationReason,
-};
+use fazhi_domain::procedure::Procedure;
+use fazhi_domain::reconsideration::{Action, Channel, Fields, PartyKind, Reconsideration, Status};
+use fazhi_domain::Coded;
 use fazhi_domain::DomainError;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -577,235 +576,9 @@ fn application_groups(units: &[org::Unit], scope: &fazhi_app::Scope) -> Value {
     ])
 }
 
-fn step_groups(action: Action) -> Value {
-    let date = |label: &str| field("date", label, "date", true);
-    let yes_no = |name: &str, label: &str| {
-        select(
-            name,
-            label,
-            vec![("1".into(), "是".into()), ("0".into(), "否".into())],
-            false,
-        )
-    };
-    // The date a document was served or received, when already known; otherwise the clock it
-    // starts waits for the step 登记送达日期.
-    let served = |label: &str, what: &str| {
-        hint(
-            field("served_date", label, "date", false),
-            &format!("已知时填写，{what}自次日起算；未知的可稍后通过“登记送达日期”登记，期限显示为“待登记送达日期”"),
-        )
-    };
-    let fields = match action {
-        Action::Accept => vec![
-            date("受理日期"),
-            select(
-                "procedure",
-                "审理程序",
-                opts(Procedure::ALL, Procedure::code, Procedure::label),
-                true,
-            ),
-            field("handler", "承办人", "text", false),
-        ],
-        Action::DeemAccept => vec![
-            hint(
-                date("视为受理日期"),
-                "应为受理审查期限届满之日（《行政复议法》第三十条第三款）",
-            ),
-            select(
-                "procedure",
-                "审理程序",
-                opts(Procedure::ALL, Procedure::code, Procedure::label),
-                true,
-            ),
-        ],
-        Action::Refuse => vec![
-            date("不予受理决定日期"),
-            field("reason", "不予受理理由", "textarea", true),
-            field("legal_ground", "法律依据", "text", true),
-        ],
-        Action::RequestCorrection => vec![
-            hint(
-                date("补正通知日期"),
-                "应在收到申请之日起5个工作日内书面通知（《行政复议法》第三十一条第一款）",
-            ),
-            field("items", "补正事项", "textarea", true),
-            served(
-                "申请人收到补正通知日期",
-                "补正期限（10个工作日，《行政复议法》第三十一条第二款）",
-            ),
-        ],
-        Action::ReceiveCorrection => vec![hint(
-            date("收到补正材料日期"),
-            "受理审查期限自收到补正材料次日起重新计算",
-        )],
-        Action::Abandon => vec![hint(
-            date("视为放弃日期"),
-            "补正期限届满后申请人无正当理由仍未补正的，才视为放弃（《行政复议法》第三十一条第二款）",
-        )],
-        Action::ExtendCorrection => vec![
-            date("延长决定日期"),
-            hint(
-                field("days", "延长天数（工作日）", "number", true),
-                "申请人有正当理由不能按期补正的，可以延长合理的补正期限（《行政复议法》第三十一条第二款）",
-            ),
-            field("reason", "延长理由（不能按期补正的正当理由）", "textarea", true),
-            hint(field("approved_by", "批准人", "text", false), "不填写时记为“行政复议机构”"),
-        ],
-        Action::SendCopy => vec![
-            date("发送日期"),
-            served(
-                "被申请人收到副本日期",
-                "被申请人书面答复期限（普通程序10个工作日、简易程序5个工作日）",
-            ),
-        ],
-        Action::RecordService => vec![
-            select(
-                "document",
-                "送达的文书",
-                opts(ServedDocument::ALL, ServedDocument::code, ServedDocument::label),
-                true,
-            ),
-            hint(
-                date("送达（收到）日期"),
-                "受送达人签收之日；补正、答复、履行、意见书反馈期限自次日起算",
-            ),
-        ],
-        Action::RecordAnswer => vec![
-            date("收到答复日期"),
-            field("notes", "答复及证据材料", "textarea", false),
-        ],
-        Action::ConvertToOrdinary => vec![
-            date("转换日期"),
-            field("approved_by", "批准人", "text", true),
-        ],
-        Action::ScheduleHearing => vec![
-            date("听证通知日期"),
-            hint(
-                field("hearing_date", "听证日期", "date", true),
-                "听证通知应于举行听证5个工作日前送达当事人（《行政复议法》第五十一条），听证日期不得早于通知日期后第5个工作日",
-            ),
-            field("place", "听证地点", "text", true),
-        ],
-        Action::RecordHearing => vec![
-            date("听证日期"),
-            hint(
-                select(
-                    "head_attended",
-                    "被申请人负责人是否参加听证",
-                    vec![("1".into(), "是".into()), ("0".into(), "否".into())],
-                    true,
-                ),
-                "被申请人的负责人应当参加听证；不能参加的，应当说明理由并委托相应的工作人员参加（《行政复议法》第五十一条第三款）",
-            ),
-            hint(
-                field("head_name", "参加听证的负责人姓名", "text", false),
-                "负责人参加的必填",
-            ),
-            hint(
-                field("head_post", "参加听证的负责人职务", "text", false),
-                "负责人参加的必填，如副局长",
-            ),
-            hint(
-                field("head_absence_reason", "负责人不能参加的理由", "textarea", false),
-                "负责人未参加的必填",
-            ),
-            hint(
-                field("head_delegate", "委托参加听证的工作人员", "text", false),
-                "负责人未参加的必填，写明姓名和职务",
-            ),
-            field("notes", "听证情况", "textarea", false),
-        ],
-        Action::Suspend => vec![
-            date("中止日期"),
-            select(
-                "ground",
-                "中止原因",
-                opts(
-                    SuspensionGround::ALL,
-                    SuspensionGround::code,
-                    SuspensionGround::label,
-                ),
-                true,
-            ),
-        ],
-        Action::Resume => vec![date("恢复审理日期")],
-        Action::Extend => vec![
-            date("延期决定日期"),
-            hint(
-                field("days", "延长天数", "number", true),
-                "最多30日（《行政复议法》第六十二条）",
-            ),
-            field("approved_by", "批准人（复议机构负责人）", "text", true),
-            field("reason", "延期理由", "textarea", true),
-        ],
-        Action::Decide => vec![
-            date("决定日期"),
-            select(
-                "decision_type",
-                "决定类型",
-                opts(DecisionType::ALL, DecisionType::code, DecisionType::label),
-                true,
-            ),
-            hint(
-                yes_no("procedural_ground", "是否以违反法定程序为由确认违法"),
-                "仅确认违法决定填写；以违反法定程序为由确认违法的，复议机关在复议后诉讼中为共同被告（《行诉解释》第二十二条）",
-            ),
-            hint(
-                yes_no("requires_performance", "是否需要履行"),
-                "不选择时按决定类型确定",
-            ),
-            field("summary", "决定摘要", "textarea", false),
-            served("决定书送达日期", "履行期限"),
-        ],
-        Action::Mediate => vec![
-            date("调解书生效日期"),
-            yes_no("requires_performance", "是否需要履行"),
-            field("summary", "调解协议内容", "textarea", false),
-        ],
-        Action::Terminate => vec![
-            date("终止日期"),
-            select(
-                "reason",
-                "终止原因",
-                opts(
-                    TerminationReason::ALL,
-                    TerminationReason::code,
-                    TerminationReason::label,
-                ),
-                true,
-            ),
-        ],
-        Action::IssueLetter => vec![
-            date("制发日期"),
-            select(
-                "kind",
-                "文书类型",
-                opts(LetterKind::ALL, LetterKind::code, LetterKind::label),
-                true,
-            ),
-            field("addressee", "主送单位", "text", true),
-            field("summary", "主要内容", "textarea", false),
-            served("意见书送达日期", "意见书的60日反馈期限"),
-        ],
-        Action::RecordOpinionReply => vec![
-            date("收到反馈日期"),
-            field("notes", "整改情况", "textarea", false),
-        ],
-        Action::RecordPerformance => vec![
-            date("履行日期"),
-            select(
-                "performed",
-                "履行情况",
-                vec![("1".into(), "已履行".into()), ("0".into(), "未履行".into())],
-                true,
-            ),
-            field("notes", "说明", "textarea", false),
-        ],
-        Action::RecordLitigation => {
-            vec![date("起诉日期"), field("court", "受理法院", "text", false)]
-        }
-    };
-    json!([{"title": action.label(), "fields": fields}])
+/// A step's form, from the one description of its fields ([`Procedure::step_form`]).
+pub(crate) fn step_groups<P: Procedure>(action: P::Action) -> Value {
+    json!([{"title": action.label(), "fields": P::step_form(action).fields}])
 }
 
 pub(crate) fn form_errors(e: &AppError) -> Value {
@@ -937,7 +710,7 @@ async fn step_page(
         .await
         .map_err(|e| p.err(state, e))?;
     p.require_writer(state, d.may_write)?;
-    let ctx = json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups(action), "values": values,
+    let ctx = json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups::<Reconsideration>(action), "values": values,
                "action_url": format!("/rc/cases/{id}/steps/{}", action.code()), "submit": "保存", "case": d.case,
                "version": d.case.version, "back": format!("/rc/cases/{id}"), "module": RC});
     form_render(state, p, "rc_cases", ctx, error).await

@@ -4,7 +4,7 @@
 use crate::api::xlsx_response;
 use crate::pages::{
     base, field, filter_options, form_render, hint, import_render, merge, opts, read_upload,
-    render, select, DetailQuery, ImportPage, Module, Page, PageError, PageResult,
+    render, select, step_groups, DetailQuery, ImportPage, Module, Page, PageError, PageResult,
 };
 use crate::AppState;
 use axum::extract::{Multipart, Path, Query, RawQuery, State};
@@ -16,8 +16,8 @@ use fazhi_app::litigation as lt;
 use fazhi_app::{org, reconsideration as rc, AppError};
 use fazhi_domain::fields::Fields;
 use fazhi_domain::litigation::{
-    Action, Appearance, Excuse, NonPerformance, OutcomeType, RetrialProcedure, Status,
-    SuggestionAction, SuggestionKind, SuggestionStatus,
+    Action, Litigation, Status, SuggestionAction, SuggestionKind, SuggestionProcedure,
+    SuggestionStatus,
 };
 use fazhi_domain::org::Permission;
 use fazhi_domain::party::PartyKind;
@@ -215,158 +215,6 @@ async fn detail(
     Ok(render(&state, "lt_detail.html", ctx))
 }
 
-fn yes_no(name: &str, label: &str, yes: &str, no: &str) -> Value {
-    select(
-        name,
-        label,
-        vec![("1".into(), yes.into()), ("0".into(), no.into())],
-        false,
-    )
-}
-
-fn step_groups(action: Action) -> Value {
-    let date = |label: &str| field("date", label, "date", true);
-    let case_no = || {
-        hint(
-            field("case_no", "案号", "text", true),
-            "如（2024）粤53行终8号",
-        )
-    };
-    let fields = match action {
-        Action::FileDefence => vec![hint(
-            date("提交答辩状日期"),
-            "应在收到起诉状副本之日起15日内提交答辩状及作出行政行为的证据和依据",
-        )],
-        Action::RequestEvidenceDelay => vec![
-            hint(date("申请日期"), "应在收到起诉状副本之日起15日内书面申请"),
-            field("reason", "延期提供证据的正当事由", "textarea", true),
-        ],
-        Action::GrantEvidenceDelay => vec![hint(
-            date("正当事由消除日期"),
-            "自次日起15日内提交证据（《行诉解释》第三十四条）",
-        )],
-        Action::SubmitLateEvidence => vec![date("补充提交证据日期")],
-        Action::ScheduleHearing => vec![
-            date("收到传票日期"),
-            field("hearing_date", "开庭日期", "date", true),
-            yes_no("head_notified", "法院是否通知负责人出庭", "是", "否"),
-        ],
-        Action::RecordHearing => vec![
-            date("开庭日期"),
-            select(
-                "appearance",
-                "出庭情况",
-                opts(Appearance::ALL, Appearance::code, Appearance::label),
-                true,
-            ),
-            hint(
-                field("person", "出庭人员姓名", "text", false),
-                "负责人或工作人员出庭的必填",
-            ),
-            hint(
-                field("post", "出庭人员职务", "text", false),
-                "负责人出庭的必填，如副局长",
-            ),
-            field("lawyer", "委托律师", "text", false),
-            hint(
-                select(
-                    "excuse",
-                    "负责人不能出庭的理由",
-                    opts(Excuse::ALL, Excuse::code, Excuse::label),
-                    false,
-                ),
-                "负责人未出庭的必填（《行政机关负责人出庭应诉规定》第十二条）；不得仅委托律师出庭，仅律师出庭的，本审级出庭不合规",
-            ),
-            hint(
-                field("excuse_evidence", "理由的证明材料", "textarea", false),
-                "填写不能出庭理由的，须注明经正职负责人签字或加盖印章的书面说明",
-            ),
-        ],
-        Action::Judge => vec![
-            date("裁判日期"),
-            hint(
-                field("served_date", "送达日期", "date", false),
-                "上诉期限自送达之日起计算；不填写时按裁判日期",
-            ),
-            select(
-                "outcome",
-                "裁判结果",
-                // 发回重审 is its own step (it needs the new court and 案号).
-                opts(
-                    &OutcomeType::ALL
-                        .iter()
-                        .copied()
-                        .filter(|o| *o != OutcomeType::Remanded)
-                        .collect::<Vec<_>>(),
-                    OutcomeType::code,
-                    OutcomeType::label,
-                ),
-                true,
-            ),
-            yes_no("compensation", "是否判决行政赔偿", "是", "否"),
-            hint(
-                field(
-                    "performance_days",
-                    "判决确定的履行期限（日）",
-                    "number",
-                    false,
-                ),
-                "败诉且需要履行的，裁判生效后按此期限提醒",
-            ),
-            field("summary", "裁判主要内容", "textarea", false),
-        ],
-        Action::Appeal => vec![
-            date("上诉日期"),
-            yes_no("by_defendant", "上诉人", "本机关上诉", "原告上诉"),
-            field("court", "二审法院", "text", true),
-            case_no(),
-        ],
-        Action::Finalize => vec![hint(
-            date("裁判生效日期"),
-            "上诉期届满未上诉的，裁判发生法律效力",
-        )],
-        Action::Remand => vec![
-            date("发回重审裁定日期"),
-            field("court", "重审法院", "text", true),
-            hint(
-                field("case_no", "重审案号", "text", true),
-                "如（2024）粤5302行初30号",
-            ),
-        ],
-        Action::Retry => vec![
-            date("再审立案日期"),
-            field("court", "再审法院", "text", true),
-            case_no(),
-            select(
-                "procedure",
-                "再审适用程序",
-                opts(
-                    RetrialProcedure::ALL,
-                    RetrialProcedure::code,
-                    RetrialProcedure::label,
-                ),
-                true,
-            ),
-        ],
-        Action::RecordPerformance => vec![
-            date("登记日期"),
-            yes_no("performed", "履行情况", "已履行", "未履行"),
-            select(
-                "consequence",
-                "不履行的后果",
-                opts(
-                    NonPerformance::ALL,
-                    NonPerformance::code,
-                    NonPerformance::label,
-                ),
-                false,
-            ),
-            field("notes", "说明", "textarea", false),
-        ],
-    };
-    json!([{"title": action.label(), "fields": fields}])
-}
-
 async fn step_page(
     state: &AppState,
     p: &Page,
@@ -379,7 +227,7 @@ async fn step_page(
         .await
         .map_err(|e| p.err(state, e))?;
     p.require_writer(state, d.may_write)?;
-    let ctx = json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups(action), "values": values,
+    let ctx = json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups::<Litigation>(action), "values": values,
                "action_url": format!("/lt/cases/{id}/steps/{}", action.code()),
                "submit": "保存", "case": d.case, "version": d.case.version, "back": format!("/lt/cases/{id}"), "module": LT});
     form_render(state, p, "lt_cases", ctx, error.as_ref()).await
@@ -546,14 +394,7 @@ async fn suggestion_step_page(
         .await
         .map_err(|e| p.err(state, e))?;
     p.require_writer(state, d.may_write)?;
-    let (date, notes) = match action {
-        SuggestionAction::Reply => ("回复日期", "回复内容"),
-        SuggestionAction::Rectify => ("整改完成日期", "整改情况"),
-    };
-    let groups = json!([{"title": action.label(), "fields": [
-        field("date", date, "date", true),
-        field("notes", notes, "textarea", true),
-    ]}]);
+    let groups = step_groups::<SuggestionProcedure>(action);
     let case = json!({"case_no": d.s.doc_no.clone().unwrap_or_else(|| d.s.kind_label.to_string()), "status_label": d.s.status_label});
     let ctx = json!({"title": action.label(), "groups": groups, "values": values,
                "action_url": format!("/lt/suggestions/{id}/steps/{}", action.code()), "submit": "保存",
