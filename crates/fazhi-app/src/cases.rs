@@ -1,5 +1,5 @@
-//! What every case module stores and shows alike: list pages, the timeline of steps (each
-//! module's `*_events` table), the parties (each module's `*_parties` table) with personal data
+//! What every case module stores and shows alike: list pages, the timeline of steps (the shared
+//! `case_events`, keyed by module and case), the parties (`case_parties`, likewise) with personal data
 //! shown in full only to the handling clerk, and Excel import rows. Moved here from the 行政复议
 //! module when 行政应诉 needed the same (docs/architecture.md).
 
@@ -98,21 +98,24 @@ pub struct EventView {
     pub at: String,
 }
 
-/// Appends a step to a case's timeline (`table` is the module's events table).
+/// Appends a step to a case's timeline (`case_events`, keyed by `module`).
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_event(
     tx: &mut Transaction<'_, Any>,
     app: &App,
     actor: &Actor,
-    table: &str,
+    module: &str,
     case_id: i64,
     action: &str,
     date: NaiveDate,
     detail: serde_json::Value,
 ) -> AppResult<()> {
-    let sql = format!("INSERT INTO {table} (case_id, action, event_date, detail_json, actor_id, actor_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)");
-    sqlx::query(&sql)
-        .bind(case_id)
+    sqlx::query(
+        "INSERT INTO case_events (module, case_id, action, event_date, detail_json, actor_id, actor_name, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(module)
+    .bind(case_id)
         .bind(action)
         .bind(date.to_string())
         .bind(detail.to_string())
@@ -127,12 +130,18 @@ pub async fn insert_event(
 /// A case's timeline, oldest first; `label` names each action code.
 pub async fn load_events(
     conn: &mut AnyConnection,
-    table: &str,
+    module: &str,
     case_id: i64,
     label: impl Fn(&str) -> &'static str,
 ) -> AppResult<Vec<EventView>> {
-    let sql = format!("SELECT action, event_date, detail_json, actor_name, created_at FROM {table} WHERE case_id = $1 ORDER BY id");
-    let rows = sqlx::query(&sql).bind(case_id).fetch_all(conn).await?;
+    let rows = sqlx::query(
+        "SELECT action, event_date, detail_json, actor_name, created_at FROM case_events \
+         WHERE module = $1 AND case_id = $2 ORDER BY id",
+    )
+    .bind(module)
+    .bind(case_id)
+    .fetch_all(conn)
+    .await?;
     Ok(rows
         .into_iter()
         .map(|e| {
@@ -191,7 +200,7 @@ pub async fn log_step(
     tx: &mut Transaction<'_, Any>,
     app: &App,
     actor: &Actor,
-    (events, entity): (&str, &str),
+    (module, entity): (&str, &str),
     id: i64,
     action: &str,
     date: NaiveDate,
@@ -199,7 +208,7 @@ pub async fn log_step(
     version: i64,
     detail: serde_json::Value,
 ) -> AppResult<()> {
-    insert_event(tx, app, actor, events, id, action, date, detail.clone()).await?;
+    insert_event(tx, app, actor, module, id, action, date, detail.clone()).await?;
     audit::record(
         tx,
         app,
@@ -232,13 +241,16 @@ pub struct PartyView {
 
 pub async fn insert_parties(
     tx: &mut Transaction<'_, Any>,
-    table: &str,
+    module: &str,
     case_id: i64,
     parties: &[Party],
 ) -> AppResult<()> {
-    let sql = format!("INSERT INTO {table} (case_id, role, kind, name, id_number, credit_code, phone, sort) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
     for (i, p) in parties.iter().enumerate() {
-        sqlx::query(&sql)
+        sqlx::query(
+            "INSERT INTO case_parties (module, case_id, role, kind, name, id_number, credit_code, phone, sort) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(module)
             .bind(case_id)
             .bind(p.role.code())
             .bind(p.kind.code())
@@ -272,14 +284,20 @@ pub async fn party_views(
     conn: &mut AnyConnection,
     app: &App,
     actor: &Actor,
-    table: &str,
+    module: &str,
     entity: &str,
     case_id: i64,
     case_no: &str,
     full: bool,
 ) -> AppResult<Vec<PartyView>> {
-    let sql = format!("SELECT role, kind, name, id_number, credit_code, phone FROM {table} WHERE case_id = $1 ORDER BY sort");
-    let rows = sqlx::query(&sql).bind(case_id).fetch_all(conn).await?;
+    let rows = sqlx::query(
+        "SELECT role, kind, name, id_number, credit_code, phone FROM case_parties \
+         WHERE module = $1 AND case_id = $2 ORDER BY sort",
+    )
+    .bind(module)
+    .bind(case_id)
+    .fetch_all(conn)
+    .await?;
     let personal = rows
         .iter()
         .filter(|p| {

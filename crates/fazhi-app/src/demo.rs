@@ -947,17 +947,17 @@ pub async fn bulk_generate(app: &App, n: usize, seed: u64) -> AppResult<()> {
             .collect();
         insert_rows(
             &mut tx,
-            "INSERT INTO rc_parties (case_id, name, id_number, phone, role, kind, sort) VALUES ",
+            "INSERT INTO case_parties (case_id, name, id_number, phone, role, kind, sort, module) VALUES ",
             &rows,
             &["CAST($ AS BIGINT)", "$", "$", "$"],
-            ", 'applicant', 'person', 0",
+            ", 'applicant', 'person', 0, 'reconsideration'",
         )
         .await?;
         let rows: Vec<Vec<Option<String>>> = events
             .into_iter()
             .map(|p| p.into_iter().map(Some).collect())
             .collect();
-        insert_rows(&mut tx, "INSERT INTO rc_events (case_id, action, event_date, detail_json, actor_name, created_at) VALUES ", &rows, &["CAST($ AS BIGINT)", "$", "$", "$"], &format!(", '李明', '{now}'")).await?;
+        insert_rows(&mut tx, "INSERT INTO case_events (case_id, action, event_date, detail_json, actor_name, created_at, module) VALUES ", &rows, &["CAST($ AS BIGINT)", "$", "$", "$"], &format!(", '李明', '{now}', 'reconsideration'")).await?;
         let rows: Vec<Vec<Option<String>>> = deadlines
             .into_iter()
             .map(|p| {

@@ -51,8 +51,7 @@ pub trait Module: Send + Sync + 'static {
     type Row: Send + Sync;
     /// The case table, as UPDATEs name it (`lt_suggestions`).
     const CASES: &'static str;
-    /// The timeline table and the audit entity of a case.
-    const EVENTS: &'static str;
+    /// The audit entity of a case (`rc_case`).
     const ENTITY: &'static str;
 
     /// The module's rules from the configuration.
@@ -172,7 +171,7 @@ pub async fn step_in<M: Module>(
         tx,
         app,
         actor,
-        (M::EVENTS, M::ENTITY),
+        (module, M::ENTITY),
         id,
         action.code(),
         date,

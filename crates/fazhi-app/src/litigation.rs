@@ -211,14 +211,14 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         &mut conn,
         app,
         actor,
-        "lt_parties",
+        MODULE,
         "lt_case",
         id,
         &case.case_no,
         writer,
     )
     .await?;
-    let events = cases::load_events(&mut conn, "lt_events", id, |a| {
+    let events = cases::load_events(&mut conn, MODULE, id, |a| {
         if a == "register" {
             "登记应诉案件"
         } else {
@@ -429,7 +429,7 @@ async fn insert_lawsuit(
         registered_date: l.registered_date,
     };
     insert_instance(tx, id, &first).await?;
-    cases::insert_parties(tx, "lt_parties", id, &l.parties).await?;
+    cases::insert_parties(tx, MODULE, id, &l.parties).await?;
     let summary = format!(
         "{}诉{}{}一案，{}立案，{}收到起诉状副本{}",
         l.plaintiff_names(),
@@ -447,7 +447,7 @@ async fn insert_lawsuit(
         tx,
         app,
         actor,
-        "lt_events",
+        MODULE,
         id,
         "register",
         received,
@@ -541,7 +541,6 @@ impl kernel::Module for Lawsuits {
     type P = lt::Litigation;
     type Row = LoadedLawsuit;
     const CASES: &'static str = "lt_cases";
-    const EVENTS: &'static str = "lt_events";
     const ENTITY: &'static str = "lt_case";
 
     fn rules(app: &App) -> &lt::Rules {
@@ -1243,7 +1242,7 @@ pub async fn suggestion_detail(app: &App, actor: &Actor, id: i64) -> AppResult<S
         .map(|no| (cid, no)),
         None => None,
     };
-    let events = cases::load_events(&mut conn, "lt_suggestion_events", id, |a| {
+    let events = cases::load_events(&mut conn, SUGGESTION_MODULE, id, |a| {
         if a == "register" {
             "登记建议"
         } else {
@@ -1345,7 +1344,7 @@ pub async fn register_suggestion(app: &App, actor: &Actor, f: &Fields) -> AppRes
         &mut tx,
         app,
         actor,
-        "lt_suggestion_events",
+        SUGGESTION_MODULE,
         id,
         "register",
         s.received_date,
@@ -1379,14 +1378,13 @@ pub async fn suggestion_step(
     kernel::take_step::<Suggestions>(app, actor, id, action, f, expected_version).await
 }
 
-/// 司法建议 / 检察建议 in the kernel: `lt_suggestions`, its timeline `lt_suggestion_events`.
+/// 司法建议 / 检察建议 in the kernel: `lt_suggestions`, its timeline in `case_events`.
 pub struct Suggestions;
 
 impl kernel::Module for Suggestions {
     type P = lt::SuggestionProcedure;
     type Row = SuggestionRow;
     const CASES: &'static str = "lt_suggestions";
-    const EVENTS: &'static str = "lt_suggestion_events";
     const ENTITY: &'static str = "lt_suggestion";
 
     fn rules(app: &App) -> &lt::Rules {

@@ -229,14 +229,14 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         &mut conn,
         app,
         actor,
-        "rc_parties",
+        MODULE,
         "rc_case",
         id,
         &case.case_no,
         full_identity,
     )
     .await?;
-    let events = cases::load_events(&mut conn, "rc_events", id, |a| {
+    let events = cases::load_events(&mut conn, MODULE, id, |a| {
         if a == "register" {
             "登记申请"
         } else {
@@ -409,7 +409,7 @@ async fn insert_application(
     .bind(&now)
     .fetch_one(&mut **tx)
     .await?;
-    cases::insert_parties(tx, "rc_parties", id, &a.parties).await?;
+    cases::insert_parties(tx, MODULE, id, &a.parties).await?;
     let summary = format!(
         "{}通过{}提出行政复议申请，被申请人：{}",
         a.applicant_names(),
@@ -420,7 +420,7 @@ async fn insert_application(
         tx,
         app,
         actor,
-        "rc_events",
+        MODULE,
         id,
         "register",
         a.received_date,
@@ -524,7 +524,6 @@ impl kernel::Module for Reconsideration {
     type P = rc::Reconsideration;
     type Row = fazhi_store::AnyRow;
     const CASES: &'static str = "rc_cases";
-    const EVENTS: &'static str = "rc_events";
     const ENTITY: &'static str = "rc_case";
 
     fn rules(app: &App) -> &rc::Rules {
@@ -731,7 +730,7 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
             "听证审理",
             "件",
             "本期举行听证的案件数（按听证日期）",
-            "c.id IN (SELECT e.case_id FROM rc_events e WHERE e.action = 'record_hearing' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31')".into(),
+            "c.id IN (SELECT e.case_id FROM case_events e WHERE e.module = 'reconsideration' AND e.action = 'record_hearing' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31')".into(),
         ),
         count(
             "reconsideration.hearing_head_attended",
@@ -753,9 +752,9 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
             "份",
             "本期制发的行政复议意见书、建议书份数",
             CountDef {
-                from: "rc_events e JOIN rc_cases c ON c.id = e.case_id".into(),
+                from: "case_events e JOIN rc_cases c ON c.id = e.case_id AND e.module = 'reconsideration'".into(),
                 cond: "e.action = 'issue_letter' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31'".into(),
-                drilldown: Some("c.id IN (SELECT e.case_id FROM rc_events e WHERE e.action = 'issue_letter' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31')".into()),
+                drilldown: Some("c.id IN (SELECT e.case_id FROM case_events e WHERE e.module = 'reconsideration' AND e.action = 'issue_letter' AND e.event_date >= '{Y}-01-01' AND e.event_date <= '{Y}-12-31')".into()),
             },
         ),
         count("reconsideration.litigated_after", "复议后提起行政诉讼", "件", "本期申请人不服复议决定提起行政诉讼的件数（按起诉日期）", "c.litigation_date >= '{Y}-01-01' AND c.litigation_date <= '{Y}-12-31'".into()),

@@ -67,8 +67,8 @@ fn application(n: usize, respondent: i64) -> Value {
 async fn check_whole(url: &str) {
     let db = Db::connect(url, false).await.expect("connect");
     let broken: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM rc_cases c WHERE NOT EXISTS (SELECT 1 FROM rc_parties p WHERE p.case_id = c.id) \
-         OR NOT EXISTS (SELECT 1 FROM rc_events e WHERE e.case_id = c.id) \
+        "SELECT COUNT(*) FROM rc_cases c WHERE NOT EXISTS (SELECT 1 FROM case_parties p WHERE p.module = 'reconsideration' AND p.case_id = c.id) \
+         OR NOT EXISTS (SELECT 1 FROM case_events e WHERE e.module = 'reconsideration' AND e.case_id = c.id) \
          OR NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.module = 'reconsideration' AND d.case_id = c.id) \
          OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'rc_case' AND a.entity_id = CAST(c.id AS TEXT) AND a.action = 'create')",
     )

@@ -15,7 +15,7 @@ async fn fingerprint(db: &Db) -> Vec<String> {
     .await
     .unwrap();
     let parties: Vec<String> = sqlx::query_scalar(
-        "SELECT name || '|' || COALESCE(id_number, '') FROM rc_parties ORDER BY id",
+        "SELECT name || '|' || COALESCE(id_number, '') FROM case_parties ORDER BY id",
     )
     .fetch_all(&db.pool)
     .await

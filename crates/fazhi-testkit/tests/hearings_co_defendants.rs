@@ -93,7 +93,18 @@ async fn untouched(app: &App, module: &str, id: i64) -> (i64, i64, i64) {
         .unwrap();
     (
         version,
-        count(app, &format!("{module}_events WHERE case_id = {id}")).await,
+        count(
+            app,
+            &format!(
+                "case_events WHERE module = '{}' AND case_id = {id}",
+                if module == "rc" {
+                    "reconsideration"
+                } else {
+                    "litigation"
+                }
+            ),
+        )
+        .await,
         count(app, "audit_log").await,
     )
 }

@@ -404,7 +404,11 @@ async fn lawsuit_story(backend: Backend) {
 
     // A judgment before any hearing is refused, and nothing changes.
     let version = det.case.version;
-    let events = count(app, &format!("lt_events WHERE case_id = {id}")).await;
+    let events = count(
+        app,
+        &format!("case_events WHERE module = 'litigation' AND case_id = {id}"),
+    )
+    .await;
     let writes = "audit_log WHERE action <> 'view_personal_data'";
     let audits = count(app, writes).await;
     let e = lt::take_step(
@@ -422,7 +426,11 @@ async fn lawsuit_story(backend: Backend) {
     assert_eq!(det.case.version, version);
     assert_eq!(det.case.status, "first_instance");
     assert_eq!(
-        count(app, &format!("lt_events WHERE case_id = {id}")).await,
+        count(
+            app,
+            &format!("case_events WHERE module = 'litigation' AND case_id = {id}")
+        )
+        .await,
         events
     );
     assert_eq!(count(app, writes).await, audits);
@@ -817,7 +825,7 @@ async fn reconsideration_link(backend: Backend) {
     // An unknown reconsideration number is refused and nothing is written.
     let before = (
         count(app, "lt_cases").await,
-        count(app, "lt_events").await,
+        count(app, "case_events WHERE module = 'litigation'").await,
         count(app, "deadlines WHERE module = 'litigation'").await,
         count(app, "audit_log").await,
     );
@@ -835,7 +843,7 @@ async fn reconsideration_link(backend: Backend) {
     assert_eq!(
         (
             count(app, "lt_cases").await,
-            count(app, "lt_events").await,
+            count(app, "case_events WHERE module = 'litigation'").await,
             count(app, "deadlines WHERE module = 'litigation'").await,
             count(app, "audit_log").await,
         ),
@@ -1558,8 +1566,7 @@ async fn writes_name_units_in_scope(backend: Backend) {
             "rc_cases",
             "lt_cases",
             "lt_suggestions",
-            "rc_parties",
-            "lt_parties",
+            "case_parties",
             "deadlines",
             "audit_log",
         ] {

@@ -55,11 +55,13 @@ async fn refused(
 }
 
 async fn events(app: &App, id: i64) -> (i64, i64) {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rc_events WHERE case_id = $1")
-        .bind(id)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM case_events WHERE module = 'reconsideration' AND case_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
     let audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
         .fetch_one(&app.db.pool)
         .await

@@ -475,13 +475,13 @@ async fn full_identity_is_shown_only_to_the_handling_clerk_and_that_view_is_audi
     let t = fazhi_testkit::fresh(Backend::Sqlite, d("2024-12-31")).await;
     demo::seed(&t.app, 10).await.unwrap();
     let id: i64 = sqlx::query_scalar(
-        "SELECT c.id FROM rc_cases c JOIN rc_parties p ON p.case_id = c.id WHERE p.id_number IS NOT NULL ORDER BY c.id LIMIT 1",
+        "SELECT c.id FROM rc_cases c JOIN case_parties p ON p.module = 'reconsideration' AND p.case_id = c.id WHERE p.id_number IS NOT NULL ORDER BY c.id LIMIT 1",
     )
     .fetch_one(&t.app.db.pool)
     .await
     .unwrap();
     let full: String = sqlx::query_scalar(
-        "SELECT id_number FROM rc_parties WHERE case_id = $1 AND id_number IS NOT NULL",
+        "SELECT id_number FROM case_parties WHERE module = 'reconsideration' AND case_id = $1 AND id_number IS NOT NULL",
     )
     .bind(id)
     .fetch_one(&t.app.db.pool)

@@ -747,11 +747,13 @@ async fn litigation_api_and_pages() {
         .unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("出庭人员姓名"));
-    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lt_events WHERE case_id = $1")
-        .bind(id)
-        .fetch_one(&t.app.db.pool)
-        .await
-        .unwrap();
+    let events: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM case_events WHERE module = 'litigation' AND case_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&t.app.db.pool)
+    .await
+    .unwrap();
     assert_eq!(events, 2, "registration and defence only");
 }
 
