@@ -577,21 +577,6 @@ impl Table {
         Ok(query.fetch_all(&app.db.pool).await?)
     }
 
-    /// Cases near or past a deadline in the actor's scope, most urgent first (超期预警).
-    pub async fn warnings(&self, app: &App, actor: &Actor) -> AppResult<Vec<fazhi_store::AnyRow>> {
-        use fazhi_domain::deadline::DeadlineState as S;
-        let state = |s| crate::deadlines::state_sql(app, s, "c.next_due", "c.next_due_unit");
-        let sql = format!(
-            "SELECT {} FROM {} WHERE {} AND ({} OR {}) ORDER BY c.next_due, c.id LIMIT 500",
-            self.columns,
-            self.from,
-            actor.scope.sql(self.scope),
-            state(S::Overdue),
-            state(S::Warning),
-        );
-        Ok(sqlx::query(&sql).fetch_all(&app.db.pool).await?)
-    }
-
     /// The module's indicators for a year within the actor's scope, optionally for one unit
     /// (with or without its children).
     pub async fn indicators(

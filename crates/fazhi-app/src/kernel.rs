@@ -9,8 +9,9 @@
 //! version), the module's own changes, the timeline entry with its summary and the audit entry,
 //! in one transaction.
 
-use crate::cases;
+use crate::cases::{self, Table};
 use crate::deadlines::{self, StoredDeadline};
+use crate::indicators::IndicatorDef;
 use crate::{Actor, App, AppError, AppResult};
 use chrono::NaiveDate;
 use fazhi_domain::fields::Fields;
@@ -192,4 +193,51 @@ pub fn actions<M: Module>(status: &str) -> Vec<(String, &'static str)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+// ---------- the registry's entry ----------
+
+/// The labels of a column's stored codes.
+pub type Labels = fn(&str) -> &'static str;
+
+/// A statutory module as the shared code sees it.
+pub struct Entry {
+    /// The module's name in `deadlines`, `case_events`, `case_parties` (`reconsideration`).
+    pub name: &'static str,
+    /// Its Chinese name (行政复议).
+    pub label: &'static str,
+    /// Its list page; a record's page is `{list_url}/{id}`.
+    pub list_url: &'static str,
+    /// How its records are listed, filtered and counted.
+    pub table: &'static Table,
+    /// The table holding the case head (status, version, next due), as UPDATEs name it.
+    pub cases: &'static str,
+    /// SQL on the row of [`Table::from`]: the record's number (案号, 文号), who brought it (申请人,
+    /// 原告, the issuer), the unit it concerns (被申请人, 被告, 被建议单位).
+    pub number: &'static str,
+    pub parties: &'static str,
+    pub unit: &'static str,
+    /// A row's label when it is not the module's: the column it is read from, and its labels
+    /// (司法建议 or 检察建议 from `c.kind`).
+    pub row_label: Option<(&'static str, Labels)>,
+    pub status_label: Labels,
+    pub deadline_label: Labels,
+    /// Where the annual report takes the module's figures from.
+    pub report: Option<ReportSource>,
+}
+
+/// A module's part in the annual report.
+pub struct ReportSource {
+    /// The module's name in the setting `report_records_from`.
+    pub key: &'static str,
+    /// What its records are called (行政复议案件记录).
+    pub records: &'static str,
+    /// The date of its first record.
+    pub first_record: &'static str,
+    pub indicators: fn(&App) -> Vec<IndicatorDef>,
+}
+
+/// The label of a stored code of `T`, or "" for a code no longer known.
+pub fn label<T: Coded>(code: &str) -> &'static str {
+    T::parse_code(code).map(T::label).unwrap_or("")
 }

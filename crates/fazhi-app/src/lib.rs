@@ -21,6 +21,7 @@ pub mod litigation;
 pub mod org;
 pub mod recompute;
 pub mod reconsideration;
+pub mod registry;
 pub mod report;
 pub mod security;
 pub mod uploads;

@@ -1116,11 +1116,26 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
     Ok(numbers)
 }
 
-pub async fn warnings(app: &App, actor: &Actor) -> AppResult<Vec<CaseRow>> {
-    actor.require(Permission::ReadCases)?;
-    let rows = TABLE.warnings(app, actor).await?;
-    Ok(rows.iter().map(|r| case_row(app, r)).collect())
-}
+/// 行政应诉 in the registry of modules.
+pub static ENTRY: kernel::Entry = kernel::Entry {
+    name: MODULE,
+    label: "行政应诉",
+    list_url: "/lt/cases",
+    table: &TABLE,
+    cases: "lt_cases",
+    number: "c.case_no",
+    parties: "c.plaintiff_names",
+    unit: "d.name",
+    row_label: None,
+    status_label: kernel::label::<Status>,
+    deadline_label: kernel::label::<DeadlineKind>,
+    report: Some(kernel::ReportSource {
+        key: "litigation",
+        records: "行政应诉案件记录",
+        first_record: "SELECT MIN(copy_received_date) FROM lt_cases",
+        indicators: indicator_defs,
+    }),
+};
 
 // ---------- 司法建议 / 检察建议 ----------
 
@@ -1518,8 +1533,23 @@ pub async fn suggestion_indicators(
         .await
 }
 
-pub async fn suggestion_warnings(app: &App, actor: &Actor) -> AppResult<Vec<SuggestionRow>> {
-    actor.require(Permission::ReadCases)?;
-    let rows = SUGGESTIONS.warnings(app, actor).await?;
-    Ok(rows.iter().map(|r| suggestion_row(app, r)).collect())
-}
+/// 司法建议 / 检察建议 in the registry of modules.
+pub static SUGGESTION_ENTRY: kernel::Entry = kernel::Entry {
+    name: SUGGESTION_MODULE,
+    label: "司法建议、检察建议",
+    list_url: "/lt/suggestions",
+    table: &SUGGESTIONS,
+    cases: "lt_suggestions",
+    number: "COALESCE(c.doc_no, c.issuer || '（未编号）')",
+    parties: "c.issuer",
+    unit: "a.name",
+    row_label: Some(("c.kind", kernel::label::<SuggestionKind>)),
+    status_label: kernel::label::<SuggestionStatus>,
+    deadline_label: kernel::label::<lt::SuggestionDeadline>,
+    report: Some(kernel::ReportSource {
+        key: "supervision",
+        records: "司法建议、检察建议记录",
+        first_record: "SELECT MIN(received_date) FROM lt_suggestions",
+        indicators: |_| suggestion_indicator_defs(),
+    }),
+};

@@ -10,6 +10,7 @@
 //! `fazhi calendar import --write`.
 
 use crate::deadlines::{self, StoredDeadline};
+use crate::registry::{self, Entry};
 use crate::{audit, Actor, App, AppError, AppResult};
 use chrono::NaiveDate;
 use fazhi_domain::deadline::Clock;
@@ -46,7 +47,8 @@ impl Item {
 
     /// The case's page.
     pub fn href(&self) -> String {
-        format!("{}/{}", case_path(&self.module), self.case_id)
+        let list = registry::find(&self.module).map_or("", |m| m.list_url);
+        format!("{list}/{}", self.case_id)
     }
 
     /// "（2026）示复字第1号 复议决定期限：2027年2月2日 → 2027年2月11日（暂定）", for the command's output.
@@ -86,67 +88,18 @@ impl Outcome {
     }
 }
 
-fn case_path(module: &str) -> &'static str {
-    match module {
-        crate::litigation::MODULE => "/lt/cases",
-        crate::litigation::SUGGESTION_MODULE => "/lt/suggestions",
-        _ => "/rc/cases",
+/// A stored deadline kind's label in its module, or the code itself.
+fn kind_label(m: Option<&Entry>, kind: &str) -> String {
+    match m.map(|m| (m.deadline_label)(kind)) {
+        Some(label) if !label.is_empty() => label.to_string(),
+        _ => kind.to_string(),
     }
 }
 
-fn module_label(module: &str) -> &'static str {
-    match module {
-        crate::reconsideration::MODULE => "行政复议",
-        crate::litigation::MODULE => "行政应诉",
-        crate::litigation::SUGGESTION_MODULE => "司法建议、检察建议",
-        _ => "",
-    }
-}
-
-/// The case table of a module and the list's scope rule.
-fn table_of(module: &str) -> Option<&'static crate::cases::Table> {
-    match module {
-        crate::reconsideration::MODULE => Some(&crate::reconsideration::TABLE),
-        crate::litigation::MODULE => Some(&crate::litigation::TABLE),
-        crate::litigation::SUGGESTION_MODULE => Some(&crate::litigation::SUGGESTIONS),
-        _ => None,
-    }
-}
-
-const MODULES: [&str; 3] = [
-    crate::reconsideration::MODULE,
-    crate::litigation::MODULE,
-    crate::litigation::SUGGESTION_MODULE,
-];
-
-fn kind_label(module: &str, kind: &str) -> String {
-    let label = match module {
-        crate::reconsideration::MODULE => {
-            fazhi_domain::reconsideration::DeadlineKind::parse(kind).map(|k| k.label())
-        }
-        crate::litigation::MODULE => {
-            fazhi_domain::litigation::DeadlineKind::parse(kind).map(|k| k.label())
-        }
-        crate::litigation::SUGGESTION_MODULE => {
-            fazhi_domain::litigation::SuggestionDeadline::parse(kind).map(|k| k.label())
-        }
-        _ => return kind.to_string(),
-    };
-    label
-        .map(str::to_string)
-        .unwrap_or_else(|_| kind.to_string())
-}
-
-async fn case_no(tx: &mut Transaction<'_, Any>, module: &str, case_id: i64) -> AppResult<String> {
-    let sql = match module {
-        crate::reconsideration::MODULE => "SELECT case_no FROM rc_cases WHERE id = $1",
-        crate::litigation::MODULE => "SELECT case_no FROM lt_cases WHERE id = $1",
-        crate::litigation::SUGGESTION_MODULE => {
-            "SELECT COALESCE(doc_no, issuer) FROM lt_suggestions WHERE id = $1"
-        }
-        _ => return Ok(String::new()),
-    };
-    Ok(sqlx::query_scalar::<_, String>(sql)
+/// A record's number (案号, or a suggestion's 文号).
+async fn case_no(tx: &mut Transaction<'_, Any>, m: &Entry, case_id: i64) -> AppResult<String> {
+    let sql = format!("SELECT {} FROM {} WHERE c.id = $1", m.number, m.table.table);
+    Ok(sqlx::query_scalar::<_, String>(&sql)
         .bind(case_id)
         .fetch_optional(&mut **tx)
         .await?
@@ -212,11 +165,15 @@ pub async fn run(app: &App, actor: &Actor) -> AppResult<Outcome> {
         let module: String = r.get(1);
         let case_id: i64 = r.get(2);
         cases.insert((module.clone(), case_id));
+        let m = registry::find(&module);
         items.push(Item {
             deadline_id: d.id,
-            module_label: module_label(&module),
-            case_no: case_no(&mut tx, &module, case_id).await?,
-            kind_label: kind_label(&module, &d.kind),
+            module_label: m.map_or("", |m| m.label),
+            case_no: match m {
+                Some(m) => case_no(&mut tx, m, case_id).await?,
+                None => String::new(),
+            },
+            kind_label: kind_label(m, &d.kind),
             kind: d.kind,
             module,
             case_id,
@@ -233,11 +190,8 @@ pub async fn run(app: &App, actor: &Actor) -> AppResult<Outcome> {
     }
     // The case rows' nearest due dates (list filters, 超期预警) follow.
     for (module, case_id) in &cases {
-        let table = match module.as_str() {
-            crate::reconsideration::MODULE => "rc_cases",
-            crate::litigation::MODULE => "lt_cases",
-            crate::litigation::SUGGESTION_MODULE => "lt_suggestions",
-            _ => continue,
+        let Some(table) = registry::find(module).map(|m| m.cases) else {
+            continue;
         };
         let ds = deadlines::load(&mut tx, module, *case_id).await?;
         let (next_due, unit) = deadlines::next_due(&ds, app)?;
@@ -341,8 +295,8 @@ pub async fn runs(app: &App, actor: &Actor) -> AppResult<Vec<RunView>> {
         let id: i64 = r.get(0);
         let mut items = Vec::new();
         if actor.can(Permission::ReadCases) {
-            for module in MODULES {
-                let Some(t) = table_of(module) else { continue };
+            for m in registry::MODULES {
+                let (module, t) = (m.name, m.table);
                 let sql = format!(
                     "SELECT i.deadline_id, i.case_id, i.case_no, i.kind, i.kind_label, i.old_due, i.new_due, i.provisional \
                      FROM deadline_recompute_items i JOIN {} ON c.id = i.case_id \
@@ -359,7 +313,7 @@ pub async fn runs(app: &App, actor: &Actor) -> AppResult<Vec<RunView>> {
                     items.push(Item {
                         deadline_id: i.get(0),
                         module: module.to_string(),
-                        module_label: module_label(module),
+                        module_label: m.label,
                         case_id: i.get(1),
                         case_no: i.get(2),
                         kind: i.get(3),

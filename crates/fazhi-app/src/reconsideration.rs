@@ -970,9 +970,23 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
     Ok(numbers)
 }
 
-/// Cases near or past a deadline in the actor's scope, most urgent first (超期预警).
-pub async fn warnings(app: &App, actor: &Actor) -> AppResult<Vec<CaseRow>> {
-    actor.require(Permission::ReadCases)?;
-    let rows = TABLE.warnings(app, actor).await?;
-    Ok(rows.iter().map(|r| case_row(app, r)).collect())
-}
+/// 行政复议 in the registry of modules.
+pub static ENTRY: kernel::Entry = kernel::Entry {
+    name: MODULE,
+    label: "行政复议",
+    list_url: "/rc/cases",
+    table: &TABLE,
+    cases: "rc_cases",
+    number: "c.case_no",
+    parties: "c.applicant_names",
+    unit: "r.name",
+    row_label: None,
+    status_label: kernel::label::<Status>,
+    deadline_label: kernel::label::<DeadlineKind>,
+    report: Some(kernel::ReportSource {
+        key: "reconsideration",
+        records: "行政复议案件记录",
+        first_record: "SELECT MIN(received_date) FROM rc_cases",
+        indicators: indicator_defs,
+    }),
+};

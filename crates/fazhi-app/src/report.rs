@@ -7,9 +7,7 @@
 
 use crate::cases::{check_version, updated_once};
 use crate::indicators::{compute, IndicatorDef, IndicatorValue};
-use crate::{
-    audit, filing, litigation as lt, org, reconsideration as rc, Actor, App, AppError, AppResult,
-};
+use crate::{audit, filing, org, Actor, App, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use fazhi_domain::catalogue::{Catalogue, Kind};
 use fazhi_domain::fields::{get, parse_date, Fields};
@@ -645,33 +643,22 @@ struct ModuleSource {
     defs: Vec<IndicatorDef>,
 }
 
+/// The modules the report takes figures from ([`crate::registry::MODULES`]).
 fn modules(app: &App) -> Vec<ModuleSource> {
-    vec![
-        ModuleSource {
-            key: "reconsideration",
-            first: "SELECT MIN(received_date) FROM rc_cases",
-            label: "行政复议案件记录",
-            table: rc::TABLE.table,
-            list_url: "/rc/cases",
-            defs: rc::indicator_defs(app),
-        },
-        ModuleSource {
-            key: "litigation",
-            first: "SELECT MIN(copy_received_date) FROM lt_cases",
-            label: "行政应诉案件记录",
-            table: lt::TABLE.table,
-            list_url: "/lt/cases",
-            defs: lt::indicator_defs(app),
-        },
-        ModuleSource {
-            key: "supervision",
-            first: "SELECT MIN(received_date) FROM lt_suggestions",
-            label: "司法建议、检察建议记录",
-            table: lt::SUGGESTIONS.table,
-            list_url: "/lt/suggestions",
-            defs: lt::suggestion_indicator_defs(),
-        },
-    ]
+    crate::registry::MODULES
+        .iter()
+        .filter_map(|m| {
+            let r = m.report.as_ref()?;
+            Some(ModuleSource {
+                key: r.key,
+                label: r.records,
+                first: r.first_record,
+                table: m.table.table,
+                list_url: m.list_url,
+                defs: (r.indicators)(app),
+            })
+        })
+        .collect()
 }
 
 /// How much of a year a module's records cover.

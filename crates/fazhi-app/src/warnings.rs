@@ -1,6 +1,7 @@
-//! 超期预警: the cases of every module near or past a deadline, in one list, most urgent first.
+//! 超期预警: the records of every module near or past a deadline, in one list, most urgent first.
 
-use crate::{litigation as lt, reconsideration as rc, Actor, App, AppResult};
+use crate::{Actor, App, AppResult};
+use fazhi_store::Row;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -19,53 +20,45 @@ pub struct Warning {
     pub due: crate::deadlines::RowDue,
 }
 
+/// The records of every module ([`crate::registry::MODULES`]) whose nearest deadline is near or
+/// past, in the actor's scope, the most urgent first (at most 500 of each module).
 pub async fn all(app: &App, actor: &Actor) -> AppResult<Vec<Warning>> {
-    let mut out: Vec<Warning> = rc::warnings(app, actor)
-        .await?
-        .into_iter()
-        .map(|c| Warning {
-            module: rc::MODULE,
-            module_label: "行政复议",
-            url: format!("/rc/cases/{}", c.id),
-            case_no: c.case_no,
-            parties: c.applicant_names,
-            unit: c.respondent,
-            status_label: c.status_label,
-            due: c.due,
-        })
-        .collect();
-    out.extend(
-        lt::warnings(app, actor)
-            .await?
-            .into_iter()
-            .map(|c| Warning {
-                module: lt::MODULE,
-                module_label: "行政应诉",
-                url: format!("/lt/cases/{}", c.id),
-                case_no: c.case_no,
-                parties: c.plaintiff_names,
-                unit: c.defendant,
-                status_label: c.status_label,
-                due: c.due,
-            }),
-    );
-    out.extend(
-        lt::suggestion_warnings(app, actor)
-            .await?
-            .into_iter()
-            .map(|s| Warning {
-                module: lt::SUGGESTION_MODULE,
-                module_label: s.kind_label,
-                url: format!("/lt/suggestions/{}", s.id),
-                case_no: s
-                    .doc_no
-                    .unwrap_or_else(|| format!("{}（未编号）", s.issuer)),
-                parties: s.issuer,
-                unit: s.addressee,
-                status_label: s.status_label,
-                due: s.due,
-            }),
-    );
+    use fazhi_domain::deadline::DeadlineState as S;
+    actor.require(fazhi_domain::org::Permission::ReadCases)?;
+    let state = |s| crate::deadlines::state_sql(app, s, "c.next_due", "c.next_due_unit");
+    let mut out = Vec::new();
+    for m in crate::registry::MODULES {
+        let sql = format!(
+            "SELECT c.id, {}, {}, {}, {}, c.status, c.next_due, c.next_due_unit FROM {} \
+             WHERE {} AND ({} OR {}) ORDER BY c.next_due, c.id LIMIT 500",
+            m.number,
+            m.parties,
+            m.unit,
+            m.row_label
+                .map_or("CAST(NULL AS TEXT)", |(column, _)| column),
+            m.table.from,
+            actor.scope.sql(m.table.scope),
+            state(S::Overdue),
+            state(S::Warning),
+        );
+        for r in sqlx::query(&sql).fetch_all(&app.db.pool).await? {
+            let id: i64 = r.try_get(0)?;
+            let row_code: Option<String> = r.try_get(4)?;
+            out.push(Warning {
+                module: m.name,
+                module_label: match (m.row_label, row_code) {
+                    (Some((_, label)), Some(code)) => label(&code),
+                    _ => m.label,
+                },
+                url: format!("{}/{id}", m.list_url),
+                case_no: r.try_get(1)?,
+                parties: r.try_get(2)?,
+                unit: r.try_get::<Option<String>, _>(3)?.unwrap_or_default(),
+                status_label: (m.status_label)(&r.try_get::<String, _>(5)?),
+                due: crate::deadlines::RowDue::of(app, r.try_get(6)?, r.try_get(7)?),
+            });
+        }
+    }
     out.sort_by(|a, b| a.due.next_due.cmp(&b.due.next_due));
     Ok(out)
 }

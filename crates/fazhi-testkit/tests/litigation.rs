@@ -389,12 +389,22 @@ async fn lawsuit_story(backend: Backend) {
 
     // Today (2024-12-31) the defence is overdue: the case is on the warning list.
     assert_eq!(det.case.due.deadline_state, "overdue");
-    let w = lt::warnings(app, &clerk).await.unwrap();
-    assert_eq!(w.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
+    let w = fazhi_app::warnings::all(app, &clerk).await.unwrap();
+    let lawsuits: Vec<_> = w.iter().filter(|w| w.module == "litigation").collect();
+    assert_eq!(lawsuits.len(), 1);
+    assert_eq!(lawsuits[0].url, format!("/lt/cases/{id}"));
+    assert_eq!(
+        (lawsuits[0].module_label, lawsuits[0].status_label),
+        ("行政应诉", "一审审理中")
+    );
 
     // Filing the defence completes both.
     step(app, &clerk, id, "file_defence", &[("date", "2024-09-25")]).await;
-    assert!(lt::warnings(app, &clerk).await.unwrap().is_empty());
+    assert!(!fazhi_app::warnings::all(app, &clerk)
+        .await
+        .unwrap()
+        .iter()
+        .any(|w| w.module == "litigation"));
     let det = lt::detail(app, &clerk, id).await.unwrap();
     for k in ["defence", "evidence_delay_request"] {
         let x = det.deadlines.iter().find(|x| x.kind == k).unwrap();
@@ -958,6 +968,24 @@ async fn suggestions(backend: Backend) {
     assert_eq!(det.deadlines[0].due, Some(d("2024-05-15")));
     assert_eq!(det.s.due.next_due.as_deref(), Some("2024-05-15"));
 
+    // Unanswered on 2024-12-31, it is on 超期预警 under its own kind and 文号.
+    let overdue = |w: Vec<fazhi_app::warnings::Warning>| {
+        w.into_iter()
+            .filter(|w| w.module == "suggestion")
+            .map(|w| (w.module_label, w.case_no, w.parties, w.unit, w.url))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        overdue(fazhi_app::warnings::all(app, &clerk).await.unwrap()),
+        [(
+            "检察建议",
+            "示检行建〔2024〕3号".to_string(),
+            "示例区人民检察院".to_string(),
+            "区市场监督管理局".to_string(),
+            format!("/lt/suggestions/{id}")
+        )]
+    );
+
     // The addressed department sees it; another township does not.
     assert!(lt::suggestion_detail(app, &scj, id).await.is_ok());
     assert!(matches!(
@@ -1042,6 +1070,26 @@ async fn suggestions(backend: Backend) {
     assert_eq!(
         count(app, "audit_log WHERE entity = 'lt_suggestion'").await,
         3
+    );
+
+    // One without a 文号 is listed by its issuer, marked unnumbered.
+    let mut g = fields(&[
+        ("kind", "judicial"),
+        ("issuer", "示例区人民法院"),
+        ("received_date", "2024-06-03"),
+        ("content", "建议加强行政执法人员培训"),
+    ]);
+    g.insert("unit_id".into(), unit_id(app, "区市场监督管理局").await);
+    let id2 = lt::register_suggestion(app, &clerk, &g).await.unwrap();
+    assert_eq!(
+        overdue(fazhi_app::warnings::all(app, &clerk).await.unwrap()),
+        [(
+            "司法建议",
+            "示例区人民法院（未编号）".to_string(),
+            "示例区人民法院".to_string(),
+            "区市场监督管理局".to_string(),
+            format!("/lt/suggestions/{id2}")
+        )]
     );
 }
 
