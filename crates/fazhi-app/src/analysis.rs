@@ -507,7 +507,7 @@ pub async fn baseline_preview(app: &App, actor: &Actor, id: i64) -> AppResult<Ba
         Some(y) => crate::baseline::existing(app, y, &document.sha256).await?,
         None => None,
     };
-    let (_, _, ours) = crate::report::root(app).await?;
+    let (_, _, ours) = crate::org::root(app).await?;
     let same_place = crate::baseline::same_place(&ours, plan.jurisdiction.as_deref());
     Ok(BaselinePreview {
         document,

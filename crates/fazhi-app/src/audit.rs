@@ -460,10 +460,7 @@ pub async fn search(app: &App, actor: &Actor, q: &AuditQuery) -> AppResult<(Vec<
         count = count.bind(b);
     }
     let total = count.fetch_one(&app.db.pool).await?;
-    let page = q
-        .page
-        .unwrap_or(1)
-        .clamp(1, crate::reconsideration::MAX_PAGE);
+    let page = q.page.unwrap_or(1).clamp(1, crate::MAX_PAGE);
     let sql = format!(
         "SELECT id, at, actor_name, action, entity, entity_id, before_json, after_json, request_id FROM audit_log \
          WHERE {where_sql} ORDER BY id DESC LIMIT {AUDIT_PAGE} OFFSET {}",

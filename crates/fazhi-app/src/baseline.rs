@@ -25,7 +25,7 @@
 //! the year's filed value for the jurisdiction; unit forms of the same year and key stay stored
 //! and visible on their rounds but are not added to it.
 
-use crate::{audit, report, Actor, App, AppError, AppResult};
+use crate::{audit, org, Actor, App, AppError, AppResult};
 use fazhi_domain::catalogue::{Catalogue, Kind};
 use fazhi_domain::filing::{format_value, FormStatus, RoundStatus, AMOUNT_SCALE};
 use fazhi_domain::org::Permission;
@@ -407,7 +407,7 @@ pub async fn apply(
         )
         .into());
     }
-    let (root, _, ours) = report::root(app).await?;
+    let (root, _, ours) = org::root(app).await?;
     if !same_place(&ours, analysis.jurisdiction.as_deref()) {
         return Err(DomainError::field(
             "jurisdiction_mismatch",

@@ -14,8 +14,7 @@ use fazhi_store::{Any, AnyConnection, Row, Transaction};
 use serde::Serialize;
 use serde_json::json;
 
-/// The highest page number a list accepts.
-pub const MAX_PAGE: i64 = 1_000_000;
+pub use crate::MAX_PAGE;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Page<T> {

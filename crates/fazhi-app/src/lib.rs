@@ -17,6 +17,7 @@ pub mod error;
 pub mod filing;
 pub mod indicators;
 pub mod kernel;
+pub mod links;
 pub mod litigation;
 pub mod org;
 pub mod recompute;
@@ -33,6 +34,9 @@ use fazhi_domain::calendar::HolidayCalendar;
 use fazhi_domain::org::{Permission, Role};
 use fazhi_store::Db;
 use std::sync::{Arc, RwLock};
+
+/// The last page a list may ask for (a bound on OFFSET, whatever the query says).
+pub const MAX_PAGE: i64 = 1_000_000;
 
 pub use config::Config;
 pub use error::{AppError, AppResult};

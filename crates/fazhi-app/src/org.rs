@@ -300,3 +300,14 @@ pub async fn named_unit(
     let scope = naming_scope(app, actor, &units, permission);
     Ok(check_named(&units, &scope, id, field, label)?.name.clone())
 }
+
+/// The root unit (the government) and the jurisdiction's name.
+pub async fn root(app: &App) -> AppResult<(i64, String, String)> {
+    let j = jurisdiction(app)
+        .await?
+        .ok_or_else(|| AppError::Internal("jurisdiction not initialised".into()))?;
+    let r = sqlx::query("SELECT id, name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+        .fetch_one(&app.db.pool)
+        .await?;
+    Ok((r.get(0), r.get(1), j.name))
+}

@@ -111,8 +111,6 @@ pub struct CaseDetail {
     pub requires_performance: bool,
     pub performed: Option<bool>,
     pub litigation_date: Option<String>,
-    /// The lawsuits this case led to (复议后起诉), as (id, 案号), registered in 行政应诉.
-    pub lawsuits: Vec<(i64, String)>,
     pub extended: bool,
     pub hearing_held: bool,
     /// The hearings held, with who attended for the respondent (行政复议法第五十一条第三款).
@@ -282,16 +280,6 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         vec![]
     };
     let perf: Option<i64> = r.get(23);
-    let lawsuits = sqlx::query(&format!(
-        "SELECT c.id, c.case_no FROM lt_cases c WHERE c.rc_case_id = $1 AND {} ORDER BY c.id",
-        actor.scope.sql(crate::litigation::TABLE.scope)
-    ))
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|l| (l.get(0), l.get(1)))
-    .collect();
     let hearings = hearings(&mut conn, &[id])
         .await?
         .into_iter()
@@ -310,7 +298,6 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<CaseDetail> 
         requires_performance: r.get::<i64, _>(22) == 1,
         performed: perf.map(|p| p == 1),
         litigation_date: r.get(24),
-        lawsuits,
         extended: r.get::<i64, _>(25) == 1,
         hearing_held: r.get::<i64, _>(26) == 1,
         hearings,

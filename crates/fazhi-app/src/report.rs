@@ -120,17 +120,6 @@ fn row(r: &fazhi_store::AnyRow) -> AppResult<(ReportRow, ReportContent, ReportSe
     ))
 }
 
-/// The root unit (the government) and the jurisdiction's name.
-pub async fn root(app: &App) -> AppResult<(i64, String, String)> {
-    let j = org::jurisdiction(app)
-        .await?
-        .ok_or_else(|| AppError::Internal("jurisdiction not initialised".into()))?;
-    let r = sqlx::query("SELECT id, name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1")
-        .fetch_one(&app.db.pool)
-        .await?;
-    Ok((r.get(0), r.get(1), j.name))
-}
-
 /// 全区, 全县, 全市, 全州 … from the jurisdiction's name.
 pub fn scope_word(name: &str) -> String {
     let last = name.chars().last().unwrap_or('区');
@@ -150,7 +139,7 @@ pub async fn create(app: &App, actor: &Actor, f: &Fields) -> AppResult<i64> {
     actor.require(Permission::ManageReport)?;
     let year = crate::cases::parse_year(get(f, "year"))?
         .ok_or_else(|| DomainError::required("year", "报告年度"))?;
-    let (unit, government, name) = root(app).await?;
+    let (unit, government, name) = org::root(app).await?;
     let exists: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM rp_reports WHERE unit_id = $1 AND year = $2")
             .bind(unit)
@@ -617,7 +606,7 @@ pub async fn correct(app: &App, actor: &Actor, id: i64, f: &Fields) -> AppResult
         );
     }
     let note = change_note(f)?;
-    let (unit, ..) = root(app).await?;
+    let (unit, ..) = org::root(app).await?;
     insert(
         app,
         actor,
@@ -714,7 +703,7 @@ fn v_text(n: Num) -> String {
 /// Gathers the values of `year` and `year - 1` for the whole jurisdiction.
 pub async fn values(app: &App, year: i32, settings: &ReportSettings) -> AppResult<ReportValues> {
     let cat = Catalogue::embedded();
-    let (_, _, name) = root(app).await?;
+    let (_, _, name) = org::root(app).await?;
     let units: Vec<i64> = org::all_units(app).await?.iter().map(|u| u.id).collect();
     let filed_this = filing::filed_values(app, year, &units).await?;
     let filed_last = filing::filed_values(app, year - 1, &units).await?;
@@ -1275,7 +1264,7 @@ pub async fn warnings(
         return Ok(vec![]);
     }
     let year = app.today().year() - 1;
-    let (unit, _, _) = root(app).await?;
+    let (unit, _, _) = org::root(app).await?;
     let id = latest(app, year).await?;
     let url = id
         .map(|i| format!("/reports/{i}"))

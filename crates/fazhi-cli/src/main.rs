@@ -1047,7 +1047,7 @@ async fn run(cli: Cli) -> Result<()> {
                     (bytes, issues)
                 }
                 None => {
-                    let (_, government, name) = report::root(&app).await.map_err(show)?;
+                    let (_, government, name) = fazhi_app::org::root(&app).await.map_err(show)?;
                     let content =
                         fazhi_domain::report::ReportContent::skeleton(&name, &government, year);
                     let settings = fazhi_domain::report::ReportSettings::default();

@@ -116,7 +116,7 @@ async fn story(backend: Backend) {
     assert_eq!(r.round.title, format!("已发布报告基线：《{TITLE}》"));
     assert_eq!((r.round.year, r.round.status), (2024, "closed"));
     assert_eq!(r.forms.len(), 1);
-    let (root, _, _) = report::root(app).await.unwrap();
+    let (root, _, _) = fazhi_app::org::root(app).await.unwrap();
     let f = &r.forms[0];
     assert_eq!((f.unit_id, f.status), (root, "approved"));
     assert!(

@@ -875,8 +875,10 @@ async fn reconsideration_link(backend: Backend) {
 
     // The litigation clerk may not write reconsideration cases: the case lists the lawsuit but
     // its own record of the suit is left to the reconsideration clerk.
-    let rdet = rc::detail(app, &fuyi, rc_id).await.unwrap();
-    assert_eq!(rdet.litigation_date, None);
+    let rdet = fazhi_app::links::reconsideration_detail(app, &fuyi, rc_id)
+        .await
+        .unwrap();
+    assert_eq!(rdet.detail.litigation_date, None);
     assert!(
         rdet.lawsuits.contains(&(id, no.clone())),
         "{:?}",
@@ -896,8 +898,10 @@ async fn reconsideration_link(backend: Backend) {
     .await;
     f2.insert("rc_case_no".into(), rc_no.clone());
     lt::register(app, &both, &f2).await.unwrap();
-    let rdet = rc::detail(app, &fuyi, rc_id).await.unwrap();
-    assert_eq!(rdet.litigation_date.as_deref(), Some("2024-05-10"));
+    let rdet = fazhi_app::links::reconsideration_detail(app, &fuyi, rc_id)
+        .await
+        .unwrap();
+    assert_eq!(rdet.detail.litigation_date.as_deref(), Some("2024-05-10"));
     assert_eq!(rdet.lawsuits.len(), 2);
     let rc_actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_log WHERE entity = 'rc_case' AND entity_id = $1 \

@@ -278,7 +278,10 @@ async fn register(
 }
 
 async fn detail(State(s): State<AppState>, Api(sess, rid): Api, Path(id): Path<i64>) -> ApiResult {
-    json_ok(rc::detail(&s.app, &sess.actor, id).await, rid)
+    json_ok(
+        fazhi_app::links::reconsideration_detail(&s.app, &sess.actor, id).await,
+        rid,
+    )
 }
 
 /// The `version` a step request carries, if any.
@@ -362,7 +365,7 @@ async fn step(
         f,
         rid,
         |a, f, v| async move { rc::take_step(app, actor, id, &a, &f, v).await },
-        || rc::detail(app, actor, id),
+        || fazhi_app::links::reconsideration_detail(app, actor, id),
     )
     .await
 }

@@ -687,10 +687,13 @@ async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<DetailQuery>,
 ) -> PageResult {
-    let d = rc::detail(&state.app, &p.0.actor, id)
+    let d = fazhi_app::links::reconsideration_detail(&state.app, &p.0.actor, id)
         .await
         .map_err(|e| p.err(&state, e))?;
-    let flash = q.flash(format!("已登记，案号{}", d.case.case_no), Action::parse);
+    let flash = q.flash(
+        format!("已登记，案号{}", d.detail.case.case_no),
+        Action::parse,
+    );
     let ctx = merge(
         base(&state, &p.0, "rc_cases").await,
         json!({"d": d, "flash": flash}),

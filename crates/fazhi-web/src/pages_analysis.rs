@@ -440,7 +440,7 @@ async fn detail(
         _ => None,
     };
     // 用作基数 is offered for a report about our own jurisdiction only.
-    let (_, _, ours) = fazhi_app::report::root(&state.app)
+    let (_, _, ours) = fazhi_app::org::root(&state.app)
         .await
         .map_err(|e| p.err(&state, e))?;
     let own_report = fazhi_app::baseline::same_place(&ours, a.jurisdiction.as_deref());
