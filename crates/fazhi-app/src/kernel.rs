@@ -222,8 +222,41 @@ pub struct Entry {
     pub row_label: Option<(&'static str, Labels)>,
     pub status_label: Labels,
     pub deadline_label: Labels,
+    /// Its indicators (`indicators.md`), as conditions on [`Entry::table`].
+    pub indicators: fn(&App) -> Vec<IndicatorDef>,
     /// Where the annual report takes the module's figures from.
     pub report: Option<ReportSource>,
+    /// Its records in and out of Excel, when it has them.
+    pub excel: Option<Excel>,
+}
+
+/// A use case's future, boxed so that a module's can stand in the registry's table.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = AppResult<T>> + Send + 'a>>;
+
+/// A module's Excel: the list export, the import template and the import (all or nothing).
+pub struct Excel {
+    pub export: for<'a> fn(&'a App, &'a Actor, &'a cases::ListQuery) -> BoxFuture<'a, Vec<u8>>,
+    pub template: fn() -> AppResult<Vec<u8>>,
+    /// The numbers of the records imported.
+    pub import: for<'a> fn(&'a App, &'a Actor, &'a [u8]) -> BoxFuture<'a, Vec<String>>,
+}
+
+impl Entry {
+    /// The module's indicators for a year within the actor's scope, optionally for one unit
+    /// (with or without its children).
+    pub async fn values(
+        &self,
+        app: &App,
+        actor: &Actor,
+        year: i32,
+        unit: Option<i64>,
+        children: bool,
+    ) -> AppResult<Vec<crate::indicators::IndicatorValue>> {
+        let defs = (self.indicators)(app);
+        self.table
+            .indicators(app, actor, &defs, year, unit, children)
+            .await
+    }
 }
 
 /// A module's part in the annual report.
@@ -234,7 +267,6 @@ pub struct ReportSource {
     pub records: &'static str,
     /// The date of its first record.
     pub first_record: &'static str,
-    pub indicators: fn(&App) -> Vec<IndicatorDef>,
 }
 
 /// The label of a stored code of `T`, or "" for a code no longer known.

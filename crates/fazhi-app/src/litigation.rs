@@ -5,7 +5,7 @@
 
 use crate::cases::{self, label_of, stored_date, EventView, ListQuery, Page, PartyView, Table};
 use crate::deadlines;
-use crate::indicators::{CountDef, IndicatorDef, IndicatorValue};
+use crate::indicators::{CountDef, IndicatorDef};
 use crate::{audit, kernel, org, xlsx, Actor, App, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use fazhi_domain::calendar::format_date_cn;
@@ -891,18 +891,6 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
     ]
 }
 
-pub async fn indicators(
-    app: &App,
-    actor: &Actor,
-    year: i32,
-    unit: Option<i64>,
-    children: bool,
-) -> AppResult<Vec<IndicatorValue>> {
-    TABLE
-        .indicators(app, actor, &indicator_defs(app), year, unit, children)
-        .await
-}
-
 const EXPORT_HEADERS: [&str; 17] = [
     "案号",
     "受理法院",
@@ -1129,11 +1117,16 @@ pub static ENTRY: kernel::Entry = kernel::Entry {
     row_label: None,
     status_label: kernel::label::<Status>,
     deadline_label: kernel::label::<DeadlineKind>,
+    indicators: indicator_defs,
     report: Some(kernel::ReportSource {
         key: "litigation",
         records: "行政应诉案件记录",
         first_record: "SELECT MIN(copy_received_date) FROM lt_cases",
-        indicators: indicator_defs,
+    }),
+    excel: Some(kernel::Excel {
+        export: |app, actor, q| Box::pin(export(app, actor, q)),
+        template: import_template,
+        import: |app, actor, bytes| Box::pin(import(app, actor, bytes)),
     }),
 };
 
@@ -1514,25 +1507,6 @@ pub fn suggestion_indicator_defs() -> Vec<IndicatorDef> {
     ]
 }
 
-pub async fn suggestion_indicators(
-    app: &App,
-    actor: &Actor,
-    year: i32,
-    unit: Option<i64>,
-    children: bool,
-) -> AppResult<Vec<IndicatorValue>> {
-    SUGGESTIONS
-        .indicators(
-            app,
-            actor,
-            &suggestion_indicator_defs(),
-            year,
-            unit,
-            children,
-        )
-        .await
-}
-
 /// 司法建议 / 检察建议 in the registry of modules.
 pub static SUGGESTION_ENTRY: kernel::Entry = kernel::Entry {
     name: SUGGESTION_MODULE,
@@ -1546,10 +1520,11 @@ pub static SUGGESTION_ENTRY: kernel::Entry = kernel::Entry {
     row_label: Some(("c.kind", kernel::label::<SuggestionKind>)),
     status_label: kernel::label::<SuggestionStatus>,
     deadline_label: kernel::label::<lt::SuggestionDeadline>,
+    indicators: |_| suggestion_indicator_defs(),
     report: Some(kernel::ReportSource {
         key: "supervision",
         records: "司法建议、检察建议记录",
         first_record: "SELECT MIN(received_date) FROM lt_suggestions",
-        indicators: |_| suggestion_indicator_defs(),
     }),
+    excel: None,
 };

@@ -4,7 +4,7 @@
 
 use crate::cases::{self, label_of, stored_date, EventView, Page, PartyView, Table};
 use crate::deadlines;
-use crate::indicators::{CountDef, IndicatorDef, IndicatorValue};
+use crate::indicators::{CountDef, IndicatorDef};
 use crate::{audit, kernel, org, xlsx, Actor, App, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use fazhi_domain::org::Permission;
@@ -758,20 +758,6 @@ pub fn indicator_defs(app: &App) -> Vec<IndicatorDef> {
     ]
 }
 
-/// The module's indicators for a year and a unit (with or without its children), with the year
-/// before and the change.
-pub async fn indicators(
-    app: &App,
-    actor: &Actor,
-    year: i32,
-    unit: Option<i64>,
-    children: bool,
-) -> AppResult<Vec<IndicatorValue>> {
-    TABLE
-        .indicators(app, actor, &indicator_defs(app), year, unit, children)
-        .await
-}
-
 /// Column headers of the export (and of the import template for the registration columns).
 const EXPORT_HEADERS: [&str; 16] = [
     "案号",
@@ -970,10 +956,15 @@ pub static ENTRY: kernel::Entry = kernel::Entry {
     row_label: None,
     status_label: kernel::label::<Status>,
     deadline_label: kernel::label::<DeadlineKind>,
+    indicators: indicator_defs,
     report: Some(kernel::ReportSource {
         key: "reconsideration",
         records: "行政复议案件记录",
         first_record: "SELECT MIN(received_date) FROM rc_cases",
-        indicators: indicator_defs,
+    }),
+    excel: Some(kernel::Excel {
+        export: |app, actor, q| Box::pin(export(app, actor, q)),
+        template: import_template,
+        import: |app, actor, bytes| Box::pin(import(app, actor, bytes)),
     }),
 };

@@ -644,7 +644,7 @@ fn modules(app: &App) -> Vec<ModuleSource> {
                 first: r.first_record,
                 table: m.table.table,
                 list_url: m.list_url,
-                defs: (r.indicators)(app),
+                defs: (m.indicators)(app),
             })
         })
         .collect()

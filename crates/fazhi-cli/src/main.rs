@@ -3,7 +3,7 @@
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 use clap::{Parser, Subcommand, ValueEnum};
-use fazhi_app::litigation as lt;
+use fazhi_app::registry::{self, Entry};
 use fazhi_app::{
     auth, demo, org, reconsideration as rc, Actor, App, AppError, Config, SystemClock,
 };
@@ -82,8 +82,8 @@ enum Cmd {
         /// List the indicator catalogue (data/indicators.toml) instead.
         #[arg(long)]
         catalogue: bool,
-        #[arg(long, value_enum, default_value_t = Module::Reconsideration)]
-        module: Module,
+        #[arg(long, default_value = "reconsideration", value_parser = module_named)]
+        module: &'static Entry,
         #[arg(long)]
         year: Option<i32>,
         /// A unit id (with its children).
@@ -94,8 +94,8 @@ enum Cmd {
     },
     /// Export a module's case list to .xlsx.
     Export {
-        #[arg(long, value_enum, default_value_t = Module::Reconsideration)]
-        module: Module,
+        #[arg(long, default_value = "reconsideration", value_parser = module_named)]
+        module: &'static Entry,
         #[arg(long)]
         out: PathBuf,
         #[arg(long, default_value = "")]
@@ -105,8 +105,8 @@ enum Cmd {
     },
     /// Import 行政复议 applications or 行政应诉 cases from an .xlsx made from the template.
     Import {
-        #[arg(long, value_enum, default_value_t = Module::Reconsideration)]
-        module: Module,
+        #[arg(long, default_value = "reconsideration", value_parser = module_named)]
+        module: &'static Entry,
         file: PathBuf,
         /// Write the template to FILE instead of importing.
         #[arg(long)]
@@ -253,13 +253,22 @@ enum ConfigCmd {
     Default,
 }
 
-/// The case modules the CLI reads and writes.
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Module {
-    /// 行政复议
-    Reconsideration,
-    /// 行政应诉 (with 司法建议 / 检察建议 for indicators)
-    Litigation,
+/// A statutory module by its name in the registry (`--module reconsideration`).
+fn module_named(name: &str) -> Result<&'static Entry, String> {
+    registry::find(name).ok_or_else(|| {
+        let known: Vec<String> = registry::MODULES
+            .iter()
+            .map(|m| format!("{}（{}）", m.name, m.label))
+            .collect();
+        format!("未知的模块“{name}”，可选：{}", known.join("、"))
+    })
+}
+
+/// The module's Excel, or the error saying it has none.
+fn excel_of(m: &'static Entry) -> anyhow::Result<&'static fazhi_app::kernel::Excel> {
+    m.excel
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("{}没有Excel导入导出", m.label))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -880,18 +889,10 @@ async fn run(cli: Cli) -> Result<()> {
             let app = open_app(config, false).await?;
             let actor = cli_actor(&app, "命令行").await?;
             let year = year.unwrap_or_else(|| app.today().year());
-            let values = match module {
-                Module::Reconsideration => rc::indicators(&app, &actor, year, unit, true).await,
-                Module::Litigation => {
-                    async {
-                        let mut v = lt::indicators(&app, &actor, year, unit, true).await?;
-                        v.extend(lt::suggestion_indicators(&app, &actor, year, unit, true).await?);
-                        Ok(v)
-                    }
-                    .await
-                }
-            }
-            .map_err(show)?;
+            let values = module
+                .values(&app, &actor, year, unit, true)
+                .await
+                .map_err(show)?;
             match format {
                 OutFormat::Json => println!("{}", serde_json::to_string_pretty(&values)?),
                 OutFormat::Table => {
@@ -928,11 +929,9 @@ async fn run(cli: Cli) -> Result<()> {
                 status,
                 ..Default::default()
             };
-            let bytes = match module {
-                Module::Reconsideration => rc::export(&app, &actor, &q).await,
-                Module::Litigation => lt::export(&app, &actor, &q).await,
-            }
-            .map_err(show)?;
+            let bytes = (excel_of(module)?.export)(&app, &actor, &q)
+                .await
+                .map_err(show)?;
             std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))?;
             println!("已导出到 {}", out.display());
         }
@@ -942,10 +941,7 @@ async fn run(cli: Cli) -> Result<()> {
             template,
         } => {
             if template {
-                let bytes = match module {
-                    Module::Reconsideration => rc::import_template(),
-                    Module::Litigation => lt::import_template(),
-                };
+                let bytes = (excel_of(module)?.template)();
                 std::fs::write(&file, bytes.map_err(show)?)?;
                 println!("导入模板已写入 {}", file.display());
                 return Ok(());
@@ -958,11 +954,9 @@ async fn run(cli: Cli) -> Result<()> {
                 .await
                 .map_err(show)?
                 .unwrap_or(actor.unit_id);
-            let nos = match module {
-                Module::Reconsideration => rc::import(&app, &actor, &bytes).await,
-                Module::Litigation => lt::import(&app, &actor, &bytes).await,
-            }
-            .map_err(show)?;
+            let nos = (excel_of(module)?.import)(&app, &actor, &bytes)
+                .await
+                .map_err(show)?;
             println!("已导入{}件：{}", nos.len(), nos.join("、"));
         }
         Cmd::Audit {

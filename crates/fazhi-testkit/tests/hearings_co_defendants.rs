@@ -254,7 +254,10 @@ async fn hearing_notice_and_head(backend: Backend) {
     assert_eq!(det.hearings[0].delegate.as_deref(), Some("党政办主任 李四"));
 
     // Reports print it: two cases heard, one with the head attending, drilling down to it.
-    let v = rc::indicators(app, &clerk, 2024, None, true).await.unwrap();
+    let v = rc::ENTRY
+        .values(app, &clerk, 2024, None, true)
+        .await
+        .unwrap();
     assert_eq!(value(&v, "reconsideration.hearings"), Some(2));
     assert_eq!(value(&v, "reconsideration.hearing_head_attended"), Some(1));
     let drill = rc::list(
@@ -453,7 +456,10 @@ async fn co_defendants(backend: Backend) {
     let page = web.get(&u, &format!("/rc/cases/{id}")).await.text();
     assert!(page.contains("确认违法（以违反法定程序为由）"), "{page}");
     // 部分变更 is counted as 纠错.
-    let v = rc::indicators(app, &fuyi, 2024, None, true).await.unwrap();
+    let v = rc::ENTRY
+        .values(app, &fuyi, 2024, None, true)
+        .await
+        .unwrap();
     assert_eq!(value(&v, "reconsideration.corrected"), Some(4));
 
     // The setting changes the result: with only 维持 and 驳回复议请求 listed (the rule before
@@ -573,7 +579,10 @@ async fn head_absence_and_lawyer_only(backend: Backend) {
         ],
     )
     .await;
-    let v = lt::indicators(app, &clerk, 2024, None, true).await.unwrap();
+    let v = lt::ENTRY
+        .values(app, &clerk, 2024, None, true)
+        .await
+        .unwrap();
     assert_eq!(value(&v, "litigation.non_compliant_appearances"), Some(0));
     // ... until a second hearing is left to a lawyer alone (with the head's reason on record).
     lt_step(
@@ -596,7 +605,10 @@ async fn head_absence_and_lawyer_only(backend: Backend) {
     assert!(first.head_appeared);
     assert!(first.lawyer_only);
     assert_eq!(first.compliant, Some(false));
-    let v = lt::indicators(app, &clerk, 2024, None, true).await.unwrap();
+    let v = lt::ENTRY
+        .values(app, &clerk, 2024, None, true)
+        .await
+        .unwrap();
     assert_eq!(value(&v, "litigation.hearings"), Some(1));
     assert_eq!(value(&v, "litigation.non_compliant_appearances"), Some(1));
     assert_eq!(value(&v, "litigation.head_appearances"), Some(1));

@@ -234,7 +234,8 @@ async fn seed_000_litigation(backend: Backend) {
     }
 
     let system = Actor::system("测试", 1);
-    let v = lt::indicators(app, &system, 2024, None, true)
+    let v = lt::ENTRY
+        .values(app, &system, 2024, None, true)
         .await
         .unwrap();
     assert_eq!(count_of(&v, "litigation.cases"), Some(134));
@@ -292,13 +293,17 @@ async fn seed_000_litigation(backend: Backend) {
         78
     );
     // The clerk's own scope sees the same figures.
-    let mine = lt::indicators(app, &clerk, 2024, None, true).await.unwrap();
+    let mine = lt::ENTRY
+        .values(app, &clerk, 2024, None, true)
+        .await
+        .unwrap();
     assert_eq!(count_of(&mine, "litigation.cases"), Some(134));
     assert_eq!(count_of(&mine, "litigation.lost"), Some(10));
 
     // 2025: nothing received; three dismissals became final; the late case was tried and lost
     // at first instance (counted on that basis) but is not final (so not a final loss).
-    let v = lt::indicators(app, &system, 2025, None, true)
+    let v = lt::ENTRY
+        .values(app, &system, 2025, None, true)
         .await
         .unwrap();
     assert_eq!(count_of(&v, "litigation.cases"), Some(0));
@@ -499,7 +504,10 @@ async fn lawsuit_story(backend: Backend) {
         first.appearances[0].lawyer.as_deref(),
         Some("北京某律师事务所 李律师")
     );
-    let v = lt::indicators(app, &clerk, 2024, None, true).await.unwrap();
+    let v = lt::ENTRY
+        .values(app, &clerk, 2024, None, true)
+        .await
+        .unwrap();
     assert_eq!(
         count_of(&v, "litigation.non_compliant_appearances"),
         Some(1)
@@ -535,7 +543,10 @@ async fn lawsuit_story(backend: Backend) {
     assert_eq!(first.appearances.len(), 2);
     assert!(first.appearances[1].compliant);
     assert_eq!(first.appearances[1].person.as_deref(), Some("王东"));
-    let v = lt::indicators(app, &clerk, 2024, None, true).await.unwrap();
+    let v = lt::ENTRY
+        .values(app, &clerk, 2024, None, true)
+        .await
+        .unwrap();
     assert_eq!(
         count_of(&v, "litigation.non_compliant_appearances"),
         Some(1)
@@ -673,7 +684,10 @@ async fn lawsuit_story(backend: Backend) {
         det.deadlines
     );
     assert_eq!(det.events.len(), 9);
-    let v = lt::indicators(app, &clerk, 2024, None, true).await.unwrap();
+    let v = lt::ENTRY
+        .values(app, &clerk, 2024, None, true)
+        .await
+        .unwrap();
     assert_eq!(count_of(&v, "litigation.concluded"), Some(1));
     assert_eq!(count_of(&v, "litigation.lost"), Some(1));
     assert_eq!(count_of(&v, "litigation.performed"), Some(1));
@@ -917,11 +931,13 @@ async fn reconsideration_link(backend: Backend) {
     );
 
     let system = Actor::system("测试", 1);
-    let v = lt::indicators(app, &system, 2024, None, true)
+    let v = lt::ENTRY
+        .values(app, &system, 2024, None, true)
         .await
         .unwrap();
     assert_eq!(count_of(&v, "litigation.after_reconsideration"), Some(2));
-    let v = rc::indicators(app, &system, 2024, None, true)
+    let v = rc::ENTRY
+        .values(app, &system, 2024, None, true)
         .await
         .unwrap();
     assert_eq!(count_of(&v, "reconsideration.litigated_after"), Some(1));
@@ -1056,7 +1072,8 @@ async fn suggestions(backend: Backend) {
     assert!(det.actions.is_empty());
 
     let system = Actor::system("测试", 1);
-    let v = lt::suggestion_indicators(app, &system, 2024, None, true)
+    let v = lt::SUGGESTION_ENTRY
+        .values(app, &system, 2024, None, true)
         .await
         .unwrap();
     assert_eq!(count_of(&v, "supervision.suggestions"), Some(1));
@@ -1485,7 +1502,8 @@ async fn evidence_retrial_and_remand(backend: Backend) {
     // The year's figures keep the first finality (2024-05-22, lost), and count the retrial.
     assert_eq!(det.case.final_date.as_deref(), Some("2024-05-22"));
     let system = Actor::system("测试", 1);
-    let v = lt::indicators(app, &system, 2024, None, true)
+    let v = lt::ENTRY
+        .values(app, &system, 2024, None, true)
         .await
         .unwrap();
     assert_eq!(count_of(&v, "litigation.retrials"), Some(1));

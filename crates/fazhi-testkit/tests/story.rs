@@ -467,7 +467,8 @@ async fn seed_000_sentence(backend: Backend) {
         }
     }
     let system = fazhi_app::Actor::system("测试", 1);
-    let v = rc::indicators(app, &system, 2024, None, true)
+    let v = rc::ENTRY
+        .values(app, &system, 2024, None, true)
         .await
         .unwrap();
     let get = |k: &str| v.iter().find(|x| x.key == k).unwrap().clone();
@@ -511,7 +512,8 @@ async fn seed_000_sentence(backend: Backend) {
     };
     assert_eq!(rc::list(app, &system, &q).await.unwrap().total, 20);
     // A rate over nothing is not applicable.
-    let v = rc::indicators(app, &system, 2020, None, true)
+    let v = rc::ENTRY
+        .values(app, &system, 2020, None, true)
         .await
         .unwrap();
     assert_eq!(
@@ -527,7 +529,8 @@ async fn seed_000_sentence(backend: Backend) {
     config.indicators.conclusion_denominator = fazhi_app::config::IntakeDenominator::Accepted;
     config.indicators.litigation_denominator = fazhi_app::config::IntakeDenominator::Accepted;
     let by_accepted = fazhi_app::App::new(app.db.clone(), config, app.clock.clone()).unwrap();
-    let v = rc::indicators(&by_accepted, &system, 2024, None, true)
+    let v = rc::ENTRY
+        .values(&by_accepted, &system, 2024, None, true)
         .await
         .unwrap();
     let get = |k: &str| v.iter().find(|x| x.key == k).unwrap().clone();

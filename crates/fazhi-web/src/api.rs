@@ -483,7 +483,9 @@ async fn indicators(
 ) -> ApiResult {
     let r = async {
         let (year, unit, children) = q.parse(chrono::Datelike::year(&s.app.today()))?;
-        rc::indicators(&s.app, &sess.actor, year, unit, children).await
+        rc::ENTRY
+            .values(&s.app, &sess.actor, year, unit, children)
+            .await
     }
     .await
     .map_err(|e| ApiError(e, rid))?;
@@ -601,8 +603,14 @@ async fn lt_indicators(
 ) -> ApiResult {
     let r = async {
         let (year, unit, children) = q.parse(chrono::Datelike::year(&s.app.today()))?;
-        let mut v = lt::indicators(&s.app, &sess.actor, year, unit, children).await?;
-        v.extend(lt::suggestion_indicators(&s.app, &sess.actor, year, unit, children).await?);
+        let mut v = lt::ENTRY
+            .values(&s.app, &sess.actor, year, unit, children)
+            .await?;
+        v.extend(
+            lt::SUGGESTION_ENTRY
+                .values(&s.app, &sess.actor, year, unit, children)
+                .await?,
+        );
         Ok::<_, AppError>(v)
     }
     .await

@@ -893,11 +893,11 @@ async fn indicators(
     let groups = async {
         Ok::<_, AppError>(json!([
             {"id": "rc", "title": "行政复议", "list_url": "/rc/cases",
-             "values": rc::indicators(&state.app, a, year, unit, children).await?},
+             "values": rc::ENTRY.values(&state.app, a, year, unit, children).await?},
             {"id": "lt", "title": "行政应诉", "list_url": "/lt/cases",
-             "values": lt::indicators(&state.app, a, year, unit, children).await?},
+             "values": lt::ENTRY.values(&state.app, a, year, unit, children).await?},
             {"id": "supervision", "title": "司法建议、检察建议", "list_url": "/lt/suggestions",
-             "values": lt::suggestion_indicators(&state.app, a, year, unit, children).await?},
+             "values": lt::SUGGESTION_ENTRY.values(&state.app, a, year, unit, children).await?},
         ]))
     }
     .await

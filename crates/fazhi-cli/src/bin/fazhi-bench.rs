@@ -159,7 +159,7 @@ async fn main() -> Result<()> {
         total, app.db.backend
     );
     println!("|---|---|---|");
-    let (d, v) = time(runs, || rc::indicators(&app, &office, 2024, None, true)).await?;
+    let (d, v) = time(runs, || rc::ENTRY.values(&app, &office, 2024, None, true)).await?;
     println!(
         "| indicators 2024 (with 2023), whole jurisdiction | {} | {} values, applications = {} |",
         ms(d),
@@ -421,7 +421,7 @@ async fn litigation(app: &App, runs: usize, office: &fazhi_app::Actor) -> Result
     println!();
     println!("| measurement ({total} lawsuits) | median of {runs} | result |");
     println!("|---|---|---|");
-    let (d, v) = time(runs, || lt::indicators(app, office, 2025, None, true)).await?;
+    let (d, v) = time(runs, || lt::ENTRY.values(app, office, 2025, None, true)).await?;
     println!(
         "| litigation indicators 2025 (with 2024) | {} | {} values, cases = {} |",
         ms(d),
@@ -429,7 +429,7 @@ async fn litigation(app: &App, runs: usize, office: &fazhi_app::Actor) -> Result
         v[0].display
     );
     let (d, v) = time(runs, || {
-        lt::suggestion_indicators(app, office, 2025, None, true)
+        lt::SUGGESTION_ENTRY.values(app, office, 2025, None, true)
     })
     .await?;
     println!(
