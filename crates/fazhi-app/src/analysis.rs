@@ -9,6 +9,7 @@
 //! decoded text is stored; the analysis is recomputed from it whenever it is shown.
 
 use fazhi_domain::org::Permission;
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use fazhi_store::Row;
 use fazhi_text::compare::{compare, Comparison};
@@ -306,7 +307,7 @@ fn read_one(file_name: &str, bytes: &[u8]) -> AppResult<Read> {
     }
     if bytes.len() > MAX_UPLOAD {
         return Err(DomainError::field(
-            "file_too_large",
+            Code::FileTooLarge,
             "file",
             format!("文件 {name} 超过{}MB，不能上传", MAX_UPLOAD / (1024 * 1024)),
         )
@@ -534,7 +535,7 @@ pub async fn apply_baseline(app: &App, actor: &Actor, id: i64) -> AppResult<i64>
         document_id: Some(document.id),
     };
     let year = analysis.year.ok_or_else(|| {
-        DomainError::field("no_year", "file", "未识别出报告的年度，不能作为基线填报")
+        DomainError::field(Code::NoYear, "file", "未识别出报告的年度，不能作为基线填报")
     })?;
     crate::baseline::apply(app, actor, &source, &analysis, year).await
 }
@@ -587,7 +588,7 @@ pub fn parse_ids<'a>(values: impl IntoIterator<Item = &'a str>) -> AppResult<Vec
                 .filter(|id| *id > 0)
                 .ok_or_else(|| {
                     DomainError::field(
-                        "invalid_ids",
+                        Code::InvalidIds,
                         "ids",
                         "请选择要对比的报告（报告编号以逗号分隔）",
                     )
@@ -598,11 +599,13 @@ pub fn parse_ids<'a>(values: impl IntoIterator<Item = &'a str>) -> AppResult<Vec
         }
     }
     if ids.is_empty() {
-        return Err(DomainError::field("invalid_ids", "ids", "请至少选择一份报告进行对比").into());
+        return Err(
+            DomainError::field(Code::InvalidIds, "ids", "请至少选择一份报告进行对比").into(),
+        );
     }
     if ids.len() > MAX_COMPARE {
         return Err(DomainError::field(
-            "invalid_ids",
+            Code::InvalidIds,
             "ids",
             format!("一次最多对比{MAX_COMPARE}份报告"),
         )

@@ -8,6 +8,7 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use fazhi_domain::error::required_text;
 use fazhi_domain::org::{Permission, Role};
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use fazhi_store::Row;
 use rand::RngCore;
@@ -68,7 +69,7 @@ pub fn check_password_policy(username: &str, password: &str, field: &str) -> App
     .count();
     if password.chars().count() < 8 || classes < 3 {
         return Err(DomainError::field(
-            "weak_password",
+            Code::WeakPassword,
             field,
             "密码至少8位，且须包含大写字母、小写字母、数字、符号中的至少三类",
         )
@@ -84,7 +85,7 @@ pub fn check_password_policy(username: &str, password: &str, field: &str) -> App
     };
     if contains {
         return Err(DomainError::field(
-            "password_contains_username",
+            Code::PasswordContainsUsername,
             field,
             "密码不能包含用户名或用户名的倒序",
         )
@@ -111,7 +112,7 @@ async fn check_history(
     .await?;
     if hashes.iter().any(|h| verify_password(password, h)) {
         return Err(DomainError::field(
-            "password_reused",
+            Code::PasswordReused,
             field,
             format!("新密码不能与最近{}次使用过的密码相同", keep.max(1)),
         )
@@ -171,7 +172,7 @@ fn check_role_combination(app: &App, roles: &[Role]) -> AppResult<()> {
     let admins = roles.iter().filter(|r| is_admin(**r)).count();
     if admins > 1 || (admins == 1 && roles.len() > 1) {
         return Err(DomainError::field(
-            "roles_conflict",
+            Code::RolesConflict,
             "roles",
             "系统管理员、安全管理员、审计管理员须由不同账号担任，且不得兼任业务角色",
         )
@@ -185,7 +186,7 @@ fn check_role_combination(app: &App, roles: &[Role]) -> AppResult<()> {
         .find(|[a, b]| a != b && roles.contains(a) && roles.contains(b))
     {
         return Err(DomainError::field(
-            "roles_conflict",
+            Code::RolesConflict,
             "roles",
             format!(
                 "“{}”与“{}”不得由同一账号兼任（职责分离）",
@@ -222,7 +223,7 @@ pub async fn create_user(app: &App, actor: &Actor, u: NewUser) -> AppResult<i64>
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
     {
         return Err(DomainError::field(
-            "invalid_username",
+            Code::InvalidUsername,
             "username",
             "用户名只能包含字母、数字、下划线和点",
         )
@@ -240,7 +241,7 @@ pub async fn create_user(app: &App, actor: &Actor, u: NewUser) -> AppResult<i64>
         .await?;
     if taken > 0 {
         return Err(DomainError::field(
-            "duplicate",
+            Code::Duplicate,
             "username",
             format!("用户名“{username}”已被使用"),
         )
@@ -251,7 +252,7 @@ pub async fn create_user(app: &App, actor: &Actor, u: NewUser) -> AppResult<i64>
         .fetch_one(&mut *tx)
         .await?;
     if unit_ok == 0 {
-        return Err(DomainError::field("not_found", "unit_id", "所属单位不存在").into());
+        return Err(DomainError::field(Code::NotFound, "unit_id", "所属单位不存在").into());
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, unit_id, password_hash, active, created_at, must_change_password, password_changed_at) \
@@ -504,7 +505,7 @@ pub async fn count_login_attempt(app: &App, addr: &str, per_minute: u32) -> AppR
 /// address that must wait).
 fn bad_credentials() -> AppError {
     DomainError::field(
-        "bad_credentials",
+        Code::BadCredentials,
         "password",
         "用户名或密码错误；连续输错多次后须等待片刻再试",
     )
@@ -526,11 +527,13 @@ pub async fn change_password(
         .fetch_one(&app.db.pool)
         .await?;
     if !verify_password(old, &hash) {
-        return Err(DomainError::field("bad_credentials", "old_password", "原密码不正确").into());
+        return Err(
+            DomainError::field(Code::BadCredentials, "old_password", "原密码不正确").into(),
+        );
     }
     if old == new {
         return Err(DomainError::field(
-            "password_reused",
+            Code::PasswordReused,
             "new_password",
             "新密码不能与原密码相同",
         )
@@ -755,7 +758,7 @@ async fn other_account(
 ) -> AppResult<(String, Vec<String>)> {
     if actor.user_id == Some(user_id) {
         return Err(
-            DomainError::field("own_account", "user_id", "不能对本人账号执行此操作").into(),
+            DomainError::field(Code::OwnAccount, "user_id", "不能对本人账号执行此操作").into(),
         );
     }
     let row = sqlx::query("SELECT username, version FROM users WHERE id = $1")
@@ -893,7 +896,7 @@ pub async fn change_account(
             )
             .await?;
             return Err(DomainError::field(
-                "admin_reset_needs_security_admin",
+                Code::AdminResetNeedsSecurityAdmin,
                 "user_id",
                 "系统管理员、安全管理员、审计管理员账号的密码须由安全管理员重置",
             )

@@ -29,6 +29,7 @@ use crate::{audit, org, Actor, App, AppError, AppResult};
 use fazhi_domain::catalogue::{Catalogue, Kind};
 use fazhi_domain::filing::{format_value, FormStatus, RoundStatus, AMOUNT_SCALE};
 use fazhi_domain::org::Permission;
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use fazhi_store::Row;
 use fazhi_text::analysis::FigureOut;
@@ -388,13 +389,16 @@ pub async fn apply(
     actor.require(Permission::ManageReport)?;
     let p = plan(analysis);
     let Some(report_year) = p.year else {
-        return Err(
-            DomainError::field("no_year", "file", "未识别出报告的年度，不能作为基线填报").into(),
-        );
+        return Err(DomainError::field(
+            Code::NoYear,
+            "file",
+            "未识别出报告的年度，不能作为基线填报",
+        )
+        .into());
     };
     if report_year != year {
         return Err(DomainError::field(
-            "year_mismatch",
+            Code::YearMismatch,
             "year",
             format!("报告年度为{report_year}年，与所选的{year}年不一致"),
         )
@@ -402,7 +406,7 @@ pub async fn apply(
     }
     if p.values.is_empty() {
         return Err(DomainError::new(
-            "nothing_to_file",
+            Code::NothingToFile,
             "报告中没有可作为填报值的数据（确数、全辖区、指标目录中的计数或金额）",
         )
         .into());
@@ -410,7 +414,7 @@ pub async fn apply(
     let (root, _, ours) = org::root(app).await?;
     if !same_place(&ours, analysis.jurisdiction.as_deref()) {
         return Err(DomainError::field(
-            "jurisdiction_mismatch",
+            Code::JurisdictionMismatch,
             "file",
             format!(
                 "报告的地区为“{}”，不是本平台的{ours}，不能作为本地的基数",

@@ -14,6 +14,7 @@ use crate::{audit, Actor, App, AppError, AppResult};
 use fazhi_domain::calendar::{embedded_files, CalendarRules, HolidayCalendar};
 use fazhi_domain::notice::{parse_notice, Notice, YearFileData};
 use fazhi_domain::org::Permission;
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use serde::Serialize;
 use serde_json::json;
@@ -53,7 +54,7 @@ pub fn preview(calendar_dir: Option<&Path>, text: &str, sources: &[String]) -> A
 
 fn no_dir() -> AppError {
     DomainError::new(
-        "calendar_dir_not_configured",
+        Code::CalendarDirNotConfigured,
         "未配置节假日数据目录（配置项 calendar_dir），无法保存节假日安排。请在配置文件中设置 calendar_dir 后重试",
     )
     .into()
@@ -80,7 +81,7 @@ pub async fn write(
     let path = p.path.clone().ok_or_else(no_dir)?;
     if !dir.is_dir() {
         return Err(DomainError::new(
-            "calendar_dir_missing",
+            Code::CalendarDirMissing,
             format!("节假日数据目录 {} 不存在，请先创建该目录", dir.display()),
         )
         .into());
@@ -118,7 +119,7 @@ pub fn reload(app: &App, actor: &Actor) -> AppResult<()> {
 
 fn exists(path: &Path) -> AppError {
     DomainError::new(
-        "calendar_file_exists",
+        Code::CalendarFileExists,
         format!(
             "节假日数据文件 {} 已存在，未覆盖。如需以本通知替换，请确认覆盖（命令行加 --force）",
             path.display()

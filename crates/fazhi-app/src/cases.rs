@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use fazhi_domain::fields::Fields;
 use fazhi_domain::ids::{mask_middle, mask_phone};
 use fazhi_domain::party::{Party, PartyKind, PartyRole};
+use fazhi_domain::Code;
 use fazhi_domain::{DomainError, DomainResult};
 use fazhi_store::{Any, AnyConnection, Row, Transaction};
 use serde::Serialize;
@@ -54,7 +55,7 @@ pub fn parse_year(s: &str) -> AppResult<Option<i32>> {
     }
     match s.parse::<i32>() {
         Ok(y) if (2000..=2100).contains(&y) => Ok(Some(y)),
-        _ => Err(DomainError::field("invalid_year", "year", "年度应为四位数字，如2024").into()),
+        _ => Err(DomainError::field(Code::InvalidYear, "year", "年度应为四位数字，如2024").into()),
     }
 }
 
@@ -359,7 +360,7 @@ pub async fn import_rows(
             None if optional.contains(field) => {}
             None => {
                 return Err(DomainError::field(
-                    "missing_column",
+                    Code::MissingColumn,
                     "file",
                     format!("导入文件缺少“{h}”列，请使用系统提供的模板"),
                 )
@@ -392,7 +393,7 @@ pub fn row_error(row: usize, e: DomainError, columns: &[(&str, &str)]) -> RowErr
     RowError {
         row,
         column,
-        code: e.code,
+        code: e.code.as_str(),
         message: e.message,
     }
 }
@@ -424,7 +425,7 @@ pub fn resolve_unit(
         Err(e) => Err(RowError {
             row,
             column: column.into(),
-            code: e.code,
+            code: e.code.as_str(),
             message: e.message,
         }),
     }

@@ -29,8 +29,13 @@ pub enum AppError {
     /// The record changed since the form was loaded.
     #[error("{0}")]
     Conflict(String),
+    /// A defect of the platform, described: details go to the log only.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A failure below the platform (the database, a file, serialisation), kept with its chain
+    /// of causes for the log ([`AppError::log_text`]); the user reads only 系统内部错误.
+    #[error("internal error")]
+    Failed(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -46,7 +51,7 @@ pub struct RowError {
 impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Domain(e) => e.code,
+            Self::Domain(e) => e.code.as_str(),
             Self::Rows(_) => "invalid_rows",
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden => "forbidden",
@@ -54,8 +59,28 @@ impl AppError {
             Self::PasswordChangeRequired => "password_change_required",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
-            Self::Internal(_) => "internal",
+            Self::Internal(_) | Self::Failed(_) => "internal",
         }
+    }
+
+    /// Whether the error is the platform's own failure (logged, answered 500).
+    pub fn is_internal(&self) -> bool {
+        matches!(self, Self::Internal(_) | Self::Failed(_))
+    }
+
+    /// The error with every cause below it, for the log: `数据库错误: …: …`.
+    pub fn log_text(&self) -> String {
+        let mut text = match self {
+            Self::Internal(msg) => msg.clone(),
+            other => other.to_string(),
+        };
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            text.push_str(": ");
+            text.push_str(&c.to_string());
+            cause = c.source();
+        }
+        text
     }
 
     pub fn field(&self) -> Option<&str> {
@@ -70,7 +95,7 @@ impl AppError {
         match self {
             Self::Domain(e) => e.message.clone(),
             Self::Rows(rows) => format!("文件中有{}处错误，未导入任何数据", rows.len()),
-            Self::Internal(_) => "系统内部错误".into(),
+            Self::Internal(_) | Self::Failed(_) => "系统内部错误".into(),
             other => other.to_string(),
         }
     }
@@ -84,21 +109,43 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::Database(d) if d.is_unique_violation() => {
                 Self::Conflict("该记录刚被他人同时登记，请刷新页面核对后再操作".into())
             }
-            _ => Self::Internal(e.to_string()),
+            _ => Self::Failed(Box::new(e)),
         }
     }
 }
 
 impl From<fazhi_store::StoreError> for AppError {
     fn from(e: fazhi_store::StoreError) -> Self {
-        Self::Internal(e.to_string())
+        Self::Failed(Box::new(e))
     }
 }
 
 impl From<serde_json::Error> for AppError {
     fn from(e: serde_json::Error) -> Self {
-        Self::Internal(e.to_string())
+        Self::Failed(Box::new(e))
     }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A failure keeps its causes for the log and shows the user nothing of them.
+    #[test]
+    fn failures_keep_their_chain_for_the_log_only() {
+        let io = std::io::Error::other("disk full");
+        let e = AppError::from(sqlx::Error::Io(io));
+        assert_eq!((e.code(), e.is_internal()), ("internal", true));
+        assert_eq!(e.user_message(), "系统内部错误");
+        let log = e.log_text();
+        assert!(log.contains("disk full"), "{log}");
+        let e = AppError::from(DomainError::new(
+            fazhi_domain::Code::Required,
+            "日期不能为空",
+        ));
+        assert!(!e.is_internal());
+        assert_eq!(e.code(), "required");
+    }
+}

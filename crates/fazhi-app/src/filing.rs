@@ -13,6 +13,7 @@ use fazhi_domain::filing::{
     FormAction, FormStatus, RoundDraft, RoundStatus,
 };
 use fazhi_domain::org::Permission;
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use fazhi_store::Row;
 use serde::Serialize;
@@ -427,7 +428,7 @@ pub async fn act(
     check_version(expected_version, d.version)?;
     let round_closed = || {
         AppError::from(DomainError::field(
-            "round_closed",
+            Code::RoundClosed,
             "status",
             "本轮填报已结束，不能再修改",
         ))
@@ -448,7 +449,7 @@ pub async fn act(
                 .await?;
         if submitter.is_some() && submitter == actor.user_id {
             return Err(DomainError::field(
-                "self_approval",
+                Code::SelfApproval,
                 "action",
                 "不能审核自己提交的报表，请由其他工作人员审核",
             )
@@ -465,7 +466,7 @@ pub async fn act(
             if action == FormAction::Submit {
                 if let Some(l) = d.lines.iter().find(|l| !v.contains_key(&l.key)) {
                     return Err(DomainError::field(
-                        "required",
+                        Code::Required,
                         l.field.clone(),
                         format!("“{}”未填写（没有的请填0）", l.label),
                     )
@@ -596,7 +597,7 @@ pub async fn upload(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppResul
     let col = |name: &str| headers.iter().position(|h| h == name);
     let (Some(kc), Some(vc)) = (col("指标键"), col("数值")) else {
         return Err(DomainError::field(
-            "invalid_template",
+            Code::InvalidTemplate,
             "file",
             "上传的文件缺少“指标键”或“数值”列，请使用本表下载的模板",
         )
@@ -618,7 +619,7 @@ pub async fn upload(app: &App, actor: &Actor, id: i64, bytes: &[u8]) -> AppResul
         }
         if !d.lines.iter().any(|l| l.key == key) {
             return Err(DomainError::field(
-                "unknown_indicator",
+                Code::UnknownIndicator,
                 "file",
                 format!("第{}行的指标键“{key}”不属于本表", n + 2),
             )

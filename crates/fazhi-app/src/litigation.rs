@@ -17,6 +17,7 @@ use fazhi_domain::litigation::{
     SuggestionAction, SuggestionKind, SuggestionStatus,
 };
 use fazhi_domain::org::Permission;
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use fazhi_store::{Any, AnyConnection, AnyRow, Row, Transaction};
 use serde::Serialize;
@@ -511,7 +512,7 @@ async fn check_case_no_free(conn: &mut AnyConnection, case_no: &str) -> AppResul
     .await?;
     if taken > 0 {
         return Err(DomainError::field(
-            "duplicate_case_no",
+            Code::DuplicateCaseNo,
             "case_no",
             format!("案号{case_no}已经登记，请勿重复登记"),
         )
@@ -1006,7 +1007,7 @@ async fn import_conflict(app: &App, actor: &Actor, l: &Lawsuit) -> AppResult<Opt
             .await?;
         if n == 0 {
             return Ok(Some(DomainError::field(
-                "not_found",
+                Code::NotFound,
                 "rc_case_no",
                 format!("关联行政复议案号“{no}”不存在或无权查看"),
             )));
@@ -1065,7 +1066,7 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
             Ok(l) if suits.iter().any(|s| s.case_no == l.case_no) => errors.push(cases::row_error(
                 row,
                 DomainError::field(
-                    "duplicate_case_no",
+                    Code::DuplicateCaseNo,
                     "case_no",
                     format!("案号{}在文件中重复", l.case_no),
                 ),
@@ -1082,7 +1083,7 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
         return Err(AppError::Rows(errors));
     }
     if suits.is_empty() {
-        return Err(DomainError::field("empty_file", "file", "导入文件中没有数据行").into());
+        return Err(DomainError::field(Code::EmptyFile, "file", "导入文件中没有数据行").into());
     }
     let mut tx = app.db.begin().await?;
     for l in &suits {
@@ -1307,7 +1308,7 @@ pub async fn register_suggestion(app: &App, actor: &Actor, f: &Fields) -> AppRes
                     .await?
                     .ok_or_else(|| {
                         DomainError::field(
-                            "not_found",
+                            Code::NotFound,
                             "case_no",
                             format!("关联应诉案号“{no}”不存在或无权查看"),
                         )

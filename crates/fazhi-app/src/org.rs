@@ -2,6 +2,7 @@
 
 use crate::{audit, Actor, App, AppError, AppResult, Scope};
 use fazhi_domain::org::{parse_division_code, Permission, UnitKind};
+use fazhi_domain::Code;
 use fazhi_domain::{error::required_text, DomainError};
 use fazhi_store::Row;
 use serde::Serialize;
@@ -84,7 +85,9 @@ async fn insert_unit(
         .fetch_one(&mut **tx)
         .await?;
     if exists > 0 {
-        return Err(DomainError::field("duplicate", "name", format!("单位“{name}”已存在")).into());
+        return Err(
+            DomainError::field(Code::Duplicate, "name", format!("单位“{name}”已存在")).into(),
+        );
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO units (parent_id, name, kind, sort) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -119,7 +122,7 @@ pub async fn create_unit(
         .fetch_one(&mut *tx)
         .await?;
     if parent_ok == 0 {
-        return Err(DomainError::field("not_found", "parent_id", "上级单位不存在").into());
+        return Err(DomainError::field(Code::NotFound, "parent_id", "上级单位不存在").into());
     }
     let sort: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units WHERE parent_id = $1")
         .bind(parent)
@@ -267,7 +270,11 @@ pub fn check_named<'a>(
     label: &str,
 ) -> Result<&'a Unit, DomainError> {
     let unit = units.iter().find(|u| u.id == id).ok_or_else(|| {
-        DomainError::field("not_found", field, format!("{label}不是本行政区划内的单位"))
+        DomainError::field(
+            Code::NotFound,
+            field,
+            format!("{label}不是本行政区划内的单位"),
+        )
     })?;
     if !scope.contains(id) {
         return Err(DomainError::field(
@@ -283,7 +290,7 @@ pub fn check_named<'a>(
 }
 
 /// The error code of a write naming a unit outside the writer's naming scope.
-pub const UNIT_OUT_OF_SCOPE: &str = "unit_out_of_scope";
+pub const UNIT_OUT_OF_SCOPE: Code = Code::UnitOutOfScope;
 
 /// The name of the unit a write names, after `check_named` under the writer's naming scope for
 /// `permission`; read on the write's own connection.

@@ -12,6 +12,7 @@ use fazhi_domain::reconsideration::{
     self as rc, allowed_actions, format_case_no, Action, Application, CaseFacts, DeadlineKind,
     DecisionType, Fields, Procedure, Status, Step,
 };
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use fazhi_store::{Any, AnyConnection, Row, Transaction};
 use serde::Serialize;
@@ -468,7 +469,7 @@ pub async fn link_lawsuit(
         .await?
     else {
         return Err(DomainError::field(
-            "not_found",
+            Code::NotFound,
             "rc_case_no",
             format!("关联行政复议案号“{case_no}”不存在或无权查看"),
         )
@@ -921,7 +922,7 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
         return Err(AppError::Rows(errors));
     }
     if apps.is_empty() {
-        return Err(DomainError::field("empty_file", "file", "导入文件中没有数据行").into());
+        return Err(DomainError::field(Code::EmptyFile, "file", "导入文件中没有数据行").into());
     }
     let mut tx = app.db.begin().await?;
     let mut numbers = Vec::new();

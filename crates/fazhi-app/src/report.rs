@@ -16,6 +16,7 @@ use fazhi_domain::report::{
     change_note, segments, transition, ChainRecord, ChainStep, ReportAction, ReportContent,
     ReportSettings, ReportStatus, Segment,
 };
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use fazhi_report::model::{Block, Chart, Document, Inline, Meta, Series};
 use fazhi_report::sentences::{KeyValue, Num, Values, NO_DATA};
@@ -148,7 +149,7 @@ pub async fn create(app: &App, actor: &Actor, f: &Fields) -> AppResult<i64> {
             .await?;
     if exists > 0 {
         return Err(DomainError::field(
-            "duplicate",
+            Code::Duplicate,
             "year",
             format!("{year}年度报告已存在，请在原报告上修改"),
         )
@@ -336,7 +337,7 @@ pub async fn record_chain(app: &App, actor: &Actor, id: i64, f: &Fields) -> AppR
     let rec = ChainRecord::parse(f, app.today())?;
     if i64::from(rec.date.year()) <= year {
         return Err(DomainError::field(
-            "invalid_date",
+            Code::InvalidDate,
             "date",
             format!("报送日期应在{}年度结束之后", year),
         )
@@ -433,7 +434,7 @@ pub async fn save(
     check_version(expected, d.version)?;
     if !ReportStatus::parse(d.report.status)?.editable() {
         return Err(DomainError::field(
-            "not_editable",
+            Code::NotEditable,
             "status",
             format!(
                 "报告当前为“{}”，不能修改；已发布的报告请通过“更正”生成新版本",
@@ -457,7 +458,7 @@ pub async fn save(
                 _ => None,
             };
             if let Some(m) = bad {
-                return Err(DomainError::field("invalid_token", field, m).into());
+                return Err(DomainError::field(Code::InvalidToken, field, m).into());
             }
         }
     }
@@ -511,7 +512,7 @@ pub async fn step(
         // it for review.
         if actor.user_id.is_some() && submitted_by(app, id).await? == actor.user_id {
             return Err(DomainError::field(
-                "own_submission",
+                Code::OwnSubmission,
                 "action",
                 "提交审核的人员不能对同一版本定稿，须由其他有定稿权限的人员定稿",
             )
@@ -520,7 +521,7 @@ pub async fn step(
         let empty = d.content.empty_parts();
         if !empty.is_empty() {
             return Err(DomainError::field(
-                "required_part_empty",
+                Code::RequiredPartEmpty,
                 "content",
                 format!("以下部分尚未填写，不能定稿：{}", empty.join("、")),
             )
@@ -534,7 +535,7 @@ pub async fn step(
                 let date = parse_date(s, "published_date", "发布日期")?;
                 if date > app.today() {
                     return Err(DomainError::field(
-                        "date_in_future",
+                        Code::DateInFuture,
                         "published_date",
                         "发布日期不能晚于今天",
                     )
@@ -602,7 +603,7 @@ pub async fn correct(app: &App, actor: &Actor, id: i64, f: &Fields) -> AppResult
     let d = detail(app, actor, id).await?;
     if !d.correctable {
         return Err(
-            DomainError::field("not_correctable", "status", "只能更正最新的已发布版本").into(),
+            DomainError::field(Code::NotCorrectable, "status", "只能更正最新的已发布版本").into(),
         );
     }
     let note = change_note(f)?;

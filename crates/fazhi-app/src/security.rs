@@ -5,6 +5,7 @@ use crate::config::SessionSettings;
 use crate::{audit, Actor, App, AppResult};
 use fazhi_domain::fields::Fields;
 use fazhi_domain::org::Permission;
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use fazhi_store::Row;
 use serde::Serialize;
@@ -135,7 +136,7 @@ pub async fn update(app: &App, actor: &Actor, f: &Fields) -> AppResult<()> {
             .filter(|v| (min..=max).contains(v))
             .ok_or_else(|| {
                 DomainError::field(
-                    "out_of_range",
+                    Code::OutOfRange,
                     key,
                     format!("“{label}”应为{min}至{max}之间的整数（{unit}）"),
                 )
@@ -260,7 +261,7 @@ pub async fn lift_login_wait(
     .await?
     .ok_or_else(|| {
         DomainError::field(
-            "not_found",
+            Code::NotFound,
             "username",
             "该账号与地址当前没有登录失败记录，可能已解除或已过期",
         )

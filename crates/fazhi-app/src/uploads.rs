@@ -6,6 +6,7 @@
 //! request queued on that worker).
 
 use crate::{AppError, AppResult};
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock};
@@ -29,7 +30,7 @@ const MAX_WAITING: usize = 8;
 
 fn busy() -> AppError {
     DomainError::field(
-        "server_busy",
+        Code::ServerBusy,
         "file",
         "服务器正在处理其他上传的文件，请稍后再试",
     )

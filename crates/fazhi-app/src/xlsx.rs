@@ -2,6 +2,7 @@
 
 use crate::{AppError, AppResult};
 use calamine::{Data, Reader, Xlsx};
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use rust_xlsxwriter::{Format, Workbook};
 use std::io::Cursor;
@@ -164,17 +165,17 @@ const CELL_COST: usize = 64;
 /// Excel's own limit on one cell's text.
 const MAX_CELL_CHARS: usize = 32_767;
 
-fn refuse(code: &'static str, message: impl Into<String>) -> AppError {
+fn refuse(code: Code, message: impl Into<String>) -> AppError {
     AppError::Domain(DomainError::field(code, "file", message))
 }
 
 fn not_xlsx() -> AppError {
-    refuse("invalid_xlsx", "上传的文件不是有效的Excel（.xlsx）文件")
+    refuse(Code::InvalidXlsx, "上传的文件不是有效的Excel（.xlsx）文件")
 }
 
 fn too_large(what: String) -> AppError {
     refuse(
-        "xlsx_too_large",
+        Code::XlsxTooLarge,
         format!("上传的Excel文件{what}，请只保留模板中的表格后重新上传"),
     )
 }
@@ -191,7 +192,7 @@ fn check_zip(bytes: &[u8]) -> AppResult<()> {
     const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.starts_with(&CFB_MAGIC) {
         return Err(refuse(
-            "xlsx_encrypted_or_xls",
+            Code::XlsxEncryptedOrXls,
             "加密的Excel文件或旧版.xls文件不能读入，请在Excel中取消密码并另存为.xlsx格式后重新上传",
         ));
     }
@@ -258,7 +259,7 @@ pub fn read_table_within(
     bounds: Bounds,
 ) -> AppResult<(Vec<String>, Vec<Vec<String>>)> {
     if bytes.len() > MAX_UPLOAD {
-        return Err(DomainError::field("file_too_large", "file", "上传文件不能超过10MB").into());
+        return Err(DomainError::field(Code::FileTooLarge, "file", "上传文件不能超过10MB").into());
     }
     check_zip(bytes)?;
     // calamine panics on some malformed workbooks (a shared-string index out of range, found by
@@ -267,7 +268,7 @@ pub fn read_table_within(
     let cells =
         std::panic::catch_unwind(|| read_cells(bytes, bounds)).map_err(|_| not_xlsx())??;
     let Some(header_row) = cells.iter().map(|c| c.0).min() else {
-        return Err(DomainError::field("empty_file", "file", "导入文件是空的").into());
+        return Err(DomainError::field(Code::EmptyFile, "file", "导入文件是空的").into());
     };
     let width = cells
         .iter()
@@ -278,7 +279,7 @@ pub fn read_table_within(
     let height = cells.iter().map(|c| c.0).max().unwrap_or(header_row) - header_row;
     if let Some((r, c, _)) = cells.iter().find(|c| c.1 >= width) {
         return Err(refuse(
-            "xlsx_cell_outside_table",
+            Code::XlsxCellOutsideTable,
             format!(
                 "上传的Excel文件第{}行{}列（{}{}）有内容，但该列没有表头；请删除表格以外的内容后重新上传",
                 r + 1,
@@ -316,7 +317,7 @@ fn read_cells(bytes: &[u8], bounds: Bounds) -> AppResult<Vec<(u32, u32, String)>
         // workbook to read.
         if !seen.insert((r, c)) {
             return Err(refuse(
-                "invalid_xlsx",
+                Code::InvalidXlsx,
                 format!(
                     "上传的Excel文件中{}{}单元格出现了不止一次，文件可能已损坏，请在Excel中另存后重新上传",
                     column_name(c),

@@ -12,6 +12,7 @@
 //! (`calendar_year_missing`), and so is a year before the first official file: we never guess a
 //! year from weekends alone.
 
+use crate::error::Code;
 use crate::error::{DomainError, DomainResult};
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -263,14 +264,14 @@ impl HolidayCalendar {
         for (name, text) in files {
             let f: YearFile = toml::from_str(&text).map_err(|e| {
                 DomainError::new(
-                    "invalid_calendar_file",
+                    Code::InvalidCalendarFile,
                     format!("节假日数据文件 {name} 格式错误：{}", e.message()),
                 )
             })?;
             for b in &f.holidays {
                 if b.off_to < b.off_from {
                     return Err(DomainError::new(
-                        "invalid_calendar_file",
+                        Code::InvalidCalendarFile,
                         format!("节假日数据文件 {name} 中“{}”的结束日期早于开始日期", b.name),
                     ));
                 }
@@ -374,7 +375,7 @@ impl HolidayCalendar {
     fn missing(&self, d: NaiveDate) -> DomainError {
         let y = d.year();
         DomainError::new(
-            "calendar_year_missing",
+            Code::CalendarYearMissing,
             format!(
                 "{y}年的法定节假日安排尚未录入，无法计算涉及{}的期限。请系统管理员按国务院办公厅{y}年部分节假日安排的通知添加节假日数据文件 {y}.toml{}",
                 format_date_cn(d),

@@ -2,6 +2,7 @@
 //! its label and unit, whether a module computes it from records or units file it, and for a rate
 //! the two counts it divides. Modules, statistics rounds, the report and the analyzer share it.
 
+use crate::error::Code;
 use crate::error::{DomainError, DomainResult};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -79,12 +80,12 @@ impl Catalogue {
     pub fn parse(text: &str) -> DomainResult<Self> {
         let cat: Catalogue = toml::from_str(text).map_err(|e| {
             DomainError::new(
-                "invalid_catalogue",
+                Code::InvalidCatalogue,
                 format!("指标目录格式错误：{}", e.message()),
             )
         })?;
         let bad = |key: &str, why: &str| {
-            DomainError::new("invalid_catalogue", format!("指标目录中“{key}”{why}"))
+            DomainError::new(Code::InvalidCatalogue, format!("指标目录中“{key}”{why}"))
         };
         let mut seen = HashSet::new();
         for e in &cat.entries {

@@ -7,6 +7,7 @@
 //! which it may end (T3, T7); excluded intervals push the deadline out in the period's own unit (T9).
 
 use crate::calendar::{format_date_cn, weekday_cn, DayKind, HolidayCalendar};
+use crate::error::Code;
 use crate::error::{DomainError, DomainResult};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -218,7 +219,7 @@ impl Clock {
         let total = self.count + extra;
         if total > MAX_DAYS {
             return Err(DomainError::field(
-                "period_too_long",
+                Code::PeriodTooLong,
                 "count",
                 "期限天数过大，无法计算",
             ));
@@ -258,11 +259,11 @@ impl Clock {
         while counted < total {
             d = d
                 .succ_opt()
-                .ok_or_else(|| DomainError::new("date_out_of_range", "日期超出范围"))?;
+                .ok_or_else(|| DomainError::new(Code::DateOutOfRange, "日期超出范围"))?;
             walked += 1;
             if walked > MAX_DAYS * 2 {
                 return Err(DomainError::field(
-                    "period_too_long",
+                    Code::PeriodTooLong,
                     "count",
                     "期限天数过大，无法计算",
                 ));
@@ -345,7 +346,7 @@ impl Clock {
         let mut d = self
             .start
             .checked_add_months(Months::new(total))
-            .ok_or_else(|| DomainError::new("date_out_of_range", "日期超出范围"))?;
+            .ok_or_else(|| DomainError::new(Code::DateOutOfRange, "日期超出范围"))?;
         steps.push(format!(
             "按月计算：至第{total}个月的对应日{}（无对应日的为该月末日）。",
             format_date_cn(d)
@@ -398,7 +399,7 @@ impl Clock {
         while !cal.may_end_on(d)? {
             d = d
                 .succ_opt()
-                .ok_or_else(|| DomainError::new("date_out_of_range", "日期超出范围"))?;
+                .ok_or_else(|| DomainError::new(Code::DateOutOfRange, "日期超出范围"))?;
         }
         if d != last {
             let why = match cal.day_kind(last)? {

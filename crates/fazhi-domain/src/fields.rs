@@ -1,6 +1,7 @@
 //! Form input shared by every module: a flat map of text fields, whether it came from an HTML
 //! form, a JSON object or an Excel row, so each module parses one shape.
 
+use crate::error::Code;
 use crate::error::{DomainError, DomainResult};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -37,7 +38,7 @@ pub fn parse_date(s: &str, field: &str, label: &str) -> DomainResult<NaiveDate> 
     let norm = s.replace(['年', '月', '/', '.'], "-").replace('日', "");
     NaiveDate::parse_from_str(&norm, "%Y-%m-%d").map_err(|_| {
         DomainError::field(
-            "invalid_date",
+            Code::InvalidDate,
             field,
             format!("{label}“{s}”不是有效日期，应为2024-09-27的形式"),
         )
@@ -60,7 +61,7 @@ pub fn parse_yes_no(s: &str, field: &str, label: &str, default: bool) -> DomainR
         "1" | "true" | "on" | "yes" | "是" => Ok(true),
         "0" | "false" | "off" | "no" | "否" => Ok(false),
         other => Err(DomainError::field(
-            "invalid_option",
+            Code::InvalidOption,
             field,
             format!("{label}“{other}”无效，应为“是”或“否”"),
         )),
@@ -71,7 +72,7 @@ pub fn parse_yes_no(s: &str, field: &str, label: &str, default: bool) -> DomainR
 /// "0") or null (as ""). Anything else is refused with a stable code naming the field.
 pub fn from_json(bytes: &[u8]) -> DomainResult<Fields> {
     let v: Map<String, Value> = serde_json::from_slice(bytes)
-        .map_err(|_| DomainError::new("malformed_json", "请求内容不是有效的JSON对象"))?;
+        .map_err(|_| DomainError::new(Code::MalformedJson, "请求内容不是有效的JSON对象"))?;
     let mut f = Fields::new();
     for (k, v) in v {
         let s = match v {
@@ -81,7 +82,7 @@ pub fn from_json(bytes: &[u8]) -> DomainResult<Fields> {
             Value::Null => String::new(),
             _ => {
                 return Err(DomainError::field(
-                    "invalid_type",
+                    Code::InvalidType,
                     k.clone(),
                     format!("字段“{k}”应为文字、数字或布尔值"),
                 ))
@@ -106,7 +107,7 @@ mod tests {
         assert_eq!(from_json(b"[1]").unwrap_err().code, "malformed_json");
         let e = from_json(br#"{"parties": [1]}"#).unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("invalid_type", Some("parties"))
         );
     }

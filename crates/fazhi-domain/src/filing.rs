@@ -8,6 +8,7 @@
 
 use crate::calendar::format_date_cn;
 use crate::catalogue::{Catalogue, Kind};
+use crate::error::Code;
 use crate::error::{optional_text, required_text, DomainError, DomainResult};
 use crate::fields::{get, parse_date, Fields};
 use crate::procedure::illegal_transition;
@@ -110,7 +111,11 @@ impl RoundDraft {
                 if year_text.is_empty() {
                     DomainError::required("year", "填报年度")
                 } else {
-                    DomainError::field("invalid_year", "year", "填报年度应为2000至2100之间的年份")
+                    DomainError::field(
+                        Code::InvalidYear,
+                        "year",
+                        "填报年度应为2000至2100之间的年份",
+                    )
                 }
             })?;
         let title = required_text(get(f, "title"), "title", "轮次名称", 100)?;
@@ -120,7 +125,7 @@ impl RoundDraft {
         let due_date = parse_date(get(f, "due_date"), "due_date", "截止日期")?;
         if due_date < today {
             return Err(DomainError::field(
-                "date_in_past",
+                Code::DateInPast,
                 "due_date",
                 format!("截止日期不能早于今天（{}）", format_date_cn(today)),
             ));
@@ -131,7 +136,7 @@ impl RoundDraft {
         }
         if let Some(k) = keys.iter().find(|k| cat.get(k).is_none()) {
             return Err(DomainError::field(
-                "unknown_indicator",
+                Code::UnknownIndicator,
                 "keys",
                 format!("填报指标“{k}”不在指标目录中"),
             ));
@@ -139,7 +144,7 @@ impl RoundDraft {
         let mut ids = BTreeSet::new();
         for u in choices(f, "unit_ids") {
             let id = u.parse::<i64>().ok().filter(|i| *i > 0).ok_or_else(|| {
-                DomainError::field("invalid_id", "unit_ids", format!("填报单位“{u}”无效"))
+                DomainError::field(Code::InvalidId, "unit_ids", format!("填报单位“{u}”无效"))
             })?;
             ids.insert(id);
         }
@@ -187,7 +192,7 @@ pub fn field_name(key: &str) -> String {
 pub fn parse_value(cat: &Catalogue, key: &str, text: &str) -> DomainResult<Option<i64>> {
     let e = cat.get(key).ok_or_else(|| {
         DomainError::field(
-            "unknown_indicator",
+            Code::UnknownIndicator,
             field_name(key),
             format!("指标“{key}”不在指标目录中"),
         )
@@ -207,7 +212,7 @@ pub fn parse_value(cat: &Catalogue, key: &str, text: &str) -> DomainResult<Optio
     }
     let bad = |why: &str| {
         DomainError::field(
-            "invalid_value",
+            Code::InvalidValue,
             field_name(key),
             format!("“{}”{}，填写的是“{}”", e.label, why, text.trim()),
         )
@@ -245,7 +250,7 @@ pub fn parse_value(cat: &Catalogue, key: &str, text: &str) -> DomainResult<Optio
             Ok(Some(int * AMOUNT_SCALE + frac))
         }
         Kind::Rate => Err(DomainError::field(
-            "rate_not_allowed",
+            Code::RateNotAllowed,
             field_name(key),
             format!(
                 "“{}”是比率，请分别填写分子和分母，不要直接填写百分比",
@@ -316,7 +321,7 @@ pub fn check_values(cat: &Catalogue, values: &BTreeMap<String, i64>) -> DomainRe
         if let (Some(&nv), Some(&dv)) = (values.get(n), values.get(d)) {
             if nv > dv {
                 return Err(DomainError::field(
-                    "parts_disagree",
+                    Code::PartsDisagree,
                     field_name(n),
                     format!(
                         "{}不能大于{}（二者是“{}”的分子和分母）",
@@ -337,7 +342,7 @@ pub fn check_values(cat: &Catalogue, values: &BTreeMap<String, i64>) -> DomainRe
             if v > limit {
                 let names: Vec<String> = c.at_most.iter().map(|k| shown(k, values[k])).collect();
                 return Err(DomainError::field(
-                    "values_disagree",
+                    Code::ValuesDisagree,
                     field_name(&c.key),
                     format!("{}不能大于{}", shown(&c.key, v), names.join("与")),
                 ));

@@ -8,6 +8,7 @@
 //! timeline line from the same values.
 
 use crate::calendar::format_date_cn;
+use crate::error::Code;
 use crate::error::{optional_text, DomainError, DomainResult};
 use crate::fields::{get, parse_date, Fields};
 use chrono::NaiveDate;
@@ -174,7 +175,7 @@ impl FieldSpec {
                     .filter(|n| (min..=max).contains(n))
                     .ok_or_else(|| {
                         DomainError::field(
-                            "invalid_number",
+                            Code::InvalidNumber,
                             self.name,
                             match unit {
                                 "" => format!("{}应为{min}至{max}的整数", self.label),
@@ -190,7 +191,7 @@ impl FieldSpec {
                 s if s == no => false,
                 other => {
                     return Err(DomainError::field(
-                        "invalid_option",
+                        Code::InvalidOption,
                         self.name,
                         format!("{}“{other}”无效，应为“{yes}”或“{no}”", self.label),
                     ))
@@ -350,7 +351,7 @@ impl Values {
 /// A field the module reads that its description does not make required: a defect of the
 /// module's description, reported as the field's absence rather than a crash.
 fn missing(name: &'static str) -> DomainError {
-    DomainError::field("required", name, format!("缺少字段“{name}”"))
+    DomainError::field(Code::Required, name, format!("缺少字段“{name}”"))
 }
 
 /// A step's summary from its template: `{name}` is the field's value as printed (a date in
@@ -435,7 +436,10 @@ mod tests {
     #[test]
     fn checks_each_field_naming_it() {
         let e = check(SPEC, &fields(&[])).unwrap_err();
-        assert_eq!((e.code, e.field.as_deref()), ("required", Some("date")));
+        assert_eq!(
+            (e.code.as_str(), e.field.as_deref()),
+            ("required", Some("date"))
+        );
         assert_eq!(e.message, "受理日期不能为空");
         let e = check(SPEC, &fields(&[("date", "2024-02-30")])).unwrap_err();
         assert_eq!(e.code, "invalid_date");
@@ -445,7 +449,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("invalid_option", Some("procedure"))
         );
         let e = check(
@@ -453,12 +457,15 @@ mod tests {
             &fields(&[("date", "2024-02-01"), ("handler", "张三李四王")]),
         )
         .unwrap_err();
-        assert_eq!((e.code, e.field.as_deref()), ("too_long", Some("handler")));
+        assert_eq!(
+            (e.code.as_str(), e.field.as_deref()),
+            ("too_long", Some("handler"))
+        );
         let e = check(SPEC, &fields(&[("date", "2024-02-01"), ("days", "31")])).unwrap_err();
         assert_eq!(e.message, "延长天数应为1至30的整数（个工作日）");
         let e = check(SPEC, &fields(&[("date", "2024-02-01"), ("urgent", "也许")])).unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("invalid_option", Some("urgent"))
         );
     }
@@ -503,7 +510,7 @@ mod tests {
         match s.chars().all(|c| c.is_ascii_alphanumeric()) {
             true => Ok(s.to_ascii_uppercase()),
             false => Err(DomainError::field(
-                "invalid_code",
+                Code::InvalidCode,
                 field,
                 "只能包含字母和数字",
             )),
@@ -536,7 +543,10 @@ mod tests {
         let e = check(MORE, &fields(&[("by_us", "也许")])).unwrap_err();
         assert_eq!(e.message, "上诉人“也许”无效，应为“本机关上诉”或“原告上诉”");
         let e = check(MORE, &fields(&[("by_us", "1"), ("code", "a-1")])).unwrap_err();
-        assert_eq!((e.code, e.field.as_deref()), ("invalid_code", Some("code")));
+        assert_eq!(
+            (e.code.as_str(), e.field.as_deref()),
+            ("invalid_code", Some("code"))
+        );
         assert_eq!(
             serde_json::to_value(MORE[0]).unwrap()["options"][1][1],
             "原告上诉"

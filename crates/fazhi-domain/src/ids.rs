@@ -2,6 +2,7 @@
 //! 统一社会信用代码 (GB 32100, MOD 31 check character). Their only constructors validate,
 //! so a value of these types is always well-formed.
 
+use crate::error::Code;
 use crate::error::{DomainError, DomainResult};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -20,8 +21,9 @@ impl IdCardNumber {
     /// Parses, naming `field` in the error.
     pub fn parse_field(input: &str, field: &str) -> DomainResult<Self> {
         let s: String = input.trim().to_uppercase();
-        let bad =
-            |why: &str| DomainError::field("invalid_id_number", field, format!("身份证号码{why}"));
+        let bad = |why: &str| {
+            DomainError::field(Code::InvalidIdNumber, field, format!("身份证号码{why}"))
+        };
         if s.chars().count() != 18 {
             return Err(bad("应为18位"));
         }
@@ -98,7 +100,7 @@ impl CreditCode {
         let s = input.trim().to_uppercase();
         let bad = |why: &str| {
             DomainError::field(
-                "invalid_credit_code",
+                Code::InvalidCreditCode,
                 field,
                 format!("统一社会信用代码{why}"),
             )
@@ -174,7 +176,7 @@ pub fn parse_phone(input: &str, field: &str) -> DomainResult<Option<String>> {
             .all(|c| c.is_ascii_digit() || c == '-' || c == '+');
     if !ok {
         return Err(DomainError::field(
-            "invalid_phone",
+            Code::InvalidPhone,
             field,
             "联系电话格式无效，应为7至20位数字",
         ));

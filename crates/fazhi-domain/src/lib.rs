@@ -59,4 +59,4 @@ pub mod rate;
 pub mod reconsideration;
 pub mod report;
 
-pub use error::{DomainError, DomainResult};
+pub use error::{Code, DomainError, DomainResult, Refusal};

@@ -9,6 +9,7 @@
 
 use crate::calendar::format_date_cn;
 use crate::deadline::PeriodUnit;
+use crate::error::Code;
 use crate::error::{optional_text, required_text, DomainError, DomainResult};
 use crate::fields::{get, parse_date, parse_id, Fields};
 use crate::form::{FieldSpec, FieldSpec as F, Values};
@@ -334,7 +335,7 @@ pub fn parse_court_case_no(s: &str, field: &str) -> DomainResult<String> {
     }
     let bad = || {
         DomainError::field(
-            "invalid_case_no",
+            Code::InvalidCaseNo,
             field,
             format!("案号“{s}”格式不正确，应为（2024）粤5302行初12号的形式"),
         )
@@ -792,7 +793,7 @@ impl Procedure for Litigation {
         if let Step::Appeal { .. } = step {
             if let Some(j) = facts.outcome_date.filter(|j| date < *j) {
                 return Err(err(
-                    "appeal_before_judgment",
+                    Code::AppealBeforeJudgment,
                     "date",
                     format!("上诉日期不能早于裁判日期（{}）", format_date_cn(j)),
                 ));
@@ -818,7 +819,7 @@ impl Procedure for Litigation {
             Step::RequestEvidenceDelay { date, .. } => {
                 if facts.evidence_delay_requested {
                     return Err(err(
-                        "already_requested",
+                        Code::AlreadyRequested,
                         "action",
                         "本审级已经申请过延期提供证据",
                     ));
@@ -827,7 +828,7 @@ impl Procedure for Litigation {
                     Some(due) if *date <= due => {}
                     Some(due) => {
                         return Err(err(
-                            "request_out_of_time",
+                            Code::RequestOutOfTime,
                             "date",
                             format!(
                                 "延期提供证据应在收到起诉状副本之日起15日内（{}前）书面申请",
@@ -837,7 +838,7 @@ impl Procedure for Litigation {
                     }
                     None => {
                         return Err(err(
-                            "request_out_of_time",
+                            Code::RequestOutOfTime,
                             "action",
                             "本审级没有延期提供证据的申请期限",
                         ))
@@ -850,7 +851,7 @@ impl Procedure for Litigation {
             }
             Step::GrantEvidenceDelay { date } => {
                 if !facts.evidence_delay_requested {
-                    return Err(err("no_request", "action", "尚未登记延期提供证据申请"));
+                    return Err(err(Code::NoRequest, "action", "尚未登记延期提供证据申请"));
                 }
                 fx.push(Effect::Open {
                     kind: K::LateEvidence,
@@ -860,7 +861,7 @@ impl Procedure for Litigation {
             Step::SubmitLateEvidence { date } => {
                 if !facts.late_evidence_open {
                     return Err(err(
-                        "no_delay_granted",
+                        Code::NoDelayGranted,
                         "action",
                         "法院尚未准许延期提供证据",
                     ));
@@ -875,7 +876,7 @@ impl Procedure for Litigation {
             } => {
                 if hearing_date < date {
                     return Err(err(
-                        "invalid_date",
+                        Code::InvalidDate,
                         "hearing_date",
                         "开庭日期不能早于收到传票日期",
                     ));
@@ -898,7 +899,7 @@ impl Procedure for Litigation {
                 }
                 Appearance::Head if excuse.is_some() => {
                     return Err(err(
-                        "invalid_option",
+                        Code::InvalidOption,
                         "excuse",
                         "负责人已出庭，无需填写不能出庭的理由",
                     ))
@@ -913,7 +914,7 @@ impl Procedure for Litigation {
                     if excuse.is_none() =>
                 {
                     return Err(err(
-                        "required",
+                        Code::Required,
                         "excuse",
                         "行政机关负责人未出庭的，应当说明理由（《行政机关负责人出庭应诉规定》第十二条）：请选择负责人不能出庭的理由",
                     ))
@@ -936,17 +937,17 @@ impl Procedure for Litigation {
             } => {
                 if served_date < date {
                     return Err(err(
-                        "invalid_date",
+                        Code::InvalidDate,
                         "served_date",
                         "送达日期不能早于裁判日期",
                     ));
                 }
                 if *served_date > today {
-                    return Err(err("date_in_future", "served_date", "送达日期不能晚于今天"));
+                    return Err(err(Code::DateInFuture, "served_date", "送达日期不能晚于今天"));
                 }
                 if *date < facts.registered_date {
                     return Err(err(
-                        "date_before_registration",
+                        Code::DateBeforeRegistration,
                         "date",
                         format!(
                             "裁判日期不能早于本审级立案日期（{}）",
@@ -957,7 +958,7 @@ impl Procedure for Litigation {
                 // A trial judgment needs a hearing; an appeal may be decided on the papers (Art 86).
                 if outcome.is_judgment() && facts.level != Level::Appeal && facts.hearings == 0 {
                     return Err(err(
-                        "no_hearing",
+                        Code::NoHearing,
                         "outcome",
                         format!(
                             "本案{}尚未登记开庭，不能登记判决；请先登记开庭及出庭情况",
@@ -967,7 +968,7 @@ impl Procedure for Litigation {
                 }
                 if *outcome == OutcomeType::UpholdOriginal && facts.level == Level::First {
                     return Err(err(
-                        "invalid_option",
+                        Code::InvalidOption,
                         "outcome",
                         "一审不能作出“维持原裁判”的结果",
                     ));
@@ -1015,7 +1016,7 @@ impl Procedure for Litigation {
                 // still appeal after it, so only the agency's appeal is held to it.
                 if let Some(due) = facts.appeal_due.filter(|due| *by_defendant && date > due) {
                     return Err(err(
-                        "appeal_out_of_time",
+                        Code::AppealOutOfTime,
                         "date",
                         format!("本机关的上诉期限已于{}届满", format_date_cn(due)),
                     ));
@@ -1035,7 +1036,7 @@ impl Procedure for Litigation {
             Step::Finalize { date } => {
                 if let Some(due) = facts.appeal_due.filter(|due| date <= due) {
                     return Err(err(
-                        "appeal_window_open",
+                        Code::AppealWindowOpen,
                         "date",
                         format!(
                             "上诉期限至{}届满，届满后方可登记裁判生效",
@@ -1064,7 +1065,7 @@ impl Procedure for Litigation {
                 // A retrial heard by the first-instance court itself cannot send the case back.
                 if facts.level == Level::Retrial && facts.appealable {
                     return Err(err(
-                        "illegal_transition",
+                        Code::IllegalTransition,
                         "action",
                         "按照第一审程序审理的再审案件不能发回重审",
                     ));
@@ -1103,7 +1104,7 @@ impl Procedure for Litigation {
             } => {
                 if !facts.requires_performance {
                     return Err(err(
-                        "no_performance_required",
+                        Code::NoPerformanceRequired,
                         "action",
                         "该案生效裁判未判决行政机关败诉，无需登记履行情况",
                     ));
@@ -1146,7 +1147,7 @@ impl Procedure for Litigation {
     }
 }
 
-fn err(code: &'static str, field: &str, msg: impl Into<String>) -> DomainError {
+fn err(code: Code, field: &str, msg: impl Into<String>) -> DomainError {
     DomainError::field(code, field, msg)
 }
 
@@ -1211,14 +1212,14 @@ impl Lawsuit {
         )?;
         if copy_received_date > today {
             return Err(err(
-                "date_in_future",
+                Code::DateInFuture,
                 "copy_received_date",
                 "收到起诉状副本日期不能晚于今天",
             ));
         }
         if copy_received_date < registered_date {
             return Err(err(
-                "date_order",
+                Code::DateOrder,
                 "copy_received_date",
                 "收到起诉状副本日期不能早于立案日期",
             ));
@@ -1308,7 +1309,7 @@ impl Suggestion {
         let received_date = parse_date(get(f, "received_date"), "received_date", "收到日期")?;
         if received_date > today {
             return Err(err(
-                "date_in_future",
+                Code::DateInFuture,
                 "received_date",
                 "收到日期不能晚于今天",
             ));
@@ -1321,7 +1322,7 @@ impl Suggestion {
                     .filter(|n| (1..=365).contains(n))
                     .ok_or_else(|| {
                         err(
-                            "invalid_number",
+                            Code::InvalidNumber,
                             "reply_days",
                             "回复期限应为1至365的整数（日）",
                         )
@@ -1462,12 +1463,12 @@ impl Procedure for SuggestionProcedure {
     ) -> DomainResult<StepOutcome<Self>> {
         let status = Self::transition(facts.status, step.action)?;
         if step.date > at.today {
-            return Err(err("date_in_future", "date", "日期不能晚于今天"));
+            return Err(err(Code::DateInFuture, "date", "日期不能晚于今天"));
         }
         let floor = facts.last.unwrap_or(facts.received).max(facts.received);
         if step.date < floor {
             return Err(err(
-                "date_before_previous_step",
+                Code::DateBeforePreviousStep,
                 "date",
                 format!("日期不能早于{}", format_date_cn(floor)),
             ));
@@ -1565,7 +1566,7 @@ mod tests {
         .unwrap();
         let e = apply(&facts(), &s, d(TODAY), &Rules::default()).unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("no_hearing", Some("outcome"))
         );
         // A ruling needs no hearing.
@@ -1732,7 +1733,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("invalid_option", Some("head_notified"))
         );
     }
@@ -1940,7 +1941,7 @@ mod tests {
             .and_then(|s| apply(&facts(), &s, d(TODAY), &Rules::default()))
             .unwrap_err();
             assert_eq!(
-                (e.code, e.field.as_deref()),
+                (e.code.as_str(), e.field.as_deref()),
                 ("required", Some("excuse")),
                 "{appearance}"
             );

@@ -22,6 +22,7 @@
 //! (（农历腊月二十八、周日）). Lunar dates are not checked; weekdays always are.
 
 use crate::calendar::{format_date_cn, weekday_cn};
+use crate::error::Code;
 use crate::error::{DomainError, DomainResult};
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -53,7 +54,7 @@ impl YearFileData {
     pub fn from_toml(text: &str) -> DomainResult<Self> {
         toml::from_str(text).map_err(|e| {
             DomainError::new(
-                "invalid_calendar_file",
+                Code::InvalidCalendarFile,
                 format!("节假日数据文件格式错误：{}", e.message()),
             )
         })
@@ -202,7 +203,7 @@ const HOLIDAY_NAMES: [&str; 7] = [
     "国庆节",
 ];
 
-fn err(code: &'static str, line: usize, reason: impl std::fmt::Display) -> DomainError {
+fn err(code: Code, line: usize, reason: impl std::fmt::Display) -> DomainError {
     DomainError::new(code, format!("节假日安排通知第{line}行：{reason}"))
 }
 
@@ -291,7 +292,7 @@ struct LineReader {
 impl LineReader {
     fn unreadable(&self, what: &str) -> DomainError {
         err(
-            "notice_unreadable_line",
+            Code::NoticeUnreadableLine,
             self.line,
             format!("无法识别“{what}”"),
         )
@@ -312,14 +313,14 @@ impl LineReader {
         };
         let Some(month) = e.month.or(prev.map(|p| p.month())) else {
             return Err(err(
-                "notice_unreadable_line",
+                Code::NoticeUnreadableLine,
                 self.line,
                 format!("{}日缺少月份", e.day),
             ));
         };
         let d = NaiveDate::from_ymd_opt(year, month, e.day).ok_or_else(|| {
             err(
-                "notice_bad_date",
+                Code::NoticeBadDate,
                 self.line,
                 format!("{year}年{month}月{}日不是有效日期", e.day),
             )
@@ -334,7 +335,7 @@ impl LineReader {
                 };
                 if w != d.weekday() {
                     return Err(err(
-                        "notice_weekday_mismatch",
+                        Code::NoticeWeekdayMismatch,
                         self.line,
                         format!("{}是{}，通知写作“{part}”", format_date_cn(d), weekday_cn(d)),
                     ));
@@ -344,7 +345,7 @@ impl LineReader {
         let prev_december = d.year() == self.year - 1 && d.month() == 12;
         if d.year() != self.year && !prev_december {
             return Err(err(
-                "notice_out_of_year",
+                Code::NoticeOutOfYear,
                 self.line,
                 format!("{}不在{}年的安排之内", format_date_cn(d), self.year),
             ));
@@ -382,7 +383,7 @@ impl LineReader {
         };
         if to < from {
             return Err(err(
-                "notice_bad_date",
+                Code::NoticeBadDate,
                 self.line,
                 format!(
                     "结束日期{}早于开始日期{}",
@@ -414,7 +415,7 @@ impl LineReader {
         if let Some(n) = count {
             if i64::from(n) != days {
                 return Err(err(
-                    "notice_day_count_mismatch",
+                    Code::NoticeDayCountMismatch,
                     self.line,
                     format!(
                         "{}至{}共{days}天，通知写作共{n}天",
@@ -437,7 +438,7 @@ impl LineReader {
             let d = self.resolve(&e, out.last().copied(), self.year)?;
             if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
                 return Err(err(
-                    "notice_makeup_not_weekend",
+                    Code::NoticeMakeupNotWeekend,
                     self.line,
                     format!(
                         "调休上班日{}是{}，不是周末",
@@ -495,7 +496,7 @@ pub fn parse_notice(text: &str) -> DomainResult<Notice> {
                 }
                 _ => {
                     return Err(err(
-                        "notice_unreadable_line",
+                        Code::NoticeUnreadableLine,
                         i + 1,
                         format!("标题中的年份“{y}”无法识别"),
                     ))
@@ -505,7 +506,7 @@ pub fn parse_notice(text: &str) -> DomainResult<Notice> {
     }
     let Some((title_idx, year, title)) = title else {
         return Err(DomainError::new(
-            "notice_no_title",
+            Code::NoticeNoTitle,
             "未找到通知标题“国务院办公厅关于YYYY年部分节假日安排的通知”，请粘贴通知全文",
         ));
     };
@@ -528,7 +529,7 @@ pub fn parse_notice(text: &str) -> DomainResult<Notice> {
                     let (y, m) = (e.year.unwrap_or(0), e.month.unwrap_or(0));
                     issued = Some(NaiveDate::from_ymd_opt(y, m, e.day).ok_or_else(|| {
                         err(
-                            "notice_bad_date",
+                            Code::NoticeBadDate,
                             r.line,
                             format!("{y}年{m}月{}日不是有效日期", e.day),
                         )
@@ -559,14 +560,14 @@ pub fn parse_notice(text: &str) -> DomainResult<Notice> {
         }
         let Some((off_from, off_to)) = off else {
             return Err(err(
-                "notice_unreadable_line",
+                Code::NoticeUnreadableLine,
                 r.line,
                 format!("“{name}”没有放假日期"),
             ));
         };
         if off_to.year() != year {
             return Err(err(
-                "notice_out_of_year",
+                Code::NoticeOutOfYear,
                 r.line,
                 format!(
                     "“{name}”的假期结束于{}，不在{year}年",
@@ -584,7 +585,7 @@ pub fn parse_notice(text: &str) -> DomainResult<Notice> {
                     format!("第{first}行")
                 };
                 return Err(err(
-                    "notice_duplicate_day",
+                    Code::NoticeDuplicateDay,
                     r.line,
                     format!("{}已在{where_}安排过", format_date_cn(d)),
                 ));
@@ -600,7 +601,7 @@ pub fn parse_notice(text: &str) -> DomainResult<Notice> {
     }
     if holidays.is_empty() {
         return Err(DomainError::new(
-            "notice_no_holidays",
+            Code::NoticeNoHolidays,
             format!(
                 "通知中没有可识别的节假日安排（如“一、元旦：1月1日放假”），{year}年的安排未读取"
             ),

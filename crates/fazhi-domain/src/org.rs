@@ -3,6 +3,7 @@
 //! Scope: a user sees the records of his unit and the units below it. Roles marked
 //! jurisdiction-wide (依法治区办, 领导) read the whole jurisdiction.
 
+use crate::error::Code;
 use crate::error::{DomainError, DomainResult};
 use serde::{Deserialize, Serialize};
 
@@ -186,7 +187,7 @@ pub fn parse_division_code(s: &str) -> DomainResult<String> {
         Ok(s.to_string())
     } else {
         Err(DomainError::field(
-            "invalid_division_code",
+            Code::InvalidDivisionCode,
             "code",
             "行政区划代码应为6位数字",
         ))

@@ -9,6 +9,7 @@
 
 use crate::calendar::{format_date_cn, HolidayCalendar};
 use crate::deadline::{Clock, Effect, PeriodUnit};
+use crate::error::Code;
 use crate::error::{DomainError, DomainResult};
 use crate::form::{FieldSpec, Values};
 use crate::Coded;
@@ -133,7 +134,7 @@ impl DeadlineRule {
 /// The error of a step taken from a status that does not allow it.
 pub fn illegal_transition(status: impl Coded, action: impl Coded) -> DomainError {
     DomainError::field(
-        "illegal_transition",
+        Code::IllegalTransition,
         "action",
         format!(
             "当前状态为“{}”，不能执行“{}”",
@@ -159,14 +160,14 @@ pub fn allowed<S: Copy, A: Coded>(
 pub fn check_step_date(date: NaiveDate, today: NaiveDate, last: NaiveDate) -> DomainResult<()> {
     if date > today {
         return Err(DomainError::field(
-            "date_in_future",
+            Code::DateInFuture,
             "date",
             "日期不能晚于今天",
         ));
     }
     if date < last {
         return Err(DomainError::field(
-            "date_before_previous_step",
+            Code::DateBeforePreviousStep,
             "date",
             format!("日期不能早于上一办理步骤的日期（{}）", format_date_cn(last)),
         ));

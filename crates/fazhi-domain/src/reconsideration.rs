@@ -8,6 +8,7 @@
 //! The application's kernel loads a case, calls `apply`, and stores what comes back.
 
 use crate::deadline::PeriodUnit;
+use crate::error::Code;
 use crate::error::{optional_text, required_text, DomainError, DomainResult};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -583,7 +584,7 @@ pub fn check_hearing_notice(
     let earliest = earliest_hearing_date(notice, cal)?;
     match earliest.due {
         Some(e) if hearing_date < e => Err(DomainError::field(
-            "hearing_notice_too_short",
+            Code::HearingNoticeTooShort,
             "hearing_date",
             format!(
                 "听证日期不得早于{}{}：听证通知应当在举行听证的五个工作日前送达当事人（《行政复议法》第五十一条、第八十八条第二款）",
@@ -1162,7 +1163,7 @@ impl crate::procedure::Procedure for Reconsideration {
                 let procedural_ground = v.yes("procedural_ground");
                 if procedural_ground && decision_type != DecisionType::ConfirmIllegal {
                     return Err(DomainError::field(
-                        "invalid_option",
+                        Code::InvalidOption,
                         "procedural_ground",
                         "只有确认违法决定才能注明“以违反法定程序为由”",
                     ));
@@ -1257,7 +1258,7 @@ impl crate::procedure::Procedure for Reconsideration {
                         Some(due) if *date == due => {}
                         Some(due) => {
                             return Err(DomainError::field(
-                                "not_deemed_accepted",
+                                Code::NotDeemedAccepted,
                                 "date",
                                 format!(
                                     "视为受理日期应为受理审查期限届满之日（{}）",
@@ -1267,7 +1268,7 @@ impl crate::procedure::Procedure for Reconsideration {
                         }
                         None => {
                             return Err(DomainError::field(
-                                "not_deemed_accepted",
+                                Code::NotDeemedAccepted,
                                 "date",
                                 "受理审查期限尚未确定，不能视为受理",
                             ))
@@ -1308,7 +1309,7 @@ impl crate::procedure::Procedure for Reconsideration {
                 // Art 31(1): the notice lists everything to correct at once (一次性载明).
                 if facts.correction_requested {
                     return Err(DomainError::field(
-                        "correction_already_requested",
+                        Code::CorrectionAlreadyRequested,
                         "action",
                         "补正通知应当一次性载明需要补正的事项，本案已经通知过补正，不能再次通知补正（《行政复议法》第三十一条第一款）",
                     ));
@@ -1341,7 +1342,7 @@ impl crate::procedure::Procedure for Reconsideration {
                 // before it has started (the applicant's receipt of the notice not yet recorded).
                 if facts.awaiting.iter().any(|(k, _)| *k == K::Correction) {
                     return Err(DomainError::field(
-                        "correction_notice_not_served",
+                        Code::CorrectionNoticeNotServed,
                         "date",
                         "申请人收到补正通知的日期尚未登记，补正期限尚未起算，不能视为放弃；请先通过“登记送达日期”登记收到日期（《行政复议法》第三十一条第二款）",
                     ));
@@ -1349,7 +1350,7 @@ impl crate::procedure::Procedure for Reconsideration {
                 if let Some(due) = facts.correction_due {
                     if *date <= due {
                         return Err(DomainError::field(
-                            "correction_period_running",
+                            Code::CorrectionPeriodRunning,
                             "date",
                             format!(
                                 "补正期限至{}届满，期限届满前不能视为放弃行政复议申请（《行政复议法》第三十一条第二款：无正当理由逾期不补正的，才视为放弃）",
@@ -1372,7 +1373,7 @@ impl crate::procedure::Procedure for Reconsideration {
                 // Art 31(2): 有正当理由不能按期补正的，可以延长合理的补正期限.
                 if *days > rules.max_correction_extension_days {
                     return Err(DomainError::field(
-                        "invalid_number",
+                        Code::InvalidNumber,
                         "days",
                         format!(
                             "延长补正期限最多{}个工作日（本系统设置）",
@@ -1390,7 +1391,7 @@ impl crate::procedure::Procedure for Reconsideration {
             Step::SendCopy { date, served } => {
                 if facts.copy_sent {
                     return Err(DomainError::field(
-                        "copy_already_sent",
+                        Code::CopyAlreadySent,
                         "action",
                         "申请书副本已经发送，被申请人收到日期请通过“登记送达日期”登记",
                     ));
@@ -1411,7 +1412,7 @@ impl crate::procedure::Procedure for Reconsideration {
                 let Some(&(_, since)) = facts.awaiting.iter().rev().find(|(k, _)| *k == kind)
                 else {
                     return Err(DomainError::field(
-                        "nothing_awaits_service",
+                        Code::NothingAwaitsService,
                         "document",
                         format!(
                             "本案没有等待登记送达日期的{}（未发出，或送达日期已登记）",
@@ -1421,7 +1422,7 @@ impl crate::procedure::Procedure for Reconsideration {
                 };
                 if *date < since {
                     return Err(DomainError::field(
-                        "date_order",
+                        Code::DateOrder,
                         "date",
                         format!(
                             "送达（收到）日期不能早于文书发出日期（{}）",
@@ -1434,7 +1435,7 @@ impl crate::procedure::Procedure for Reconsideration {
             Step::RecordAnswer { date, .. } => {
                 if !facts.answer_open {
                     return Err(DomainError::field(
-                        "no_answer_pending",
+                        Code::NoAnswerPending,
                         "action",
                         "本案没有等待被申请人答复的期限（申请书副本尚未发送，或答复已登记）",
                     ));
@@ -1447,7 +1448,7 @@ impl crate::procedure::Procedure for Reconsideration {
             Step::ConvertToOrdinary { .. } => {
                 if facts.procedure != Some(Procedure::Simplified) {
                     return Err(DomainError::field(
-                        "not_simplified",
+                        Code::NotSimplified,
                         "action",
                         "只有适用简易程序的案件才能转为普通程序",
                     ));
@@ -1497,14 +1498,14 @@ impl crate::procedure::Procedure for Reconsideration {
             } => {
                 if facts.procedure != Some(Procedure::Ordinary) {
                     return Err(DomainError::field(
-                        "extension_not_allowed",
+                        Code::ExtensionNotAllowed,
                         "action",
                         "简易程序案件不能延长审理期限（《行政复议法》第六十二条）",
                     ));
                 }
                 if facts.extended {
                     return Err(DomainError::field(
-                        "extension_not_allowed",
+                        Code::ExtensionNotAllowed,
                         "days",
                         "审理期限已经延长过，不能再次延长",
                     ));
@@ -1576,7 +1577,7 @@ impl crate::procedure::Procedure for Reconsideration {
             Step::RecordOpinionReply { date, .. } => {
                 if !facts.opinion_reply_open {
                     return Err(DomainError::field(
-                        "no_opinion_pending",
+                        Code::NoOpinionPending,
                         "action",
                         "该案件没有待反馈的行政复议意见书",
                     ));
@@ -1591,7 +1592,7 @@ impl crate::procedure::Procedure for Reconsideration {
             } => {
                 if !facts.requires_performance {
                     return Err(DomainError::field(
-                        "no_performance_required",
+                        Code::NoPerformanceRequired,
                         "action",
                         "该案件的决定不涉及履行，无需登记履行情况",
                     ));
@@ -1619,7 +1620,7 @@ impl crate::procedure::Procedure for Reconsideration {
 fn review_still_open(facts: &CaseFacts, date: NaiveDate, what: &str) -> DomainResult<()> {
     match facts.acceptance_due {
         Some(due) if date > due => Err(DomainError::field(
-            "review_period_over",
+            Code::ReviewPeriodOver,
             "date",
             format!(
                 "受理审查期限已于{}届满，申请依法视为受理（行政复议法第三十条第三款），不能再{}；请办理受理",
@@ -1648,12 +1649,12 @@ fn check_served(
 ) -> DomainResult<Option<NaiveDate>> {
     match served {
         Some(s) if s < sent => Err(DomainError::field(
-            "date_order",
+            Code::DateOrder,
             "served_date",
             "送达（收到）日期不能早于本步骤日期",
         )),
         Some(s) if s > today => Err(DomainError::field(
-            "date_in_future",
+            Code::DateInFuture,
             "served_date",
             "送达（收到）日期不能晚于今天",
         )),
@@ -1691,7 +1692,7 @@ impl Application {
         let received_date = parse_date(get(f, "received_date"), "received_date", "收到申请日期")?;
         if received_date > today {
             return Err(DomainError::field(
-                "date_in_future",
+                Code::DateInFuture,
                 "received_date",
                 "收到申请日期不能晚于今天",
             ));
@@ -1699,7 +1700,7 @@ impl Application {
         let act_date = parse_date(get(f, "act_date"), "act_date", "行政行为作出日期")?;
         if act_date > received_date {
             return Err(DomainError::field(
-                "date_order",
+                Code::DateOrder,
                 "act_date",
                 "行政行为作出日期不能晚于收到申请日期",
             ));
@@ -1994,7 +1995,7 @@ mod tests {
         f.insert("applicant_id_number".into(), "110105194912310021".into());
         let e = Application::parse(&f, today).unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("invalid_id_number", Some("applicant_id_number"))
         );
         assert!(e.message.starts_with("申请人身份证号码"), "{}", e.message);
@@ -2016,7 +2017,7 @@ mod tests {
 
         let e = Application::parse(&valid_application(), d("2024-09-26")).unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("date_in_future", Some("received_date"))
         );
 
@@ -2140,7 +2141,7 @@ mod tests {
         };
         let e = run(&f, on_last_day).unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("correction_period_running", Some("date"))
         );
         assert!(e.message.contains("2024年3月18日"), "{}", e.message);
@@ -2153,7 +2154,7 @@ mod tests {
         waiting.awaiting = vec![(DeadlineKind::Correction, d("2024-03-01"))];
         let e = run(&waiting, after.clone()).unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("correction_notice_not_served", Some("date"))
         );
         let o = run(&f, after).unwrap();
@@ -2191,7 +2192,7 @@ mod tests {
         fields.insert("days".into(), "31".into());
         let e = run(&f, Step::parse(Action::ExtendCorrection, &fields).unwrap()).unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("invalid_number", Some("days"))
         );
         fields.insert("days".into(), "0".into());
@@ -2200,7 +2201,10 @@ mod tests {
         fields.insert("days".into(), "5".into());
         fields.remove("reason");
         let e = Step::parse(Action::ExtendCorrection, &fields).unwrap_err();
-        assert_eq!((e.code, e.field.as_deref()), ("required", Some("reason")));
+        assert_eq!(
+            (e.code.as_str(), e.field.as_deref()),
+            ("required", Some("reason"))
+        );
         assert_eq!(
             Reconsideration::transition(Status::Received, Action::ExtendCorrection)
                 .unwrap_err()
@@ -2304,7 +2308,7 @@ mod tests {
         };
         let e = run(&f, step.clone()).unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("nothing_awaits_service", Some("document"))
         );
         f.awaiting = vec![(DeadlineKind::Performance, d("2024-05-06"))];
@@ -2482,7 +2486,10 @@ mod tests {
         let mut f = Fields::new();
         f.insert("date".into(), "2024-13-01".into());
         let e = Step::parse(Action::Accept, &f).unwrap_err();
-        assert_eq!((e.code, e.field.as_deref()), ("invalid_date", Some("date")));
+        assert_eq!(
+            (e.code.as_str(), e.field.as_deref()),
+            ("invalid_date", Some("date"))
+        );
         assert!(e.message.contains("受理日期"));
         f.insert("date".into(), "2024年3月5日".into());
         f.insert("decision_type".into(), "撤销".into());
@@ -2508,7 +2515,7 @@ mod tests {
         let cal = crate::calendar::HolidayCalendar::embedded();
         let e = check_hearing_notice(d("2024-09-27"), d("2024-10-09"), &cal).unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("hearing_notice_too_short", Some("hearing_date"))
         );
         assert!(e.message.contains("2024年10月10日"), "{}", e.message);
@@ -2651,7 +2658,7 @@ mod tests {
         f.insert("decision_type".into(), "revoke".into());
         let e = Step::parse(Action::Decide, &f).unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("invalid_option", Some("procedural_ground"))
         );
     }

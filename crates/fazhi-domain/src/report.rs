@@ -3,6 +3,7 @@
 //! write, in which data tokens (【数据:reconsideration】, 【指标:KEY】, 【同比:KEY】) stand where the
 //! generator puts the figures, so text can be edited around them without losing the link.
 
+use crate::error::Code;
 use crate::error::{optional_text, required_text, DomainError, DomainResult};
 use crate::fields::{get, Fields};
 use crate::procedure::illegal_transition;
@@ -133,7 +134,7 @@ impl ReportSettings {
         let decimals = match get(f, "decimals").trim() {
             "" => 2,
             s => s.parse::<u32>().ok().filter(|d| *d <= 4).ok_or_else(|| {
-                DomainError::field("invalid_decimals", "decimals", "百分比小数位数应为0至4")
+                DomainError::field(Code::InvalidDecimals, "decimals", "百分比小数位数应为0至4")
             })?,
         };
         let rounding = match get(f, "rounding").trim() {
@@ -211,7 +212,7 @@ impl ReportContent {
                 || f.contains_key(&format!("part.{key}.50.text"))
             {
                 return Err(DomainError::field(
-                    "too_many_sections",
+                    Code::TooManySections,
                     format!("part.{key}.50.title"),
                     format!("{label}最多可分50个小标题"),
                 ));
@@ -250,7 +251,7 @@ impl ReportContent {
             // The report is written in the year after the one it reports on (by 1 April), or late.
             if w.year() < year || w.year() > year + 2 {
                 return Err(DomainError::field(
-                    "invalid_date",
+                    Code::InvalidDate,
                     "written",
                     format!("成文日期应在{year}年至{}年之间", year + 2),
                 ));
@@ -292,7 +293,7 @@ impl ReportContent {
                 .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
             {
                 return Err(DomainError::field(
-                    "invalid_text",
+                    Code::InvalidText,
                     field,
                     "内容含有无法打印的控制字符（可能是从其他文档粘贴带入的），请删除后重新保存",
                 ));
@@ -319,7 +320,7 @@ impl ReportContent {
             for seg in segments(text) {
                 if let Segment::Bad(t) = seg {
                     return Err(DomainError::field(
-                        "invalid_token",
+                        Code::InvalidToken,
                         field,
                         format!("数据标记“{t}”无法识别，应为【数据:名称】、【指标:指标键】或【同比:指标键】"),
                     ));
@@ -565,7 +566,7 @@ impl ChainRecord {
         let step = ChainStep::parse(get(f, "step"))?;
         if !step.recorded() {
             return Err(DomainError::field(
-                "chain_step_by_publication",
+                Code::ChainStepByPublication,
                 "step",
                 "向社会公开发布以报告的“发布”操作登记，无需在此登记",
             ));
@@ -573,7 +574,7 @@ impl ChainRecord {
         let date = crate::fields::parse_date(get(f, "date"), "date", "报送日期")?;
         if date > today {
             return Err(DomainError::field(
-                "date_in_future",
+                Code::DateInFuture,
                 "date",
                 "报送日期不能晚于今天",
             ));
@@ -719,7 +720,7 @@ mod tests {
         ] {
             let e = ChainRecord::parse(&f(&pairs), today).unwrap_err();
             assert_eq!(
-                (e.code, e.field.as_deref()),
+                (e.code.as_str(), e.field.as_deref()),
                 (code, Some(field)),
                 "{pairs:?}"
             );
@@ -749,7 +750,7 @@ mod tests {
         f.insert("part.shortcomings.text".into(), "一是\u{0B}二是".into());
         let e = ReportContent::parse(&f, 2024).unwrap_err();
         assert_eq!(
-            (e.code, e.field.as_deref()),
+            (e.code.as_str(), e.field.as_deref()),
             ("invalid_text", Some("part.shortcomings.text"))
         );
         f.remove("part.shortcomings.text");

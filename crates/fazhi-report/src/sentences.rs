@@ -14,6 +14,7 @@ use crate::model::Inline;
 use fazhi_domain::catalogue::{Catalogue, Kind};
 use fazhi_domain::filing::format_value;
 use fazhi_domain::rate::{percent, point_change, Change, PercentFormat};
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use std::collections::BTreeMap;
@@ -179,7 +180,7 @@ fn template_error(name: &str, e: &Error) -> DomainError {
         .map(str::to_string)
         .unwrap_or_else(|| e.kind().to_string());
     DomainError::field(
-        "invalid_template",
+        Code::InvalidTemplate,
         format!("{name}.j2"),
         format!("数据句模板 {name}.j2 {line}有误：{detail}"),
     )
@@ -253,7 +254,7 @@ impl Sentences {
         install(&mut env, values);
         let t = env.get_template(name).map_err(|_| {
             DomainError::field(
-                "unknown_template",
+                Code::UnknownTemplate,
                 name.to_string(),
                 format!("没有名为“{name}”的数据句模板"),
             )
@@ -275,8 +276,8 @@ impl Sentences {
 
     /// 【指标:KEY】 in narrative: the figure with its unit (94件, 91.49%).
     pub fn figure(&self, key: &str, values: &Values) -> Result<Vec<Inline>, DomainError> {
-        let e =
-            entry(key).map_err(|m| DomainError::field("unknown_indicator", key.to_string(), m))?;
+        let e = entry(key)
+            .map_err(|m| DomainError::field(Code::UnknownIndicator, key.to_string(), m))?;
         let text = fig_text(values, key, Which::This);
         let unit = if e.kind == Kind::Rate || text == NO_DATA {
             ""
@@ -294,7 +295,7 @@ impl Sentences {
 
     /// 【同比:KEY】 in narrative.
     pub fn change(&self, key: &str, values: &Values) -> Result<Vec<Inline>, DomainError> {
-        entry(key).map_err(|m| DomainError::field("unknown_indicator", key.to_string(), m))?;
+        entry(key).map_err(|m| DomainError::field(Code::UnknownIndicator, key.to_string(), m))?;
         Ok(inlines(
             &marker(key, Which::Change, &fig_text(values, key, Which::Change)),
             values,

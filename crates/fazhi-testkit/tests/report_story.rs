@@ -124,7 +124,7 @@ async fn story(backend: Backend) {
         match report::record_chain(app, &office, id, &f).await {
             Err(AppError::Domain(e)) => {
                 assert_eq!(
-                    (e.code, e.field.as_deref()),
+                    (e.code.as_str(), e.field.as_deref()),
                     (code, Some(field)),
                     "{step} {date}"
                 )

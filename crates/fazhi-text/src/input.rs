@@ -7,6 +7,7 @@
 //! encoding we can read without guessing, damaged .docx files, and text longer than
 //! [`MAX_REPORT_BYTES`].
 
+use fazhi_domain::Code;
 use std::io::Read;
 
 use serde::Serialize;
@@ -55,13 +56,13 @@ const MAX_FILE_BYTES: usize = 4 * MAX_REPORT_BYTES;
 
 impl InputError {
     /// Stable code, for the API and scripts.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Self::Empty => "report_file_empty",
-            Self::Binary => "report_file_binary",
-            Self::Encoding => "report_file_encoding",
-            Self::Docx(_) => "report_file_docx",
-            Self::TooLarge => "report_file_too_large",
+            Self::Empty => Code::ReportFileEmpty,
+            Self::Binary => Code::ReportFileBinary,
+            Self::Encoding => Code::ReportFileEncoding,
+            Self::Docx(_) => Code::ReportFileDocx,
+            Self::TooLarge => Code::ReportFileTooLarge,
         }
     }
 

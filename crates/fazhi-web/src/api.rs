@@ -15,6 +15,7 @@ use fazhi_app::reconsideration as rc;
 use fazhi_app::{auth, AppError};
 use fazhi_domain::deadline::{Clock, PeriodUnit};
 use fazhi_domain::reconsideration::Fields;
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use serde::Deserialize;
 use serde_json::json;
@@ -55,28 +56,33 @@ pub fn routes() -> Router<AppState> {
 pub struct ApiError(pub AppError, pub RequestId);
 
 pub fn status_of(e: &AppError) -> StatusCode {
+    use fazhi_domain::Refusal;
     match e {
-        AppError::Domain(d) if d.code == "malformed_json" => StatusCode::BAD_REQUEST,
-        AppError::Domain(d) if d.code == "file_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
-        AppError::Domain(d) if d.code == "too_many_attempts" => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Domain(d) if d.code == "unsupported_media_type" => {
-            StatusCode::UNSUPPORTED_MEDIA_TYPE
-        }
-        AppError::Domain(_) | AppError::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Domain(d) => match d.code.refusal() {
+            Refusal::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            Refusal::BadRequest => StatusCode::BAD_REQUEST,
+            Refusal::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            Refusal::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        },
+        AppError::Rows(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Forbidden | AppError::CsrfRejected | AppError::PasswordChangeRequired => {
             StatusCode::FORBIDDEN
         }
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Conflict(_) => StatusCode::CONFLICT,
-        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Internal(_) | AppError::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
 /// Logs an internal error with the request id; nothing of it reaches the client.
 pub fn log_internal(e: &AppError, rid: &RequestId) {
-    if let AppError::Internal(msg) = e {
-        tracing::error!(request_id = %rid.0, error = %msg, "internal error");
+    if e.is_internal() {
+        // With the whole chain of causes; the id also when answered outside the request's span
+        // (the framework's refusals).
+        tracing::error!(request_id = %rid.0, error = %e.log_text(), "internal error");
     }
 }
 
@@ -134,14 +140,14 @@ impl FromRequest<AppState> for JsonFields {
             });
         let bytes = Bytes::from_request(req, state).await.map_err(|_| {
             ApiError(
-                DomainError::new("file_too_large", "请求内容过大").into(),
+                DomainError::new(Code::FileTooLarge, "请求内容过大").into(),
                 rid.clone(),
             )
         })?;
         if !bytes.is_empty() && json != Some(true) {
             return Err(ApiError(
                 DomainError::field(
-                    "unsupported_media_type",
+                    Code::UnsupportedMediaType,
                     "body",
                     "请求内容须为JSON（Content-Type: application/json）",
                 )
@@ -242,7 +248,7 @@ async fn deadline(
         (None, Some(n)) => (n, PeriodUnit::CalendarDays),
         _ => {
             return Err(e(DomainError::field(
-                "required",
+                Code::Required,
                 "days",
                 "请填写期限天数（working_days 或 days 二选一）",
             )))
@@ -289,7 +295,7 @@ pub(crate) fn take_version(f: &mut Fields, rid: &RequestId) -> Result<Option<i64
     match f.remove("version").filter(|v| !v.is_empty()) {
         Some(v) => Ok(Some(v.parse::<i64>().map_err(|_| {
             ApiError(
-                DomainError::field("invalid_number", "version", "版本号应为整数").into(),
+                DomainError::field(Code::InvalidNumber, "version", "版本号应为整数").into(),
                 rid.clone(),
             )
         })?)),
@@ -455,7 +461,7 @@ impl IndicatorQuery {
                 .filter(|y| (2000..=2100).contains(y))
                 .ok_or_else(|| {
                     AppError::from(DomainError::field(
-                        "invalid_year",
+                        Code::InvalidYear,
                         "year",
                         "年度应为四位数字，如2024",
                     ))

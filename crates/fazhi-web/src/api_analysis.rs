@@ -13,6 +13,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use fazhi_app::analysis as an;
 use fazhi_domain::org::Permission;
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use serde_json::json;
 
@@ -44,7 +45,7 @@ async fn upload(
         actor.require(Permission::ManageReport)?;
         let mp = mp.map_err(|_| {
             DomainError::field(
-                "required",
+                Code::Required,
                 "file",
                 "请以 multipart/form-data 上传报告文件（字段名 file）",
             )

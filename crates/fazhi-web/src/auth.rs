@@ -6,6 +6,7 @@ use crate::{AppState, RequestId};
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use fazhi_app::{auth, Actor, AppError};
+use fazhi_domain::Code;
 use std::net::IpAddr;
 
 pub const SESSION_COOKIE: &str = "fazhi_session";
@@ -178,9 +179,10 @@ pub async fn check_login_rate(state: &AppState, addr: &str) -> Result<(), AppErr
     if auth::count_login_attempt(&state.app, addr, per_minute).await? {
         Ok(())
     } else {
-        Err(
-            fazhi_domain::DomainError::new("too_many_attempts", "登录尝试过于频繁，请一分钟后再试")
-                .into(),
+        Err(fazhi_domain::DomainError::new(
+            Code::TooManyAttempts,
+            "登录尝试过于频繁，请一分钟后再试",
         )
+        .into())
     }
 }

@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use fazhi_app::{App, AppError};
+use fazhi_domain::Code;
 use std::sync::Arc;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -407,7 +408,7 @@ async fn framework_refusal(state: AppState, path: &str, rid: RequestId, res: Res
         .collect::<String>();
     let err: AppError = match status {
         StatusCode::PAYLOAD_TOO_LARGE => DomainError::field(
-            "file_too_large",
+            Code::FileTooLarge,
             "file",
             format!(
                 "请求内容过大，上传文件不能超过{}MB",
@@ -416,24 +417,24 @@ async fn framework_refusal(state: AppState, path: &str, rid: RequestId, res: Res
         )
         .into(),
         StatusCode::METHOD_NOT_ALLOWED => {
-            DomainError::new("method_not_allowed", "该地址不支持此请求方法").into()
+            DomainError::new(Code::MethodNotAllowed, "该地址不支持此请求方法").into()
         }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => DomainError::new(
-            "unsupported_media_type",
+            Code::UnsupportedMediaType,
             "请求内容的类型不正确（接口请使用 application/json，页面表单请使用 application/x-www-form-urlencoded，上传请使用 multipart/form-data）",
         )
         .into(),
         _ if text.starts_with("Invalid URL") => DomainError::field(
-            "invalid_path",
+            Code::InvalidPath,
             "id",
             format!("网址中的编号“{quoted}”不正确，应为数字"),
         )
         .into(),
         _ if text.contains("query string") => {
-            DomainError::field("invalid_query", "query", "网址中的查询参数格式不正确").into()
+            DomainError::field(Code::InvalidQuery, "query", "网址中的查询参数格式不正确").into()
         }
         _ if status.is_server_error() => AppError::Internal(format!("framework: {status} {text}")),
-        _ => DomainError::field("invalid_request", "body", "提交的内容格式不正确，无法读取").into(),
+        _ => DomainError::field(Code::InvalidRequest, "body", "提交的内容格式不正确，无法读取").into(),
     };
     let mut out = if path.starts_with("/api/") {
         api::ApiError(err, rid).into_response()

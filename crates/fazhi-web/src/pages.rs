@@ -18,6 +18,7 @@ use fazhi_domain::deadline::{Clock, DeadlineState, PeriodUnit};
 use fazhi_domain::org::Permission;
 use fazhi_domain::procedure::Procedure;
 use fazhi_domain::reconsideration::{Action, Channel, Fields, PartyKind, Reconsideration, Status};
+use fazhi_domain::Code;
 use fazhi_domain::Coded;
 use fazhi_domain::DomainError;
 use serde::Deserialize;
@@ -321,7 +322,7 @@ async fn password_submit(
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     let result = if get("new_password") != get("confirm_password") {
         Err(DomainError::field(
-            "password_mismatch",
+            Code::PasswordMismatch,
             "confirm_password",
             "两次输入的新密码不一致",
         )
@@ -832,7 +833,10 @@ pub(crate) async fn read_upload(
     p.check_csrf(state, &fields)?;
     Ok(match files.into_iter().next() {
         Some((name, _)) if !name.to_lowercase().ends_with(".xlsx") => {
-            Err(DomainError::field("invalid_xlsx", "file", "请上传 .xlsx 格式的Excel文件").into())
+            Err(
+                DomainError::field(Code::InvalidXlsx, "file", "请上传 .xlsx 格式的Excel文件")
+                    .into(),
+            )
         }
         Some((_, bytes)) if !bytes.is_empty() => Ok(bytes),
         _ => Err(DomainError::required("file", "导入文件").into()),
@@ -1186,7 +1190,7 @@ async fn calendar_render(
                 .filter(|n| (1..=3650).contains(n))
                 .ok_or_else(|| {
                     fazhi_domain::DomainError::field(
-                        "invalid_number",
+                        Code::InvalidNumber,
                         "count",
                         "期限天数应为1至3650的整数",
                     )
@@ -1266,7 +1270,7 @@ async fn calendar_import(State(state): State<AppState>, p: Page, mp: Multipart) 
     let text = match files.into_iter().next() {
         Some((_, bytes)) => String::from_utf8(bytes).map_err(|_| {
             AppError::from(DomainError::field(
-                "invalid_text",
+                Code::InvalidText,
                 "file",
                 "上传的通知文件不是 UTF-8 编码的文本，请另存为 UTF-8 或直接粘贴通知全文",
             ))

@@ -16,6 +16,7 @@ use fazhi_app::fazhi_text;
 use fazhi_app::AppError;
 use fazhi_domain::fields::Fields;
 use fazhi_domain::org::Permission;
+use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use fazhi_report::model::{Chart, Series};
 use fazhi_text::checks::Verdict;
@@ -75,7 +76,7 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
         too_large()
     } else {
         DomainError::field(
-            "invalid_upload",
+            Code::InvalidUpload,
             "file",
             "上传的内容格式不正确（文件名或表单数据无法读取），请重新选择文件上传",
         )
@@ -85,7 +86,7 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
 
 fn too_large() -> AppError {
     DomainError::field(
-        "file_too_large",
+        Code::FileTooLarge,
         "file",
         format!(
             "上传内容不能超过{}MB",
