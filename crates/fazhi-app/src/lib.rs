@@ -97,6 +97,8 @@ pub struct App {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub sentences: Arc<fazhi_report::sentences::Sentences>,
+    /// Indicator values kept while no record changes ([`indicators::Cache`]).
+    pub indicators: Arc<indicators::Cache>,
 }
 
 impl App {
@@ -110,6 +112,7 @@ impl App {
             sentences: Arc::new(sentences),
             config: Arc::new(config),
             clock,
+            indicators: Arc::default(),
         })
     }
 

@@ -4,17 +4,10 @@
 //! moved and writes nothing.
 
 use fazhi_app::reconsideration as rc;
-use fazhi_domain::reconsideration::Fields;
+use fazhi_testkit::fields;
 use fazhi_testkit::{d, with_org, Backend};
 use std::path::Path;
 use std::process::Command;
-
-fn fields(pairs: &[(&str, &str)]) -> Fields {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 fn run(config: &Path, url: &str) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_fazhi"))

@@ -138,3 +138,34 @@ pub async fn api_client(base: &str, username: &str) -> reqwest::Client {
 pub fn d(s: &str) -> NaiveDate {
     s.parse().expect("date")
 }
+
+/// A form's fields from (name, value) pairs.
+pub fn fields(pairs: &[(&str, &str)]) -> fazhi_domain::fields::Fields {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Registers a 行政复议 application received on `received` against 东山镇人民政府 (the demo
+/// organisation's township), as `clerk`; returns its id.
+pub async fn rc_application(app: &App, clerk: &fazhi_app::Actor, received: &str) -> i64 {
+    let mut f = fields(&[
+        ("received_date", received),
+        ("channel", "window"),
+        ("act_name", "行政处罚决定"),
+        ("act_date", "2024-01-02"),
+        ("request", "撤销该处罚决定"),
+        ("applicant_name", "张三"),
+        ("applicant_id_number", "11010519491231002X"),
+    ]);
+    let unit = fazhi_app::org::find_unit_by_name(app, "东山镇人民政府")
+        .await
+        .expect("units")
+        .expect("东山镇人民政府");
+    f.insert("respondent_unit_id".into(), unit.to_string());
+    fazhi_app::reconsideration::register(app, clerk, &f)
+        .await
+        .expect("register")
+        .0
+}

@@ -8,19 +8,13 @@ use fazhi_app::baseline::{self, Source};
 use fazhi_app::{auth, filing, report, AppError};
 use fazhi_domain::fields::Fields;
 use fazhi_report::model::{Block, Inline};
+use fazhi_testkit::fields;
 use fazhi_testkit::{d, with_org, Backend};
 use fazhi_text::number::{Decimal, Qualifier};
 use fazhi_text::Analysis;
 
 const SEED: &str = include_str!("../../fazhi-text/tests/seeds/000_99d96b77785f0d3b.txt");
 const TITLE: &str = "示例区2024年法治政府建设年度报告";
-
-fn fields(pairs: &[(&str, &str)]) -> Fields {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 /// Seed 000 as the report of our own jurisdiction (示例区).
 fn seed() -> (Analysis, Source) {

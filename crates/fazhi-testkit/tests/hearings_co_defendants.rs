@@ -6,18 +6,11 @@
 use fazhi_app::cases::ListQuery;
 use fazhi_app::FixedClock;
 use fazhi_app::{auth, litigation as lt, reconsideration as rc, Actor, App};
-use fazhi_domain::fields::Fields;
 use fazhi_domain::reconsideration::{CoDefendantDecision, DecisionType};
+use fazhi_testkit::fields;
 use fazhi_testkit::web::Web;
 use fazhi_testkit::{d, spawn, with_org, with_org_and, Backend};
 use std::sync::Arc;
-
-fn fields(pairs: &[(&str, &str)]) -> Fields {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 async fn unit_id(app: &App, name: &str) -> String {
     fazhi_app::org::find_unit_by_name(app, name)

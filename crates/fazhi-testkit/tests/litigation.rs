@@ -5,14 +5,8 @@
 use fazhi_app::cases::ListQuery;
 use fazhi_app::{auth, litigation as lt, reconsideration as rc, Actor, AppError};
 use fazhi_domain::fields::Fields;
+use fazhi_testkit::fields;
 use fazhi_testkit::{d, with_org, Backend};
-
-fn fields(pairs: &[(&str, &str)]) -> Fields {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 async fn unit_id(app: &fazhi_app::App, name: &str) -> String {
     fazhi_app::org::find_unit_by_name(app, name)

@@ -4,16 +4,9 @@
 //! receipt (Art 76), and the one-time, extendable correction notice (Art 31).
 
 use fazhi_app::{auth, reconsideration as rc, warnings, Actor, App, ManualClock};
-use fazhi_domain::reconsideration::Fields;
+use fazhi_testkit::fields;
 use fazhi_testkit::{d, with_org_and, Backend};
 use std::sync::Arc;
-
-fn fields(pairs: &[(&str, &str)]) -> Fields {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 async fn register(app: &App, clerk: &Actor, received: &str) -> i64 {
     let mut f = fields(&[

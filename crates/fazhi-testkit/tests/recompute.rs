@@ -5,17 +5,10 @@
 //! and lists it old → new; a second run changes nothing and writes no entry.
 
 use fazhi_app::{auth, recompute, reconsideration as rc, App, AppError, Config, FixedClock};
-use fazhi_domain::reconsideration::Fields;
+use fazhi_testkit::fields;
 use fazhi_testkit::web::Web;
 use fazhi_testkit::{d, spawn, with_org, Backend};
 use std::sync::Arc;
-
-fn fields(pairs: &[(&str, &str)]) -> Fields {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 /// A 2027 file as a deployment would add it; its 春节 (test data, not the real notice) begins on
 /// the provisional due date, so the due date moves to the first day after it.

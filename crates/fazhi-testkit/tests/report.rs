@@ -15,6 +15,7 @@ use fazhi_domain::rate::Rounding;
 use fazhi_domain::report::{ReportContent, ReportSettings};
 use fazhi_report::docx::DocxOptions;
 use fazhi_report::model::{Block, Document, Inline};
+use fazhi_testkit::fields;
 use fazhi_testkit::{d, with_org, Backend};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -30,13 +31,6 @@ const DONGSHAN: &str = "东山镇人民政府";
 const XIHE: &str = "西河镇人民政府";
 
 // ---------- helpers ----------
-
-fn fields(pairs: &[(&str, &str)]) -> Fields {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 /// Unwraps a use case's result, naming what was refused and why.
 fn ok<T>(r: AppResult<T>, what: impl std::fmt::Display) -> T {

@@ -5,14 +5,8 @@
 use fazhi_app::{auth, demo_report, filing, report, AppError};
 use fazhi_domain::fields::Fields;
 use fazhi_report::model::{Block, Inline};
+use fazhi_testkit::fields;
 use fazhi_testkit::{d, with_org, Backend};
-
-fn fields(pairs: &[(&str, &str)]) -> Fields {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 async fn text_of(app: &fazhi_app::App, who: &fazhi_app::Actor, id: i64) -> String {
     report::generate(app, who, id)

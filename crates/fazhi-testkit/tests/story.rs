@@ -3,15 +3,9 @@
 
 use fazhi_app::{auth, reconsideration as rc, AppError};
 use fazhi_domain::reconsideration::Fields;
+use fazhi_testkit::fields;
 use fazhi_testkit::{d, with_org, Backend};
 use sqlx::Row;
-
-fn fields(pairs: &[(&str, &str)]) -> Fields {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
 
 async fn unit_id(app: &fazhi_app::App, name: &str) -> String {
     fazhi_app::org::find_unit_by_name(app, name)
