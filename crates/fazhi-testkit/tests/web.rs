@@ -879,3 +879,43 @@ async fn provisional_deadlines_on_sqlite() {
 async fn provisional_deadlines_on_postgres() {
     provisional_deadlines(Backend::Postgres).await;
 }
+
+/// The navigation's module groups come from one table: each role sees the pages it may open
+/// and no group it has nothing in.
+#[tokio::test]
+async fn navigation_shows_each_role_its_module_pages() {
+    use fazhi_testkit::web::Web;
+    let t = with_org(Backend::Sqlite, d("2024-12-31")).await;
+    let web = Web::new(spawn(t.app.clone()).await);
+    let menu = |html: String| {
+        let nav = &html[html.find("<nav class=\"sidenav\"").expect("menu")..];
+        nav[..nav.find("</nav>").expect("menu end")].to_string()
+    };
+    let fuyi = web.login("fuyi").await;
+    let m = menu(web.get(&fuyi, "/").await.text());
+    for page in [
+        "/rc/cases\"",
+        "/rc/cases/new\"",
+        "/rc/import\"",
+        "/lt/suggestions\"",
+    ] {
+        assert!(m.contains(page), "复议工作人员 sees {page}: {m}");
+    }
+    assert!(!m.contains("/lt/cases/new\""), "{m}");
+    let yingsu = web.login("yingsu").await;
+    let m = menu(web.get(&yingsu, "/").await.text());
+    assert!(
+        m.contains("/lt/cases/new\"") && m.contains("/lt/import\""),
+        "{m}"
+    );
+    assert!(!m.contains("/rc/cases/new\""), "{m}");
+    // The current page is marked in its group.
+    let m = menu(web.get(&yingsu, "/lt/cases").await.text());
+    assert!(
+        m.contains("<a href=\"/lt/cases\" class=\"active\" aria-current=\"page\">案件列表</a>"),
+        "{m}"
+    );
+    let sysadmin = web.login("sysadmin").await;
+    let m = menu(web.get(&sysadmin, "/").await.text());
+    assert!(!m.contains("行政复议") && !m.contains("行政应诉"), "{m}");
+}

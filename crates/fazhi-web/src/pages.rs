@@ -128,11 +128,92 @@ pub(crate) fn render(state: &AppState, name: &str, ctx: Value) -> Response {
     }
 }
 
+/// A page of a statutory module in the navigation, shown to those with `perm`.
+struct NavItem {
+    /// The `nav` key a page passes to [`base`] to mark it current.
+    key: &'static str,
+    url: &'static str,
+    label: &'static str,
+    perm: Permission,
+}
+
+/// The statutory modules' groups in the navigation, in one place (who may open each page is the
+/// access table's, `crate::ROUTES`; the menu shows a page to those who may).
+const NAV: &[(&str, &[NavItem])] = &[
+    (
+        "行政复议",
+        &[
+            NavItem {
+                key: "rc_cases",
+                url: "/rc/cases",
+                label: "案件列表",
+                perm: Permission::ReadCases,
+            },
+            NavItem {
+                key: "rc_new",
+                url: "/rc/cases/new",
+                label: "登记申请",
+                perm: Permission::WriteReconsideration,
+            },
+            NavItem {
+                key: "rc_import",
+                url: "/rc/import",
+                label: "Excel导入",
+                perm: Permission::WriteReconsideration,
+            },
+        ],
+    ),
+    (
+        "行政应诉",
+        &[
+            NavItem {
+                key: "lt_cases",
+                url: "/lt/cases",
+                label: "案件列表",
+                perm: Permission::ReadCases,
+            },
+            NavItem {
+                key: "lt_new",
+                url: "/lt/cases/new",
+                label: "登记应诉案件",
+                perm: Permission::WriteLitigation,
+            },
+            NavItem {
+                key: "lt_import",
+                url: "/lt/import",
+                label: "Excel导入",
+                perm: Permission::WriteLitigation,
+            },
+            NavItem {
+                key: "lt_suggestions",
+                url: "/lt/suggestions",
+                label: "司法建议、检察建议",
+                perm: Permission::ReadCases,
+            },
+        ],
+    ),
+];
+
+/// The module groups the actor sees: each with the pages he may open, empty groups left out.
+fn module_nav(a: &fazhi_app::Actor) -> Value {
+    NAV.iter()
+        .filter_map(|(title, items)| {
+            let items: Vec<Value> = items
+                .iter()
+                .filter(|i| a.can(i.perm))
+                .map(|i| json!({"key": i.key, "url": i.url, "label": i.label}))
+                .collect();
+            (!items.is_empty()).then(|| json!({"title": title, "items": items}))
+        })
+        .collect()
+}
+
 /// What every signed-in page needs: the user, the menu permissions, the jurisdiction, the CSRF token.
 pub(crate) async fn base(state: &AppState, s: &Session, nav: &str) -> Value {
     let a = &s.actor;
     let j = org::jurisdiction(&state.app).await.ok().flatten();
     json!({
+        "modules": module_nav(a),
         "user": {"display_name": a.display_name, "unit_name": a.unit_name, "role_labels": a.role_labels()},
         "can": {
             "read_cases": a.can(Permission::ReadCases),
