@@ -228,6 +228,15 @@ pub struct Entry {
     pub report: Option<ReportSource>,
     /// Its records in and out of Excel, when it has them.
     pub excel: Option<Excel>,
+    /// Its cards on the home page (工作台), when it has them.
+    pub home: Option<Home>,
+}
+
+/// A module's cards on the home page: besides 超期 and 临期, the count of each status named, and
+/// the year's records ("{year}年{year_label}").
+pub struct Home {
+    pub statuses: &'static [&'static str],
+    pub year_label: &'static str,
 }
 
 /// A use case's future, boxed so that a module's can stand in the registry's table.
@@ -242,6 +251,24 @@ pub struct Excel {
 }
 
 impl Entry {
+    /// How many of the module's records the list shows for `q`, in the actor's scope.
+    pub async fn count(&self, app: &App, actor: &Actor, q: &cases::ListQuery) -> AppResult<i64> {
+        actor.require(Permission::ReadCases)?;
+        let (where_sql, binds) = self
+            .table
+            .filter(app, actor, q, &(self.indicators)(app))
+            .await?;
+        let sql = format!(
+            "SELECT COUNT(*) FROM {} WHERE {where_sql}",
+            self.table.table
+        );
+        let mut query = sqlx::query_scalar::<_, i64>(&sql);
+        for b in &binds {
+            query = query.bind(b);
+        }
+        Ok(query.fetch_one(&app.db.pool).await?)
+    }
+
     /// The module's indicators for a year within the actor's scope, optionally for one unit
     /// (with or without its children).
     pub async fn values(

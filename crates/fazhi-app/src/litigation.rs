@@ -1129,6 +1129,10 @@ pub static ENTRY: kernel::Entry = kernel::Entry {
         template: import_template,
         import: |app, actor, bytes| Box::pin(import(app, actor, bytes)),
     }),
+    home: Some(kernel::Home {
+        statuses: &["first_instance", "appeal_window"],
+        year_label: "应诉案件",
+    }),
 };
 
 // ---------- 司法建议 / 检察建议 ----------
@@ -1528,4 +1532,5 @@ pub static SUGGESTION_ENTRY: kernel::Entry = kernel::Entry {
         first_record: "SELECT MIN(received_date) FROM lt_suggestions",
     }),
     excel: None,
+    home: None,
 };

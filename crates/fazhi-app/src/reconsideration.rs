@@ -968,4 +968,8 @@ pub static ENTRY: kernel::Entry = kernel::Entry {
         template: import_template,
         import: |app, actor, bytes| Box::pin(import(app, actor, bytes)),
     }),
+    home: Some(kernel::Home {
+        statuses: &["received", "under_review"],
+        year_label: "收到申请",
+    }),
 };

@@ -918,4 +918,24 @@ async fn navigation_shows_each_role_its_module_pages() {
     let sysadmin = web.login("sysadmin").await;
     let m = menu(web.get(&sysadmin, "/").await.text());
     assert!(!m.contains("行政复议") && !m.contains("行政应诉"), "{m}");
+
+    // The home page's cards, per registered module, each linking to its filtered list.
+    let id = fazhi_testkit::rc_application(
+        &t.app,
+        &fazhi_app::auth::actor_by_username(&t.app, "fuyi")
+            .await
+            .unwrap(),
+        "2024-12-30",
+    )
+    .await;
+    assert!(id > 0);
+    let home = web.get(&fuyi, "/").await.text();
+    for card in [
+        "href=\"/rc/cases?status=received\"><div class=\"stat-label\">待受理审查</div><div class=\"stat-value\">1<",
+        "href=\"/rc/cases?year=2024\"><div class=\"stat-label\">2024年收到申请</div><div class=\"stat-value\">1<",
+        "href=\"/lt/cases?status=first_instance\"><div class=\"stat-label\">一审审理中</div><div class=\"stat-value\">0<",
+        "href=\"/lt/cases?deadline=overdue\"",
+    ] {
+        assert!(home.contains(card), "{card}: {home}");
+    }
 }

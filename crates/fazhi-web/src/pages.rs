@@ -455,47 +455,30 @@ async fn home(State(state): State<AppState>, p: Page) -> PageResult {
     let mut ctx = base(&state, &p.0, "home").await;
     if a.can(Permission::ReadCases) {
         let year = state.app.today().year();
-        let count = |q: rc::ListQuery| {
-            let state = state.clone();
-            let a = a.clone();
-            async move {
-                rc::list(
-                    &state.app,
-                    &a,
-                    &rc::ListQuery {
-                        per_page: Some(1),
-                        ..q
-                    },
-                )
-                .await
-                .map(|p| p.total)
-            }
-        };
-        let lt_count = |q: rc::ListQuery| {
-            let state = state.clone();
-            let a = a.clone();
-            async move {
-                let q = rc::ListQuery {
-                    per_page: Some(1),
-                    ..q
-                };
-                lt::list(&state.app, &a, &q).await.map(|p| p.total)
-            }
-        };
         let r = async {
+            let mut modules = Vec::new();
+            for m in fazhi_app::registry::MODULES {
+                let Some(home) = &m.home else { continue };
+                let mut cards = Vec::new();
+                let card = |label: String, class: &str, param: &str, q: rc::ListQuery| {
+                    (label, class.to_string(), param.to_string(), q)
+                };
+                let mut wanted = vec![
+                    card("超期案件".into(), "bad", "deadline=overdue", rc::ListQuery { deadline: "overdue".into(), ..Default::default() }),
+                    card("临期案件".into(), "warn", "deadline=warning", rc::ListQuery { deadline: "warning".into(), ..Default::default() }),
+                ];
+                for st in home.statuses {
+                    wanted.push(card((m.status_label)(st).into(), "", &format!("status={st}"), rc::ListQuery { status: (*st).into(), ..Default::default() }));
+                }
+                wanted.push(card(format!("{year}年{}", home.year_label), "ok", &format!("year={year}"), rc::ListQuery { year: year.to_string(), ..Default::default() }));
+                for (label, class, param, q) in wanted {
+                    let n = m.count(&state.app, a, &q).await?;
+                    cards.push(json!({"label": label, "class": class, "href": format!("{}?{param}", m.list_url), "value": n}));
+                }
+                modules.push(json!({"name": m.name, "label": m.label, "cards": cards}));
+            }
             Ok::<_, AppError>(json!({
-                "lt": {
-                    "overdue": lt_count(rc::ListQuery { deadline: "overdue".into(), ..Default::default() }).await?,
-                    "warning": lt_count(rc::ListQuery { deadline: "warning".into(), ..Default::default() }).await?,
-                    "first_instance": lt_count(rc::ListQuery { status: "first_instance".into(), ..Default::default() }).await?,
-                    "appeal_window": lt_count(rc::ListQuery { status: "appeal_window".into(), ..Default::default() }).await?,
-                    "this_year": lt_count(rc::ListQuery { year: year.to_string(), ..Default::default() }).await?,
-                },
-                "overdue": count(rc::ListQuery { deadline: "overdue".into(), ..Default::default() }).await?,
-                "warning": count(rc::ListQuery { deadline: "warning".into(), ..Default::default() }).await?,
-                "pending": count(rc::ListQuery { status: "received".into(), ..Default::default() }).await?,
-                "under_review": count(rc::ListQuery { status: "under_review".into(), ..Default::default() }).await?,
-                "this_year": count(rc::ListQuery { year: year.to_string(), ..Default::default() }).await?,
+                "modules": modules,
                 "year": year,
                 "urgent": fazhi_app::warnings::all(&state.app, a).await?.into_iter().take(10).collect::<Vec<_>>(),
             }))
