@@ -649,7 +649,8 @@ impl Procedure for Litigation {
                         F::date("served_date", "送达日期")
                             .optional()
                             .hint("上诉期限自送达之日起计算；不填写时按裁判日期"),
-                        F::choice("outcome", "裁判结果", JUDGMENT_OUTCOMES),
+                        F::choice("outcome", "裁判结果", JUDGMENT_OUTCOMES)
+                            .hint("裁定发回重审的，请使用“登记发回重审”步骤（需填写重审法院和案号）"),
                         F::yes_no("compensation", "是否判决行政赔偿").or("0"),
                         F::number("performance_days", "履行期限", 1, 365, "日")
                             .optional()
