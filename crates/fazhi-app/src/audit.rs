@@ -22,8 +22,6 @@ pub async fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> AppResult<()> {
-    // Taking the head row first serialises audit writers (a row lock on PostgreSQL, the write
-    // lock on SQLite), so each entry links to the one committed just before it.
     let mask = |v: Option<Value>| {
         v.map(|mut v| {
             mask_value(&mut v, false);
@@ -41,6 +39,32 @@ pub async fn record(
     .await
 }
 
+/// One entry of [`record_many`]: the action, the entity and its id, the value after.
+pub struct Entry {
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub after: Option<Value>,
+}
+
+/// Records many entries of one actor in order (an import's new records), masked as [`record`]
+/// masks, in a few statements: the head advanced once, the chain of hashes computed here.
+pub async fn record_many(
+    tx: &mut Transaction<'_, Any>,
+    app: &App,
+    actor: &Actor,
+    entries: Vec<Entry>,
+) -> AppResult<()> {
+    let entries = entries.into_iter().map(|e| {
+        let after = e.after.map(|mut v| {
+            mask_value(&mut v, false);
+            v
+        });
+        ((e.action, e.entity, e.entity_id), None, after)
+    });
+    append_all(tx, app, actor, entries.collect()).await
+}
+
 /// Appends an entry as given (`record` masks it first).
 async fn append(
     tx: &mut Transaction<'_, Any>,
@@ -50,44 +74,90 @@ async fn append(
     before: Option<Value>,
     after: Option<Value>,
 ) -> AppResult<()> {
+    let e = ((action, entity, entity_id.to_string()), before, after);
+    append_all(tx, app, actor, vec![e]).await
+}
+
+/// An entry to append: (action, entity, entity id), before, after.
+type NewEntry<'a> = ((&'a str, &'a str, String), Option<Value>, Option<Value>);
+
+/// Appends entries as given, in order, linking each to the one before.
+async fn append_all(
+    tx: &mut Transaction<'_, Any>,
+    app: &App,
+    actor: &Actor,
+    entries: Vec<NewEntry<'_>>,
+) -> AppResult<()> {
+    use fazhi_store::rows::{self, Val};
+    if entries.is_empty() {
+        return Ok(());
+    }
+    // Taking the head row first serialises audit writers (a row lock on PostgreSQL; SQLite's
+    // transactions hold the write lock from their start), so the entries link to the one
+    // committed just before them.
+    let n = i64::try_from(entries.len()).unwrap_or(i64::MAX);
     let head =
-        sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")
+        sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, last_hash")
+            .bind(n)
             .fetch_one(&mut **tx)
             .await?;
-    let e = ChainFields {
-        seq: head.get(0),
-        at: app.now_text(),
-        actor_id: actor.user_id,
-        actor_name: format!("{}（{}）", actor.display_name, actor.username),
-        action: action.to_string(),
-        entity: entity.to_string(),
-        entity_id: Some(entity_id.to_string()),
-        before: before.map(|v| v.to_string()),
-        after: after.map(|v| v.to_string()),
-        request_id: actor.request_id.clone(),
-    };
-    let prev: String = head.get(1);
-    let hash = e.hash(&prev);
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor_id, actor_name, action, entity, entity_id, before_json, after_json, request_id, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    let last: i64 = head.get(0);
+    let mut prev: String = head.get(1);
+    let at = app.now_text();
+    let actor_name = format!("{}（{}）", actor.display_name, actor.username);
+    let mut out = Vec::with_capacity(entries.len());
+    for (i, ((action, entity, entity_id), before, after)) in entries.into_iter().enumerate() {
+        let e = ChainFields {
+            seq: last - n + 1 + i as i64,
+            at: at.clone(),
+            actor_id: actor.user_id,
+            actor_name: actor_name.clone(),
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id: Some(entity_id),
+            before: before.map(|v| v.to_string()),
+            after: after.map(|v| v.to_string()),
+            request_id: actor.request_id.clone(),
+        };
+        let hash = e.hash(&prev);
+        out.push(vec![
+            Val::from(e.seq),
+            e.at.into(),
+            e.actor_id.into(),
+            e.actor_name.into(),
+            e.action.into(),
+            e.entity.into(),
+            e.entity_id.into(),
+            e.before.into(),
+            e.after.into(),
+            e.request_id.into(),
+            std::mem::replace(&mut prev, hash.clone()).into(),
+            hash.into(),
+        ]);
+    }
+    rows::insert(
+        tx,
+        app.db.backend,
+        "audit_log",
+        &[
+            "seq",
+            "at",
+            "actor_id",
+            "actor_name",
+            "action",
+            "entity",
+            "entity_id",
+            "before_json",
+            "after_json",
+            "request_id",
+            "prev_hash",
+            "hash",
+        ],
+        out,
     )
-    .bind(e.seq)
-    .bind(&e.at)
-    .bind(e.actor_id)
-    .bind(&e.actor_name)
-    .bind(&e.action)
-    .bind(&e.entity)
-    .bind(&e.entity_id)
-    .bind(&e.before)
-    .bind(&e.after)
-    .bind(&e.request_id)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut **tx)
     .await?;
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-        .bind(&hash)
+        .bind(&prev)
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -239,32 +239,6 @@ pub struct PartyView {
     pub phone: String,
 }
 
-pub async fn insert_parties(
-    tx: &mut Transaction<'_, Any>,
-    module: &str,
-    case_id: i64,
-    parties: &[Party],
-) -> AppResult<()> {
-    for (i, p) in parties.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO case_parties (module, case_id, role, kind, name, id_number, credit_code, phone, sort) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(module)
-            .bind(case_id)
-            .bind(p.role.code())
-            .bind(p.kind.code())
-            .bind(&p.name)
-            .bind(p.id_number.as_ref().map(|x| x.as_str().to_string()))
-            .bind(p.credit_code.as_ref().map(|x| x.as_str().to_string()))
-            .bind(&p.phone)
-            .bind(i as i64)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
-
 /// The parties for an audit entry: identity numbers and phones masked. A natural person's name
 /// is masked by `audit::record` (张三 → 张*), which masks it wherever else the entry repeats it.
 pub fn parties_audit(parties: &[Party]) -> serde_json::Value {

@@ -6,7 +6,7 @@
 use crate::cases::{self, label_of, stored_date, EventView, ListQuery, Page, PartyView, Table};
 use crate::deadlines;
 use crate::indicators::{CountDef, IndicatorDef};
-use crate::{audit, kernel, org, xlsx, Actor, App, AppError, AppResult};
+use crate::{kernel, org, xlsx, Actor, App, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use fazhi_domain::calendar::format_date_cn;
 use fazhi_domain::deadline::Clock;
@@ -351,138 +351,102 @@ fn clock_for(kind: DeadlineKind, days: Option<u32>, start: NaiveDate) -> Clock {
 /// 134: 维持, 驳回复议请求, 部分撤销 / 部分变更, 确认违法 on procedural grounds), and the
 /// reconsideration case records the suit if it has not yet.
 pub async fn register(app: &App, actor: &Actor, f: &Fields) -> AppResult<(i64, String)> {
-    actor.require(Permission::WriteLitigation)?;
-    let l = Lawsuit::parse(f, app.today())?;
-    let mut tx = app.db.begin().await?;
-    let id = insert_lawsuit(&mut tx, app, actor, &l).await?;
-    tx.commit().await?;
-    Ok((id, l.case_no))
+    kernel::register::register::<Lawsuits>(app, actor, f).await
 }
 
-async fn insert_lawsuit(
-    tx: &mut Transaction<'_, Any>,
-    app: &App,
-    actor: &Actor,
-    l: &Lawsuit,
-) -> AppResult<i64> {
-    let defendant = org::named_unit(
-        tx,
-        app,
-        actor,
-        Permission::WriteLitigation,
-        l.defendant_unit_id,
-        "defendant_unit_id",
-        "被告",
-    )
-    .await?;
-    check_case_no_free(tx, &l.case_no).await?;
-    let (rc_id, co_defendant) = match &l.rc_case_no {
-        Some(no) => {
-            let (rc_id, maintained) = crate::reconsideration::link_lawsuit(
-                tx,
-                app,
-                actor,
-                no,
-                l.registered_date,
-                &format!("{}立案，案号{}", l.court, l.case_no),
-            )
-            .await?;
-            (Some(rc_id), maintained)
-        }
-        None => (None, false),
-    };
-    let now = app.now_text();
-    let received = l.copy_received_date;
-    // Both opening deadlines run 15 days from receipt of the copy: the defence's is the nearest.
-    let defence = clock_for(DeadlineKind::Defence, None, received);
-    let next_due = defence.compute(&app.cal())?.due;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO lt_cases (case_no, court, unit_id, defendant_unit_id, co_defendant, rc_case_id, status, level, plaintiff_names, \
-         act_name, act_doc_no, claim, registered_date, copy_received_date, received_year, last_event_date, next_due, next_due_unit, \
-         version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14, $16, $17, 1, $18, $18) RETURNING id",
-    )
-    .bind(&l.case_no)
-    .bind(&l.court)
-    .bind(actor.unit_id)
-    .bind(l.defendant_unit_id)
-    .bind(i64::from(co_defendant))
-    .bind(rc_id)
-    .bind(Status::FirstInstance.code())
-    .bind(Level::First.code())
-    .bind(l.plaintiff_names())
-    .bind(&l.act_name)
-    .bind(&l.act_doc_no)
-    .bind(&l.claim)
-    .bind(l.registered_date.to_string())
-    .bind(received.to_string())
-    .bind(i64::from(received.year()))
-    .bind(next_due.map(|d| d.to_string()))
-    .bind(defence.unit.code())
-    .bind(&now)
-    .fetch_one(&mut **tx)
-    .await?;
-    let first = NewInstance {
-        level: Level::First,
-        appealable: true,
-        court: l.court.clone(),
-        case_no: l.case_no.clone(),
-        registered_date: l.registered_date,
-    };
-    insert_instance(tx, id, &first).await?;
-    cases::insert_parties(tx, MODULE, id, &l.parties).await?;
-    let summary = format!(
-        "{}诉{}{}一案，{}立案，{}收到起诉状副本{}",
-        l.plaintiff_names(),
-        defendant,
-        l.act_name,
-        l.court,
-        format_date_cn(received),
-        if co_defendant {
-            "；复议机关为共同被告（《行政诉讼法》第二十六条第二款）"
-        } else {
-            ""
-        }
-    );
-    cases::insert_event(
-        tx,
-        app,
-        actor,
-        MODULE,
-        id,
-        "register",
-        received,
-        json!({"summary": summary}),
-    )
-    .await?;
-    for kind in [DeadlineKind::Defence, DeadlineKind::EvidenceDelayRequest] {
-        deadlines::open(
-            tx,
-            app,
-            MODULE,
-            id,
-            kind.code(),
-            clock_for(kind, None, received),
-        )
-        .await?;
+impl kernel::Register for Lawsuits {
+    type New = Lawsuit;
+    const WRITE: Permission = Permission::WriteLitigation;
+
+    fn parse(f: &Fields, today: NaiveDate) -> fazhi_domain::DomainResult<Lawsuit> {
+        Lawsuit::parse(f, today)
     }
-    audit::record(
-        tx,
-        app,
-        actor,
-        "create",
-        "lt_case",
-        &id.to_string(),
-        None,
-        Some(
-            json!({"case_no": l.case_no, "court": l.court, "registered_date": l.registered_date,
+
+    async fn prepare(
+        tx: &mut Transaction<'_, Any>,
+        app: &App,
+        actor: &Actor,
+        naming: &org::Naming,
+        news: &[Lawsuit],
+    ) -> AppResult<Vec<kernel::NewCase>> {
+        use fazhi_store::rows::Val;
+        let mut out = Vec::with_capacity(news.len());
+        for l in news {
+            let defendant = naming.name(l.defendant_unit_id, "defendant_unit_id", "被告")?;
+            check_case_no_free(tx, &l.case_no).await?;
+            let (rc_id, co_defendant) = match &l.rc_case_no {
+                Some(no) => {
+                    let (rc_id, maintained) = crate::reconsideration::link_lawsuit(
+                        tx,
+                        app,
+                        actor,
+                        no,
+                        l.registered_date,
+                        &format!("{}立案，案号{}", l.court, l.case_no),
+                    )
+                    .await?;
+                    (Some(rc_id), maintained)
+                }
+                None => (None, false),
+            };
+            let received = l.copy_received_date;
+            let columns: Vec<(&'static str, Val)> = vec![
+                ("case_no", l.case_no.as_str().into()),
+                ("court", l.court.as_str().into()),
+                ("unit_id", actor.unit_id.into()),
+                ("defendant_unit_id", l.defendant_unit_id.into()),
+                ("co_defendant", co_defendant.into()),
+                ("rc_case_id", rc_id.into()),
+                ("status", Status::FirstInstance.code().into()),
+                ("level", Level::First.code().into()),
+                ("plaintiff_names", l.plaintiff_names().into()),
+                ("act_name", l.act_name.as_str().into()),
+                ("act_doc_no", l.act_doc_no.clone().into()),
+                ("claim", l.claim.as_str().into()),
+                ("registered_date", l.registered_date.to_string().into()),
+                ("copy_received_date", received.to_string().into()),
+                ("received_year", i64::from(received.year()).into()),
+            ];
+            // The first instance (审级), as later instances are added by steps.
+            let first: Vec<(&'static str, Val)> = vec![
+                ("level", Level::First.code().into()),
+                ("appealable", true.into()),
+                ("court", l.court.as_str().into()),
+                ("case_no", l.case_no.as_str().into()),
+                ("registered_date", l.registered_date.to_string().into()),
+            ];
+            let summary = format!(
+                "{}诉{}{}一案，{}立案，{}收到起诉状副本{}",
+                l.plaintiff_names(),
+                defendant,
+                l.act_name,
+                l.court,
+                format_date_cn(received),
+                if co_defendant {
+                    "；复议机关为共同被告（《行政诉讼法》第二十六条第二款）"
+                } else {
+                    ""
+                }
+            );
+            out.push(kernel::NewCase {
+                columns,
+                number: l.case_no.clone(),
+                parties: l.parties.clone(),
+                date: received,
+                summary,
+                // Both run 15 days from receipt of the copy: the defence's is the case's nearest.
+                deadlines: [DeadlineKind::Defence, DeadlineKind::EvidenceDelayRequest]
+                    .map(|k| (k.code(), clock_for(k, None, received)))
+                    .to_vec(),
+                children: vec![("lt_instances", first)],
+                audit: json!({"case_no": l.case_no, "court": l.court, "registered_date": l.registered_date,
                     "copy_received_date": received, "defendant_unit_id": l.defendant_unit_id,
                     "co_defendant": co_defendant, "rc_case_id": rc_id, "act_name": l.act_name,
                     "claim": l.claim, "parties": cases::parties_audit(&l.parties)}),
-        ),
-    )
-    .await?;
-    Ok(id)
+            });
+        }
+        Ok(out)
+    }
 }
 
 async fn insert_instance(
@@ -1082,27 +1046,7 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
     if !errors.is_empty() {
         return Err(AppError::Rows(errors));
     }
-    if suits.is_empty() {
-        return Err(DomainError::field(Code::EmptyFile, "file", "导入文件中没有数据行").into());
-    }
-    let mut tx = app.db.begin().await?;
-    for l in &suits {
-        insert_lawsuit(&mut tx, app, actor, l).await?;
-    }
-    let numbers: Vec<String> = suits.into_iter().map(|l| l.case_no).collect();
-    audit::record(
-        &mut tx,
-        app,
-        actor,
-        "import",
-        "lt_case",
-        "",
-        None,
-        Some(json!({"rows": numbers.len(), "case_nos": numbers})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(numbers)
+    kernel::register::import::<Lawsuits>(app, actor, suits).await
 }
 
 /// 行政应诉 in the registry of modules.
@@ -1286,97 +1230,79 @@ pub async fn suggestion_detail(app: &App, actor: &Actor, id: i64) -> AppResult<S
 
 /// Registers a 司法建议 / 检察建议 received by a unit, and opens its reply deadline.
 pub async fn register_suggestion(app: &App, actor: &Actor, f: &Fields) -> AppResult<i64> {
-    actor.require(Permission::WriteLitigation)?;
-    let s = Suggestion::parse(f, app.today())?;
-    let mut tx = app.db.begin().await?;
-    let addressee = org::named_unit(
-        &mut tx,
-        app,
-        actor,
-        Permission::WriteLitigation,
-        s.unit_id,
-        "unit_id",
-        "被建议单位",
-    )
-    .await?;
-    let case_id = match &s.case_no {
-        Some(no) => {
-            let sql = format!(
-                "SELECT c.id FROM lt_cases c WHERE c.case_no = $1 AND {}",
-                actor.scope.sql(TABLE.scope)
-            );
-            Some(
-                sqlx::query_scalar::<_, i64>(&sql)
-                    .bind(no)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or_else(|| {
-                        DomainError::field(
-                            Code::NotFound,
-                            "case_no",
-                            format!("关联应诉案号“{no}”不存在或无权查看"),
-                        )
-                    })?,
-            )
+    Ok(kernel::register::register::<Suggestions>(app, actor, f)
+        .await?
+        .0)
+}
+
+impl kernel::Register for Suggestions {
+    type New = Suggestion;
+    const WRITE: Permission = Permission::WriteLitigation;
+
+    fn parse(f: &Fields, today: NaiveDate) -> fazhi_domain::DomainResult<Suggestion> {
+        Suggestion::parse(f, today)
+    }
+
+    async fn prepare(
+        tx: &mut Transaction<'_, Any>,
+        app: &App,
+        actor: &Actor,
+        naming: &org::Naming,
+        news: &[Suggestion],
+    ) -> AppResult<Vec<kernel::NewCase>> {
+        use fazhi_store::rows::Val;
+        let mut out = Vec::with_capacity(news.len());
+        for s in news {
+            let addressee = naming.name(s.unit_id, "unit_id", "被建议单位")?;
+            let case_id = match &s.case_no {
+                Some(no) => {
+                    let sql = format!(
+                        "SELECT c.id FROM lt_cases c WHERE c.case_no = $1 AND {}",
+                        actor.scope.sql(TABLE.scope)
+                    );
+                    Some(
+                        sqlx::query_scalar::<_, i64>(&sql)
+                            .bind(no)
+                            .fetch_optional(&mut **tx)
+                            .await?
+                            .ok_or_else(|| {
+                                DomainError::field(
+                                    Code::NotFound,
+                                    "case_no",
+                                    format!("关联应诉案号“{no}”不存在或无权查看"),
+                                )
+                            })?,
+                    )
+                }
+                None => None,
+            };
+            let clock =
+                lt::reply_rule(s.kind, s.reply_days, &app.config.litigation).clock(s.received_date);
+            let columns: Vec<(&'static str, Val)> = vec![
+                ("unit_id", actor.unit_id.into()),
+                ("addressee_unit_id", s.unit_id.into()),
+                ("case_id", case_id.into()),
+                ("kind", s.kind.code().into()),
+                ("issuer", s.issuer.as_str().into()),
+                ("doc_no", s.doc_no.clone().into()),
+                ("received_date", s.received_date.to_string().into()),
+                ("received_year", i64::from(s.received_date.year()).into()),
+                ("content", s.content.as_str().into()),
+                ("status", SuggestionStatus::Pending.code().into()),
+            ];
+            out.push(kernel::NewCase {
+                columns,
+                number: s.doc_no.clone().unwrap_or_default(),
+                parties: Vec::new(),
+                date: s.received_date,
+                summary: format!("{}向{}制发{}", s.issuer, addressee, s.kind.label()),
+                deadlines: vec![(lt::SuggestionDeadline::Reply.code(), clock)],
+                children: Vec::new(),
+                audit: serde_json::to_value(s)?,
+            });
         }
-        None => None,
-    };
-    let clock = lt::reply_rule(s.kind, s.reply_days, &app.config.litigation).clock(s.received_date);
-    let due = clock.compute(&app.cal())?.due;
-    let now = app.now_text();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO lt_suggestions (unit_id, addressee_unit_id, case_id, kind, issuer, doc_no, received_date, received_year, content, status, \
-         last_event_date, next_due, next_due_unit, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $7, $11, $12, 1, $13, $13) RETURNING id",
-    )
-    .bind(actor.unit_id)
-    .bind(s.unit_id)
-    .bind(case_id)
-    .bind(s.kind.code())
-    .bind(&s.issuer)
-    .bind(&s.doc_no)
-    .bind(s.received_date.to_string())
-    .bind(i64::from(s.received_date.year()))
-    .bind(&s.content)
-    .bind(SuggestionStatus::Pending.code())
-    .bind(due.map(|d| d.to_string()))
-    .bind(clock.unit.code())
-    .bind(&now)
-    .fetch_one(&mut *tx)
-    .await?;
-    deadlines::open(
-        &mut tx,
-        app,
-        SUGGESTION_MODULE,
-        id,
-        lt::SuggestionDeadline::Reply.code(),
-        clock,
-    )
-    .await?;
-    let summary = format!("{}向{}制发{}", s.issuer, addressee, s.kind.label());
-    cases::insert_event(
-        &mut tx,
-        app,
-        actor,
-        SUGGESTION_MODULE,
-        id,
-        "register",
-        s.received_date,
-        json!({"summary": summary}),
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        app,
-        actor,
-        "create",
-        "lt_suggestion",
-        &id.to_string(),
-        None,
-        Some(serde_json::to_value(&s)?),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+        Ok(out)
+    }
 }
 
 /// Records the reply to a suggestion, or its rectification (through the kernel).

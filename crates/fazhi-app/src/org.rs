@@ -233,7 +233,7 @@ pub async fn find_unit_by_name(app: &App, name: &str) -> AppResult<Option<i64>> 
 /// - for a statistics round (`ManageReport`), the units of his read scope: the 依法治区办 asks
 ///   every unit of the jurisdiction to file.
 ///
-/// This is the one rule every write that names a unit goes through (`named_unit`,
+/// This is the one rule every write that names a unit goes through (`Naming`,
 /// `cases::resolve_unit`, `filing::create_round`).
 pub fn naming_scope(app: &App, actor: &Actor, units: &[Unit], permission: Permission) -> Scope {
     if permission == Permission::ManageReport {
@@ -292,20 +292,31 @@ pub fn check_named<'a>(
 /// The error code of a write naming a unit outside the writer's naming scope.
 pub const UNIT_OUT_OF_SCOPE: Code = Code::UnitOutOfScope;
 
-/// The name of the unit a write names, after `check_named` under the writer's naming scope for
-/// `permission`; read on the write's own connection.
-pub async fn named_unit(
-    conn: &mut fazhi_store::AnyConnection,
-    app: &App,
-    actor: &Actor,
-    permission: Permission,
-    id: i64,
-    field: &str,
-    label: &str,
-) -> AppResult<String> {
-    let units = units_on(conn).await?;
-    let scope = naming_scope(app, actor, &units, permission);
-    Ok(check_named(&units, &scope, id, field, label)?.name.clone())
+/// The units a write (or a batch of them) may name, read once on the write's connection: the
+/// name of the unit `field` names after [`check_named`], under the writer's naming scope.
+pub struct Naming {
+    units: Vec<Unit>,
+    scope: Scope,
+}
+
+impl Naming {
+    pub async fn load(
+        conn: &mut fazhi_store::AnyConnection,
+        app: &App,
+        actor: &Actor,
+        permission: Permission,
+    ) -> AppResult<Self> {
+        let units = units_on(conn).await?;
+        let scope = naming_scope(app, actor, &units, permission);
+        Ok(Self { units, scope })
+    }
+
+    /// The name of the unit `id` after [`check_named`].
+    pub fn name(&self, id: i64, field: &str, label: &str) -> Result<String, DomainError> {
+        Ok(check_named(&self.units, &self.scope, id, field, label)?
+            .name
+            .clone())
+    }
 }
 
 /// The root unit (the government) and the jurisdiction's name.

@@ -5,7 +5,7 @@
 use crate::cases::{self, label_of, stored_date, EventView, Page, PartyView, Table};
 use crate::deadlines;
 use crate::indicators::{CountDef, IndicatorDef};
-use crate::{audit, kernel, org, xlsx, Actor, App, AppError, AppResult};
+use crate::{kernel, org, xlsx, Actor, App, AppError, AppResult};
 use chrono::{Datelike, NaiveDate};
 use fazhi_domain::org::Permission;
 use fazhi_domain::reconsideration::{
@@ -320,122 +320,106 @@ fn deadline_label(kind: &str) -> String {
         .unwrap_or_else(|_| kind.to_string())
 }
 
-/// Next case number for the organ and year: the counter only goes up, so a number is never reused.
-async fn next_case_no(tx: &mut Transaction<'_, Any>, prefix: &str, year: i32) -> AppResult<String> {
-    let seq: i64 = sqlx::query_scalar(
-        "INSERT INTO case_numbers (prefix, year, last_seq) VALUES ($1, $2, 1) \
-         ON CONFLICT (prefix, year) DO UPDATE SET last_seq = case_numbers.last_seq + 1 RETURNING last_seq",
+/// Reserves `n` case numbers of the organ for `year`; returns the first sequence number. The
+/// counter only goes up, so a number is never reused.
+async fn reserve_case_nos(
+    tx: &mut Transaction<'_, Any>,
+    prefix: &str,
+    year: i32,
+    n: i64,
+) -> AppResult<i64> {
+    let last: i64 = sqlx::query_scalar(
+        "INSERT INTO case_numbers (prefix, year, last_seq) VALUES ($1, $2, $3) \
+         ON CONFLICT (prefix, year) DO UPDATE SET last_seq = case_numbers.last_seq + $3 RETURNING last_seq",
     )
     .bind(prefix)
     .bind(i64::from(year))
+    .bind(n)
     .fetch_one(&mut **tx)
     .await?;
-    Ok(format_case_no(prefix, year, seq))
+    Ok(last - n + 1)
 }
 
 /// Registers an application (登记申请). Returns the new case's id and number.
 pub async fn register(app: &App, actor: &Actor, f: &Fields) -> AppResult<(i64, String)> {
-    actor.require(Permission::WriteReconsideration)?;
-    let a = Application::parse(f, app.today())?;
-    let mut tx = app.db.begin().await?;
-    let (id, no) = insert_application(&mut tx, app, actor, &a).await?;
-    tx.commit().await?;
-    Ok((id, no))
+    kernel::register::register::<Reconsideration>(app, actor, f).await
 }
 
-async fn insert_application(
-    tx: &mut Transaction<'_, Any>,
-    app: &App,
-    actor: &Actor,
-    a: &Application,
-) -> AppResult<(i64, String)> {
-    let respondent = org::named_unit(
-        tx,
-        app,
-        actor,
-        Permission::WriteReconsideration,
-        a.respondent_unit_id,
-        "respondent_unit_id",
-        "被申请人",
-    )
-    .await?;
-    let prefix: String = sqlx::query_scalar("SELECT case_prefix FROM jurisdiction WHERE id = 1")
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| AppError::Internal("jurisdiction not initialised".into()))?;
-    let year = a.received_date.year();
-    let case_no = next_case_no(tx, &prefix, year).await?;
-    let now = app.now_text();
-    let acceptance = rc::deadline_rule(
-        DeadlineKind::AcceptanceReview,
-        None,
-        &app.config.reconsideration,
-    )
-    .clock(a.received_date);
-    let due = acceptance.compute(&app.cal())?.due;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO rc_cases (case_no, case_year, unit_id, respondent_unit_id, status, channel, received_date, received_year, act_name, \
-         act_doc_no, act_date, request, applicant_names, last_event_date, next_due, next_due_unit, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17) RETURNING id",
-    )
-    .bind(&case_no)
-    .bind(i64::from(year))
-    .bind(actor.unit_id)
-    .bind(a.respondent_unit_id)
-    .bind(Status::Received.code())
-    .bind(a.channel.code())
-    .bind(a.received_date.to_string())
-    .bind(i64::from(year))
-    .bind(&a.act_name)
-    .bind(&a.act_doc_no)
-    .bind(a.act_date.to_string())
-    .bind(&a.request)
-    .bind(a.applicant_names())
-    .bind(a.received_date.to_string())
-    .bind(due.map(|d| d.to_string()))
-    .bind(acceptance.unit.code())
-    .bind(&now)
-    .fetch_one(&mut **tx)
-    .await?;
-    cases::insert_parties(tx, MODULE, id, &a.parties).await?;
-    let summary = format!(
-        "{}通过{}提出行政复议申请，被申请人：{}",
-        a.applicant_names(),
-        a.channel.label(),
-        respondent
-    );
-    cases::insert_event(
-        tx,
-        app,
-        actor,
-        MODULE,
-        id,
-        "register",
-        a.received_date,
-        json!({"summary": summary}),
-    )
-    .await?;
-    deadlines::open(
-        tx,
-        app,
-        MODULE,
-        id,
-        DeadlineKind::AcceptanceReview.code(),
-        acceptance,
-    )
-    .await?;
-    audit::record(
-        tx,
-        app,
-        actor,
-        "create",
-        "rc_case",
-        &id.to_string(),
-        None,
-        Some(audit_view(a, &case_no)),
-    )
-    .await?;
-    Ok((id, case_no))
+impl kernel::Register for Reconsideration {
+    type New = Application;
+    const WRITE: Permission = Permission::WriteReconsideration;
+
+    fn parse(f: &Fields, today: NaiveDate) -> fazhi_domain::DomainResult<Application> {
+        Application::parse(f, today)
+    }
+
+    async fn prepare(
+        tx: &mut Transaction<'_, Any>,
+        app: &App,
+        actor: &Actor,
+        naming: &org::Naming,
+        news: &[Application],
+    ) -> AppResult<Vec<kernel::NewCase>> {
+        use fazhi_store::rows::Val;
+        let prefix: String =
+            sqlx::query_scalar("SELECT case_prefix FROM jurisdiction WHERE id = 1")
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or_else(|| AppError::Internal("jurisdiction not initialised".into()))?;
+        // Numbers in the order of the rows, per year of receipt.
+        let mut next: std::collections::BTreeMap<i32, i64> = std::collections::BTreeMap::new();
+        for a in news {
+            *next.entry(a.received_date.year()).or_default() += 1;
+        }
+        for (year, n) in next.iter_mut() {
+            *n = reserve_case_nos(tx, &prefix, *year, *n).await?;
+        }
+        let mut out = Vec::with_capacity(news.len());
+        for a in news {
+            let respondent = naming.name(a.respondent_unit_id, "respondent_unit_id", "被申请人")?;
+            let year = a.received_date.year();
+            let seq = next.get_mut(&year).expect("counted above");
+            let case_no = format_case_no(&prefix, year, *seq);
+            *seq += 1;
+            let acceptance = rc::deadline_rule(
+                DeadlineKind::AcceptanceReview,
+                None,
+                &app.config.reconsideration,
+            )
+            .clock(a.received_date);
+            let columns: Vec<(&'static str, Val)> = vec![
+                ("case_no", case_no.as_str().into()),
+                ("case_year", i64::from(year).into()),
+                ("unit_id", actor.unit_id.into()),
+                ("respondent_unit_id", a.respondent_unit_id.into()),
+                ("status", Status::Received.code().into()),
+                ("channel", a.channel.code().into()),
+                ("received_date", a.received_date.to_string().into()),
+                ("received_year", i64::from(year).into()),
+                ("act_name", a.act_name.as_str().into()),
+                ("act_doc_no", a.act_doc_no.clone().into()),
+                ("act_date", a.act_date.to_string().into()),
+                ("request", a.request.as_str().into()),
+                ("applicant_names", a.applicant_names().into()),
+            ];
+            out.push(kernel::NewCase {
+                columns,
+                summary: format!(
+                    "{}通过{}提出行政复议申请，被申请人：{}",
+                    a.applicant_names(),
+                    a.channel.label(),
+                    respondent
+                ),
+                audit: audit_view(a, &case_no),
+                number: case_no,
+                parties: a.parties.clone(),
+                date: a.received_date,
+                deadlines: vec![(DeadlineKind::AcceptanceReview.code(), acceptance)],
+                children: Vec::new(),
+            });
+        }
+        Ok(out)
+    }
 }
 
 /// The application as the audit log keeps it: identity numbers and phones masked.
@@ -921,27 +905,7 @@ pub async fn import(app: &App, actor: &Actor, bytes: &[u8]) -> AppResult<Vec<Str
     if !errors.is_empty() {
         return Err(AppError::Rows(errors));
     }
-    if apps.is_empty() {
-        return Err(DomainError::field(Code::EmptyFile, "file", "导入文件中没有数据行").into());
-    }
-    let mut tx = app.db.begin().await?;
-    let mut numbers = Vec::new();
-    for a in &apps {
-        numbers.push(insert_application(&mut tx, app, actor, a).await?.1);
-    }
-    audit::record(
-        &mut tx,
-        app,
-        actor,
-        "import",
-        "rc_case",
-        "",
-        None,
-        Some(json!({"rows": apps.len(), "case_nos": numbers})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(numbers)
+    kernel::register::import::<Reconsideration>(app, actor, apps).await
 }
 
 /// 行政复议 in the registry of modules.

@@ -5,6 +5,8 @@
 //! are ISO text, integers are 64-bit, inserts use `RETURNING id`. That keeps one implementation
 //! of every query instead of a trait with two copies (docs/architecture.md, "Storage").
 
+pub mod rows;
+
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
@@ -109,7 +111,7 @@ impl Db {
                         // WAL for readers beside one writer; foreign keys enforced; wait for a
                         // busy writer instead of failing at once; every commit synced to disk
                         // (an acknowledged write survives a power cut, not only a killed process).
-                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;")
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")
                             .await?;
                     }
                     Ok(())

@@ -9,6 +9,10 @@
 //! version), the module's own changes, the timeline entry with its summary and the audit entry,
 //! in one transaction.
 
+pub mod register;
+
+pub use register::{NewCase, Register};
+
 use crate::cases::{self, Table};
 use crate::deadlines::{self, StoredDeadline};
 use crate::indicators::IndicatorDef;
