@@ -22,21 +22,23 @@ pub async fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> AppResult<()> {
-    let mask = |v: Option<Value>| {
-        v.map(|mut v| {
-            mask_value(&mut v, false);
-            v
-        })
-    };
     append(
         tx,
         app,
         actor,
         (action, entity, entity_id),
-        mask(before),
-        mask(after),
+        masked(before),
+        masked(after),
     )
     .await
+}
+
+/// A value as the log keeps it: personal data masked ([`mask_value`]).
+fn masked(v: Option<Value>) -> Option<Value> {
+    v.map(|mut v| {
+        mask_value(&mut v, false);
+        v
+    })
 }
 
 /// One entry of [`record_many`]: the action, the entity and its id, the value after.
@@ -55,13 +57,9 @@ pub async fn record_many(
     actor: &Actor,
     entries: Vec<Entry>,
 ) -> AppResult<()> {
-    let entries = entries.into_iter().map(|e| {
-        let after = e.after.map(|mut v| {
-            mask_value(&mut v, false);
-            v
-        });
-        ((e.action, e.entity, e.entity_id), None, after)
-    });
+    let entries = entries
+        .into_iter()
+        .map(|e| ((e.action, e.entity, e.entity_id), None, masked(e.after)));
     append_all(tx, app, actor, entries.collect()).await
 }
 

@@ -75,9 +75,7 @@ pub async fn register<M: Register>(
     actor.require(M::WRITE)?;
     let new = M::parse(f, app.today())?;
     let mut tx = app.db.begin().await?;
-    let naming = Naming::load(&mut tx, app, actor, M::WRITE).await?;
-    let prepared = M::prepare(&mut tx, app, actor, &naming, std::slice::from_ref(&new)).await?;
-    let (ids, entries) = insert::<M>(&mut tx, app, actor, prepared).await?;
+    let (ids, entries) = write::<M>(&mut tx, app, actor, std::slice::from_ref(&new)).await?;
     audit::record_many(&mut tx, app, actor, entries).await?;
     tx.commit().await?;
     ids.into_iter()
@@ -97,9 +95,7 @@ pub async fn import<M: Register>(
         return Err(DomainError::field(Code::EmptyFile, "file", "导入文件中没有数据行").into());
     }
     let mut tx = app.db.begin().await?;
-    let naming = Naming::load(&mut tx, app, actor, M::WRITE).await?;
-    let prepared = M::prepare(&mut tx, app, actor, &naming, &news).await?;
-    let (ids, mut entries) = insert::<M>(&mut tx, app, actor, prepared).await?;
+    let (ids, mut entries) = write::<M>(&mut tx, app, actor, &news).await?;
     let numbers: Vec<String> = ids.into_iter().map(|(_, n)| n).collect();
     entries.push(audit::Entry {
         action: "import",
@@ -110,6 +106,18 @@ pub async fn import<M: Register>(
     audit::record_many(&mut tx, app, actor, entries).await?;
     tx.commit().await?;
     Ok(numbers)
+}
+
+/// Prepares the new cases (their units named within `M::WRITE`'s naming scope) and writes them.
+async fn write<M: Register>(
+    tx: &mut Transaction<'_, Any>,
+    app: &App,
+    actor: &Actor,
+    news: &[M::New],
+) -> AppResult<(Vec<(i64, String)>, Vec<audit::Entry>)> {
+    let naming = Naming::load(tx, app, actor, M::WRITE).await?;
+    let prepared = M::prepare(tx, app, actor, &naming, news).await?;
+    insert::<M>(tx, app, actor, prepared).await
 }
 
 /// A child table's rows of a batch: (table, its columns without `case_id`, the rows).
