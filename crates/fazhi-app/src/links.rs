@@ -3,6 +3,8 @@
 //! imports the other for it; 行政应诉 records the suit on the case it challenges through
 //! [`crate::reconsideration::link_lawsuit`].
 
+use crate::cases::{ListQuery, Page};
+use crate::kernel::{self, CaseHead};
 use crate::{litigation as lt, reconsideration as rc, Actor, App, AppResult};
 use fazhi_store::Row;
 use serde::Serialize;
@@ -33,4 +35,29 @@ pub async fn reconsideration_detail(
     .map(|l| Ok((l.try_get(0)?, l.try_get(1)?)))
     .collect::<AppResult<_>>()?;
     Ok(ReconsiderationDetail { detail, lawsuits })
+}
+
+/// 行政复议 as the pages and the API show it; here because its record shows its lawsuits.
+impl kernel::Views for rc::Reconsideration {
+    type Summary = rc::CaseRow;
+    type Detail = ReconsiderationDetail;
+
+    async fn list(app: &App, actor: &Actor, q: &ListQuery) -> AppResult<Page<rc::CaseRow>> {
+        rc::list(app, actor, q).await
+    }
+
+    async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<ReconsiderationDetail> {
+        reconsideration_detail(app, actor, id).await
+    }
+
+    fn head(d: &ReconsiderationDetail) -> CaseHead {
+        let c = &d.detail.case;
+        CaseHead {
+            case_no: c.case_no.clone(),
+            status_label: c.status_label,
+            version: c.version,
+            may_write: d.detail.may_write,
+            registered: format!("已登记，案号{}", c.case_no),
+        }
+    }
 }

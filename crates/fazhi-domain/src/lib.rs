@@ -33,7 +33,7 @@ macro_rules! coded_enum {
 
 /// An enum with a stable ASCII code and a Chinese label (every [`coded_enum!`]): what shared code
 /// needs to store a module's kinds (deadline kinds, steps) without knowing the module.
-pub trait Coded: Copy + 'static {
+pub trait Coded: Copy + Send + Sync + 'static {
     fn code(self) -> &'static str;
     fn label(self) -> &'static str;
     /// Reads a stored code (or the Chinese label).

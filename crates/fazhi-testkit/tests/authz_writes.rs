@@ -7,7 +7,7 @@ use fazhi_app::{auth, org, Actor};
 use fazhi_domain::org::Permission;
 use fazhi_testkit::web::{User, Web};
 use fazhi_testkit::{d, spawn, with_org, Backend, TestDb};
-use fazhi_web::{Access, ROUTES};
+use fazhi_web::{Access, Route, ROUTES};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -206,7 +206,12 @@ async fn a_cookie_without_the_csrf_token_changes_nothing_on_any_route() {
         before.push(f.count(t).await);
     }
     let mut checked = 0;
-    for (method, pattern, rule) in ROUTES {
+    for Route {
+        method,
+        path: pattern,
+        access: rule,
+    } in ROUTES.iter()
+    {
         if *method == "GET" || *rule == Access::Public {
             continue;
         }
@@ -376,9 +381,10 @@ async fn a_form_is_shown_only_to_who_may_submit_it() {
     for reader in readers {
         let (user, actor) = &f.users[reader];
         let may_post = |action: &str| -> Option<bool> {
-            let (_, _, rule) = ROUTES
+            let rule = ROUTES
                 .iter()
-                .find(|(m, p, _)| *m == "POST" && matches(p, action))?;
+                .find(|r| r.method == "POST" && matches(&r.path, action))?
+                .access;
             Some(match rule {
                 // A report's steps are the office's (submit) and the leader's (定稿): the page
                 // lists those of the user's role (web_report.rs).
@@ -386,7 +392,7 @@ async fn a_form_is_shown_only_to_who_may_submit_it() {
                     actor.can(Permission::ManageReport) || actor.can(Permission::ApproveReport)
                 }
                 Access::Public | Access::Own => true,
-                Access::Needs(p) => actor.can(*p),
+                Access::Needs(p) => actor.can(p),
                 Access::AnyOf(ps) => ps.iter().any(|p| actor.can(*p)),
                 Access::AccountAdmin => {
                     actor.can(Permission::ManageAccounts) || actor.can(Permission::AssignRoles)
@@ -399,7 +405,12 @@ async fn a_form_is_shown_only_to_who_may_submit_it() {
                 Access::ReadScoped => true,
             })
         };
-        for (method, pattern, rule) in ROUTES {
+        for Route {
+            method,
+            path: pattern,
+            access: rule,
+        } in ROUTES.iter()
+        {
             if *method != "GET"
                 || pattern.starts_with("/api/")
                 || matches!(rule, Access::Public)
@@ -415,7 +426,7 @@ async fn a_form_is_shown_only_to_who_may_submit_it() {
             // some: the baseline preview is read by leaders and applied by the office.)
             let form_page = ROUTES
                 .iter()
-                .any(|(m, p, r)| *m == "POST" && p == pattern && r == rule);
+                .any(|r| r.method == "POST" && &r.path == pattern && r.access == *rule);
             if form_page && may_post(&path) == Some(false) {
                 assert!([403, 404].contains(&a.status), "{who}: {}", a.status);
             }

@@ -2,18 +2,17 @@
 //! Errors are `{"code", "field", "message", "request_id"}` with a stable code and a Chinese message.
 
 use crate::auth::{request_id, Session};
+use crate::routes::{Access as A, Routes};
 use crate::{AppState, RequestId};
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::NaiveDate;
-use fazhi_app::litigation as lt;
-use fazhi_app::reconsideration as rc;
 use fazhi_app::{auth, AppError};
 use fazhi_domain::deadline::{Clock, PeriodUnit};
+use fazhi_domain::org::Permission as P;
 use fazhi_domain::reconsideration::Fields;
 use fazhi_domain::Code;
 use fazhi_domain::DomainError;
@@ -22,34 +21,21 @@ use serde_json::json;
 
 pub const OPENAPI: &str = include_str!("../openapi.json");
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/session", post(login).delete(logout))
-        .route("/me", get(me))
-        .route("/password", post(password))
-        .route("/deadline", get(deadline))
-        .route("/rc/cases", get(list).post(register))
-        .route("/rc/cases.xlsx", get(export))
-        .route("/rc/cases/{id}", get(detail))
-        .route("/rc/cases/{id}/steps", post(step))
-        .route("/rc/import", post(import))
-        .route("/rc/import-template.xlsx", get(template))
-        .route("/rc/indicators", get(indicators))
-        .route("/lt/cases", get(lt_list).post(lt_register))
-        .route("/lt/cases.xlsx", get(lt_export))
-        .route("/lt/cases/{id}", get(lt_detail))
-        .route("/lt/cases/{id}/steps", post(lt_step))
-        .route("/lt/import", post(lt_import))
-        .route("/lt/import-template.xlsx", get(lt_template))
-        .route("/lt/indicators", get(lt_indicators))
-        .route("/lt/suggestions", get(sg_list).post(sg_register))
-        .route("/lt/suggestions/{id}", get(sg_detail))
-        .route("/lt/suggestions/{id}/steps", post(sg_step))
-        .route("/warnings", get(warnings))
-        .route("/warnings/reporting", get(reporting_warnings))
-        .route("/audit", get(audit))
-        .route("/audit.xlsx", get(audit_export))
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/openapi.json", A::Public, openapi)
+        .post("/api/v1/session", A::Public, login)
+        .delete("/api/v1/session", A::Own, logout)
+        .get("/api/v1/me", A::Own, me)
+        .post("/api/v1/password", A::Own, password)
+        .get("/api/v1/deadline", A::Own, deadline)
+        .get("/api/v1/warnings", A::ReadScoped, warnings)
+        .get(
+            "/api/v1/warnings/reporting",
+            A::ReadScoped,
+            reporting_warnings,
+        )
+        .get("/api/v1/audit", A::Needs(P::ReadAudit), audit)
+        .get("/api/v1/audit.xlsx", A::Needs(P::ReadAudit), audit_export)
 }
 
 /// An error answered as JSON.
@@ -260,36 +246,6 @@ async fn deadline(
     Ok(Json(json!({"due": c.due, "provisional": c.provisional, "steps": c.steps})).into_response())
 }
 
-async fn list(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    Query(q): Query<rc::ListQuery>,
-) -> ApiResult {
-    json_ok(rc::list(&s.app, &sess.actor, &q).await, rid)
-}
-
-async fn register(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    JsonFields(f): JsonFields,
-) -> ApiResult {
-    let (id, case_no) = rc::register(&s.app, &sess.actor, &f)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": id, "case_no": case_no})),
-    )
-        .into_response())
-}
-
-async fn detail(State(s): State<AppState>, Api(sess, rid): Api, Path(id): Path<i64>) -> ApiResult {
-    json_ok(
-        fazhi_app::links::reconsideration_detail(&s.app, &sess.actor, id).await,
-        rid,
-    )
-}
-
 /// The `version` a step request carries, if any.
 pub(crate) fn take_version(f: &mut Fields, rid: &RequestId) -> Result<Option<i64>, ApiError> {
     match f.remove("version").filter(|v| !v.is_empty()) {
@@ -323,7 +279,7 @@ pub(crate) fn step_answer<T: serde::Serialize>(
 
 /// A step request: takes `action` and `version` from the body, runs the step, and answers with
 /// the record after it (or, on a conflict, the current record).
-async fn step_with<T, FS, FD>(
+pub(crate) async fn step_with<T, FS, FD>(
     mut f: Fields,
     rid: RequestId,
     take: impl FnOnce(String, Fields, Option<i64>) -> FS,
@@ -360,22 +316,6 @@ where
     step_answer(r, current, rid)
 }
 
-async fn step(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    Path(id): Path<i64>,
-    JsonFields(f): JsonFields,
-) -> ApiResult {
-    let (app, actor) = (&s.app, &sess.actor);
-    step_with(
-        f,
-        rid,
-        |a, f, v| async move { rc::take_step(app, actor, id, &a, &f, v).await },
-        || fazhi_app::links::reconsideration_detail(app, actor, id),
-    )
-    .await
-}
-
 /// A use case's value as JSON, or its error.
 pub(crate) fn json_ok<T: serde::Serialize>(r: Result<T, AppError>, rid: RequestId) -> ApiResult {
     r.map(|v| Json(v).into_response())
@@ -383,13 +323,13 @@ pub(crate) fn json_ok<T: serde::Serialize>(r: Result<T, AppError>, rid: RequestI
 }
 
 /// A workbook as a download, or the error.
-fn xlsx_ok(r: Result<Vec<u8>, AppError>, rid: RequestId, filename: &str) -> ApiResult {
+pub(crate) fn xlsx_ok(r: Result<Vec<u8>, AppError>, rid: RequestId, filename: &str) -> ApiResult {
     r.map(|b| xlsx_response(b, filename))
         .map_err(|e| ApiError(e, rid))
 }
 
 /// The case numbers an import created (201), or the rows' errors.
-fn imported(r: Result<Vec<String>, AppError>, rid: RequestId) -> ApiResult {
+pub(crate) fn imported(r: Result<Vec<String>, AppError>, rid: RequestId) -> ApiResult {
     let nos = r.map_err(|e| ApiError(e, rid))?;
     Ok((
         StatusCode::CREATED,
@@ -414,27 +354,6 @@ pub fn xlsx_response(bytes: Vec<u8>, filename: &str) -> Response {
         bytes,
     )
         .into_response()
-}
-
-async fn export(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    Query(q): Query<rc::ListQuery>,
-) -> ApiResult {
-    xlsx_ok(
-        rc::export(&s.app, &sess.actor, &q).await,
-        rid,
-        "行政复议案件.xlsx",
-    )
-}
-
-async fn template(Api(_, rid): Api) -> ApiResult {
-    xlsx_ok(rc::import_template(), rid, "行政复议申请导入模板.xlsx")
-}
-
-/// Imports an .xlsx sent as the raw request body.
-async fn import(State(s): State<AppState>, Api(sess, rid): Api, body: Bytes) -> ApiResult {
-    imported(rc::import(&s.app, &sess.actor, &body).await, rid)
 }
 
 #[derive(Deserialize)]
@@ -482,22 +401,6 @@ impl IndicatorQuery {
     }
 }
 
-async fn indicators(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    Query(q): Query<IndicatorQuery>,
-) -> ApiResult {
-    let r = async {
-        let (year, unit, children) = q.parse(chrono::Datelike::year(&s.app.today()))?;
-        rc::ENTRY
-            .values(&s.app, &sess.actor, year, unit, children)
-            .await
-    }
-    .await
-    .map_err(|e| ApiError(e, rid))?;
-    Ok(Json(r).into_response())
-}
-
 async fn warnings(State(s): State<AppState>, Api(sess, rid): Api) -> ApiResult {
     json_ok(fazhi_app::warnings::all(&s.app, &sess.actor).await, rid)
 }
@@ -530,139 +433,4 @@ async fn audit(
         .await
         .map_err(|e| ApiError(e, rid))?;
     Ok(Json(json!({"items": items, "total": total})).into_response())
-}
-
-// ---------- 行政应诉 ----------
-
-async fn lt_list(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    Query(q): Query<rc::ListQuery>,
-) -> ApiResult {
-    json_ok(lt::list(&s.app, &sess.actor, &q).await, rid)
-}
-
-async fn lt_register(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    JsonFields(f): JsonFields,
-) -> ApiResult {
-    let (id, case_no) = lt::register(&s.app, &sess.actor, &f)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": id, "case_no": case_no})),
-    )
-        .into_response())
-}
-
-async fn lt_detail(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    Path(id): Path<i64>,
-) -> ApiResult {
-    json_ok(lt::detail(&s.app, &sess.actor, id).await, rid)
-}
-
-async fn lt_step(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    Path(id): Path<i64>,
-    JsonFields(f): JsonFields,
-) -> ApiResult {
-    let (app, actor) = (&s.app, &sess.actor);
-    step_with(
-        f,
-        rid,
-        |a, f, v| async move { lt::take_step(app, actor, id, &a, &f, v).await },
-        || lt::detail(app, actor, id),
-    )
-    .await
-}
-
-async fn lt_export(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    Query(q): Query<rc::ListQuery>,
-) -> ApiResult {
-    xlsx_ok(
-        lt::export(&s.app, &sess.actor, &q).await,
-        rid,
-        "行政应诉案件.xlsx",
-    )
-}
-
-async fn lt_template(Api(_, rid): Api) -> ApiResult {
-    xlsx_ok(lt::import_template(), rid, "行政应诉案件导入模板.xlsx")
-}
-
-async fn lt_import(State(s): State<AppState>, Api(sess, rid): Api, body: Bytes) -> ApiResult {
-    imported(lt::import(&s.app, &sess.actor, &body).await, rid)
-}
-
-/// `litigation.*` and `supervision.*` together.
-async fn lt_indicators(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    Query(q): Query<IndicatorQuery>,
-) -> ApiResult {
-    let r = async {
-        let (year, unit, children) = q.parse(chrono::Datelike::year(&s.app.today()))?;
-        let mut v = lt::ENTRY
-            .values(&s.app, &sess.actor, year, unit, children)
-            .await?;
-        v.extend(
-            lt::SUGGESTION_ENTRY
-                .values(&s.app, &sess.actor, year, unit, children)
-                .await?,
-        );
-        Ok::<_, AppError>(v)
-    }
-    .await
-    .map_err(|e| ApiError(e, rid))?;
-    Ok(Json(r).into_response())
-}
-
-async fn sg_list(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    Query(q): Query<rc::ListQuery>,
-) -> ApiResult {
-    json_ok(lt::list_suggestions(&s.app, &sess.actor, &q).await, rid)
-}
-
-async fn sg_register(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    JsonFields(f): JsonFields,
-) -> ApiResult {
-    let id = lt::register_suggestion(&s.app, &sess.actor, &f)
-        .await
-        .map_err(|e| ApiError(e, rid))?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
-}
-
-async fn sg_detail(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    Path(id): Path<i64>,
-) -> ApiResult {
-    json_ok(lt::suggestion_detail(&s.app, &sess.actor, id).await, rid)
-}
-
-async fn sg_step(
-    State(s): State<AppState>,
-    Api(sess, rid): Api,
-    Path(id): Path<i64>,
-    JsonFields(f): JsonFields,
-) -> ApiResult {
-    let (app, actor) = (&s.app, &sess.actor);
-    step_with(
-        f,
-        rid,
-        |a, f, v| async move { lt::suggestion_step(app, actor, id, &a, &f, v).await },
-        || lt::suggestion_detail(app, actor, id),
-    )
-    .await
 }

@@ -4,28 +4,56 @@
 
 use crate::api::{json_ok, Api, ApiError, ApiResult};
 use crate::pages_analysis::{ids_of, read_files};
+use crate::routes::{Access as A, Routes};
 use crate::AppState;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use fazhi_app::analysis as an;
+use fazhi_domain::org::Permission as P;
 use fazhi_domain::org::Permission;
 use fazhi_domain::Code;
 use fazhi_domain::DomainError;
 use serde_json::json;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/analysis/documents", get(list).post(upload))
-        .route("/analysis/documents/{id}", get(detail).delete(delete))
-        .route(
-            "/analysis/documents/{id}/baseline",
-            get(baseline).post(apply_baseline),
-        )
-        .route("/analysis/compare", get(compare))
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get(
+        "/api/v1/analysis/documents",
+        A::Needs(P::ApproveReport),
+        list,
+    )
+    .post(
+        "/api/v1/analysis/documents",
+        A::Needs(P::ManageReport),
+        upload,
+    )
+    .get(
+        "/api/v1/analysis/documents/{id}",
+        A::Needs(P::ApproveReport),
+        detail,
+    )
+    .delete(
+        "/api/v1/analysis/documents/{id}",
+        A::Needs(P::ManageReport),
+        delete,
+    )
+    .get(
+        "/api/v1/analysis/documents/{id}/baseline",
+        A::Needs(P::ApproveReport),
+        baseline,
+    )
+    .post(
+        "/api/v1/analysis/documents/{id}/baseline",
+        A::Needs(P::ManageReport),
+        apply_baseline,
+    )
+    .get(
+        "/api/v1/analysis/compare",
+        A::Needs(P::ApproveReport),
+        compare,
+    )
 }
 
 async fn list(State(s): State<AppState>, Api(sess, rid): Api) -> ApiResult {

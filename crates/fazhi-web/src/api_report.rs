@@ -3,29 +3,68 @@
 //! `version` for optimistic locking (409 with the current record), errors with a stable code.
 
 use crate::api::{answer_with, json_ok, take_version, Api, ApiError, ApiResult, JsonFields};
+use crate::routes::{Access as A, Routes};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use fazhi_app::{filing, report, Actor, AppError};
+use fazhi_domain::org::Permission as P;
 use fazhi_domain::org::Permission;
 use serde_json::json;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/filing/rounds", get(rounds).post(round_create))
-        .route("/filing/rounds/{id}", get(round))
-        .route("/filing/forms", get(forms))
-        .route("/filing/forms/{id}", get(form))
-        .route("/filing/forms/{id}/{action}", post(form_act))
-        .route("/reports", get(reports).post(report_create))
-        .route("/reports/{id}", get(report_detail).post(report_save))
-        .route("/reports/{id}/correct", post(report_correct))
-        .route("/reports/{id}/chain", post(report_chain))
-        .route("/reports/{id}/{action}", post(report_step))
-        .route("/reports/{id}/export/{format}", get(report_export))
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/api/v1/filing/rounds", A::Needs(P::ManageReport), rounds)
+        .post(
+            "/api/v1/filing/rounds",
+            A::Needs(P::ManageReport),
+            round_create,
+        )
+        .get(
+            "/api/v1/filing/rounds/{id}",
+            A::Needs(P::ManageReport),
+            round,
+        )
+        .get("/api/v1/filing/forms", A::Needs(P::FileStatistics), forms)
+        .get("/api/v1/filing/forms/{id}", A::ReadScoped, form)
+        .post(
+            "/api/v1/filing/forms/{id}/{action}",
+            A::WriteScoped,
+            form_act,
+        )
+        .get("/api/v1/reports", A::Needs(P::ApproveReport), reports)
+        .post("/api/v1/reports", A::Needs(P::ManageReport), report_create)
+        .get(
+            "/api/v1/reports/{id}",
+            A::Needs(P::ApproveReport),
+            report_detail,
+        )
+        .post(
+            "/api/v1/reports/{id}",
+            A::Needs(P::ManageReport),
+            report_save,
+        )
+        .post(
+            "/api/v1/reports/{id}/correct",
+            A::Needs(P::ManageReport),
+            report_correct,
+        )
+        .post(
+            "/api/v1/reports/{id}/chain",
+            A::Needs(P::ManageReport),
+            report_chain,
+        )
+        .post(
+            "/api/v1/reports/{id}/{action}",
+            A::Needs(P::ApproveReport),
+            report_step,
+        )
+        .get(
+            "/api/v1/reports/{id}/export/{format}",
+            A::Needs(P::ApproveReport),
+            report_export,
+        )
 }
 
 /// Forms are for the units' clerks and the office only: anyone else is refused before the form

@@ -6,10 +6,12 @@ mod api;
 mod api_analysis;
 mod api_report;
 mod auth;
+mod modules;
 mod pages;
 mod pages_analysis;
 mod pages_lt;
 mod pages_report;
+mod routes;
 mod templates;
 
 use axum::body::Body;
@@ -17,7 +19,6 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::Router;
 use fazhi_app::{App, AppError};
 use fazhi_domain::Code;
@@ -26,6 +27,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 pub use api::OPENAPI;
 pub use auth::SESSION_COOKIE;
+pub use routes::{Access, Route};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -33,224 +35,22 @@ pub struct AppState {
     pub tpl: Arc<minijinja::Environment<'static>>,
 }
 
-/// Who may call a route. Every route of the pages and the API is declared in [`ROUTES`]; the
-/// authorisation matrix test (`fazhi-testkit/tests/authz.rs`) reads the routers' source and fails
-/// for a route that is not declared, and checks each declared rule with users of every role from
-/// units that do not own the record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone (login, the style sheet, the OpenAPI document).
-    Public,
-    /// Any signed-in user, about himself or shared reference data (own session and password, the
-    /// calendar, the home page, the blank import template).
-    Own,
-    /// Case records, filtered by role and unit scope: outside it, 403/404 or an empty result.
-    ReadScoped,
-    /// Changes an existing case record: needs the write permission and the record in the
-    /// caller's write scope. (Registering and importing create records in the caller's own unit
-    /// and are declared `Needs(WriteReconsideration)` or `Needs(WriteLitigation)`.)
-    WriteScoped,
-    /// Needs this permission, whatever the unit.
-    Needs(fazhi_domain::org::Permission),
-    /// Account administration: the 系统管理员 or the 安全管理员, each for his own steps.
-    AccountAdmin,
-    /// Needs any one of these permissions.
-    AnyOf(&'static [fazhi_domain::org::Permission]),
-}
+/// Every route with its access rule (API paths with their `/api/v1` prefix), as the router is
+/// built from them: declared by the same call that adds the route ([`routes`]).
+pub static ROUTES: std::sync::LazyLock<Vec<Route>> = std::sync::LazyLock::new(|| table().1);
 
-/// (method, path, rule) for every route; API paths with their `/api/v1` prefix.
-pub const ROUTES: &[(&str, &str, Access)] = {
-    use fazhi_domain::org::Permission as P;
-    use Access::*;
-    &[
-        ("GET", "/", Own),
-        ("GET", "/login", Public),
-        ("POST", "/login", Public),
-        ("POST", "/logout", Own),
-        ("GET", "/password", Own),
-        ("POST", "/password", Own),
-        ("GET", "/rc/cases", ReadScoped),
-        ("GET", "/rc/cases/export.xlsx", ReadScoped),
-        ("GET", "/rc/cases/new", Needs(P::WriteReconsideration)),
-        ("POST", "/rc/cases/new", Needs(P::WriteReconsideration)),
-        ("GET", "/rc/cases/{id}", ReadScoped),
-        ("GET", "/rc/cases/{id}/steps/{action}", WriteScoped),
-        ("POST", "/rc/cases/{id}/steps/{action}", WriteScoped),
-        ("GET", "/rc/import", Needs(P::WriteReconsideration)),
-        ("POST", "/rc/import", Needs(P::WriteReconsideration)),
-        ("GET", "/rc/import/template.xlsx", Own),
-        ("GET", "/lt/cases", ReadScoped),
-        ("GET", "/lt/cases/export.xlsx", ReadScoped),
-        ("GET", "/lt/cases/new", Needs(P::WriteLitigation)),
-        ("POST", "/lt/cases/new", Needs(P::WriteLitigation)),
-        ("GET", "/lt/cases/{id}", ReadScoped),
-        ("GET", "/lt/cases/{id}/steps/{action}", WriteScoped),
-        ("POST", "/lt/cases/{id}/steps/{action}", WriteScoped),
-        ("GET", "/lt/import", Needs(P::WriteLitigation)),
-        ("POST", "/lt/import", Needs(P::WriteLitigation)),
-        ("GET", "/lt/import/template.xlsx", Own),
-        ("GET", "/lt/suggestions", ReadScoped),
-        ("GET", "/lt/suggestions/new", Needs(P::WriteLitigation)),
-        ("POST", "/lt/suggestions/new", Needs(P::WriteLitigation)),
-        ("GET", "/lt/suggestions/{id}", ReadScoped),
-        ("GET", "/lt/suggestions/{id}/steps/{action}", WriteScoped),
-        ("POST", "/lt/suggestions/{id}/steps/{action}", WriteScoped),
-        ("GET", "/warnings", ReadScoped),
-        ("GET", "/indicators", ReadScoped),
-        // 数据填报: the office runs rounds; a unit's clerk sees and changes his units' forms only.
-        ("GET", "/filing", Needs(P::FileStatistics)),
-        ("POST", "/filing/rounds", Needs(P::ManageReport)),
-        ("GET", "/filing/rounds/{id}", Needs(P::ManageReport)),
-        ("POST", "/filing/rounds/{id}/close", Needs(P::ManageReport)),
-        ("GET", "/filing/forms/{id}", ReadScoped),
-        ("GET", "/filing/forms/{id}/template.xlsx", ReadScoped),
-        ("POST", "/filing/forms/{id}/upload", WriteScoped),
-        ("POST", "/filing/forms/{id}/{action}", WriteScoped),
-        // 年度报告: read by the office and the leaders, written by the office.
-        ("GET", "/reports", Needs(P::ApproveReport)),
-        ("POST", "/reports", Needs(P::ManageReport)),
-        ("GET", "/reports/{id}", Needs(P::ApproveReport)),
-        ("GET", "/reports/{id}/edit", Needs(P::ManageReport)),
-        ("POST", "/reports/{id}/edit", Needs(P::ManageReport)),
-        (
-            "POST",
-            "/reports/{id}/steps/{action}",
-            Needs(P::ApproveReport),
-        ),
-        ("POST", "/reports/{id}/correct", Needs(P::ManageReport)),
-        ("POST", "/reports/{id}/chain", Needs(P::ManageReport)),
-        ("GET", "/reports/{id}/export.docx", Needs(P::ApproveReport)),
-        ("GET", "/reports/{id}/export.html", Needs(P::ApproveReport)),
-        ("GET", "/reports/{id}/export.md", Needs(P::ApproveReport)),
-        // 报告分析: read and compared by the office and the leaders, uploaded by the office.
-        ("GET", "/analysis", Needs(P::ApproveReport)),
-        ("POST", "/analysis/documents", Needs(P::ManageReport)),
-        ("GET", "/analysis/documents/{id}", Needs(P::ApproveReport)),
-        (
-            "POST",
-            "/analysis/documents/{id}/delete",
-            Needs(P::ManageReport),
-        ),
-        (
-            "GET",
-            "/analysis/documents/{id}/export.xlsx",
-            Needs(P::ApproveReport),
-        ),
-        (
-            "GET",
-            "/analysis/documents/{id}/baseline",
-            Needs(P::ApproveReport),
-        ),
-        (
-            "POST",
-            "/analysis/documents/{id}/baseline",
-            Needs(P::ManageReport),
-        ),
-        ("GET", "/analysis/compare", Needs(P::ApproveReport)),
-        ("GET", "/analysis/compare.xlsx", Needs(P::ApproveReport)),
-        ("GET", "/audit", Needs(P::ReadAudit)),
-        ("GET", "/audit/export.xlsx", Needs(P::ReadAudit)),
-        ("GET", "/admin/users", Needs(P::ListAccounts)),
-        ("POST", "/admin/users", Needs(P::ManageAccounts)),
-        ("POST", "/admin/users/{id}/{op}", AccountAdmin),
-        ("GET", "/admin/security", Needs(P::ManageSecurity)),
-        ("POST", "/admin/security", Needs(P::ManageSecurity)),
-        (
-            "POST",
-            "/admin/security/login-waits",
-            Needs(P::ManageSecurity),
-        ),
-        ("GET", "/calendar", Own),
-        // The 系统管理员 keeps the holiday calendar (fazhi_app::calendar_import).
-        ("POST", "/calendar/import", Needs(P::ManageAccounts)),
-        // 暂定期限重新计算: the office, and the 系统管理员 who adds the year files (counts only).
-        (
-            "GET",
-            "/calendar/recompute",
-            AnyOf(&[P::ManageReport, P::ManageAccounts]),
-        ),
-        ("GET", "/static/app.css", Public),
-        ("GET", "/api/v1/openapi.json", Public),
-        ("POST", "/api/v1/session", Public),
-        ("DELETE", "/api/v1/session", Own),
-        ("GET", "/api/v1/me", Own),
-        ("POST", "/api/v1/password", Own),
-        ("GET", "/api/v1/deadline", Own),
-        ("GET", "/api/v1/rc/cases", ReadScoped),
-        ("POST", "/api/v1/rc/cases", Needs(P::WriteReconsideration)),
-        ("GET", "/api/v1/rc/cases.xlsx", ReadScoped),
-        ("GET", "/api/v1/rc/cases/{id}", ReadScoped),
-        ("POST", "/api/v1/rc/cases/{id}/steps", WriteScoped),
-        ("POST", "/api/v1/rc/import", Needs(P::WriteReconsideration)),
-        ("GET", "/api/v1/rc/import-template.xlsx", Own),
-        ("GET", "/api/v1/rc/indicators", ReadScoped),
-        ("GET", "/api/v1/lt/cases", ReadScoped),
-        ("POST", "/api/v1/lt/cases", Needs(P::WriteLitigation)),
-        ("GET", "/api/v1/lt/cases.xlsx", ReadScoped),
-        ("GET", "/api/v1/lt/cases/{id}", ReadScoped),
-        ("POST", "/api/v1/lt/cases/{id}/steps", WriteScoped),
-        ("POST", "/api/v1/lt/import", Needs(P::WriteLitigation)),
-        ("GET", "/api/v1/lt/import-template.xlsx", Own),
-        ("GET", "/api/v1/lt/indicators", ReadScoped),
-        ("GET", "/api/v1/lt/suggestions", ReadScoped),
-        ("POST", "/api/v1/lt/suggestions", Needs(P::WriteLitigation)),
-        ("GET", "/api/v1/lt/suggestions/{id}", ReadScoped),
-        ("POST", "/api/v1/lt/suggestions/{id}/steps", WriteScoped),
-        ("GET", "/api/v1/warnings", ReadScoped),
-        ("GET", "/api/v1/warnings/reporting", ReadScoped),
-        ("GET", "/api/v1/audit", Needs(P::ReadAudit)),
-        ("GET", "/api/v1/audit.xlsx", Needs(P::ReadAudit)),
-        ("GET", "/api/v1/filing/rounds", Needs(P::ManageReport)),
-        ("POST", "/api/v1/filing/rounds", Needs(P::ManageReport)),
-        ("GET", "/api/v1/filing/rounds/{id}", Needs(P::ManageReport)),
-        ("GET", "/api/v1/filing/forms", Needs(P::FileStatistics)),
-        ("GET", "/api/v1/filing/forms/{id}", ReadScoped),
-        ("POST", "/api/v1/filing/forms/{id}/{action}", WriteScoped),
-        ("GET", "/api/v1/analysis/documents", Needs(P::ApproveReport)),
-        ("POST", "/api/v1/analysis/documents", Needs(P::ManageReport)),
-        (
-            "GET",
-            "/api/v1/analysis/documents/{id}",
-            Needs(P::ApproveReport),
-        ),
-        (
-            "DELETE",
-            "/api/v1/analysis/documents/{id}",
-            Needs(P::ManageReport),
-        ),
-        (
-            "GET",
-            "/api/v1/analysis/documents/{id}/baseline",
-            Needs(P::ApproveReport),
-        ),
-        (
-            "POST",
-            "/api/v1/analysis/documents/{id}/baseline",
-            Needs(P::ManageReport),
-        ),
-        ("GET", "/api/v1/analysis/compare", Needs(P::ApproveReport)),
-        ("GET", "/api/v1/reports", Needs(P::ApproveReport)),
-        ("POST", "/api/v1/reports", Needs(P::ManageReport)),
-        ("GET", "/api/v1/reports/{id}", Needs(P::ApproveReport)),
-        ("POST", "/api/v1/reports/{id}", Needs(P::ManageReport)),
-        (
-            "POST",
-            "/api/v1/reports/{id}/correct",
-            Needs(P::ManageReport),
-        ),
-        ("POST", "/api/v1/reports/{id}/chain", Needs(P::ManageReport)),
-        (
-            "POST",
-            "/api/v1/reports/{id}/{action}",
-            Needs(P::ApproveReport),
-        ),
-        (
-            "GET",
-            "/api/v1/reports/{id}/export/{format}",
-            Needs(P::ApproveReport),
-        ),
-    ]
-};
+/// The router without its state, and its access table: both from the same calls.
+fn table() -> (Router<AppState>, Vec<Route>) {
+    let r = routes::Routes::default().get("/static/app.css", Access::Public, css);
+    let r = pages::routes(r);
+    let r = pages_lt::routes(r);
+    let r = pages_report::routes(r);
+    let r = pages_analysis::routes(r);
+    let r = api::routes(r);
+    let r = api_report::routes(r);
+    let r = api_analysis::routes(r);
+    modules::routes(r).into_parts()
+}
 
 /// The id of the request, shown to users on internal errors and written to the log.
 #[derive(Clone, Debug)]
@@ -262,18 +62,8 @@ pub fn router(app: App) -> Router {
         app,
         tpl: Arc::new(templates::environment()),
     };
-    Router::new()
-        .merge(pages::routes())
-        .merge(pages_lt::routes())
-        .merge(pages_report::routes())
-        .merge(pages_analysis::routes())
-        .nest(
-            "/api/v1",
-            api::routes()
-                .merge(api_report::routes())
-                .merge(api_analysis::routes()),
-        )
-        .route("/static/app.css", get(css))
+    table()
+        .0
         .fallback(not_found)
         // The body limit inside the request context, so that its 413 goes through the one error
         // path like every other answer (issue 13: it had no security headers).

@@ -4,57 +4,71 @@
 
 use crate::api::{log_internal, status_of, xlsx_response, IndicatorQuery};
 use crate::auth::{clear_cookie, request_id, session_cookie, Session};
+use crate::routes::{Access as A, Routes};
 use crate::{AppState, RequestId};
-use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, RawQuery, State};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Form, Router};
+use axum::Form;
 use chrono::Datelike;
-use fazhi_app::litigation as lt;
 use fazhi_app::reconsideration as rc;
 use fazhi_app::{audit, auth, demo, org, AppError};
 use fazhi_domain::deadline::{Clock, DeadlineState, PeriodUnit};
+use fazhi_domain::org::Permission as P;
 use fazhi_domain::org::Permission;
-use fazhi_domain::procedure::Procedure;
-use fazhi_domain::reconsideration::{Action, Channel, Fields, PartyKind, Reconsideration, Status};
+use fazhi_domain::reconsideration::{Channel, Fields, PartyKind};
 use fazhi_domain::Code;
-use fazhi_domain::Coded;
 use fazhi_domain::DomainError;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/login", get(login_page).post(login_submit))
-        .route("/logout", axum::routing::post(logout))
-        .route("/password", get(password_page).post(password_submit))
-        .route("/rc/cases", get(list))
-        .route("/rc/cases/export.xlsx", get(export))
-        .route("/rc/cases/new", get(new_form).post(new_submit))
-        .route("/rc/cases/{id}", get(detail))
-        .route(
-            "/rc/cases/{id}/steps/{action}",
-            get(step_form).post(step_submit),
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/", A::Own, home)
+        .get("/login", A::Public, login_page)
+        .post("/login", A::Public, login_submit)
+        .post("/logout", A::Own, logout)
+        .get("/password", A::Own, password_page)
+        .post("/password", A::Own, password_submit)
+        .get("/rc/cases/new", A::Needs(P::WriteReconsideration), new_form)
+        .post(
+            "/rc/cases/new",
+            A::Needs(P::WriteReconsideration),
+            new_submit,
         )
-        .route("/rc/import", get(import_page).post(import_submit))
-        .route("/rc/import/template.xlsx", get(template))
-        .route("/warnings", get(warnings))
-        .route("/indicators", get(indicators))
-        .route("/audit", get(audit_page))
-        .route("/audit/export.xlsx", get(audit_export))
-        .route("/admin/users", get(users).post(user_create))
-        .route("/admin/users/{id}/{op}", axum::routing::post(user_change))
-        .route("/admin/security", get(security_page).post(security_submit))
-        .route(
+        .get("/warnings", A::ReadScoped, warnings)
+        .get("/indicators", A::ReadScoped, indicators)
+        .get("/audit", A::Needs(P::ReadAudit), audit_page)
+        .get("/audit/export.xlsx", A::Needs(P::ReadAudit), audit_export)
+        .get("/admin/users", A::Needs(P::ListAccounts), users)
+        .post("/admin/users", A::Needs(P::ManageAccounts), user_create)
+        .post("/admin/users/{id}/{op}", A::AccountAdmin, user_change)
+        .get(
+            "/admin/security",
+            A::Needs(P::ManageSecurity),
+            security_page,
+        )
+        .post(
+            "/admin/security",
+            A::Needs(P::ManageSecurity),
+            security_submit,
+        )
+        .post(
             "/admin/security/login-waits",
-            axum::routing::post(login_wait_lift),
+            A::Needs(P::ManageSecurity),
+            login_wait_lift,
         )
-        .route("/calendar", get(calendar))
-        .route("/calendar/import", axum::routing::post(calendar_import))
-        .route("/calendar/recompute", get(recompute_runs))
+        .get("/calendar", A::Own, calendar)
+        .post(
+            "/calendar/import",
+            A::Needs(P::ManageAccounts),
+            calendar_import,
+        )
+        .get(
+            "/calendar/recompute",
+            A::AnyOf(&[P::ManageReport, P::ManageAccounts]),
+            recompute_runs,
+        )
 }
 
 /// A signed-in page request; without a session the browser is sent to the login page.
@@ -492,14 +506,22 @@ async fn home(State(state): State<AppState>, p: Page) -> PageResult {
 
 // ---------- case list, export ----------
 
+/// The query string without its page number, for pagination and export links.
+pub(crate) fn base_query(raw: Option<String>) -> String {
+    raw.unwrap_or_default()
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("page="))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// The list filters' options: statuses of the module, deadline states, units in scope, years.
-pub(crate) fn filter_options<T: fazhi_domain::Coded>(
+pub(crate) fn filter_options(
     state: &AppState,
     p: &Page,
     units: &[org::Unit],
-    statuses: &[T],
+    statuses: &[(&str, &str)],
 ) -> Value {
-    let statuses: Vec<(&str, &str)> = statuses.iter().map(|s| (s.code(), s.label())).collect();
     let states: Vec<(&str, &str)> = [
         DeadlineState::Normal,
         DeadlineState::Warning,
@@ -526,49 +548,6 @@ pub(crate) fn filter_options<T: fazhi_domain::Coded>(
         .map(|y| (y.to_string(), format!("{y}年")))
         .collect();
     json!({"statuses": statuses, "states": states, "units": unit_opts, "years": years})
-}
-
-async fn list(
-    State(state): State<AppState>,
-    p: Page,
-    Query(q): Query<rc::ListQuery>,
-    RawQuery(raw): RawQuery,
-) -> PageResult {
-    let page = rc::list(&state.app, &p.0.actor, &q)
-        .await
-        .map_err(|e| p.err(&state, e))?;
-    let units = org::all_units(&state.app)
-        .await
-        .map_err(|e| p.err(&state, e))?;
-    let base_query: String = raw
-        .unwrap_or_default()
-        .split('&')
-        .filter(|kv| !kv.is_empty() && !kv.starts_with("page="))
-        .collect::<Vec<_>>()
-        .join("&");
-    let indicator_label = rc::indicator_defs(&state.app)
-        .into_iter()
-        .find(|d| d.key == q.indicator)
-        .map(|d| d.label);
-    let ctx = merge(
-        base(&state, &p.0, "rc_cases").await,
-        json!({"page": page, "q": q, "opts": filter_options(&state, &p, &units, Status::ALL), "base_query": base_query, "indicator_label": indicator_label}),
-    );
-    Ok(render(&state, "rc_list.html", ctx))
-}
-
-async fn export(
-    State(state): State<AppState>,
-    p: Page,
-    Query(q): Query<rc::ListQuery>,
-) -> PageResult {
-    let bytes = rc::export(&state.app, &p.0.actor, &q)
-        .await
-        .map_err(|e| p.err(&state, e))?;
-    Ok(xlsx_response(
-        bytes,
-        &format!("行政复议案件_{}.xlsx", state.app.today()),
-    ))
 }
 
 // ---------- forms ----------
@@ -639,11 +618,6 @@ fn application_groups(units: &[org::Unit], scope: &fazhi_app::Scope) -> Value {
             field("third_party_credit_code", "第三人统一社会信用代码", "text", false),
         ]},
     ])
-}
-
-/// A step's form, from the one description of its fields ([`Procedure::step_form`]).
-pub(crate) fn step_groups<P: Procedure>(action: P::Action) -> Value {
-    json!([{"title": action.label(), "fields": P::step_form(action).fields}])
 }
 
 pub(crate) fn form_errors(e: &AppError) -> Value {
@@ -725,93 +699,6 @@ async fn new_submit(State(state): State<AppState>, p: Page, Form(f): Form<Fields
     }
 }
 
-#[derive(Deserialize, Default)]
-pub(crate) struct DetailQuery {
-    pub(crate) created: Option<String>,
-    pub(crate) done: Option<String>,
-}
-
-impl DetailQuery {
-    /// The message after a redirect: the record was registered, or a step was taken.
-    pub(crate) fn flash<A: fazhi_domain::Coded>(
-        &self,
-        created: String,
-        parse: fn(&str) -> Result<A, DomainError>,
-    ) -> Option<Value> {
-        if self.created.is_some() {
-            return Some(json!({"kind": "success", "text": created}));
-        }
-        let a = parse(self.done.as_deref()?).ok()?;
-        Some(json!({"kind": "success", "text": format!("已完成“{}”", a.label())}))
-    }
-}
-
-async fn detail(
-    State(state): State<AppState>,
-    p: Page,
-    Path(id): Path<i64>,
-    Query(q): Query<DetailQuery>,
-) -> PageResult {
-    let d = fazhi_app::links::reconsideration_detail(&state.app, &p.0.actor, id)
-        .await
-        .map_err(|e| p.err(&state, e))?;
-    let flash = q.flash(
-        format!("已登记，案号{}", d.detail.case.case_no),
-        Action::parse,
-    );
-    let ctx = merge(
-        base(&state, &p.0, "rc_cases").await,
-        json!({"d": d, "flash": flash}),
-    );
-    Ok(render(&state, "rc_detail.html", ctx))
-}
-
-async fn step_page(
-    state: &AppState,
-    p: &Page,
-    id: i64,
-    action: Action,
-    values: Value,
-    error: Option<&AppError>,
-) -> PageResult {
-    let d = rc::detail(&state.app, &p.0.actor, id)
-        .await
-        .map_err(|e| p.err(state, e))?;
-    p.require_writer(state, d.may_write)?;
-    let ctx = json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups::<Reconsideration>(action), "values": values,
-               "action_url": format!("/rc/cases/{id}/steps/{}", action.code()), "submit": "保存", "case": d.case,
-               "version": d.case.version, "back": format!("/rc/cases/{id}"), "module": RC});
-    form_render(state, p, "rc_cases", ctx, error).await
-}
-
-async fn step_form(
-    State(state): State<AppState>,
-    p: Page,
-    Path((id, action)): Path<(i64, String)>,
-) -> PageResult {
-    let action = Action::parse(&action).map_err(|e| p.err(&state, e.into()))?;
-    let values = json!({"date": state.app.today().to_string()});
-    step_page(&state, &p, id, action, values, None).await
-}
-
-async fn step_submit(
-    State(state): State<AppState>,
-    p: Page,
-    Path((id, action)): Path<(i64, String)>,
-    Form(f): Form<Fields>,
-) -> PageResult {
-    p.check_csrf(&state, &f)?;
-    let act = Action::parse(&action).map_err(|e| p.err(&state, e.into()))?;
-    let version = f.get("version").and_then(|v| v.parse::<i64>().ok());
-    match rc::take_step(&state.app, &p.0.actor, id, act.code(), &f, version).await {
-        Ok(()) => Ok(Redirect::to(&format!("/rc/cases/{id}?done={}", act.code())).into_response()),
-        Err(e @ (AppError::Domain(_) | AppError::Conflict(_))) => {
-            step_page(&state, &p, id, act, json!(f), Some(&e)).await
-        }
-        Err(e) => Err(p.err(&state, e)),
-    }
-}
-
 // ---------- import ----------
 
 /// A module as pages name it: its label and its case list.
@@ -832,23 +719,9 @@ pub(crate) struct ImportPage {
     pub nav: &'static str,
     pub heading: &'static str,
     pub action_url: &'static str,
-    pub template_url: &'static str,
+    pub template_url: String,
     pub hint: &'static str,
     pub columns: Vec<&'static str>,
-}
-
-const RC_IMPORT_HINT: &str = "日期格式为2024-09-27；申请人类别填“自然人”或“法人或其他组织”；被申请人须与系统中的单位名称一致。";
-
-fn rc_import() -> ImportPage {
-    ImportPage {
-        module: RC,
-        nav: "rc_import",
-        heading: "从Excel导入行政复议申请",
-        action_url: "/rc/import",
-        template_url: "/rc/import/template.xlsx",
-        hint: RC_IMPORT_HINT,
-        columns: rc::IMPORT_COLUMNS.iter().map(|c| c.0).collect(),
-    }
 }
 
 /// Renders an import page, with the outcome of an upload when there was one.
@@ -907,26 +780,6 @@ pub(crate) async fn read_upload(
     })
 }
 
-async fn import_page(State(state): State<AppState>, p: Page) -> PageResult {
-    p.0.actor
-        .require(Permission::WriteReconsideration)
-        .map_err(|e| p.err(&state, e))?;
-    import_render(&state, &p, &rc_import(), None).await
-}
-
-async fn template(State(state): State<AppState>, p: Page) -> PageResult {
-    let bytes = rc::import_template().map_err(|e| p.err(&state, e))?;
-    Ok(xlsx_response(bytes, "行政复议申请导入模板.xlsx"))
-}
-
-async fn import_submit(State(state): State<AppState>, p: Page, mp: Multipart) -> PageResult {
-    let result = match read_upload(&state, &p, mp).await? {
-        Ok(bytes) => rc::import(&state.app, &p.0.actor, &bytes).await,
-        Err(e) => Err(e),
-    };
-    import_render(&state, &p, &rc_import(), Some(result)).await
-}
-
 // ---------- warnings, indicators ----------
 
 async fn warnings(State(state): State<AppState>, p: Page) -> PageResult {
@@ -958,24 +811,22 @@ async fn indicators(
         .parse(state.app.today().year())
         .map_err(|e| p.err(&state, e))?;
     let a = &p.0.actor;
-    let groups = async {
-        Ok::<_, AppError>(json!([
-            {"id": "rc", "title": "行政复议", "list_url": "/rc/cases",
-             "values": rc::ENTRY.values(&state.app, a, year, unit, children).await?},
-            {"id": "lt", "title": "行政应诉", "list_url": "/lt/cases",
-             "values": lt::ENTRY.values(&state.app, a, year, unit, children).await?},
-            {"id": "supervision", "title": "司法建议、检察建议", "list_url": "/lt/suggestions",
-             "values": lt::SUGGESTION_ENTRY.values(&state.app, a, year, unit, children).await?},
-        ]))
+    let mut groups = Vec::new();
+    for e in fazhi_app::registry::MODULES {
+        let values = e
+            .values(&state.app, a, year, unit, children)
+            .await
+            .map_err(|err| p.err(&state, err))?;
+        groups.push(
+            json!({"id": e.name, "title": e.label, "list_url": e.list_url, "values": values}),
+        );
     }
-    .await
-    .map_err(|e| p.err(&state, e))?;
     let units = org::all_units(&state.app)
         .await
         .map_err(|e| p.err(&state, e))?;
     let ctx = merge(
         base(&state, &p.0, "indicators").await,
-        json!({"groups": groups, "year": year, "unit": unit, "children": children, "opts": filter_options(&state, &p, &units, Status::ALL)}),
+        json!({"groups": groups, "year": year, "unit": unit, "children": children, "opts": filter_options(&state, &p, &units, &[])}),
     );
     Ok(render(&state, "indicators.html", ctx))
 }

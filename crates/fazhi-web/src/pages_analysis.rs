@@ -5,16 +5,17 @@
 
 use crate::api::xlsx_response;
 use crate::pages::{base, form_errors, merge, page_render, render, Page, PageResult};
+use crate::routes::{Access as A, Routes};
 use crate::AppState;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, RawQuery, State};
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use fazhi_app::analysis as an;
 use fazhi_app::fazhi_text;
 use fazhi_app::AppError;
 use fazhi_domain::fields::Fields;
+use fazhi_domain::org::Permission as P;
 use fazhi_domain::org::Permission;
 use fazhi_domain::Code;
 use fazhi_domain::DomainError;
@@ -25,19 +26,40 @@ use fazhi_text::Analysis;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/analysis", get(list))
-        .route("/analysis/documents", post(upload))
-        .route("/analysis/documents/{id}", get(detail))
-        .route("/analysis/documents/{id}/delete", post(delete))
-        .route("/analysis/documents/{id}/export.xlsx", get(export))
-        .route(
-            "/analysis/documents/{id}/baseline",
-            get(baseline).post(apply_baseline),
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/analysis", A::Needs(P::ApproveReport), list)
+        .post("/analysis/documents", A::Needs(P::ManageReport), upload)
+        .get(
+            "/analysis/documents/{id}",
+            A::Needs(P::ApproveReport),
+            detail,
         )
-        .route("/analysis/compare", get(compare))
-        .route("/analysis/compare.xlsx", get(compare_export))
+        .post(
+            "/analysis/documents/{id}/delete",
+            A::Needs(P::ManageReport),
+            delete,
+        )
+        .get(
+            "/analysis/documents/{id}/export.xlsx",
+            A::Needs(P::ApproveReport),
+            export,
+        )
+        .get(
+            "/analysis/documents/{id}/baseline",
+            A::Needs(P::ApproveReport),
+            baseline,
+        )
+        .post(
+            "/analysis/documents/{id}/baseline",
+            A::Needs(P::ManageReport),
+            apply_baseline,
+        )
+        .get("/analysis/compare", A::Needs(P::ApproveReport), compare)
+        .get(
+            "/analysis/compare.xlsx",
+            A::Needs(P::ApproveReport),
+            compare_export,
+        )
 }
 
 #[derive(Deserialize, Default)]

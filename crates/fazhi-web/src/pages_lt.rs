@@ -1,50 +1,34 @@
 //! The 行政应诉 pages: lawsuits (list, registration, detail, a form per step, Excel) and the
 //! 司法建议 / 检察建议 a unit receives. Built from the same pieces as the 行政复议 pages.
 
-use crate::api::xlsx_response;
-use crate::pages::{
-    base, field, filter_options, form_render, hint, import_render, merge, opts, read_upload,
-    render, select, step_groups, DetailQuery, ImportPage, Module, Page, PageError, PageResult,
-};
+use crate::pages::{field, form_render, hint, opts, select, Module, Page, PageResult};
+use crate::routes::{Access as A, Routes};
 use crate::AppState;
-use axum::extract::{Multipart, Path, Query, RawQuery, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::get;
-use axum::{Form, Router};
-use fazhi_app::cases::ListQuery;
+use axum::Form;
 use fazhi_app::litigation as lt;
 use fazhi_app::{org, reconsideration as rc, AppError};
 use fazhi_domain::fields::Fields;
-use fazhi_domain::litigation::{
-    Action, Litigation, Status, SuggestionAction, SuggestionKind, SuggestionProcedure,
-    SuggestionStatus,
-};
+use fazhi_domain::litigation::SuggestionKind;
+use fazhi_domain::org::Permission as P;
 use fazhi_domain::org::Permission;
 use fazhi_domain::party::PartyKind;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/lt/cases", get(list))
-        .route("/lt/cases/export.xlsx", get(export))
-        .route("/lt/cases/new", get(new_form).post(new_submit))
-        .route("/lt/cases/{id}", get(detail))
-        .route(
-            "/lt/cases/{id}/steps/{action}",
-            get(step_form).post(step_submit),
-        )
-        .route("/lt/import", get(import_page).post(import_submit))
-        .route("/lt/import/template.xlsx", get(template))
-        .route("/lt/suggestions", get(suggestions))
-        .route(
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/lt/cases/new", A::Needs(P::WriteLitigation), new_form)
+        .post("/lt/cases/new", A::Needs(P::WriteLitigation), new_submit)
+        .get(
             "/lt/suggestions/new",
-            get(suggestion_form).post(suggestion_submit),
+            A::Needs(P::WriteLitigation),
+            suggestion_form,
         )
-        .route("/lt/suggestions/{id}", get(suggestion_detail))
-        .route(
-            "/lt/suggestions/{id}/steps/{action}",
-            get(suggestion_step_form).post(suggestion_step_submit),
+        .post(
+            "/lt/suggestions/new",
+            A::Needs(P::WriteLitigation),
+            suggestion_submit,
         )
 }
 
@@ -56,49 +40,6 @@ const SUGGESTIONS: Module = Module {
     label: "司法建议、检察建议",
     url: "/lt/suggestions",
 };
-
-/// The query string without its page number, for pagination and export links.
-fn base_query(raw: Option<String>) -> String {
-    raw.unwrap_or_default()
-        .split('&')
-        .filter(|kv| !kv.is_empty() && !kv.starts_with("page="))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-async fn list(
-    State(state): State<AppState>,
-    p: Page,
-    Query(q): Query<ListQuery>,
-    RawQuery(raw): RawQuery,
-) -> PageResult {
-    let page = lt::list(&state.app, &p.0.actor, &q)
-        .await
-        .map_err(|e| p.err(&state, e))?;
-    let units = org::all_units(&state.app)
-        .await
-        .map_err(|e| p.err(&state, e))?;
-    let indicator_label = lt::indicator_defs(&state.app)
-        .into_iter()
-        .find(|d| d.key == q.indicator)
-        .map(|d| d.label);
-    let ctx = merge(
-        base(&state, &p.0, "lt_cases").await,
-        json!({"page": page, "q": q, "opts": filter_options(&state, &p, &units, Status::ALL),
-               "base_query": base_query(raw), "indicator_label": indicator_label}),
-    );
-    Ok(render(&state, "lt_list.html", ctx))
-}
-
-async fn export(State(state): State<AppState>, p: Page, Query(q): Query<ListQuery>) -> PageResult {
-    let bytes = lt::export(&state.app, &p.0.actor, &q)
-        .await
-        .map_err(|e| p.err(&state, e))?;
-    Ok(xlsx_response(
-        bytes,
-        &format!("行政应诉案件_{}.xlsx", state.app.today()),
-    ))
-}
 
 /// Units that can be sued or addressed: the government itself and every unit under it.
 /// The units a litigation clerk may name (defendant, addressee), in tree order.
@@ -198,126 +139,7 @@ async fn new_submit(State(state): State<AppState>, p: Page, Form(f): Form<Fields
     }
 }
 
-async fn detail(
-    State(state): State<AppState>,
-    p: Page,
-    Path(id): Path<i64>,
-    Query(q): Query<DetailQuery>,
-) -> PageResult {
-    let d = lt::detail(&state.app, &p.0.actor, id)
-        .await
-        .map_err(|e| p.err(&state, e))?;
-    let flash = q.flash(format!("已登记，案号{}", d.case.case_no), Action::parse);
-    let ctx = merge(
-        base(&state, &p.0, "lt_cases").await,
-        json!({"d": d, "flash": flash}),
-    );
-    Ok(render(&state, "lt_detail.html", ctx))
-}
-
-async fn step_page(
-    state: &AppState,
-    p: &Page,
-    id: i64,
-    action: Action,
-    values: Value,
-    error: Option<AppError>,
-) -> PageResult {
-    let d = lt::detail(&state.app, &p.0.actor, id)
-        .await
-        .map_err(|e| p.err(state, e))?;
-    p.require_writer(state, d.may_write)?;
-    let ctx = json!({"title": format!("{}：{}", action.label(), d.case.case_no), "groups": step_groups::<Litigation>(action), "values": values,
-               "action_url": format!("/lt/cases/{id}/steps/{}", action.code()),
-               "submit": "保存", "case": d.case, "version": d.case.version, "back": format!("/lt/cases/{id}"), "module": LT});
-    form_render(state, p, "lt_cases", ctx, error.as_ref()).await
-}
-
-async fn step_form(
-    State(state): State<AppState>,
-    p: Page,
-    Path((id, action)): Path<(i64, String)>,
-) -> PageResult {
-    let action = Action::parse(&action).map_err(|e| p.err(&state, e.into()))?;
-    let values = json!({"date": state.app.today().to_string()});
-    step_page(&state, &p, id, action, values, None).await
-}
-
-async fn step_submit(
-    State(state): State<AppState>,
-    p: Page,
-    Path((id, action)): Path<(i64, String)>,
-    Form(f): Form<Fields>,
-) -> PageResult {
-    p.check_csrf(&state, &f)?;
-    let act = Action::parse(&action).map_err(|e| p.err(&state, e.into()))?;
-    let version = f.get("version").and_then(|v| v.parse::<i64>().ok());
-    match lt::take_step(&state.app, &p.0.actor, id, act.code(), &f, version).await {
-        Ok(()) => Ok(Redirect::to(&format!("/lt/cases/{id}?done={}", act.code())).into_response()),
-        Err(e @ (AppError::Domain(_) | AppError::Conflict(_))) => {
-            step_page(&state, &p, id, act, json!(f), Some(e)).await
-        }
-        Err(e) => Err(p.err(&state, e)),
-    }
-}
-
-fn lt_import() -> ImportPage {
-    ImportPage {
-        module: LT,
-        nav: "lt_import",
-        heading: "从Excel导入行政应诉案件",
-        action_url: "/lt/import",
-        template_url: "/lt/import/template.xlsx",
-        hint: "日期格式为2024-09-27；案号如（2024）粤5302行初12号；被告须与系统中的单位名称一致；经复议后起诉的填写关联行政复议案号。",
-        columns: lt::IMPORT_COLUMNS.iter().map(|c| c.0).collect(),
-    }
-}
-
-async fn import_page(State(state): State<AppState>, p: Page) -> PageResult {
-    p.0.actor
-        .require(Permission::WriteLitigation)
-        .map_err(|e| p.err(&state, e))?;
-    import_render(&state, &p, &lt_import(), None).await
-}
-
-async fn template(State(state): State<AppState>, p: Page) -> PageResult {
-    let bytes = lt::import_template().map_err(|e| p.err(&state, e))?;
-    Ok(xlsx_response(bytes, "行政应诉案件导入模板.xlsx"))
-}
-
-async fn import_submit(State(state): State<AppState>, p: Page, mp: Multipart) -> PageResult {
-    let result = match read_upload(&state, &p, mp).await? {
-        Ok(bytes) => lt::import(&state.app, &p.0.actor, &bytes).await,
-        Err(e) => Err(e),
-    };
-    import_render(&state, &p, &lt_import(), Some(result)).await
-}
-
 // ---------- 司法建议 / 检察建议 ----------
-
-async fn suggestions(
-    State(state): State<AppState>,
-    p: Page,
-    Query(q): Query<ListQuery>,
-    RawQuery(raw): RawQuery,
-) -> PageResult {
-    let page = lt::list_suggestions(&state.app, &p.0.actor, &q)
-        .await
-        .map_err(|e| p.err(&state, e))?;
-    let units = org::all_units(&state.app)
-        .await
-        .map_err(|e| p.err(&state, e))?;
-    let indicator_label = lt::suggestion_indicator_defs()
-        .into_iter()
-        .find(|d| d.key == q.indicator)
-        .map(|d| d.label);
-    let ctx = merge(
-        base(&state, &p.0, "lt_suggestions").await,
-        json!({"page": page, "q": q, "opts": filter_options(&state, &p, &units, SuggestionStatus::ALL),
-               "base_query": base_query(raw), "indicator_label": indicator_label}),
-    );
-    Ok(render(&state, "lt_suggestions.html", ctx))
-}
 
 async fn suggestion_page(
     state: &AppState,
@@ -361,73 +183,6 @@ async fn suggestion_submit(
     match lt::register_suggestion(&state.app, &p.0.actor, &f).await {
         Ok(id) => Ok(Redirect::to(&format!("/lt/suggestions/{id}?created=1")).into_response()),
         Err(e @ AppError::Domain(_)) => suggestion_page(&state, &p, json!(f), Some(e)).await,
-        Err(e) => Err(p.err(&state, e)),
-    }
-}
-
-async fn suggestion_detail(
-    State(state): State<AppState>,
-    p: Page,
-    Path(id): Path<i64>,
-    Query(q): Query<DetailQuery>,
-) -> PageResult {
-    let d = lt::suggestion_detail(&state.app, &p.0.actor, id)
-        .await
-        .map_err(|e| p.err(&state, e))?;
-    let flash = q.flash("已登记".into(), SuggestionAction::parse);
-    let ctx = merge(
-        base(&state, &p.0, "lt_suggestions").await,
-        json!({"d": d, "flash": flash}),
-    );
-    Ok(render(&state, "lt_suggestion.html", ctx))
-}
-
-async fn suggestion_step_page(
-    state: &AppState,
-    p: &Page,
-    id: i64,
-    action: SuggestionAction,
-    values: Value,
-    error: Option<AppError>,
-) -> PageResult {
-    let d = lt::suggestion_detail(&state.app, &p.0.actor, id)
-        .await
-        .map_err(|e| p.err(state, e))?;
-    p.require_writer(state, d.may_write)?;
-    let groups = step_groups::<SuggestionProcedure>(action);
-    let case = json!({"case_no": d.s.doc_no.clone().unwrap_or_else(|| d.s.kind_label.to_string()), "status_label": d.s.status_label});
-    let ctx = json!({"title": action.label(), "groups": groups, "values": values,
-               "action_url": format!("/lt/suggestions/{id}/steps/{}", action.code()), "submit": "保存",
-               "case": case, "version": d.s.version, "back": format!("/lt/suggestions/{id}"), "module": SUGGESTIONS});
-    form_render(state, p, "lt_suggestions", ctx, error.as_ref()).await
-}
-
-async fn suggestion_step_form(
-    State(state): State<AppState>,
-    p: Page,
-    Path((id, action)): Path<(i64, String)>,
-) -> PageResult {
-    let action = SuggestionAction::parse(&action).map_err(|e| p.err(&state, e.into()))?;
-    let values = json!({"date": state.app.today().to_string()});
-    suggestion_step_page(&state, &p, id, action, values, None).await
-}
-
-async fn suggestion_step_submit(
-    State(state): State<AppState>,
-    p: Page,
-    Path((id, action)): Path<(i64, String)>,
-    Form(f): Form<Fields>,
-) -> Result<axum::response::Response, PageError> {
-    p.check_csrf(&state, &f)?;
-    let act = SuggestionAction::parse(&action).map_err(|e| p.err(&state, e.into()))?;
-    let version = f.get("version").and_then(|v| v.parse::<i64>().ok());
-    match lt::suggestion_step(&state.app, &p.0.actor, id, act.code(), &f, version).await {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/lt/suggestions/{id}?done={}", act.code())).into_response())
-        }
-        Err(e @ (AppError::Domain(_) | AppError::Conflict(_))) => {
-            suggestion_step_page(&state, &p, id, act, json!(f), Some(e)).await
-        }
         Err(e) => Err(p.err(&state, e)),
     }
 }

@@ -6,17 +6,18 @@
 use crate::api::xlsx_response;
 use crate::api_report::{download, may_file, may_read_reports};
 use crate::pages::{base, form_errors, merge, page_render, read_upload, render, Page, PageResult};
+use crate::routes::{Access as A, Routes};
 use crate::AppState;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use chrono::Datelike;
 use fazhi_app::{filing, org, report, AppError};
 use fazhi_domain::catalogue::{Catalogue, Kind, Source};
 use fazhi_domain::fields::{get as field_value, Fields};
 use fazhi_domain::filing::FormAction;
+use fazhi_domain::org::Permission as P;
 use fazhi_domain::org::Permission;
 use fazhi_domain::report::ReportAction;
 use fazhi_domain::DomainError;
@@ -24,25 +25,62 @@ use fazhi_report::html::HtmlMode;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/filing", get(filing_home))
-        .route("/filing/rounds", post(round_create))
-        .route("/filing/rounds/{id}", get(round_detail))
-        .route("/filing/rounds/{id}/close", post(round_close))
-        .route("/filing/forms/{id}", get(form_page))
-        .route("/filing/forms/{id}/template.xlsx", get(form_template))
-        .route("/filing/forms/{id}/upload", post(form_upload))
-        .route("/filing/forms/{id}/{action}", post(form_act))
-        .route("/reports", get(reports).post(report_create))
-        .route("/reports/{id}", get(report_detail))
-        .route("/reports/{id}/edit", get(report_edit).post(report_save))
-        .route("/reports/{id}/steps/{action}", post(report_step))
-        .route("/reports/{id}/correct", post(report_correct))
-        .route("/reports/{id}/chain", post(report_chain))
-        .route("/reports/{id}/export.docx", get(export_docx))
-        .route("/reports/{id}/export.html", get(export_html))
-        .route("/reports/{id}/export.md", get(export_md))
+pub(crate) fn routes(r: Routes) -> Routes {
+    r.get("/filing", A::Needs(P::FileStatistics), filing_home)
+        .post("/filing/rounds", A::Needs(P::ManageReport), round_create)
+        .get(
+            "/filing/rounds/{id}",
+            A::Needs(P::ManageReport),
+            round_detail,
+        )
+        .post(
+            "/filing/rounds/{id}/close",
+            A::Needs(P::ManageReport),
+            round_close,
+        )
+        .get("/filing/forms/{id}", A::ReadScoped, form_page)
+        .get(
+            "/filing/forms/{id}/template.xlsx",
+            A::ReadScoped,
+            form_template,
+        )
+        .post("/filing/forms/{id}/upload", A::WriteScoped, form_upload)
+        .post("/filing/forms/{id}/{action}", A::WriteScoped, form_act)
+        .get("/reports", A::Needs(P::ApproveReport), reports)
+        .post("/reports", A::Needs(P::ManageReport), report_create)
+        .get("/reports/{id}", A::Needs(P::ApproveReport), report_detail)
+        .get("/reports/{id}/edit", A::Needs(P::ManageReport), report_edit)
+        .post("/reports/{id}/edit", A::Needs(P::ManageReport), report_save)
+        .post(
+            "/reports/{id}/steps/{action}",
+            A::Needs(P::ApproveReport),
+            report_step,
+        )
+        .post(
+            "/reports/{id}/correct",
+            A::Needs(P::ManageReport),
+            report_correct,
+        )
+        .post(
+            "/reports/{id}/chain",
+            A::Needs(P::ManageReport),
+            report_chain,
+        )
+        .get(
+            "/reports/{id}/export.docx",
+            A::Needs(P::ApproveReport),
+            export_docx,
+        )
+        .get(
+            "/reports/{id}/export.html",
+            A::Needs(P::ApproveReport),
+            export_html,
+        )
+        .get(
+            "/reports/{id}/export.md",
+            A::Needs(P::ApproveReport),
+            export_md,
+        )
 }
 
 /// What a redirect after a change carries: `?done=CODE`.

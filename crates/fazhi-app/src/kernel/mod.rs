@@ -10,8 +10,10 @@
 //! in one transaction.
 
 pub mod register;
+pub mod views;
 
 pub use register::{NewCase, Register};
+pub use views::{CaseHead, Registered, StepView, UseCases, Views};
 
 use crate::cases::{self, Table};
 use crate::deadlines::{self, StoredDeadline};
@@ -234,6 +236,20 @@ pub struct Entry {
     pub excel: Option<Excel>,
     /// Its cards on the home page (工作台), when it has them.
     pub home: Option<Home>,
+    /// List, record, registration and steps, for the pages and the API of every module alike.
+    pub use_cases: UseCases,
+    /// Its pages: the menu entry they light and their templates.
+    pub pages: Pages,
+    /// The API path of its indicators (under `/api/v1`); modules that share a path are answered
+    /// together (`/lt/indicators`: 行政应诉 with 司法建议、检察建议).
+    pub indicators_api: &'static str,
+}
+
+/// A module's pages: the menu entry (`rc_cases`) and the templates of its list and its record.
+pub struct Pages {
+    pub nav: &'static str,
+    pub list: &'static str,
+    pub detail: &'static str,
 }
 
 /// A module's cards on the home page: besides 超期 and 临期, the count of each status named, and
@@ -248,6 +264,16 @@ pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn Future<Output = AppResult<T>> 
 
 /// A module's Excel: the list export, the import template and the import (all or nothing).
 pub struct Excel {
+    /// The import page (`/rc/import`); its template is `{import_url}/template.xlsx`.
+    pub import_url: &'static str,
+    /// The import page's menu entry, heading and hint, and the template's columns.
+    pub import_nav: &'static str,
+    pub import_heading: &'static str,
+    pub import_hint: &'static str,
+    pub columns: &'static [(&'static str, &'static str)],
+    /// The downloads' names, without `.xlsx` (行政复议案件, 行政复议申请导入模板).
+    pub export_file: &'static str,
+    pub template_file: &'static str,
     pub export: for<'a> fn(&'a App, &'a Actor, &'a cases::ListQuery) -> BoxFuture<'a, Vec<u8>>,
     pub template: fn() -> AppResult<Vec<u8>>,
     /// The numbers of the records imported.

@@ -50,6 +50,9 @@ pub trait Register: Module {
     type New: Send + Sync;
     /// The permission to register.
     const WRITE: Permission;
+    /// Whether a registration answers with the case's number (案号): not for a record whose
+    /// number is another body's (a suggestion's 文号).
+    const NUMBERED: bool = true;
 
     /// The registration from a form's or an API call's fields (an import row's too).
     fn parse(f: &Fields, today: NaiveDate) -> DomainResult<Self::New>;
@@ -64,6 +67,78 @@ pub trait Register: Module {
         naming: &Naming,
         news: &[Self::New],
     ) -> impl Future<Output = AppResult<Vec<NewCase>>> + Send;
+
+    /// An import row against the file's rows before it and the records, checked before anything
+    /// is written so that the error names its row (a number repeated or already taken); none by
+    /// default.
+    fn check_row(
+        _app: &App,
+        _actor: &Actor,
+        _new: &Self::New,
+        _earlier: &[Self::New],
+    ) -> impl Future<Output = AppResult<Option<DomainError>>> + Send {
+        async { Ok(None) }
+    }
+}
+
+/// A module's .xlsx import: the template's columns and example, and the unit a row names.
+pub struct ImportSpec {
+    /// The template's sheet.
+    pub sheet: &'static str,
+    /// (header, form field), in the template's order.
+    pub columns: &'static [(&'static str, &'static str)],
+    /// The fields a row may leave blank (their columns may also be missing).
+    pub optional: &'static [&'static str],
+    /// The unit a row names by its name: (name field, id field, the column's label).
+    pub unit: (&'static str, &'static str, &'static str),
+    /// The template's example row.
+    pub example: &'static [&'static str],
+}
+
+impl ImportSpec {
+    /// The import template: the header row, and the example on a sheet of its own.
+    pub fn template(&self) -> AppResult<Vec<u8>> {
+        let headers: Vec<&str> = self.columns.iter().map(|c| c.0).collect();
+        let example = self.example.iter().map(|c| c.to_string()).collect();
+        crate::xlsx::write_template(self.sheet, &headers, example)
+    }
+}
+
+/// Imports a module's cases from an .xlsx made from its template. Every row is checked first
+/// (its unit within the naming scope, its fields, [`Register::check_row`]); if any row is wrong,
+/// the errors (row, column, reason) are returned and nothing is written.
+pub async fn import_xlsx<M: Register>(
+    app: &App,
+    actor: &Actor,
+    bytes: &[u8],
+    spec: &ImportSpec,
+) -> AppResult<Vec<String>> {
+    use crate::cases::{import_rows, resolve_unit, row_error};
+    actor.require(M::WRITE)?;
+    let rows = import_rows(bytes, spec.columns, spec.optional).await?;
+    let units = crate::org::all_units(app).await?;
+    let scope = crate::org::naming_scope(app, actor, &units, M::WRITE);
+    let today = app.today();
+    let (name, id, label) = spec.unit;
+    let mut news = Vec::new();
+    let mut errors = Vec::new();
+    for (row, mut f) in rows {
+        if let Err(e) = resolve_unit(&mut f, &units, &scope, (name, id), row, label) {
+            errors.push(e);
+            continue;
+        }
+        match M::parse(&f, today) {
+            Ok(new) => match M::check_row(app, actor, &new, &news).await? {
+                Some(e) => errors.push(row_error(row, e, spec.columns)),
+                None => news.push(new),
+            },
+            Err(e) => errors.push(row_error(row, e, spec.columns)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Rows(errors));
+    }
+    import::<M>(app, actor, news).await
 }
 
 /// Registers one case from a form's or an API call's fields. Returns its id and number.
