@@ -7,6 +7,7 @@
 #
 # Installs wrk (Debian package) when missing. The server is the release binary, signed in as the
 # 依法治区办 demo account; each page runs for DURATION seconds (default 15) after a warm-up.
+# FAZHI_BIN names another build of the server (to compare two commits on one database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 url="${1:?database URL, e.g. sqlite:///tmp/bench.db}"
@@ -17,11 +18,15 @@ if ! command -v wrk >/dev/null; then
   apt-get update -qq
   apt-get install -y -qq wrk >/dev/null
 fi
-cargo build --release -q -p fazhi-cli --bin fazhi
+bin="${FAZHI_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build --release -q -p fazhi-cli --bin fazhi
+  bin=./target/release/fazhi
+fi
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 work="$(mktemp -d)"
-FAZHI_LOG=warn ./target/release/fazhi --database-url "$url" serve --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+FAZHI_LOG=warn "$bin" --database-url "$url" serve --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/login" >/dev/null && break; sleep 1; done
@@ -56,5 +61,7 @@ echo "|---|---|---|---|---|"
 run "login page (the floor)" "/login"
 run "filtered list" "/rc/cases?year=2024"
 run "case detail" "/rc/cases/$case_id"
+run "API list" "/api/v1/rc/cases?year=2024"
+run "API case" "/api/v1/rc/cases/$case_id"
 run "indicators page" "/indicators?year=2024"
 run "name search 张伟" "/rc/cases?text=%E5%BC%A0%E4%BC%9F"

@@ -38,6 +38,7 @@ pub(crate) fn routes(mut r: Routes) -> Routes {
     }
     // One indicators route per path; the modules sharing it answer together.
     let mut paths: Vec<&'static str> = MODULES.iter().map(|e| e.indicators_api).collect();
+    paths.sort_unstable();
     paths.dedup();
     for path in paths {
         r = r.get(

@@ -68,6 +68,9 @@ pub struct Registered {
     pub case_no: String,
 }
 
+/// A module's answer serialised once, in its fields' order (the API sends it as it is).
+pub type Json = Box<serde_json::value::RawValue>;
+
 /// A step on a record: (id, the step's code, its fields, the version the form was loaded from).
 pub type StepFn =
     for<'a> fn(&'a App, &'a Actor, i64, &'a str, &'a Fields, Option<i64>) -> BoxFuture<'a, ()>;
@@ -76,9 +79,10 @@ pub type StepFn =
 pub struct UseCases {
     /// The permission to register and take steps.
     pub write: Permission,
-    pub list: for<'a> fn(&'a App, &'a Actor, &'a ListQuery) -> BoxFuture<'a, serde_json::Value>,
-    /// The record, and what a step's form shows of it.
-    pub detail: for<'a> fn(&'a App, &'a Actor, i64) -> BoxFuture<'a, (serde_json::Value, CaseHead)>,
+    /// A page of the list, as JSON.
+    pub list: for<'a> fn(&'a App, &'a Actor, &'a ListQuery) -> BoxFuture<'a, Json>,
+    /// The record as JSON, and what a step's form shows of it.
+    pub detail: for<'a> fn(&'a App, &'a Actor, i64) -> BoxFuture<'a, (Json, CaseHead)>,
     pub register: for<'a> fn(&'a App, &'a Actor, &'a Fields) -> BoxFuture<'a, Registered>,
     pub step: StepFn,
     /// A step by its code ("not a step of this module" otherwise).
@@ -102,22 +106,22 @@ impl UseCases {
     }
 }
 
-fn list<'a, M: Views>(
-    app: &'a App,
-    actor: &'a Actor,
-    q: &'a ListQuery,
-) -> BoxFuture<'a, serde_json::Value> {
-    Box::pin(async move { Ok(serde_json::to_value(M::list(app, actor, q).await?)?) })
+fn list<'a, M: Views>(app: &'a App, actor: &'a Actor, q: &'a ListQuery) -> BoxFuture<'a, Json> {
+    Box::pin(async move {
+        Ok(serde_json::value::to_raw_value(
+            &M::list(app, actor, q).await?,
+        )?)
+    })
 }
 
 fn detail<'a, M: Views>(
     app: &'a App,
     actor: &'a Actor,
     id: i64,
-) -> BoxFuture<'a, (serde_json::Value, CaseHead)> {
+) -> BoxFuture<'a, (Json, CaseHead)> {
     Box::pin(async move {
         let d = M::detail(app, actor, id).await?;
-        Ok((serde_json::to_value(&d)?, M::head(&d)))
+        Ok((serde_json::value::to_raw_value(&d)?, M::head(&d)))
     })
 }
 
