@@ -53,7 +53,15 @@ pub type StepOutcome<M> = Outcome<Proc<M>>;
 
 /// A statutory module as the kernel runs it (the storage half; the rules are [`Module::P`]).
 pub trait Module: Send + Sync + 'static {
-    type P: Procedure<Step: Send + Sync, Facts: Send + Sync, Changes: Send + Sync, Rules: Sync>;
+    type P: Procedure<
+        Step: Send + Sync,
+        Facts: Send + Sync,
+        Changes: Send + Sync,
+        Rules: Sync,
+        Action: Send + Sync,
+        Status: Send + Sync,
+        Kind: Send + Sync,
+    >;
     /// What the module reads of a case row for `facts` and `write`.
     type Row: Send + Sync;
     /// The case table, as UPDATEs name it (`lt_suggestions`).
