@@ -135,14 +135,6 @@ impl DetailQuery {
     }
 }
 
-/// The module as the templates name it (breadcrumbs, the cancel link).
-fn named(e: &Entry) -> Module {
-    Module {
-        label: e.label,
-        url: e.list_url,
-    }
-}
-
 // ---------- pages ----------
 
 async fn list_page(
@@ -208,7 +200,7 @@ async fn step_page(
     let ctx = json!({"title": format!("{}：{}", step.label, head.case_no),
                      "groups": [{"title": step.label, "fields": step.fields}], "values": values,
                      "action_url": format!("{list}/{id}/steps/{}", step.code), "submit": "保存",
-                     "case": head, "version": head.version, "back": format!("{list}/{id}"), "module": named(e)});
+                     "case": head, "version": head.version, "back": format!("{list}/{id}"), "module": Module::of(e)});
     form_render(state, p, e.pages.nav, ctx, error).await
 }
 
@@ -260,7 +252,7 @@ async fn export_page(
 
 fn import_of(e: &'static Entry, x: &'static Excel) -> ImportPage {
     ImportPage {
-        module: named(e),
+        module: Module::of(e),
         nav: x.import_nav,
         heading: x.import_heading,
         action_url: x.import_url,

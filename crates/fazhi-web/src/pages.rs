@@ -673,7 +673,7 @@ async fn new_form(State(state): State<AppState>, p: Page) -> PageResult {
         Permission::WriteReconsideration,
     );
     let values = json!({"received_date": state.app.today().to_string(), "applicant_kind": "person", "channel": "window"});
-    let ctx = json!({"title": "登记行政复议申请", "groups": application_groups(&units, &scope), "values": values, "action_url": "/rc/cases/new", "submit": "登记", "module": RC});
+    let ctx = json!({"title": "登记行政复议申请", "groups": application_groups(&units, &scope), "values": values, "action_url": "/rc/cases/new", "submit": "登记", "module": Module::of(&rc::ENTRY)});
     form_render(&state, &p, "rc_new", ctx, None).await
 }
 
@@ -692,7 +692,7 @@ async fn new_submit(State(state): State<AppState>, p: Page, Form(f): Form<Fields
                 Permission::WriteReconsideration,
             );
             let ctx = json!({"title": "登记行政复议申请", "groups": application_groups(&units, &scope), "values": f,
-                             "action_url": "/rc/cases/new", "submit": "登记", "module": RC});
+                             "action_url": "/rc/cases/new", "submit": "登记", "module": Module::of(&rc::ENTRY)});
             form_render(&state, &p, "rc_new", ctx, Some(&e)).await
         }
         Err(e) => Err(p.err(&state, e)),
@@ -708,10 +708,15 @@ pub(crate) struct Module {
     pub url: &'static str,
 }
 
-pub(crate) const RC: Module = Module {
-    label: "行政复议",
-    url: "/rc/cases",
-};
+impl Module {
+    /// The module of a registry entry.
+    pub(crate) fn of(e: &fazhi_app::kernel::Entry) -> Self {
+        Self {
+            label: e.label,
+            url: e.list_url,
+        }
+    }
+}
 
 /// What an import page shows, per module.
 pub(crate) struct ImportPage {

@@ -1,5 +1,5 @@
-//! The 行政应诉 pages: lawsuits (list, registration, detail, a form per step, Excel) and the
-//! 司法建议 / 检察建议 a unit receives. Built from the same pieces as the 行政复议 pages.
+//! The 行政应诉 registration forms: a lawsuit, and a 司法建议 / 检察建议 a unit receives. Their
+//! lists, records, step forms and Excel are every module's (`modules.rs`).
 
 use crate::pages::{field, form_render, hint, opts, select, Module, Page, PageResult};
 use crate::routes::{Access as A, Routes};
@@ -12,7 +12,6 @@ use fazhi_app::{org, reconsideration as rc, AppError};
 use fazhi_domain::fields::Fields;
 use fazhi_domain::litigation::SuggestionKind;
 use fazhi_domain::org::Permission as P;
-use fazhi_domain::org::Permission;
 use fazhi_domain::party::PartyKind;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -31,15 +30,6 @@ pub(crate) fn routes(r: Routes) -> Routes {
             suggestion_submit,
         )
 }
-
-const LT: Module = Module {
-    label: "行政应诉",
-    url: "/lt/cases",
-};
-const SUGGESTIONS: Module = Module {
-    label: "司法建议、检察建议",
-    url: "/lt/suggestions",
-};
 
 /// Units that can be sued or addressed: the government itself and every unit under it.
 /// The units a litigation clerk may name (defendant, addressee), in tree order.
@@ -101,15 +91,15 @@ async fn lawsuit_form(
     let units = org::all_units(&state.app)
         .await
         .map_err(|e| p.err(state, e))?;
-    let scope = org::naming_scope(&state.app, &p.0.actor, &units, Permission::WriteLitigation);
+    let scope = org::naming_scope(&state.app, &p.0.actor, &units, P::WriteLitigation);
     let ctx = json!({"title": "登记行政应诉案件", "groups": lawsuit_groups(&units, &scope), "values": values,
-                     "action_url": "/lt/cases/new", "submit": "登记", "module": LT});
+                     "action_url": "/lt/cases/new", "submit": "登记", "module": Module::of(&lt::ENTRY)});
     form_render(state, p, "lt_new", ctx, error).await
 }
 
 async fn new_form(State(state): State<AppState>, p: Page, Query(q): Query<NewQuery>) -> PageResult {
     p.0.actor
-        .require(Permission::WriteLitigation)
+        .require(P::WriteLitigation)
         .map_err(|e| p.err(&state, e))?;
     let mut values =
         json!({"plaintiff_kind": "person", "copy_received_date": state.app.today().to_string()});
@@ -150,7 +140,7 @@ async fn suggestion_page(
     let units = org::all_units(&state.app)
         .await
         .map_err(|e| p.err(state, e))?;
-    let scope = org::naming_scope(&state.app, &p.0.actor, &units, Permission::WriteLitigation);
+    let scope = org::naming_scope(&state.app, &p.0.actor, &units, P::WriteLitigation);
     let groups = json!([{"title": "建议信息", "fields": [
         select("kind", "建议类型", opts(SuggestionKind::ALL, SuggestionKind::code, SuggestionKind::label), true),
         field("issuer", "制发机关", "text", true),
@@ -162,13 +152,13 @@ async fn suggestion_page(
         hint(field("case_no", "关联应诉案号", "text", false), "因行政诉讼案件提出的填写"),
     ]}]);
     let ctx = json!({"title": "登记司法建议、检察建议", "groups": groups, "values": values,
-               "action_url": "/lt/suggestions/new", "submit": "登记", "module": SUGGESTIONS});
+               "action_url": "/lt/suggestions/new", "submit": "登记", "module": Module::of(&lt::SUGGESTION_ENTRY)});
     form_render(state, p, "lt_suggestions", ctx, error.as_ref()).await
 }
 
 async fn suggestion_form(State(state): State<AppState>, p: Page) -> PageResult {
     p.0.actor
-        .require(Permission::WriteLitigation)
+        .require(P::WriteLitigation)
         .map_err(|e| p.err(&state, e))?;
     let values = json!({"received_date": state.app.today().to_string(), "kind": "judicial"});
     suggestion_page(&state, &p, values, None).await
